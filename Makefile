@@ -1,0 +1,188 @@
+# hsos-agent: the boot agent of a HomestakerOS-style Ethereum node.
+#   make              build build/default/hsos-agent
+#   make check        install what is missing (Debian 12, root), build, run every test tier
+#   make demo         build, then show the plan of examples/node.json
+#   make SANITIZE=1 check   unit and integration tiers under ASan and UBSan
+#   make valgrind     the unit tests under valgrind
+#   make fuzz         run the libFuzzer target for FUZZ_SECONDS (default 60)
+#   make bench        benchmarks; figures in build/bench/results.txt
+#   make golden-update  regenerate the golden files (read the diff before committing)
+#   make install PREFIX=/usr DESTDIR=...
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+DOCDIR ?= $(PREFIX)/share/doc/hsos-agent
+DESTDIR ?=
+
+PKG_CONFIG ?= pkg-config
+SANITIZE ?=
+WERROR ?=
+FUZZ_SECONDS ?= 60
+VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
+
+BUILD := build/$(if $(SANITIZE),sanitize,default)
+
+# make V=1 shows the commands.
+Q := $(if $(V),,@)
+
+WARNINGS := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wwrite-strings \
+	-Wpointer-arith -Wundef -Wimplicit-fallthrough -Wswitch-enum -Werror=format=2 \
+	-Werror=implicit-function-declaration -Werror=incompatible-pointer-types \
+	-Werror=int-conversion -Werror=return-type -fno-common -fstack-protector-strong \
+	-Wno-missing-field-initializers
+ifneq ($(WERROR),)
+WARNINGS += -Werror
+endif
+
+comma := ,
+SAN_FLAGS := $(if $(SANITIZE),-fsanitize=address$(comma)undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
+OPT ?= -O2
+BASE_CFLAGS := -std=gnu17 -D_GNU_SOURCE $(OPT) -g $(WARNINGS) $(SAN_FLAGS) -Iinclude \
+	-DHSOS_VERSION='"$(VERSION)"' $(CFLAGS)
+BASE_LDFLAGS := -Wl,-z,relro,-z,now,--as-needed $(SAN_FLAGS) $(LDFLAGS)
+
+# The pure core sees cJSON and nothing else. Its include path starts with a
+# directory of poisoned headers named like every edge library's, so an edge
+# header included in agent/core/ fails the build even where the real one
+# lies in /usr/include.
+CORE_PKGS := libcjson
+EDGE_PKGS := libcjson blkid mount libmnl
+POISON_HEADERS := blkid.h blkid/blkid.h libmount.h libmount/libmount.h libmnl/libmnl.h \
+	systemd/sd-bus.h systemd/sd-event.h systemd/sd-journal.h systemd/sd-device.h \
+	systemd/sd-daemon.h systemd/sd-id128.h curl/curl.h
+POISON_DIR := build/poison
+
+CORE_CFLAGS := -I$(POISON_DIR) $(BASE_CFLAGS) $(shell $(PKG_CONFIG) --cflags $(CORE_PKGS) 2>/dev/null)
+EDGE_CFLAGS := $(BASE_CFLAGS) $(shell $(PKG_CONFIG) --cflags $(EDGE_PKGS) 2>/dev/null)
+CORE_LIBS := $(shell $(PKG_CONFIG) --libs $(CORE_PKGS) 2>/dev/null) -lm
+EDGE_LIBS := $(shell $(PKG_CONFIG) --libs $(EDGE_PKGS) 2>/dev/null) -lm
+
+CORE_SRC := $(wildcard agent/core/*.c)
+EDGE_SRC := $(wildcard agent/edge/*.c)
+CLI_SRC := $(wildcard agent/cli/*.c)
+CORE_OBJ := $(CORE_SRC:agent/core/%.c=$(BUILD)/core/%.o)
+EDGE_OBJ := $(EDGE_SRC:agent/edge/%.c=$(BUILD)/edge/%.o)
+CLI_OBJ := $(CLI_SRC:agent/cli/%.c=$(BUILD)/cli/%.o)
+HEADERS := $(wildcard include/hsos/*.h agent/core/*.h)
+
+UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test-*.c))
+
+BIN := $(BUILD)/hsos-agent
+
+.PHONY: all deps check check-unit check-golden check-integration check-fuzz-corpus check-core-purity \
+	demo valgrind fuzz bench golden-update install clean distclean
+
+all: $(BIN)
+
+deps:
+	@sh scripts/deps.sh
+
+$(POISON_DIR)/.stamp: Makefile
+	@rm -rf $(POISON_DIR)
+	@for h in $(POISON_HEADERS); do mkdir -p $(POISON_DIR)/$$(dirname $$h); \
+		printf '#error "%s is an edge library header: the pure core (agent/core) must not include it"\n' $$h \
+			> $(POISON_DIR)/$$h; done
+	@touch $@
+
+$(BUILD)/core/%.o: agent/core/%.c $(HEADERS) $(POISON_DIR)/.stamp
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CORE_CFLAGS) -c $< -o $@
+
+$(BUILD)/edge/%.o: agent/edge/%.c $(HEADERS)
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(EDGE_CFLAGS) -c $< -o $@
+
+$(BUILD)/cli/%.o: agent/cli/%.c $(HEADERS)
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(EDGE_CFLAGS) -c $< -o $@
+
+$(BUILD)/libhsos-core.a: $(CORE_OBJ)
+	@rm -f $@
+	@echo "  AR      $@"
+	$(Q)$(AR) rcs $@ $^
+
+$(BIN): $(CLI_OBJ) $(EDGE_OBJ) $(BUILD)/libhsos-core.a
+	@echo "  LD      $@"
+	$(Q)$(CC) $(BASE_LDFLAGS) -o $@ $(CLI_OBJ) $(EDGE_OBJ) $(BUILD)/libhsos-core.a $(EDGE_LIBS)
+
+# Unit tests link the core only, except those named test-edge-*.
+$(BUILD)/tests/test-edge-%: tests/unit/test-edge-%.c tests/unit/harness.h $(EDGE_OBJ) $(BUILD)/libhsos-core.a
+	@mkdir -p $(@D)
+	@echo "  CCLD    $@"
+	$(Q)$(CC) $(EDGE_CFLAGS) -Itests/unit $(BASE_LDFLAGS) -o $@ $< $(EDGE_OBJ) $(BUILD)/libhsos-core.a $(EDGE_LIBS)
+
+$(BUILD)/tests/test-%: tests/unit/test-%.c tests/unit/harness.h $(BUILD)/libhsos-core.a
+	@mkdir -p $(@D)
+	@echo "  CCLD    $@"
+	$(Q)$(CC) $(CORE_CFLAGS) -Itests/unit $(BASE_LDFLAGS) -o $@ $< $(BUILD)/libhsos-core.a $(CORE_LIBS)
+
+check-core-purity: $(POISON_DIR)/.stamp
+	@sh tests/unit/check-core-purity.sh "$(CC)" "$(CORE_CFLAGS)"
+
+check-unit: $(UNIT_TESTS) check-core-purity
+	@sh tests/run-tests.sh $(UNIT_TESTS)
+
+check-golden: $(BIN)
+	@sh tests/golden/run.sh $(BIN)
+
+golden-update: $(BIN)
+	@sh tests/golden/run.sh $(BIN) --update
+
+check-integration: $(BIN)
+	@HSOS_AGENT=$(abspath $(BIN)) sh tests/run-tests.sh $(wildcard tests/integration/test-*.sh)
+
+# The fuzz corpus runs as a regression test with the libFuzzer build.
+FUZZ_BIN := build/fuzz/fuzz-config
+FUZZ_CFLAGS := -std=gnu17 -D_GNU_SOURCE -O1 -g -Iinclude -I$(POISON_DIR) \
+	$(shell $(PKG_CONFIG) --cflags $(CORE_PKGS) 2>/dev/null) \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+
+$(FUZZ_BIN): tests/fuzz/fuzz-config.c $(CORE_SRC) $(HEADERS) $(POISON_DIR)/.stamp
+	@mkdir -p $(@D)
+	clang $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz-config.c $(CORE_SRC) $(CORE_LIBS)
+
+check-fuzz-corpus: $(FUZZ_BIN)
+	@sh tests/fuzz/run-corpus.sh $(FUZZ_BIN) tests/fuzz/corpus/config
+
+fuzz: deps $(FUZZ_BIN)
+	@mkdir -p build/fuzz/new-corpus
+	$(FUZZ_BIN) -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -dict=tests/fuzz/node-json.dict \
+		build/fuzz/new-corpus tests/fuzz/corpus/config
+
+# Tiers: unit + golden, integration, fuzz corpus. The image (e2e) joins later.
+ifeq ($(SANITIZE),)
+check: deps
+	@$(MAKE) --no-print-directory check-unit check-golden check-integration check-fuzz-corpus
+else
+check: deps
+	@$(MAKE) --no-print-directory check-unit check-integration
+endif
+
+valgrind: deps $(UNIT_TESTS)
+	@VALGRIND=1 sh tests/run-tests.sh $(UNIT_TESTS)
+
+BENCH_BIN := build/bench/bench-plan
+$(BENCH_BIN): tests/bench/bench-plan.c $(BUILD)/libhsos-core.a
+	@mkdir -p $(@D)
+	$(CC) $(CORE_CFLAGS) $(BASE_LDFLAGS) -o $@ $< $(BUILD)/libhsos-core.a $(CORE_LIBS)
+
+bench: deps $(BIN) $(BENCH_BIN)
+	@sh tests/bench/run.sh $(BENCH_BIN) $(BIN) build/bench/results.txt
+
+demo: deps $(BIN)
+	@sh scripts/demo.sh $(BIN)
+
+install: $(BIN)
+	install -Dm0755 $(BIN) $(DESTDIR)$(BINDIR)/hsos-agent
+	install -Dm0644 docs/hsos-agent.1 $(DESTDIR)$(MANDIR)/man1/hsos-agent.1
+	install -Dm0644 docs/configuration.md $(DESTDIR)$(DOCDIR)/configuration.md
+	install -Dm0644 examples/node.json $(DESTDIR)$(DOCDIR)/examples/node.json
+
+clean:
+	rm -rf build
+
+distclean: clean

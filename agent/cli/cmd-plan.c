@@ -1,0 +1,198 @@
+/* SPDX-License-Identifier: MIT */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "hsos/cli.h"
+#include "hsos/edge.h"
+#include "hsos/plan.h"
+#include "hsos/util.h"
+
+static void help(void) {
+        printf("Usage: %s plan [--config FILE] [--facts FILE] [--json] [--units-dir DIR] [--save-facts FILE]\n"
+               "Shows what the node would become: mounts, directories, secrets, and each\n"
+               "unit with its state (ready, blocked, waiting) and the reason.\n"
+               "  -c, --config FILE      node.json (default %s)\n"
+               "  -f, --facts FILE       replay recorded facts instead of reading this system\n"
+               "  -j, --json             print the plan as JSON\n"
+               "  -u, --units-dir DIR    also write every enabled unit and drop-in into DIR\n"
+               "      --save-facts FILE  write the facts used to FILE (for --facts later)\n",
+               program_name, CONFIG_DEFAULT_PATH);
+}
+
+static int write_file_atomic(const char *path, const char *content) {
+        _cleanup_free_ char *tmp = NULL;
+        _cleanup_close_ int fd = -EBADF;
+        size_t n = strlen(content);
+
+        if (asprintf(&tmp, "%s.XXXXXX", path) < 0)
+                return -ENOMEM;
+        fd = mkostemp(tmp, O_CLOEXEC);
+        if (fd < 0)
+                return -errno;
+        for (size_t off = 0; off < n;) {
+                ssize_t k = write(fd, content + off, n - off);
+                if (k < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        int r = -errno;
+                        unlink(tmp);
+                        return r;
+                }
+                off += (size_t) k;
+        }
+        if (fchmod(fd, 0644) < 0 || fsync(fd) < 0 || rename(tmp, path) < 0) {
+                int r = -errno;
+                unlink(tmp);
+                return r;
+        }
+        return 0;
+}
+
+static int write_units(const Plan *p, const char *dir) {
+        int r;
+
+        if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+                return -errno;
+        for (size_t i = 0; i < p->n_units; i++) {
+                _cleanup_free_ char *path = NULL;
+                if (path_join(dir, p->units[i].name, &path) < 0)
+                        return -ENOMEM;
+                r = write_file_atomic(path, p->units[i].content);
+                if (r < 0) {
+                        fprintf(stderr, "%s plan: cannot write %s: %s\n", program_name, path, strerror(-r));
+                        return r;
+                }
+        }
+        for (size_t i = 0; i < p->n_dropins; i++) {
+                _cleanup_free_ char *d = NULL, *path = NULL;
+                if (asprintf(&d, "%s/%s.d", dir, p->dropins[i].unit) < 0 ||
+                    path_join(d, p->dropins[i].name, &path) < 0)
+                        return -ENOMEM;
+                if (mkdir(d, 0755) < 0 && errno != EEXIST) {
+                        r = -errno;
+                        fprintf(stderr, "%s plan: cannot create %s: %s\n", program_name, d, strerror(-r));
+                        return r;
+                }
+                r = write_file_atomic(path, p->dropins[i].content);
+                if (r < 0) {
+                        fprintf(stderr, "%s plan: cannot write %s: %s\n", program_name, path, strerror(-r));
+                        return r;
+                }
+        }
+        return 0;
+}
+
+static int load_facts(const char *path, Facts **ret) {
+        _cleanup_free_ char *data = NULL, *err = NULL;
+        size_t size;
+        int r;
+
+        r = read_file_capped(path, 16 * 1024 * 1024, &data, &size);
+        if (r < 0) {
+                fprintf(stderr, "%s plan: cannot read facts %s: %s\n", program_name, path, strerror(-r));
+                return r;
+        }
+        r = facts_from_json(data, size, ret, &err);
+        if (r < 0) {
+                fprintf(stderr, "%s plan: facts %s: %s\n", program_name, path, err ?: strerror(-r));
+                return r;
+        }
+        return 0;
+}
+
+int cmd_plan(int argc, char **argv) {
+        enum { ARG_SAVE_FACTS = 0x100 };
+        static const struct option options[] = {
+                { "config", required_argument, NULL, 'c' },
+                { "facts", required_argument, NULL, 'f' },
+                { "json", no_argument, NULL, 'j' },
+                { "units-dir", required_argument, NULL, 'u' },
+                { "save-facts", required_argument, NULL, ARG_SAVE_FACTS },
+                { "help", no_argument, NULL, 'h' },
+                {}
+        };
+        _cleanup_(config_freep) Config *c = NULL;
+        _cleanup_(facts_freep) Facts *f = NULL;
+        _cleanup_(plan_freep) Plan *p = NULL;
+        _cleanup_free_ char *out = NULL;
+        const char *config = CONFIG_DEFAULT_PATH, *facts = NULL, *units_dir = NULL, *save = NULL;
+        bool json = false;
+        int opt, r;
+
+        while ((opt = getopt_long(argc, argv, "c:f:ju:h", options, NULL)) >= 0)
+                switch (opt) {
+                case 'c':
+                        config = optarg;
+                        break;
+                case 'f':
+                        facts = optarg;
+                        break;
+                case 'j':
+                        json = true;
+                        break;
+                case 'u':
+                        units_dir = optarg;
+                        break;
+                case ARG_SAVE_FACTS:
+                        save = optarg;
+                        break;
+                case 'h':
+                        help();
+                        return 0;
+                default:
+                        return EXIT_USAGE;
+                }
+        if (optind < argc) {
+                fprintf(stderr, "%s plan: unexpected argument '%s'\n", program_name, argv[optind]);
+                return EXIT_USAGE;
+        }
+
+        if (cli_load_config(config, &c) < 0)
+                return EXIT_USAGE;
+
+        if (facts)
+                r = load_facts(facts, &f);
+        else {
+                r = facts_from_system(c, &f);
+                if (r < 0)
+                        fprintf(stderr, "%s plan: cannot read the facts of this system: %s\n", program_name,
+                                strerror(-r));
+        }
+        if (r < 0)
+                return 1;
+
+        if (save) {
+                _cleanup_free_ char *s = NULL;
+                r = facts_to_json(f, &s);
+                if (r >= 0)
+                        r = write_file_atomic(save, s);
+                if (r < 0) {
+                        fprintf(stderr, "%s plan: cannot save facts to %s: %s\n", program_name, save, strerror(-r));
+                        return 1;
+                }
+        }
+
+        r = plan_build(c, f, &p);
+        if (r < 0) {
+                fprintf(stderr, "%s plan: %s\n", program_name, strerror(-r));
+                return 1;
+        }
+        r = json ? plan_to_json(p, c, &out) : plan_to_text(p, c, &out);
+        if (r < 0) {
+                fprintf(stderr, "%s plan: %s\n", program_name, strerror(-r));
+                return 1;
+        }
+        fputs(out, stdout);
+        if (json)
+                fputc('\n', stdout);
+
+        if (units_dir && write_units(p, units_dir) < 0)
+                return 1;
+        return 0;
+}

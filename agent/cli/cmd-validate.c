@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: MIT */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+
+#include "hsos/cli.h"
+#include "hsos/util.h"
+
+static void help(void) {
+        printf("Usage: %s validate [--config FILE]\n"
+               "Checks node.json against the configuration contract.\n"
+               "Exit status: 0 valid, 1 invalid (errors on stderr, one per line),\n"
+               "2 the file cannot be read or a usage error.\n"
+               "  -c, --config FILE   node.json to check (default %s)\n",
+               program_name, CONFIG_DEFAULT_PATH);
+}
+
+int cmd_validate(int argc, char **argv) {
+        static const struct option options[] = {
+                { "config", required_argument, NULL, 'c' },
+                { "help", no_argument, NULL, 'h' },
+                {}
+        };
+        _cleanup_(config_freep) Config *c = NULL;
+        const char *path = CONFIG_DEFAULT_PATH;
+        size_t n_enabled = 0;
+        int opt, r;
+
+        while ((opt = getopt_long(argc, argv, "c:h", options, NULL)) >= 0)
+                switch (opt) {
+                case 'c':
+                        path = optarg;
+                        break;
+                case 'h':
+                        help();
+                        return 0;
+                default:
+                        return EXIT_USAGE;
+                }
+        if (optind < argc) {
+                fprintf(stderr, "%s validate: unexpected argument '%s'\n", program_name, argv[optind]);
+                return EXIT_USAGE;
+        }
+
+        r = cli_load_config(path, &c);
+        if (r == -EINVAL)
+                return 1;
+        if (r < 0)
+                return EXIT_USAGE;
+
+        for (Client cl = 0; cl < _CLIENT_MAX; cl++)
+                if (config_client_enabled(c, cl))
+                        n_enabled++;
+        printf("%s: valid (host %s, %s, %zu client%s and %zu mount%s enabled)\n", path, c->hostname,
+               network_to_string(c->network), n_enabled, n_enabled == 1 ? "" : "s",
+               c->n_mounts, c->n_mounts == 1 ? "" : "s");
+        return 0;
+}

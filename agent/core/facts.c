@@ -1,0 +1,561 @@
+/* SPDX-License-Identifier: MIT */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "hsos/config.h"
+#include "hsos/facts.h"
+#include "hsos/json-doc.h"
+#include "hsos/util.h"
+
+#define FACTS_SIZE_MAX (16 * 1024 * 1024)
+
+static const char * const file_state_table[_FILE_STATE_MAX] = {
+        [FILE_ABSENT] = "absent",
+        [FILE_PRESENT] = "present",
+        [FILE_INVALID] = "invalid",
+};
+
+const char *file_state_to_string(FileState s) {
+        if (s < 0 || s >= _FILE_STATE_MAX)
+                return NULL;
+        return file_state_table[s];
+}
+
+FileState file_state_from_string(const char *s) {
+        for (FileState i = 0; i < _FILE_STATE_MAX; i++)
+                if (streq(file_state_table[i], s))
+                        return i;
+        return _FILE_STATE_INVALID;
+}
+
+Facts *facts_new(void) {
+        return calloc(1, sizeof(Facts));
+}
+
+Facts *facts_free(Facts *f) {
+        if (!f)
+                return NULL;
+        for (size_t i = 0; i < f->n_devices; i++) {
+                FactDevice *d = &f->devices[i];
+                free(d->devname);
+                strv_free(d->aliases);
+                free(d->type);
+                free(d->label);
+                free(d->uuid);
+                free(d->partuuid);
+                free(d->partlabel);
+                free(d->error);
+        }
+        free(f->devices);
+        for (size_t i = 0; i < f->n_mounts; i++) {
+                free(f->mounts[i].target);
+                free(f->mounts[i].source);
+                free(f->mounts[i].fstype);
+                free(f->mounts[i].options);
+        }
+        free(f->mounts);
+        for (size_t i = 0; i < f->n_addresses; i++) {
+                free(f->addresses[i].ifname);
+                free(f->addresses[i].address);
+        }
+        free(f->addresses);
+        for (size_t i = 0; i < f->n_files; i++)
+                free(f->files[i].path);
+        free(f->files);
+        for (size_t i = 0; i < f->n_executables; i++) {
+                free(f->executables[i].name);
+                free(f->executables[i].path);
+        }
+        free(f->executables);
+        free(f);
+        return NULL;
+}
+
+/* Grows an array by one zeroed element. */
+static void *grow(void *array, size_t *n, size_t size) {
+        char *a = realloc(array, (*n + 1) * size);
+
+        if (!a)
+                return NULL;
+        memset(a + *n * size, 0, size);
+        (*n)++;
+        return a;
+}
+
+static int dup_or_null(const char *s, char **ret) {
+        *ret = NULL;
+        if (!s)
+                return 0;
+        *ret = strdup(s);
+        return *ret ? 0 : -ENOMEM;
+}
+
+int facts_add_device(Facts *f, const char *devname, const char *type, const char *label, const char *uuid,
+                     const char *partuuid, const char *partlabel) {
+        FactDevice *a = grow(f->devices, &f->n_devices, sizeof(FactDevice)), *d;
+
+        if (!a)
+                return -ENOMEM;
+        f->devices = a;
+        d = &a[f->n_devices - 1];
+        if (dup_or_null(devname, &d->devname) < 0 || dup_or_null(type, &d->type) < 0 ||
+            dup_or_null(label, &d->label) < 0 || dup_or_null(uuid, &d->uuid) < 0 ||
+            dup_or_null(partuuid, &d->partuuid) < 0 || dup_or_null(partlabel, &d->partlabel) < 0)
+                return -ENOMEM;
+        return 0;
+}
+
+int facts_add_device_alias(Facts *f, const char *devname, const char *alias) {
+        for (size_t i = 0; i < f->n_devices; i++)
+                if (streq(f->devices[i].devname, devname))
+                        return strv_extend(&f->devices[i].aliases, alias);
+        return -ENOENT;
+}
+
+int facts_add_mount(Facts *f, const char *target, const char *source, const char *fstype, const char *options) {
+        FactMount *a = grow(f->mounts, &f->n_mounts, sizeof(FactMount)), *m;
+
+        if (!a)
+                return -ENOMEM;
+        f->mounts = a;
+        m = &a[f->n_mounts - 1];
+        if (dup_or_null(target, &m->target) < 0 || dup_or_null(source, &m->source) < 0 ||
+            dup_or_null(fstype, &m->fstype) < 0 || dup_or_null(options, &m->options) < 0)
+                return -ENOMEM;
+        return 0;
+}
+
+int facts_add_address(Facts *f, const char *ifname, const char *address) {
+        FactAddress *a = grow(f->addresses, &f->n_addresses, sizeof(FactAddress)), *x;
+
+        if (!a)
+                return -ENOMEM;
+        f->addresses = a;
+        x = &a[f->n_addresses - 1];
+        if (dup_or_null(ifname, &x->ifname) < 0 || dup_or_null(address, &x->address) < 0)
+                return -ENOMEM;
+        return 0;
+}
+
+int facts_add_file(Facts *f, const char *path, FileState state) {
+        FactFile *a = grow(f->files, &f->n_files, sizeof(FactFile));
+
+        if (!a)
+                return -ENOMEM;
+        f->files = a;
+        a[f->n_files - 1].state = state;
+        return dup_or_null(path, &a[f->n_files - 1].path);
+}
+
+int facts_add_executable(Facts *f, const char *name, const char *path) {
+        FactExecutable *a = grow(f->executables, &f->n_executables, sizeof(FactExecutable)), *e;
+
+        if (!a)
+                return -ENOMEM;
+        f->executables = a;
+        e = &a[f->n_executables - 1];
+        if (dup_or_null(name, &e->name) < 0 || dup_or_null(path, &e->path) < 0)
+                return -ENOMEM;
+        return 0;
+}
+
+const FactDevice *facts_find_device(const Facts *f, const char *name) {
+        for (size_t i = 0; i < f->n_devices; i++)
+                if (streq_ptr(f->devices[i].devname, name) || strv_contains(f->devices[i].aliases, name))
+                        return &f->devices[i];
+        return NULL;
+}
+
+const FactMount *facts_mount_holding(const Facts *f, const char *path) {
+        const FactMount *best = NULL;
+
+        for (size_t i = 0; i < f->n_mounts; i++) {
+                const FactMount *m = &f->mounts[i];
+
+                if (!m->target || !path_startswith_dir(path, m->target))
+                        continue;
+                /* Later entries are mounted on top of earlier ones. */
+                if (!best || strlen(m->target) >= strlen(best->target))
+                        best = m;
+        }
+        return best;
+}
+
+const FactMount *facts_mount_at(const Facts *f, const char *target) {
+        const FactMount *top = NULL;
+
+        for (size_t i = 0; i < f->n_mounts; i++)
+                if (streq_ptr(f->mounts[i].target, target))
+                        top = &f->mounts[i];
+        return top;
+}
+
+bool facts_has_address(const Facts *f, const char *address) {
+        for (size_t i = 0; i < f->n_addresses; i++)
+                if (streq_ptr(f->addresses[i].address, address))
+                        return true;
+        return false;
+}
+
+FileState facts_file_state(const Facts *f, const char *path) {
+        for (size_t i = 0; i < f->n_files; i++)
+                if (streq_ptr(f->files[i].path, path))
+                        return f->files[i].state;
+        return FILE_ABSENT;
+}
+
+const char *facts_executable(const Facts *f, const char *name) {
+        for (size_t i = 0; i < f->n_executables; i++)
+                if (streq_ptr(f->executables[i].name, name))
+                        return f->executables[i].path;
+        return NULL;
+}
+
+/* ---- what the plan asks about ---- */
+
+static int add_unique(char ***l, const char *s) {
+        if (!s || strv_contains(*l, s))
+                return 0;
+        return strv_extend(l, s);
+}
+
+int facts_wanted_files(const Config *c, char ***ret_paths, char ***ret_jwt_paths) {
+        _cleanup_strv_free_ char **paths = NULL, **jwt = NULL;
+        const ClientConfig *ssv = &c->clients[CLIENT_SSV_NODE];
+
+        for (Client cl = 0; cl < _CLIENT_MAX; cl++) {
+                Role role = client_info(cl)->role;
+                if ((role == ROLE_EXECUTION || role == ROLE_CONSENSUS) && c->clients[cl].enable &&
+                    add_unique(&jwt, c->clients[cl].jwt_secret_file) < 0)
+                        return -ENOMEM;
+        }
+        if (add_unique(&paths, c->ssh_private_key_file) < 0 ||
+            (c->wireguard_enable && add_unique(&paths, c->wireguard_config_file) < 0) ||
+            add_unique(&paths, ssv->private_key_file) < 0 ||
+            add_unique(&paths, ssv->private_key_password_file) < 0)
+                return -ENOMEM;
+        *ret_paths = TAKE_PTR(paths);
+        *ret_jwt_paths = TAKE_PTR(jwt);
+        return 0;
+}
+
+int facts_wanted_executables(const Config *c, char ***ret) {
+        _cleanup_strv_free_ char **l = NULL;
+
+        for (Client cl = 0; cl < _CLIENT_MAX; cl++) {
+                const char *name = c->agent.packages[cl] ?: client_info(cl)->executable;
+                if (add_unique(&l, name) < 0)
+                        return -ENOMEM;
+        }
+        *ret = TAKE_PTR(l);
+        return 0;
+}
+
+/* ---- JSON ---- */
+
+typedef struct FactsReader {
+        char *error;
+        int r;
+} FactsReader;
+
+static void reader_fail(FactsReader *rd, const char *path, const char *msg) {
+        if (rd->error || rd->r < 0)
+                return;
+        if (asprintf(&rd->error, "%s: %s", path, msg) < 0)
+                rd->r = -ENOMEM;
+}
+
+/* Returns the string at key (NULL for absent or null); a non-string fails. */
+static const char *get_str(FactsReader *rd, const cJSON *o, const char *path, const char *key, bool required) {
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+        char p[256];
+
+        snprintf(p, sizeof p, "%s.%s", path, key);
+        if (!v || cJSON_IsNull(v)) {
+                if (required)
+                        reader_fail(rd, p, "is required");
+                return NULL;
+        }
+        if (!cJSON_IsString(v)) {
+                reader_fail(rd, p, "must be a string");
+                return NULL;
+        }
+        return v->valuestring;
+}
+
+static const cJSON *get_list(FactsReader *rd, const cJSON *root, const char *key) {
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, key);
+
+        if (!v || cJSON_IsNull(v))
+                return NULL;
+        if (!cJSON_IsArray(v)) {
+                reader_fail(rd, key, "must be a list");
+                return NULL;
+        }
+        return v;
+}
+
+static bool item_is_object(FactsReader *rd, const cJSON *i, const char *path) {
+        if (cJSON_IsObject(i))
+                return true;
+        reader_fail(rd, path, "must be an object");
+        return false;
+}
+
+static void read_devices(FactsReader *rd, const cJSON *root, Facts *f) {
+        const cJSON *l = get_list(rd, root, "devices"), *i;
+        size_t k = 0;
+
+        f->have_devices = !!l;
+        cJSON_ArrayForEach(i, l) {
+                char p[64];
+                snprintf(p, sizeof p, "devices[%zu]", k++);
+                if (!item_is_object(rd, i, p))
+                        return;
+                const char *devname = get_str(rd, i, p, "devname", true);
+                if (rd->error || rd->r < 0)
+                        return;
+                if (facts_add_device(f, devname, get_str(rd, i, p, "type", false), get_str(rd, i, p, "label", false),
+                                     get_str(rd, i, p, "uuid", false), get_str(rd, i, p, "partuuid", false),
+                                     get_str(rd, i, p, "partlabel", false)) < 0) {
+                        rd->r = -ENOMEM;
+                        return;
+                }
+                const char *err = get_str(rd, i, p, "error", false);
+                if (err && dup_or_null(err, &f->devices[f->n_devices - 1].error) < 0) {
+                        rd->r = -ENOMEM;
+                        return;
+                }
+                const cJSON *al = cJSON_GetObjectItemCaseSensitive(i, "aliases"), *a;
+                if (al && !cJSON_IsNull(al) && !cJSON_IsArray(al)) {
+                        reader_fail(rd, p, "aliases must be a list of strings");
+                        return;
+                }
+                cJSON_ArrayForEach(a, al) {
+                        if (!cJSON_IsString(a)) {
+                                reader_fail(rd, p, "aliases must be a list of strings");
+                                return;
+                        }
+                        if (strv_extend(&f->devices[f->n_devices - 1].aliases, a->valuestring) < 0) {
+                                rd->r = -ENOMEM;
+                                return;
+                        }
+                }
+        }
+}
+
+static void read_mounts(FactsReader *rd, const cJSON *root, Facts *f) {
+        const cJSON *l = get_list(rd, root, "mounts"), *i;
+        size_t k = 0;
+
+        cJSON_ArrayForEach(i, l) {
+                char p[64];
+                snprintf(p, sizeof p, "mounts[%zu]", k++);
+                if (!item_is_object(rd, i, p))
+                        return;
+                const char *target = get_str(rd, i, p, "target", true), *source = get_str(rd, i, p, "source", false),
+                           *fstype = get_str(rd, i, p, "fstype", true), *options = get_str(rd, i, p, "options", false);
+                if (rd->error || rd->r < 0)
+                        return;
+                if (target[0] != '/') {
+                        reader_fail(rd, p, "target must be an absolute path");
+                        return;
+                }
+                if (facts_add_mount(f, target, source, fstype, options) < 0) {
+                        rd->r = -ENOMEM;
+                        return;
+                }
+        }
+}
+
+static void read_addresses(FactsReader *rd, const cJSON *root, Facts *f) {
+        const cJSON *l = get_list(rd, root, "addresses"), *i;
+        size_t k = 0;
+
+        cJSON_ArrayForEach(i, l) {
+                char p[64];
+                snprintf(p, sizeof p, "addresses[%zu]", k++);
+                if (!item_is_object(rd, i, p))
+                        return;
+                const char *ifname = get_str(rd, i, p, "interface", true), *addr = get_str(rd, i, p, "address", true);
+                if (rd->error || rd->r < 0)
+                        return;
+                if (facts_add_address(f, ifname, addr) < 0) {
+                        rd->r = -ENOMEM;
+                        return;
+                }
+        }
+}
+
+static void read_files(FactsReader *rd, const cJSON *root, Facts *f) {
+        const cJSON *l = get_list(rd, root, "files"), *i;
+        size_t k = 0;
+
+        cJSON_ArrayForEach(i, l) {
+                char p[64];
+                FileState s;
+
+                snprintf(p, sizeof p, "files[%zu]", k++);
+                if (!item_is_object(rd, i, p))
+                        return;
+                const char *path = get_str(rd, i, p, "path", true), *state = get_str(rd, i, p, "state", true);
+                if (rd->error || rd->r < 0)
+                        return;
+                s = file_state_from_string(state);
+                if (s < 0) {
+                        reader_fail(rd, p, "state must be \"present\", \"invalid\" or \"absent\"");
+                        return;
+                }
+                if (facts_add_file(f, path, s) < 0) {
+                        rd->r = -ENOMEM;
+                        return;
+                }
+        }
+}
+
+static void read_executables(FactsReader *rd, const cJSON *root, Facts *f) {
+        const cJSON *o = cJSON_GetObjectItemCaseSensitive(root, "executables"), *i;
+
+        if (!o || cJSON_IsNull(o))
+                return;
+        if (!cJSON_IsObject(o)) {
+                reader_fail(rd, "executables", "must be an object: name -> path or null");
+                return;
+        }
+        cJSON_ArrayForEach(i, o) {
+                if (!cJSON_IsNull(i) && !cJSON_IsString(i)) {
+                        reader_fail(rd, "executables", "each value must be a path or null");
+                        return;
+                }
+                if (facts_add_executable(f, i->string, cJSON_IsString(i) ? i->valuestring : NULL) < 0) {
+                        rd->r = -ENOMEM;
+                        return;
+                }
+        }
+}
+
+int facts_from_json(const char *data, size_t size, Facts **ret, char **ret_error) {
+        static const char * const known[] = { "devices", "mounts", "addresses", "files", "executables", NULL };
+        _cleanup_(cJSON_Deletep) cJSON *root = NULL;
+        _cleanup_(facts_freep) Facts *f = NULL;
+        FactsReader rd = {};
+        const cJSON *i;
+        int r;
+
+        r = json_document_parse(data, size, FACTS_SIZE_MAX, 16, &root, ret_error);
+        if (r < 0)
+                return r;
+        if (!cJSON_IsObject(root)) {
+                *ret_error = strdup("the facts must be a JSON object");
+                return *ret_error ? -EINVAL : -ENOMEM;
+        }
+        cJSON_ArrayForEach(i, root) {
+                bool ok = false;
+                for (size_t k = 0; known[k]; k++)
+                        ok = ok || streq(known[k], i->string);
+                if (!ok) {
+                        if (asprintf(ret_error, "%s: unknown key (known: devices, mounts, addresses, files, executables)",
+                                     i->string) < 0)
+                                return -ENOMEM;
+                        return -EINVAL;
+                }
+        }
+
+        f = facts_new();
+        if (!f)
+                return -ENOMEM;
+        read_devices(&rd, root, f);
+        read_mounts(&rd, root, f);
+        read_addresses(&rd, root, f);
+        read_files(&rd, root, f);
+        read_executables(&rd, root, f);
+        if (rd.r < 0) {
+                free(rd.error);
+                return rd.r;
+        }
+        if (rd.error) {
+                *ret_error = rd.error;
+                return -EINVAL;
+        }
+        *ret = TAKE_PTR(f);
+        return 0;
+}
+
+static void json_field(StrBuf *b, const char *key, const char *value, bool comma) {
+        sb_appendf(b, "\"%s\": ", key);
+        if (value)
+                sb_append_json_string(b, value);
+        else
+                sb_append(b, "null");
+        if (comma)
+                sb_append(b, ", ");
+}
+
+int facts_to_json(const Facts *f, char **ret) {
+        StrBuf b = {};
+
+        sb_append(&b, "{\n");
+        if (f->have_devices) {
+                sb_append(&b, "  \"devices\": [");
+                for (size_t i = 0; i < f->n_devices; i++) {
+                        const FactDevice *d = &f->devices[i];
+                        sb_append(&b, i ? ",\n    { " : "\n    { ");
+                        json_field(&b, "devname", d->devname, true);
+                        sb_append(&b, "\"aliases\": [");
+                        STRV_FOREACH(a, d->aliases) {
+                                if (a != d->aliases)
+                                        sb_append(&b, ", ");
+                                sb_append_json_string(&b, *a);
+                        }
+                        sb_append(&b, "], ");
+                        json_field(&b, "type", d->type, true);
+                        json_field(&b, "label", d->label, true);
+                        json_field(&b, "uuid", d->uuid, true);
+                        json_field(&b, "partuuid", d->partuuid, true);
+                        json_field(&b, "partlabel", d->partlabel, true);
+                        json_field(&b, "error", d->error, false);
+                        sb_append(&b, " }");
+                }
+                sb_append(&b, f->n_devices ? "\n  ],\n" : "],\n");
+        }
+        sb_append(&b, "  \"mounts\": [");
+        for (size_t i = 0; i < f->n_mounts; i++) {
+                const FactMount *m = &f->mounts[i];
+                sb_append(&b, i ? ",\n    { " : "\n    { ");
+                json_field(&b, "target", m->target, true);
+                json_field(&b, "source", m->source, true);
+                json_field(&b, "fstype", m->fstype, true);
+                json_field(&b, "options", m->options, false);
+                sb_append(&b, " }");
+        }
+        sb_append(&b, f->n_mounts ? "\n  ],\n" : "],\n");
+        sb_append(&b, "  \"addresses\": [");
+        for (size_t i = 0; i < f->n_addresses; i++) {
+                sb_append(&b, i ? ",\n    { " : "\n    { ");
+                json_field(&b, "interface", f->addresses[i].ifname, true);
+                json_field(&b, "address", f->addresses[i].address, false);
+                sb_append(&b, " }");
+        }
+        sb_append(&b, f->n_addresses ? "\n  ],\n" : "],\n");
+        sb_append(&b, "  \"files\": [");
+        for (size_t i = 0; i < f->n_files; i++) {
+                sb_append(&b, i ? ",\n    { " : "\n    { ");
+                json_field(&b, "path", f->files[i].path, true);
+                json_field(&b, "state", file_state_to_string(f->files[i].state), false);
+                sb_append(&b, " }");
+        }
+        sb_append(&b, f->n_files ? "\n  ],\n" : "],\n");
+        sb_append(&b, "  \"executables\": {");
+        for (size_t i = 0; i < f->n_executables; i++) {
+                sb_append(&b, i ? ",\n    " : "\n    ");
+                sb_append_json_string(&b, f->executables[i].name);
+                sb_append(&b, ": ");
+                if (f->executables[i].path)
+                        sb_append_json_string(&b, f->executables[i].path);
+                else
+                        sb_append(&b, "null");
+        }
+        sb_append(&b, f->n_executables ? "\n  }\n}\n" : "}\n}\n");
+        return sb_steal(&b, ret);
+}

@@ -1,0 +1,196 @@
+/* SPDX-License-Identifier: MIT */
+#include <errno.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "hsos/json-doc.h"
+#include "hsos/util.h"
+
+static void position(const char *data, size_t offset, size_t *ret_line, size_t *ret_col) {
+        size_t line = 1, col = 1;
+
+        for (size_t i = 0; i < offset; i++) {
+                if (data[i] == '\n') {
+                        line++;
+                        col = 1;
+                } else if (((unsigned char) data[i] & 0xc0) != 0x80)
+                        col++;
+        }
+        *ret_line = line;
+        *ret_col = col;
+}
+
+static int fail_at(const char *data, size_t offset, char **ret_error, const char *what) {
+        size_t line, col;
+
+        position(data, offset, &line, &col);
+        if (asprintf(ret_error, "%s at line %zu, column %zu", what, line, col) < 0)
+                return -ENOMEM;
+        return -EINVAL;
+}
+
+/* Returns the length of the valid UTF-8 sequence at s (at most n bytes), or 0. */
+static size_t utf8_valid_len(const unsigned char *s, size_t n) {
+        unsigned char c = s[0];
+        size_t len;
+        unsigned cp;
+
+        if (c < 0x80)
+                return 1;
+        if (c >= 0xc2 && c <= 0xdf) {
+                len = 2;
+                cp = c & 0x1f;
+        } else if (c >= 0xe0 && c <= 0xef) {
+                len = 3;
+                cp = c & 0x0f;
+        } else if (c >= 0xf0 && c <= 0xf4) {
+                len = 4;
+                cp = c & 0x07;
+        } else
+                return 0;
+        if (n < len)
+                return 0;
+        for (size_t i = 1; i < len; i++) {
+                if ((s[i] & 0xc0) != 0x80)
+                        return 0;
+                cp = (cp << 6) | (s[i] & 0x3f);
+        }
+        if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+            (cp >= 0xd800 && cp <= 0xdfff))
+                return 0;
+        return len;
+}
+
+static int prescan(const char *data, size_t size, unsigned depth_max, char **ret_error) {
+        const unsigned char *s = (const unsigned char *) data;
+        bool in_string = false;
+        unsigned depth = 0;
+        char msg[96];
+
+        for (size_t i = 0; i < size;) {
+                size_t n = utf8_valid_len(s + i, size - i);
+
+                if (n == 0) {
+                        snprintf(msg, sizeof msg, "not valid UTF-8: byte 0x%02x", s[i]);
+                        return fail_at(data, i, ret_error, msg);
+                }
+                if (s[i] == 0)
+                        return fail_at(data, i, ret_error, "not valid JSON: a NUL byte");
+                if (in_string) {
+                        if (s[i] == '\\' && i + 1 < size) {
+                                if (s[i + 1] == 'u' && i + 5 < size && memcmp(s + i + 2, "0000", 4) == 0)
+                                        return fail_at(data, i, ret_error,
+                                                       "a string holds an escaped NUL character (\\u0000)");
+                                i += 2;
+                                continue;
+                        }
+                        if (s[i] == '"')
+                                in_string = false;
+                } else if (s[i] == '"')
+                        in_string = true;
+                else if (s[i] == '{' || s[i] == '[') {
+                        if (++depth > depth_max) {
+                                snprintf(msg, sizeof msg, "nested deeper than %u levels", depth_max);
+                                return fail_at(data, i, ret_error, msg);
+                        }
+                } else if ((s[i] == '}' || s[i] == ']') && depth > 0)
+                        depth--;
+                i += n;
+        }
+        return 0;
+}
+
+static bool only_space(const char *s, size_t n) {
+        for (size_t i = 0; i < n; i++)
+                if (!strchr(" \t\r\n", s[i]))
+                        return false;
+        return true;
+}
+
+int json_document_parse(const char *data, size_t size, size_t size_max, unsigned depth_max,
+                        cJSON **ret, char **ret_error) {
+        const char *end = NULL;
+        cJSON *root;
+        int r;
+
+        if (size == 0 || only_space(data, size)) {
+                *ret_error = strdup("the file is empty");
+                return *ret_error ? -EINVAL : -ENOMEM;
+        }
+        if (size > size_max) {
+                if (asprintf(ret_error, "the file is %zu bytes, more than the limit of %zu bytes (%zu KiB)",
+                             size, size_max, size_max / 1024) < 0)
+                        return -ENOMEM;
+                return -EINVAL;
+        }
+        /* A UTF-8 byte order mark, as some editors write, is not content. */
+        if (size >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0) {
+                data += 3;
+                size -= 3;
+        }
+
+        r = prescan(data, size, depth_max, ret_error);
+        if (r < 0)
+                return r;
+
+        root = cJSON_ParseWithLengthOpts(data, size, &end, false);
+        if (!root) {
+                size_t off = end && end >= data ? (size_t) (end - data) : 0;
+
+                if (off >= size || only_space(data + off, size - off))
+                        return fail_at(data, size, ret_error, "truncated: the document ends unexpectedly");
+                return fail_at(data, off, ret_error, "not valid JSON: syntax error");
+        }
+        if (end && !only_space(end, size - (size_t) (end - data))) {
+                cJSON_Delete(root);
+                return fail_at(data, (size_t) (end - data), ret_error,
+                               "not valid JSON: unexpected content after the document");
+        }
+        *ret = root;
+        return 0;
+}
+
+char *json_describe(const cJSON *v) {
+        char *s = NULL;
+
+        if (!v || cJSON_IsNull(v))
+                return strdup("null");
+        if (cJSON_IsTrue(v))
+                return strdup("true");
+        if (cJSON_IsFalse(v))
+                return strdup("false");
+        if (cJSON_IsNumber(v)) {
+                if (!isfinite(v->valuedouble))
+                        return strdup("a number out of range");
+                if (asprintf(&s, "%.17g", v->valuedouble) < 0)
+                        return NULL;
+                return s;
+        }
+        if (cJSON_IsArray(v))
+                return strdup("a list");
+        if (cJSON_IsObject(v))
+                return strdup("an object");
+        if (cJSON_IsString(v)) {
+                StrBuf b = {};
+                const char *str = v->valuestring;
+                size_t n = strlen(str);
+
+                if (n > 60) {
+                        /* Cut at a character boundary. */
+                        size_t cut = 57;
+                        while (cut > 0 && ((unsigned char) str[cut] & 0xc0) == 0x80)
+                                cut--;
+                        _cleanup_free_ char *t = NULL;
+                        if (asprintf(&t, "%.*s...", (int) cut, str) < 0)
+                                return NULL;
+                        sb_append_json_string(&b, t);
+                } else
+                        sb_append_json_string(&b, str);
+                if (sb_steal(&b, &s) < 0)
+                        return NULL;
+                return s;
+        }
+        return strdup("an unknown value");
+}

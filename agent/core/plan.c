@@ -1,0 +1,799 @@
+/* SPDX-License-Identifier: MIT */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "hsos/plan.h"
+#include "hsos/render.h"
+#include "hsos/util.h"
+
+static const char * const mount_state_table[_MOUNT_STATE_MAX] = {
+        [MOUNT_MOUNTED] = "mounted",
+        [MOUNT_PENDING] = "to-mount",
+        [MOUNT_WAITING] = "waiting",
+        [MOUNT_FAILED] = "failed",
+};
+
+static const char * const secret_kind_table[_SECRET_KIND_MAX] = {
+        [SECRET_JWT] = "jwt",
+        [SECRET_SSH_HOST_KEY] = "ssh-host-key",
+        [SECRET_WIREGUARD] = "wireguard",
+        [SECRET_SSV_OPERATOR_KEY] = "ssv-operator-key",
+        [SECRET_SSV_PASSWORD] = "ssv-password",
+};
+
+static const char * const secret_state_table[_SECRET_STATE_MAX] = {
+        [SECRET_PRESENT] = "present",
+        [SECRET_CREATE] = "create",
+        [SECRET_INVALID] = "invalid",
+        [SECRET_MISSING] = "missing",
+        [SECRET_BLOCKED] = "blocked",
+};
+
+static const char * const unit_state_table[_UNIT_STATE_MAX] = {
+        [UNIT_READY] = "ready",
+        [UNIT_BLOCKED] = "blocked",
+        [UNIT_WAITING] = "waiting",
+};
+
+const char *mount_state_to_string(MountState s) {
+        return s >= 0 && s < _MOUNT_STATE_MAX ? mount_state_table[s] : NULL;
+}
+
+const char *secret_kind_to_string(SecretKind k) {
+        return k >= 0 && k < _SECRET_KIND_MAX ? secret_kind_table[k] : NULL;
+}
+
+const char *secret_state_to_string(SecretState s) {
+        return s >= 0 && s < _SECRET_STATE_MAX ? secret_state_table[s] : NULL;
+}
+
+const char *unit_state_to_string(UnitState s) {
+        return s >= 0 && s < _UNIT_STATE_MAX ? unit_state_table[s] : NULL;
+}
+
+int client_unit_name(const Config *c, Client client, char **ret) {
+        int r;
+
+        if (client == CLIENT_WIREGUARD)
+                r = asprintf(ret, "wg-quick-%s.service", strempty(c->wireguard_interface));
+        else
+                r = asprintf(ret, "%s.service", client_to_string(client));
+        return r < 0 ? -ENOMEM : 0;
+}
+
+Plan *plan_free(Plan *p) {
+        if (!p)
+                return NULL;
+        for (size_t i = 0; i < p->n_mounts; i++) {
+                free(p->mounts[i].device);
+                free(p->mounts[i].fstype);
+                free(p->mounts[i].reason);
+        }
+        free(p->mounts);
+        for (size_t i = 0; i < p->n_dirs; i++) {
+                free(p->dirs[i].path);
+                free(p->dirs[i].owner);
+        }
+        free(p->dirs);
+        for (size_t i = 0; i < p->n_secrets; i++) {
+                free(p->secrets[i].path);
+                free(p->secrets[i].reason);
+                strv_free(p->secrets[i].units);
+        }
+        free(p->secrets);
+        for (size_t i = 0; i < p->n_units; i++) {
+                free(p->units[i].name);
+                free(p->units[i].reason);
+                free(p->units[i].content);
+        }
+        free(p->units);
+        for (size_t i = 0; i < p->n_dropins; i++) {
+                free(p->dropins[i].unit);
+                free(p->dropins[i].name);
+                free(p->dropins[i].content);
+        }
+        free(p->dropins);
+        strv_free(p->notes);
+        free(p);
+        return NULL;
+}
+
+const PlanUnit *plan_find_unit(const Plan *p, const char *name) {
+        for (size_t i = 0; i < p->n_units; i++)
+                if (streq(p->units[i].name, name))
+                        return &p->units[i];
+        return NULL;
+}
+
+static void *grow(void *array, size_t *n, size_t size) {
+        char *a = realloc(array, (*n + 1) * size);
+
+        if (!a)
+                return NULL;
+        memset(a + *n * size, 0, size);
+        (*n)++;
+        return a;
+}
+
+static char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static char *xasprintf(const char *fmt, ...) {
+        va_list ap;
+        char *s;
+        int r;
+
+        va_start(ap, fmt);
+        r = vasprintf(&s, fmt, ap);
+        va_end(ap);
+        return r < 0 ? NULL : s;
+}
+
+/* ---- mounts ---- */
+
+/* udev's /dev/disk/by-* names, for the tags they stand for. */
+static const struct {
+        const char *dir;
+        const char *tag;
+} by_dirs[] = {
+        { "/dev/disk/by-label/", "LABEL" },
+        { "/dev/disk/by-uuid/", "UUID" },
+        { "/dev/disk/by-partuuid/", "PARTUUID" },
+        { "/dev/disk/by-partlabel/", "PARTLABEL" },
+};
+
+/* udev escapes '/', ' ' and other unsafe bytes as \xNN in link names. */
+static char *udev_unescape(const char *s) {
+        StrBuf b = {};
+        char *out;
+
+        for (const char *p = s; *p; p++) {
+                unsigned v;
+                if (p[0] == '\\' && p[1] == 'x' && sscanf(p + 2, "%2x", &v) == 1 && v != 0) {
+                        sb_appendc(&b, (char) v);
+                        p += 3;
+                } else
+                        sb_appendc(&b, *p);
+        }
+        return sb_steal(&b, &out) < 0 ? NULL : out;
+}
+
+static const char *device_tag(const FactDevice *d, const char *tag) {
+        if (streq(tag, "LABEL"))
+                return d->label;
+        if (streq(tag, "UUID"))
+                return d->uuid;
+        if (streq(tag, "PARTUUID"))
+                return d->partuuid;
+        return d->partlabel;
+}
+
+static bool tag_equal(const char *tag, const char *a, const char *b) {
+        if (!a || !b)
+                return false;
+        /* UUIDs are written in either case. */
+        if (streq(tag, "UUID") || streq(tag, "PARTUUID"))
+                return strcasecmp(a, b) == 0;
+        return streq(a, b);
+}
+
+/* Finds the device `what` names. Returns 0 with *ret set (or NULL when there is
+ * none), or -ENOTUNIQ with a reason when several devices match. */
+static int resolve_device(const Facts *f, const char *what, const FactDevice **ret, char **ret_reason) {
+        _cleanup_free_ char *tag = NULL, *value = NULL;
+        const FactDevice *found = NULL;
+        StrBuf names = {};
+        size_t n = 0;
+
+        *ret = NULL;
+        for (size_t i = 0; i < ELEMENTSOF(by_dirs); i++) {
+                const char *v = startswith(what, by_dirs[i].dir);
+                if (v && !strchr(v, '/')) {
+                        tag = strdup(by_dirs[i].tag);
+                        value = udev_unescape(v);
+                        if (!tag || !value)
+                                return -ENOMEM;
+                }
+        }
+        if (!tag) {
+                const char *eq = strchr(what, '=');
+                if (what[0] != '/' && eq) {
+                        tag = strndup(what, (size_t) (eq - what));
+                        value = strdup(eq + 1);
+                        if (!tag || !value)
+                                return -ENOMEM;
+                }
+        }
+
+        /* A udev link that exists, or a plain device path, is found by name first. */
+        found = facts_find_device(f, what);
+        if (found || !tag) {
+                *ret = found;
+                return 0;
+        }
+
+        for (size_t i = 0; i < f->n_devices; i++) {
+                const FactDevice *d = &f->devices[i];
+                if (!tag_equal(tag, device_tag(d, tag), value))
+                        continue;
+                sb_appendf(&names, "%s%s", n ? ", " : "", d->devname);
+                found = d;
+                n++;
+        }
+        if (n > 1) {
+                _cleanup_free_ char *list = NULL;
+                if (sb_steal(&names, &list) < 0)
+                        return -ENOMEM;
+                *ret_reason = xasprintf("%s=%s matches %zu devices (%s); refusing to guess", tag, value, n, list);
+                return *ret_reason ? -ENOTUNIQ : -ENOMEM;
+        }
+        sb_done(&names);
+        *ret = found;
+        return 0;
+}
+
+/* Reads "key=value" from a comma-separated option string. */
+static char *option_value(const char *options, const char *key) {
+        size_t n = strlen(key);
+
+        for (const char *p = options; p && *p;) {
+                size_t len = strcspn(p, ",");
+                if (len > n && strncmp(p, key, n) == 0 && p[n] == '=')
+                        return strndup(p + n + 1, len - n - 1);
+                p += len;
+                if (*p == ',')
+                        p++;
+        }
+        return NULL;
+}
+
+static const char *strip_slash(const char *s) {
+        while (*s == '/')
+                s++;
+        return s;
+}
+
+/* Whether the mounted subvolume is the one the options ask for. */
+static bool subvolume_matches(const char *want_options, const char *have_options) {
+        _cleanup_free_ char *want_id = option_value(want_options, "subvolid"),
+                            *want = option_value(want_options, "subvol"),
+                            *have_id = option_value(have_options, "subvolid"),
+                            *have = option_value(have_options, "subvol");
+
+        if (want_id && have_id && !streq(want_id, have_id))
+                return false;
+        if (want && have && !streq(strip_slash(want), strip_slash(have)))
+                return false;
+        return true;
+}
+
+static bool source_matches(const FactMount *m, const MountConfig *mc, const FactDevice *d) {
+        if (!m->source)
+                return false;
+        if (streq(m->source, mc->what))
+                return true;
+        return d && (streq_ptr(d->devname, m->source) || strv_contains(d->aliases, m->source));
+}
+
+static int plan_one_mount(const Facts *f, Plan *p, const MountConfig *mc) {
+        PlanMount *pm, *parent = NULL;
+        const FactDevice *d = NULL;
+        const FactMount *at;
+        char *reason = NULL;
+        int r;
+
+        pm = grow(p->mounts, &p->n_mounts, sizeof(PlanMount));
+        if (!pm)
+                return -ENOMEM;
+        p->mounts = pm;
+        pm = &p->mounts[p->n_mounts - 1];
+        pm->config = mc;
+
+        /* The closest enabled mount above this one, already planned. */
+        for (size_t i = 0; i + 1 < p->n_mounts; i++) {
+                PlanMount *o = &p->mounts[i];
+                if (!streq(o->config->where, mc->where) && path_startswith_dir(mc->where, o->config->where) &&
+                    (!parent || strlen(o->config->where) > strlen(parent->config->where)))
+                        parent = o;
+        }
+
+        r = resolve_device(f, mc->what, &d, &reason);
+        if (r == -ENOMEM)
+                return r;
+        if (r < 0) {
+                pm->state = MOUNT_FAILED;
+                pm->reason = reason;
+                return 0;
+        }
+        if (d && !(pm->device = strdup(d->devname)))
+                return -ENOMEM;
+
+        at = facts_mount_at(f, mc->where);
+        if (at && !(parent && parent->state != MOUNT_MOUNTED)) {
+                if (source_matches(at, mc, d) && subvolume_matches(mc->options, at->options)) {
+                        pm->state = MOUNT_MOUNTED;
+                        pm->fstype = strdup(strempty(at->fstype));
+                        return pm->fstype ? 0 : -ENOMEM;
+                }
+                pm->state = MOUNT_FAILED;
+                if (source_matches(at, mc, d))
+                        pm->reason = xasprintf("%s is mounted at %s with another subvolume than \"%s\" asks for",
+                                               strempty(at->source), mc->where, mc->options);
+                else
+                        pm->reason = xasprintf("something else is mounted at %s (%s, %s); it is left alone",
+                                               mc->where, strempty(at->source), strempty(at->fstype));
+                return pm->reason ? 0 : -ENOMEM;
+        }
+
+        if (parent && parent->state != MOUNT_MOUNTED) {
+                pm->state = MOUNT_WAITING;
+                pm->reason = xasprintf("waiting for mount %s (%s) to be in place first",
+                                       parent->config->name, parent->config->where);
+                return pm->reason ? 0 : -ENOMEM;
+        }
+        if (!d) {
+                pm->state = MOUNT_WAITING;
+                pm->reason = f->have_devices ? xasprintf("no device %s yet", mc->what)
+                                             : xasprintf("no device %s known (block devices could not be read)",
+                                                         mc->what);
+                return pm->reason ? 0 : -ENOMEM;
+        }
+        if (d->error) {
+                pm->state = MOUNT_FAILED;
+                pm->reason = xasprintf("%s: %s", d->devname, d->error);
+                return pm->reason ? 0 : -ENOMEM;
+        }
+        if (streq(mc->type, "auto")) {
+                if (!d->type) {
+                        pm->state = MOUNT_FAILED;
+                        pm->reason = xasprintf("no file system found on %s", d->devname);
+                        return pm->reason ? 0 : -ENOMEM;
+                }
+        } else if (d->type && !streq(d->type, mc->type)) {
+                pm->state = MOUNT_FAILED;
+                pm->reason = xasprintf("wrong file system type: %s holds %s, the config says %s",
+                                       d->devname, d->type, mc->type);
+                return pm->reason ? 0 : -ENOMEM;
+        }
+        pm->state = MOUNT_PENDING;
+        pm->fstype = strdup(streq(mc->type, "auto") ? d->type : mc->type);
+        return pm->fstype ? 0 : -ENOMEM;
+}
+
+static int cmp_mount_depth(const void *a, const void *b) {
+        const MountConfig *x = *(const MountConfig * const *) a, *y = *(const MountConfig * const *) b;
+        size_t dx = 0, dy = 0;
+
+        for (const char *s = x->where; *s; s++)
+                dx += *s == '/';
+        for (const char *s = y->where; *s; s++)
+                dy += *s == '/';
+        if (dx != dy)
+                return dx < dy ? -1 : 1;
+        return strcmp(x->where, y->where);
+}
+
+static int plan_mounts(const Config *c, const Facts *f, Plan *p) {
+        _cleanup_free_ const MountConfig **order = NULL;
+        size_t n = 0;
+        int r;
+
+        order = calloc(c->n_mounts + 1, sizeof(MountConfig *));
+        if (!order)
+                return -ENOMEM;
+        for (size_t i = 0; i < c->n_mounts; i++)
+                if (c->mounts[i].enable)
+                        order[n++] = &c->mounts[i];
+        /* Parents before children: fewer path components first. */
+        qsort(order, n, sizeof(MountConfig *), cmp_mount_depth);
+        for (size_t i = 0; i < n; i++) {
+                r = plan_one_mount(f, p, order[i]);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+static const PlanMount *plan_mount_of(const Plan *p, const MountConfig *mc) {
+        for (size_t i = 0; i < p->n_mounts; i++)
+                if (p->mounts[i].config == mc)
+                        return &p->mounts[i];
+        return NULL;
+}
+
+/* ---- storage: rule 1 ---- */
+
+/* Whether path lies on persistent storage that is in place now. Returns 0 and
+ * *ret_reason NULL when it does, or a reason why not. */
+static int storage_check(const Config *c, const Facts *f, const Plan *p, const char *path, char **ret_reason) {
+        const MountConfig *mc = config_mount_holding(c, path);
+        const FactMount *m;
+
+        *ret_reason = NULL;
+        if (mc) {
+                const PlanMount *pm = plan_mount_of(p, mc);
+                if (pm && pm->state != MOUNT_MOUNTED) {
+                        *ret_reason = xasprintf("%s is on mount %s (%s), which is not in place: %s", path,
+                                                mc->name, mc->where, strempty(pm->reason));
+                        if (pm->state == MOUNT_PENDING)
+                                *ret_reason = (free(*ret_reason),
+                                               xasprintf("%s is on mount %s (%s), which is not mounted yet", path,
+                                                         mc->name, mc->where));
+                        return *ret_reason ? 0 : -ENOMEM;
+                }
+        }
+        m = facts_mount_holding(f, path);
+        if (!m) {
+                *ret_reason = xasprintf("%s is on no mounted file system the mount table shows", path);
+                return *ret_reason ? 0 : -ENOMEM;
+        }
+        if (fstype_is_volatile(strempty(m->fstype))) {
+                if (streq(m->target, "/"))
+                        *ret_reason = xasprintf("%s is on the RAM root (%s), not on persistent storage", path,
+                                                strempty(m->fstype));
+                else
+                        *ret_reason = xasprintf("%s is on %s (%s), not on persistent storage", path,
+                                                strempty(m->fstype), m->target);
+                return *ret_reason ? 0 : -ENOMEM;
+        }
+        return 0;
+}
+
+/* ---- secrets: rule 2 ---- */
+
+static PlanSecret *find_secret(Plan *p, SecretKind kind, const char *path) {
+        for (size_t i = 0; i < p->n_secrets; i++)
+                if (p->secrets[i].kind == kind && streq(p->secrets[i].path, path))
+                        return &p->secrets[i];
+        return NULL;
+}
+
+static int dirname_dup(const char *path, char **ret) {
+        const char *slash = strrchr(path, '/');
+
+        *ret = slash == path ? strdup("/") : strndup(path, (size_t) (slash - path));
+        return *ret ? 0 : -ENOMEM;
+}
+
+static int add_dir(Plan *p, const char *path, uid_t uid, const char *owner, mode_t mode, bool data) {
+        PlanDir *a;
+
+        for (size_t i = 0; i < p->n_dirs; i++)
+                if (streq(p->dirs[i].path, path))
+                        return 0;
+        a = grow(p->dirs, &p->n_dirs, sizeof(PlanDir));
+        if (!a)
+                return -ENOMEM;
+        p->dirs = a;
+        a = &p->dirs[p->n_dirs - 1];
+        *a = (PlanDir) { .uid = uid, .gid = uid, .mode = mode, .data = data };
+        a->path = strdup(path);
+        a->owner = strdup(owner);
+        return a->path && a->owner ? 0 : -ENOMEM;
+}
+
+static int plan_secret(const Config *c, const Facts *f, Plan *p, SecretKind kind, const char *path,
+                       const char *unit) {
+        _cleanup_free_ char *why = NULL, *dir = NULL;
+        PlanSecret *s = find_secret(p, kind, path);
+        FileState fs;
+        int r;
+
+        if (s)
+                return unit && !strv_contains(s->units, unit) ? strv_extend(&s->units, unit) : 0;
+
+        s = grow(p->secrets, &p->n_secrets, sizeof(PlanSecret));
+        if (!s)
+                return -ENOMEM;
+        p->secrets = s;
+        s = &p->secrets[p->n_secrets - 1];
+        s->kind = kind;
+        if (!(s->path = strdup(path)) || (unit && strv_extend(&s->units, unit) < 0))
+                return -ENOMEM;
+
+        /* A secret under a mount that is not in place is not looked at: what
+         * lies beneath the mount point is not what the disk holds. */
+        r = storage_check(c, f, p, path, &why);
+        if (r < 0)
+                return r;
+        {
+                const MountConfig *mc = config_mount_holding(c, path);
+                const PlanMount *pm = mc ? plan_mount_of(p, mc) : NULL;
+                if (pm && pm->state != MOUNT_MOUNTED) {
+                        s->state = SECRET_BLOCKED;
+                        s->reason = xasprintf("waiting for mount %s (%s)", mc->name, mc->where);
+                        return s->reason ? 0 : -ENOMEM;
+                }
+        }
+
+        fs = facts_file_state(f, path);
+        switch (fs) {
+        case FILE_PRESENT:
+                s->state = SECRET_PRESENT;
+                return 0;
+        case FILE_INVALID:
+                s->state = SECRET_INVALID;
+                s->reason = xasprintf("%s is not 64 hex characters (an optional 0x prefix allowed); "
+                                      "it is never replaced: fix it or remove it", path);
+                return s->reason ? 0 : -ENOMEM;
+        case FILE_ABSENT:
+        case _FILE_STATE_MAX:
+        case _FILE_STATE_INVALID:
+                break;
+        }
+
+        if (kind == SECRET_WIREGUARD) {
+                s->state = SECRET_MISSING;
+                s->reason = xasprintf("%s does not exist; a wireguard configuration is never invented", path);
+                return s->reason ? 0 : -ENOMEM;
+        }
+        if (why) {
+                s->state = SECRET_BLOCKED;
+                s->reason = kind == SECRET_SSH_HOST_KEY
+                        ? xasprintf("missing and not created: %s; sshd runs with a key made in RAM for this boot", why)
+                        : xasprintf("missing and not created: %s; its units wait for it to appear", why);
+                return s->reason ? 0 : -ENOMEM;
+        }
+        s->state = SECRET_CREATE;
+        if (kind == SECRET_SSV_OPERATOR_KEY || kind == SECRET_SSV_PASSWORD) {
+                s->reason = strdup("generated by ssv-node.service on its first start");
+                if (!s->reason)
+                        return -ENOMEM;
+        }
+        r = dirname_dup(path, &dir);
+        if (r < 0)
+                return r;
+        return add_dir(p, dir, 0, "root", kind == SECRET_SSH_HOST_KEY ? 0700 : 0755, false);
+}
+
+/* ---- units ---- */
+
+static int append_reason(char **reasons, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int append_reason(char **reasons, const char *fmt, ...) {
+        _cleanup_free_ char *s = NULL;
+        va_list ap;
+        char *joined;
+        int r;
+
+        va_start(ap, fmt);
+        r = vasprintf(&s, fmt, ap);
+        va_end(ap);
+        if (r < 0)
+                return -ENOMEM;
+        if (!*reasons) {
+                *reasons = TAKE_PTR(s);
+                return 0;
+        }
+        if (asprintf(&joined, "%s; %s", *reasons, s) < 0)
+                return -ENOMEM;
+        free(*reasons);
+        *reasons = joined;
+        return 0;
+}
+
+static const char *jwt_problem(const PlanSecret *s) {
+        switch (s->state) {
+        case SECRET_PRESENT:
+        case SECRET_CREATE:
+                return NULL;
+        case SECRET_INVALID:
+        case SECRET_MISSING:
+        case SECRET_BLOCKED:
+        case _SECRET_STATE_MAX:
+        case _SECRET_STATE_INVALID:
+                break;
+        }
+        return s->reason;
+}
+
+static int collect_after(const Config *c, Client client, bool ssv, char ***ret) {
+        _cleanup_strv_free_ char **after = NULL;
+        Role role = client_info(client)->role;
+        int r;
+
+        after = calloc(1, sizeof(char *));
+        if (!after)
+                return -ENOMEM;
+        if (client != CLIENT_WIREGUARD && c->wireguard_enable) {
+                _cleanup_free_ char *wg = NULL;
+                r = client_unit_name(c, CLIENT_WIREGUARD, &wg);
+                if (r < 0 || strv_extend(&after, wg) < 0)
+                        return -ENOMEM;
+        }
+        for (Client o = 0; o < _CLIENT_MAX; o++) {
+                Role orole = client_info(o)->role;
+                bool want = false;
+
+                if (!config_client_enabled(c, o))
+                        continue;
+                if (role == ROLE_CONSENSUS)
+                        want = orole == ROLE_EXECUTION || o == CLIENT_MEV_BOOST;
+                else if (client == CLIENT_SSV_NODE)
+                        want = orole == ROLE_EXECUTION || orole == ROLE_CONSENSUS;
+                if (want && strv_extendf(&after, "%s.service", client_to_string(o)) < 0)
+                        return -ENOMEM;
+        }
+        (void) ssv;
+        *ret = TAKE_PTR(after);
+        return 0;
+}
+
+static int plan_unit(const Config *c, const Facts *f, Plan *p, Client client, bool ssv) {
+        const ClientConfig *cc = &c->clients[client];
+        const ClientInfo *info = client_info(client);
+        _cleanup_free_ char *name = NULL, *blocked = NULL, *waiting = NULL, *why = NULL;
+        _cleanup_strv_free_ char **after = NULL;
+        const char *exe_name = c->agent.packages[client] ?: info->executable;
+        const char *exe = facts_executable(f, exe_name);
+        PlanUnit *u;
+        int r;
+
+        r = client_unit_name(c, client, &name);
+        if (r < 0)
+                return r;
+
+        if (!exe) {
+                if (c->agent.packages[client])
+                        r = append_reason(&blocked, "executable %s (agent.packages.%s) was not found",
+                                          exe_name, info->name);
+                else
+                        r = append_reason(&blocked, "executable %s was not found on PATH (agent.packages.%s can name it)",
+                                          exe_name, info->name);
+                if (r < 0)
+                        return r;
+        }
+
+        /* Rule 1: the data stays on disk. */
+        if (cc->data_dir && client != CLIENT_MEV_BOOST && client != CLIENT_WIREGUARD) {
+                r = storage_check(c, f, p, cc->data_dir, &why);
+                if (r < 0)
+                        return r;
+                if (why) {
+                        r = append_reason(&blocked, "%s", why);
+                        if (r < 0)
+                                return r;
+                } else {
+                        r = add_dir(p, cc->data_dir, info->uid, info->name, 0700, true);
+                        if (r < 0)
+                                return r;
+                }
+        }
+
+        /* Rule 2: secrets are used where they are, created only where they last. */
+        if (info->role == ROLE_EXECUTION || info->role == ROLE_CONSENSUS) {
+                r = plan_secret(c, f, p, SECRET_JWT, cc->jwt_secret_file, name);
+                if (r < 0)
+                        return r;
+                const char *problem = jwt_problem(find_secret(p, SECRET_JWT, cc->jwt_secret_file));
+                if (problem && (r = append_reason(&blocked, "JWT secret: %s", problem)) < 0)
+                        return r;
+        }
+        if (client == CLIENT_WIREGUARD) {
+                r = plan_secret(c, f, p, SECRET_WIREGUARD, c->wireguard_config_file, name);
+                if (r < 0)
+                        return r;
+                const PlanSecret *s = find_secret(p, SECRET_WIREGUARD, c->wireguard_config_file);
+                if (s->state != SECRET_PRESENT && (r = append_reason(&blocked, "%s", s->reason)) < 0)
+                        return r;
+        }
+        if (client == CLIENT_SSV_NODE) {
+                static const SecretKind kinds[] = { SECRET_SSV_OPERATOR_KEY, SECRET_SSV_PASSWORD };
+                const char *paths[] = { cc->private_key_file, cc->private_key_password_file };
+
+                for (size_t i = 0; i < ELEMENTSOF(kinds); i++) {
+                        r = plan_secret(c, f, p, kinds[i], paths[i], name);
+                        if (r < 0)
+                                return r;
+                        const PlanSecret *s = find_secret(p, kinds[i], paths[i]);
+                        if ((s->state == SECRET_BLOCKED || s->state == SECRET_INVALID) &&
+                            (r = append_reason(&blocked, "%s: %s", secret_kind_to_string(kinds[i]), s->reason)) < 0)
+                                return r;
+                }
+        }
+
+        /* Rule 3: listen where the address exists. */
+        if (cc->endpoint.host && !cc->endpoint.loopback && !cc->endpoint.wildcard &&
+            !facts_has_address(f, cc->endpoint.host)) {
+                r = append_reason(&waiting, "waiting for address %s to appear on an interface", cc->endpoint.host);
+                if (r < 0)
+                        return r;
+        }
+
+        r = collect_after(c, client, ssv, &after);
+        if (r < 0)
+                return r;
+
+        u = grow(p->units, &p->n_units, sizeof(PlanUnit));
+        if (!u)
+                return -ENOMEM;
+        p->units = u;
+        u = &p->units[p->n_units - 1];
+        u->client = client;
+        u->name = TAKE_PTR(name);
+        if (blocked) {
+                u->state = UNIT_BLOCKED;
+                u->reason = TAKE_PTR(blocked);
+        } else if (waiting) {
+                u->state = UNIT_WAITING;
+                u->reason = TAKE_PTR(waiting);
+        } else
+                u->state = UNIT_READY;
+
+        RenderContext ctx = {
+                .config = c,
+                .executable = exe ?: exe_name,
+                .after = after,
+        };
+        return render_unit(&ctx, client, &u->content);
+}
+
+static int plan_dropins(const Config *c, Plan *p) {
+        for (size_t i = 0; i < c->n_mounts; i++) {
+                const MountConfig *m = &c->mounts[i];
+
+                if (!m->enable)
+                        continue;
+                STRV_FOREACH(unit, m->before) {
+                        PlanDropIn *d = grow(p->dropins, &p->n_dropins, sizeof(PlanDropIn));
+                        if (!d)
+                                return -ENOMEM;
+                        p->dropins = d;
+                        d = &p->dropins[p->n_dropins - 1];
+                        d->unit = strdup(*unit);
+                        d->name = xasprintf("50-hsos-mount-%s.conf", m->name);
+                        if (!d->unit || !d->name || render_mount_dropin(m, &d->content) < 0)
+                                return -ENOMEM;
+                }
+        }
+        return 0;
+}
+
+int plan_build(const Config *c, const Facts *f, Plan **ret) {
+        _cleanup_(plan_freep) Plan *p = NULL;
+        _cleanup_free_ char *ssv_reason = NULL;
+        bool ssv = false;
+        int r;
+
+        p = calloc(1, sizeof(Plan));
+        if (!p)
+                return -ENOMEM;
+
+        r = plan_mounts(c, f, p);
+        if (r < 0)
+                return r;
+
+        r = plan_secret(c, f, p, SECRET_SSH_HOST_KEY, c->ssh_private_key_file, "sshd.service");
+        if (r < 0)
+                return r;
+
+        r = config_ssv_enabled(c, &ssv, &ssv_reason);
+        if (r < 0)
+                return r;
+
+        /* Start order: the VPN, execution, mev-boost, consensus, then ssv-node. */
+        if (c->wireguard_enable && (r = plan_unit(c, f, p, CLIENT_WIREGUARD, ssv)) < 0)
+                return r;
+        for (Client cl = 0; cl < _CLIENT_MAX; cl++)
+                if (client_info(cl)->role == ROLE_EXECUTION && c->clients[cl].enable &&
+                    (r = plan_unit(c, f, p, cl, ssv)) < 0)
+                        return r;
+        if (c->clients[CLIENT_MEV_BOOST].enable && (r = plan_unit(c, f, p, CLIENT_MEV_BOOST, ssv)) < 0)
+                return r;
+        for (Client cl = 0; cl < _CLIENT_MAX; cl++)
+                if (client_info(cl)->role == ROLE_CONSENSUS && c->clients[cl].enable &&
+                    (r = plan_unit(c, f, p, cl, ssv)) < 0)
+                        return r;
+        if (ssv) {
+                if ((r = plan_unit(c, f, p, CLIENT_SSV_NODE, ssv)) < 0)
+                        return r;
+        } else if (config_count_enabled(c, ROLE_EXECUTION) + config_count_enabled(c, ROLE_CONSENSUS) > 0 &&
+                   strv_extendf(&p->notes, "ssv-node is not part of the node: %s", ssv_reason) < 0)
+                return -ENOMEM;
+
+        r = plan_dropins(c, p);
+        if (r < 0)
+                return r;
+
+        *ret = TAKE_PTR(p);
+        return 0;
+}

@@ -1,0 +1,285 @@
+/* SPDX-License-Identifier: MIT */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "hsos/util.h"
+
+const char *startswith(const char *s, const char *prefix) {
+        size_t n = strlen(prefix);
+
+        if (strncmp(s, prefix, n) != 0)
+                return NULL;
+        return s + n;
+}
+
+bool endswith(const char *s, const char *suffix) {
+        size_t a = strlen(s), b = strlen(suffix);
+
+        return a >= b && memcmp(s + a - b, suffix, b) == 0;
+}
+
+int free_and_strdup(char **dst, const char *src) {
+        char *copy = NULL;
+
+        if (src) {
+                copy = strdup(src);
+                if (!copy)
+                        return -ENOMEM;
+        }
+        free(*dst);
+        *dst = copy;
+        return 0;
+}
+
+char **strv_free(char **l) {
+        if (!l)
+                return NULL;
+        for (char **i = l; *i; i++)
+                free(*i);
+        free(l);
+        return NULL;
+}
+
+size_t strv_length(char * const *l) {
+        size_t n = 0;
+
+        while (l && l[n])
+                n++;
+        return n;
+}
+
+bool strv_contains(char * const *l, const char *s) {
+        STRV_FOREACH(i, l)
+                if (streq(*i, s))
+                        return true;
+        return false;
+}
+
+int strv_consume(char ***l, char *s) {
+        size_t n = strv_length(*l);
+        char **m;
+
+        if (!s)
+                return -ENOMEM;
+        m = realloc(*l, sizeof(char *) * (n + 2));
+        if (!m) {
+                free(s);
+                return -ENOMEM;
+        }
+        m[n] = s;
+        m[n + 1] = NULL;
+        *l = m;
+        return 0;
+}
+
+int strv_extend(char ***l, const char *s) {
+        return strv_consume(l, strdup(s));
+}
+
+int strv_extendf(char ***l, const char *fmt, ...) {
+        va_list ap;
+        char *s;
+        int r;
+
+        va_start(ap, fmt);
+        r = vasprintf(&s, fmt, ap);
+        va_end(ap);
+        if (r < 0)
+                return -ENOMEM;
+        return strv_consume(l, s);
+}
+
+char **strv_copy(char * const *l) {
+        char **c = calloc(strv_length(l) + 1, sizeof(char *));
+        size_t k = 0;
+
+        if (!c)
+                return NULL;
+        STRV_FOREACH(i, l) {
+                c[k] = strdup(*i);
+                if (!c[k])
+                        return strv_free(c);
+                k++;
+        }
+        return c;
+}
+
+static bool sb_grow(StrBuf *b, size_t extra) {
+        size_t need, cap;
+        char *s;
+
+        if (b->err)
+                return false;
+        need = b->len + extra + 1;
+        if (need <= b->cap)
+                return true;
+        cap = b->cap ? b->cap : 256;
+        while (cap < need)
+                cap *= 2;
+        s = realloc(b->s, cap);
+        if (!s) {
+                b->err = -ENOMEM;
+                return false;
+        }
+        b->s = s;
+        b->cap = cap;
+        return true;
+}
+
+void sb_appendn(StrBuf *b, const char *s, size_t n) {
+        if (!sb_grow(b, n))
+                return;
+        memcpy(b->s + b->len, s, n);
+        b->len += n;
+        b->s[b->len] = 0;
+}
+
+void sb_append(StrBuf *b, const char *s) {
+        sb_appendn(b, s, strlen(s));
+}
+
+void sb_appendc(StrBuf *b, char c) {
+        sb_appendn(b, &c, 1);
+}
+
+void sb_vappendf(StrBuf *b, const char *fmt, va_list ap) {
+        va_list aq;
+        int n;
+
+        if (b->err)
+                return;
+        va_copy(aq, ap);
+        n = vsnprintf(NULL, 0, fmt, aq);
+        va_end(aq);
+        if (n < 0) {
+                b->err = -EINVAL;
+                return;
+        }
+        if (!sb_grow(b, (size_t) n))
+                return;
+        vsnprintf(b->s + b->len, (size_t) n + 1, fmt, ap);
+        b->len += (size_t) n;
+}
+
+void sb_appendf(StrBuf *b, const char *fmt, ...) {
+        va_list ap;
+
+        va_start(ap, fmt);
+        sb_vappendf(b, fmt, ap);
+        va_end(ap);
+}
+
+void sb_pad(StrBuf *b, size_t width) {
+        size_t col = 0;
+
+        if (b->err)
+                return;
+        while (col < b->len && b->s[b->len - col - 1] != '\n')
+                col++;
+        do
+                sb_appendc(b, ' ');
+        while (++col < width);
+}
+
+int sb_steal(StrBuf *b, char **ret) {
+        if (b->err) {
+                int r = b->err;
+                sb_done(b);
+                return r;
+        }
+        if (!b->s) {
+                b->s = strdup("");
+                if (!b->s)
+                        return -ENOMEM;
+        }
+        *ret = b->s;
+        *b = (StrBuf) {};
+        return 0;
+}
+
+void sb_done(StrBuf *b) {
+        free(b->s);
+        *b = (StrBuf) {};
+}
+
+bool path_startswith_dir(const char *path, const char *prefix) {
+        size_t n;
+
+        if (streq(prefix, "/"))
+                return path[0] == '/';
+        n = strlen(prefix);
+        while (n > 1 && prefix[n - 1] == '/')
+                n--;
+        if (strncmp(path, prefix, n) != 0)
+                return false;
+        return path[n] == 0 || path[n] == '/';
+}
+
+int path_simplify_dup(const char *path, char **ret) {
+        size_t n = strlen(path), k = 0;
+        char *s = malloc(n + 1);
+
+        if (!s)
+                return -ENOMEM;
+        for (size_t i = 0; i < n; i++) {
+                if (path[i] == '/' && k > 0 && s[k - 1] == '/')
+                        continue;
+                s[k++] = path[i];
+        }
+        while (k > 1 && s[k - 1] == '/')
+                k--;
+        s[k] = 0;
+        *ret = s;
+        return 0;
+}
+
+bool path_has_dotdot(const char *path) {
+        for (const char *p = path; (p = strstr(p, "..")); p += 2)
+                if ((p == path || p[-1] == '/') && (p[2] == 0 || p[2] == '/'))
+                        return true;
+        return false;
+}
+
+int path_join(const char *a, const char *b, char **ret) {
+        size_t n = strlen(a);
+        char *s;
+
+        while (n > 0 && a[n - 1] == '/')
+                n--;
+        while (*b == '/')
+                b++;
+        if (asprintf(&s, "%.*s/%s", (int) n, a, b) < 0)
+                return -ENOMEM;
+        *ret = s;
+        return 0;
+}
+
+void sb_append_json_string(StrBuf *b, const char *s) {
+        sb_appendc(b, '"');
+        for (const unsigned char *p = (const unsigned char *) s; *p; p++) {
+                switch (*p) {
+                case '"':
+                        sb_append(b, "\\\"");
+                        break;
+                case '\\':
+                        sb_append(b, "\\\\");
+                        break;
+                case '\n':
+                        sb_append(b, "\\n");
+                        break;
+                case '\t':
+                        sb_append(b, "\\t");
+                        break;
+                case '\r':
+                        sb_append(b, "\\r");
+                        break;
+                default:
+                        if (*p < 0x20 || *p == 0x7f)
+                                sb_appendf(b, "\\u%04x", *p);
+                        else
+                                sb_appendc(b, (char) *p);
+                }
+        }
+        sb_appendc(b, '"');
+}

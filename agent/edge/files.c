@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: MIT */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "hsos/cleanup.h"
+#include "hsos/edge.h"
+#include "hsos/util.h"
+
+static bool is_hex(char c) {
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+FileState secret_file_state(const char *path, bool jwt) {
+        _cleanup_close_ int fd = -EBADF;
+        char buf[72];
+        struct stat st;
+        const char *p = buf;
+        ssize_t n;
+        size_t len;
+        FileState s = FILE_INVALID;
+
+        fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+        if (fd < 0) {
+                if (errno == ENOENT || errno == ENOTDIR || errno == ELOOP)
+                        return FILE_ABSENT;
+                /* It exists, but we may not read it (a plan without privileges). */
+                if (errno == EACCES || errno == EPERM)
+                        return FILE_PRESENT;
+                return FILE_INVALID;
+        }
+        if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+                return FILE_INVALID;
+        if (!jwt)
+                return FILE_PRESENT;
+
+        /* "0x" + 64 + "\n" is 67 bytes at most; read one more to see a longer file. */
+        n = read(fd, buf, sizeof buf);
+        if (n < 0)
+                return FILE_INVALID;
+        len = (size_t) n;
+        if (len > 0 && buf[len - 1] == '\n')
+                len--;
+        if (len >= 2 && buf[0] == '0' && (buf[1] == 'x' || buf[1] == 'X')) {
+                p += 2;
+                len -= 2;
+        }
+        if (len == 64) {
+                s = FILE_PRESENT;
+                for (size_t i = 0; i < 64; i++)
+                        if (!is_hex(p[i]))
+                                s = FILE_INVALID;
+        }
+        explicit_bzero(buf, sizeof buf);
+        return s;
+}
+
+int executable_find(const char *name, const char *search_path, char **ret) {
+        _cleanup_free_ char *copy = NULL;
+        char *saveptr = NULL;
+
+        if (name[0] == '/') {
+                if (access(name, X_OK) < 0)
+                        return -errno;
+                *ret = strdup(name);
+                return *ret ? 0 : -ENOMEM;
+        }
+        copy = strdup(search_path ?: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+        if (!copy)
+                return -ENOMEM;
+        for (char *dir = strtok_r(copy, ":", &saveptr); dir; dir = strtok_r(NULL, ":", &saveptr)) {
+                _cleanup_free_ char *p = NULL;
+                struct stat st;
+
+                if (dir[0] != '/')
+                        continue; /* a relative PATH entry is not used for system units */
+                if (path_join(dir, name, &p) < 0)
+                        return -ENOMEM;
+                if (stat(p, &st) == 0 && S_ISREG(st.st_mode) && access(p, X_OK) == 0) {
+                        *ret = TAKE_PTR(p);
+                        return 0;
+                }
+        }
+        return -ENOENT;
+}

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+/* The subcommands and what they share. Exit codes follow design.md: 2 is a
+ * usage error or a node.json that cannot be read or is invalid. */
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "hsos/config.h"
+
+#define EXIT_USAGE 2
+
+extern const char *program_name;
+
+/* Reads a file of at most max bytes (reading max+1 to see that it is
+ * larger). -errno on failure. */
+int read_file_capped(const char *path, size_t max, char **ret, size_t *ret_size);
+
+/* Loads and validates node.json. Prints every problem to stderr. Returns 0,
+ * -EINVAL for invalid content, or -errno when the file cannot be read. */
+int cli_load_config(const char *path, Config **ret);
+
+int cmd_validate(int argc, char **argv);
+int cmd_plan(int argc, char **argv);

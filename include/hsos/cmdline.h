@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+/* systemd's command-line rules (systemd.service(5), "Command lines"), both
+ * ways: splitting an extraOptions element into words as systemd would, and
+ * writing a word back so that systemd reads exactly that word again. */
+
+#include <stdbool.h>
+
+#include "hsos/util.h"
+
+/* Splits s into words: unquoted whitespace separates words; double and single
+ * quotes group and are removed (also in the middle of a word); backslash
+ * escapes are C escapes (\n, \t, \", \\, \xNN, \NNN, \uNNNN, \UNNNNNNNN, \s).
+ * An unbalanced quote, a trailing or unknown escape, an escape that yields
+ * NUL, or a control character gives -EINVAL and a message in *ret_error. */
+int cmdline_split(const char *s, char ***ret, char **ret_error);
+
+/* Appends word for an ExecStart= line. With force_quote, or when the word
+ * holds anything but [A-Za-z0-9_./:=,@+-], it is written in double quotes
+ * with C escapes. '%' is always written "%%" and '$' "$$", so no word can
+ * become a specifier, a variable, a directive or a second command. */
+void cmdline_append_word(StrBuf *b, const char *word, bool force_quote);

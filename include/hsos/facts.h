@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+/* Facts: what the system looks like, as plain data. The edges read them from
+ * the running system; tests and `plan --facts` build them from JSON. The plan
+ * is a pure function of a config and facts. */
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef struct FactDevice {
+        char *devname;     /* /dev/vdb1 */
+        char **aliases;    /* other names of the same node: /dev/mapper/vg0-data, /dev/disk/by-... */
+        char *type;        /* file system type, NULL when none was found */
+        char *label;
+        char *uuid;
+        char *partuuid;
+        char *partlabel;
+        char *error;       /* a probe that could not decide (two signatures), or NULL */
+} FactDevice;
+
+typedef struct FactMount {
+        char *target;
+        char *source;
+        char *fstype;
+        char *options;     /* VFS and file system options, comma-separated */
+} FactMount;
+
+typedef struct FactAddress {
+        char *ifname;
+        char *address;     /* as text, without prefix length */
+} FactAddress;
+
+typedef enum FileState {
+        FILE_ABSENT,
+        FILE_PRESENT,      /* exists (and, for a JWT, holds 64 hex characters) */
+        FILE_INVALID,      /* exists, but a JWT that is not 64 hex characters */
+        _FILE_STATE_MAX,
+        _FILE_STATE_INVALID = -EINVAL,
+} FileState;
+
+typedef struct FactFile {
+        char *path;
+        FileState state;
+} FactFile;
+
+typedef struct FactExecutable {
+        char *name;        /* as asked: "geth" or an absolute path from agent.packages */
+        char *path;        /* where it was found, NULL when not found */
+} FactExecutable;
+
+typedef struct Facts {
+        bool have_devices; /* false: block devices could not be read (no privileges) */
+        FactDevice *devices;
+        size_t n_devices;
+        FactMount *mounts; /* in mount table order: the last one at a target is on top */
+        size_t n_mounts;
+        FactAddress *addresses;
+        size_t n_addresses;
+        FactFile *files;   /* files not listed are absent */
+        size_t n_files;
+        FactExecutable *executables;
+        size_t n_executables;
+} Facts;
+
+Facts *facts_free(Facts *f);
+static inline void facts_freep(Facts **f) {
+        facts_free(*f);
+}
+Facts *facts_new(void);
+
+/* Appending; each copies its arguments. */
+int facts_add_device(Facts *f, const char *devname, const char *type, const char *label, const char *uuid,
+                     const char *partuuid, const char *partlabel);
+int facts_add_device_alias(Facts *f, const char *devname, const char *alias);
+int facts_add_mount(Facts *f, const char *target, const char *source, const char *fstype, const char *options);
+int facts_add_address(Facts *f, const char *ifname, const char *address);
+int facts_add_file(Facts *f, const char *path, FileState state);
+int facts_add_executable(Facts *f, const char *name, const char *path);
+
+const FactDevice *facts_find_device(const Facts *f, const char *name);
+/* The mount the path lies on: the longest target holding it, topmost. */
+const FactMount *facts_mount_holding(const Facts *f, const char *path);
+/* The topmost mount exactly at target, or NULL. */
+const FactMount *facts_mount_at(const Facts *f, const char *target);
+bool facts_has_address(const Facts *f, const char *address);
+FileState facts_file_state(const Facts *f, const char *path);
+/* NULL when not found or not asked about. */
+const char *facts_executable(const Facts *f, const char *name);
+
+/* JSON form (the --facts file; see docs/facts.md). Errors name the JSON path. */
+int facts_from_json(const char *data, size_t size, Facts **ret, char **ret_error);
+int facts_to_json(const Facts *f, char **ret);
+
+const char *file_state_to_string(FileState s);
+FileState file_state_from_string(const char *s);
+
+/* What the plan needs to know about a config: each file it checks (with
+ * whether it is a JWT, whose content is checked) and each executable. */
+typedef struct Config Config;
+int facts_wanted_files(const Config *c, char ***ret_paths, char ***ret_jwt_paths);
+int facts_wanted_executables(const Config *c, char ***ret);

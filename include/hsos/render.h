@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+/* Unit files, written from the config: one hardened service per client with
+ * its documented flags, and the drop-ins a mount's `before` asks for. */
+
+#include "hsos/config.h"
+
+typedef struct RenderContext {
+        const Config *config;
+        const char *executable;   /* absolute path, or the bare name when not found */
+        char **after;             /* units to order after (and want) */
+} RenderContext;
+
+int render_unit(const RenderContext *ctx, Client client, char **ret);
+int render_mount_dropin(const MountConfig *m, char **ret);
+
+/* The ssv-node configuration file the unit points at. */
+#define SSV_CONFIG_PATH "/run/hsos-agent/ssv-node.yaml"

@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+/* Small string helpers shared by the core and the edges: NULL-terminated string
+ * vectors (strv) and a growing buffer (StrBuf) whose allocation failure is
+ * sticky, so a renderer checks once at the end. libc only. */
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "hsos/cleanup.h"
+
+#define ELEMENTSOF(x) (sizeof(x) / sizeof((x)[0]))
+
+static inline bool streq(const char *a, const char *b) {
+        return strcmp(a, b) == 0;
+}
+
+static inline bool streq_ptr(const char *a, const char *b) {
+        if (!a || !b)
+                return a == b;
+        return streq(a, b);
+}
+
+static inline bool isempty(const char *s) {
+        return !s || !*s;
+}
+
+static inline const char *strempty(const char *s) {
+        return s ?: "";
+}
+
+/* Returns the rest of s after prefix, or NULL when s does not start with it. */
+const char *startswith(const char *s, const char *prefix);
+bool endswith(const char *s, const char *suffix);
+
+/* Replaces *dst with a copy of src (NULL allowed). */
+int free_and_strdup(char **dst, const char *src);
+
+/* strv: NULL-terminated vector of owned strings. */
+char **strv_free(char **l);
+static inline void strv_freep(char ***l) {
+        strv_free(*l);
+}
+#define _cleanup_strv_free_ _cleanup_(strv_freep)
+size_t strv_length(char * const *l);
+bool strv_contains(char * const *l, const char *s);
+/* Appends s, taking ownership; on failure s is freed. */
+int strv_consume(char ***l, char *s);
+/* Appends a copy of s. */
+int strv_extend(char ***l, const char *s);
+int strv_extendf(char ***l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+char **strv_copy(char * const *l);
+
+#define STRV_FOREACH(s, l) for (char * const *s = (l); s && *s; s++)
+
+/* StrBuf: a growing string. An allocation failure is remembered in err and
+ * every later append is a no-op; sb_steal() reports it. */
+typedef struct StrBuf {
+        char *s;
+        size_t len, cap;
+        int err;
+} StrBuf;
+
+void sb_append(StrBuf *b, const char *s);
+void sb_appendn(StrBuf *b, const char *s, size_t n);
+void sb_appendc(StrBuf *b, char c);
+void sb_appendf(StrBuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void sb_vappendf(StrBuf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+/* Pads with spaces up to column width (counting bytes since the last newline). */
+void sb_pad(StrBuf *b, size_t width);
+/* Hands the string over (never NULL on success), or returns the sticky error. */
+int sb_steal(StrBuf *b, char **ret);
+void sb_done(StrBuf *b);
+
+/* Path helpers (lexical, no file system access). */
+/* True when path equals prefix or lies below it, component-wise. */
+bool path_startswith_dir(const char *path, const char *prefix);
+/* Copies path with repeated and trailing slashes removed ("/" stays "/"). */
+int path_simplify_dup(const char *path, char **ret);
+/* True when a component of path is "..". */
+bool path_has_dotdot(const char *path);
+/* Joins a and b with exactly one slash between them. */
+int path_join(const char *a, const char *b, char **ret);
+
+/* Appends s to b as a JSON string literal (quotes included). */
+void sb_append_json_string(StrBuf *b, const char *s);

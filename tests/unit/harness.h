@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+/* A tiny test harness: TEST(name) registers a test; ASSERT_* report file,
+ * line and both values, then end that test and go on with the next. Output is
+ * TAP, closed by "N passed, N failed". SKIP_TEST(why) ends the whole binary
+ * with 77 when the test cannot run here. */
+
+#include <errno.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct HarnessTest {
+        const char *name;
+        void (*fn)(void);
+} HarnessTest;
+
+static HarnessTest harness_tests[512];
+static size_t harness_n;
+static jmp_buf harness_jmp;
+static int harness_failed_now;
+
+static inline void harness_register(const char *name, void (*fn)(void)) {
+        if (harness_n < sizeof harness_tests / sizeof harness_tests[0])
+                harness_tests[harness_n++] = (HarnessTest) { name, fn };
+}
+
+#define TEST(name)                                                              \
+        static void test_##name(void);                                          \
+        __attribute__((constructor)) static void register_##name(void) {        \
+                harness_register(#name, test_##name);                           \
+        }                                                                       \
+        static void test_##name(void)
+
+#define HARNESS_FAIL(...)                                                       \
+        do {                                                                    \
+                printf("# %s:%d: ", __FILE__, __LINE__);                        \
+                printf(__VA_ARGS__);                                            \
+                printf("\n");                                                   \
+                harness_failed_now = 1;                                         \
+                longjmp(harness_jmp, 1);                                        \
+        } while (0)
+
+#define ASSERT_TRUE(x)                                                          \
+        do {                                                                    \
+                if (!(x))                                                       \
+                        HARNESS_FAIL("expected true: %s", #x);                  \
+        } while (0)
+
+#define ASSERT_FALSE(x) ASSERT_TRUE(!(x))
+
+#define ASSERT_OK(expr)                                                         \
+        do {                                                                    \
+                long long _r = (long long) (expr);                              \
+                if (_r < 0)                                                     \
+                        HARNESS_FAIL("%s failed: %lld (%s)", #expr, _r, strerror((int) -_r)); \
+        } while (0)
+
+#define ASSERT_ERROR(expr, err)                                                 \
+        do {                                                                    \
+                long long _r = (long long) (expr);                              \
+                if (_r != -(err))                                               \
+                        HARNESS_FAIL("%s: expected -%s (%d), got %lld", #expr, #err, err, _r); \
+        } while (0)
+
+#define ASSERT_EQ(a, b)                                                         \
+        do {                                                                    \
+                long long _a = (long long) (a), _b = (long long) (b);           \
+                if (_a != _b)                                                   \
+                        HARNESS_FAIL("%s == %s: %lld != %lld", #a, #b, _a, _b); \
+        } while (0)
+
+#define ASSERT_STREQ(a, b)                                                      \
+        do {                                                                    \
+                const char *_a = (a), *_b = (b);                                \
+                if (!_a || !_b || strcmp(_a, _b) != 0)                          \
+                        HARNESS_FAIL("%s == %s:\n#   got      \"%s\"\n#   expected \"%s\"", #a, #b, \
+                                     _a ? _a : "(null)", _b ? _b : "(null)");   \
+        } while (0)
+
+#define ASSERT_NULL(x)                                                          \
+        do {                                                                    \
+                const void *_p = (x);                                           \
+                if (_p)                                                         \
+                        HARNESS_FAIL("expected NULL: %s", #x);                  \
+        } while (0)
+
+#define ASSERT_NOT_NULL(x)                                                      \
+        do {                                                                    \
+                if (!(x))                                                       \
+                        HARNESS_FAIL("expected non-NULL: %s", #x);              \
+        } while (0)
+
+/* Substring check, printing the haystack on failure. */
+#define ASSERT_CONTAINS(hay, needle)                                            \
+        do {                                                                    \
+                const char *_h = (hay), *_n = (needle);                         \
+                if (!_h || !strstr(_h, _n))                                     \
+                        HARNESS_FAIL("expected \"%s\" in:\n%s", _n, _h ? _h : "(null)"); \
+        } while (0)
+
+#define ASSERT_NOT_CONTAINS(hay, needle)                                        \
+        do {                                                                    \
+                const char *_h = (hay), *_n = (needle);                         \
+                if (_h && strstr(_h, _n))                                       \
+                        HARNESS_FAIL("did not expect \"%s\" in:\n%s", _n, _h);  \
+        } while (0)
+
+#define SKIP_TEST(...)                                                          \
+        do {                                                                    \
+                printf("1..0 # SKIP ");                                         \
+                printf(__VA_ARGS__);                                            \
+                printf("\n");                                                   \
+                exit(77);                                                       \
+        } while (0)
+
+int main(void) {
+        size_t passed = 0, failed = 0;
+
+        setvbuf(stdout, NULL, _IOLBF, 0);
+        printf("1..%zu\n", harness_n);
+        for (size_t i = 0; i < harness_n; i++) {
+                harness_failed_now = 0;
+                if (setjmp(harness_jmp) == 0)
+                        harness_tests[i].fn();
+                if (harness_failed_now) {
+                        printf("not ok %zu - %s\n", i + 1, harness_tests[i].name);
+                        failed++;
+                } else {
+                        printf("ok %zu - %s\n", i + 1, harness_tests[i].name);
+                        passed++;
+                }
+        }
+        printf("# %zu passed, %zu failed\n", passed, failed);
+        return failed ? 1 : 0;
+}
