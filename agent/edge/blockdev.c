@@ -28,11 +28,18 @@ static const char *lookup(blkid_probe pr, const char *name) {
 /* Probes one device node. Returns 0 (added), or -errno when it could not be opened. */
 static int probe_one(Facts *f, const char *devname) {
         _cleanup_(blkid_free_probep) blkid_probe pr = NULL;
+        _cleanup_close_ int fd = -EBADF;
         int r;
 
-        pr = blkid_new_probe_from_filename(devname);
+        /* Opened here, so the caller learns the real errno (libblkid's is not reliable). */
+        fd = open(devname, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+        if (fd < 0)
+                return -errno;
+        pr = blkid_new_probe();
         if (!pr)
-                return errno > 0 ? -errno : -EIO;
+                return -ENOMEM;
+        if (blkid_probe_set_device(pr, fd, 0, 0) < 0)
+                return -EIO;
         blkid_probe_enable_superblocks(pr, 1);
         blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_LABEL | BLKID_SUBLKS_UUID | BLKID_SUBLKS_TYPE);
         blkid_probe_enable_partitions(pr, 1);
@@ -137,12 +144,13 @@ int blockdev_read(const char *sysfs_block, const char *dev_dir, Facts *f) {
                 r = probe_one(f, devname);
                 if (r == -ENOMEM)
                         return r;
-                if (r == -ENOENT)
-                        continue; /* no device node: nothing anyone could mount */
-                if (r < 0) {
+                if (r == -EACCES) {
+                        /* Not ours to read (no privileges): what it holds is unknown. */
                         complete = false;
                         continue;
                 }
+                if (r < 0)
+                        continue; /* no node, no medium, or the device cgroup refuses it: unusable */
                 r = add_dm_alias(f, sysfs_block, de->d_name, devname);
                 if (r < 0)
                         return r;
