@@ -63,7 +63,9 @@ static size_t utf8_valid_len(const unsigned char *s, size_t n) {
         return len;
 }
 
-static int prescan(const char *data, size_t size, unsigned depth_max, char **ret_error) {
+/* Checks what cJSON does not; *ret_open says whether the document ends inside
+ * a string or an unclosed object or list (it was cut short). */
+static int prescan(const char *data, size_t size, unsigned depth_max, bool *ret_open, char **ret_error) {
         const unsigned char *s = (const unsigned char *) data;
         bool in_string = false;
         unsigned depth = 0;
@@ -99,6 +101,7 @@ static int prescan(const char *data, size_t size, unsigned depth_max, char **ret
                         depth--;
                 i += n;
         }
+        *ret_open = in_string || depth > 0;
         return 0;
 }
 
@@ -112,6 +115,7 @@ static bool only_space(const char *s, size_t n) {
 int json_document_parse(const char *data, size_t size, size_t size_max, unsigned depth_max,
                         cJSON **ret, char **ret_error) {
         const char *end = NULL;
+        bool open = false;
         cJSON *root;
         int r;
 
@@ -131,7 +135,7 @@ int json_document_parse(const char *data, size_t size, size_t size_max, unsigned
                 size -= 3;
         }
 
-        r = prescan(data, size, depth_max, ret_error);
+        r = prescan(data, size, depth_max, &open, ret_error);
         if (r < 0)
                 return r;
 
@@ -139,7 +143,7 @@ int json_document_parse(const char *data, size_t size, size_t size_max, unsigned
         if (!root) {
                 size_t off = end && end >= data ? (size_t) (end - data) : 0;
 
-                if (off >= size || only_space(data + off, size - off))
+                if (open || off >= size || only_space(data + off, size - off))
                         return fail_at(data, size, ret_error, "truncated: the document ends unexpectedly");
                 return fail_at(data, off, ret_error, "not valid JSON: syntax error");
         }

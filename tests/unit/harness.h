@@ -117,7 +117,7 @@ static inline void harness_register(const char *name, void (*fn)(void)) {
         } while (0)
 
 int main(void) {
-        size_t passed = 0, failed = 0;
+        static size_t passed, failed; /* static: survive longjmp */
 
         setvbuf(stdout, NULL, _IOLBF, 0);
         printf("1..%zu\n", harness_n);

@@ -1,0 +1,385 @@
+/* SPDX-License-Identifier: MIT */
+/* cmdline_split and cmdline_append_word: systemd's command-line rules, both ways. */
+
+#include "harness.h"
+
+#include "hsos/cmdline.h"
+#include "hsos/util.h"
+
+/* Splits s and checks that it gives exactly the words of expected (NULL-terminated). */
+static void check_split(const char *s, const char * const *expected) {
+        _cleanup_strv_free_ char **words = NULL;
+        _cleanup_free_ char *err = NULL;
+        size_t n = 0;
+
+        ASSERT_OK(cmdline_split(s, &words, &err));
+        ASSERT_NULL(err);
+        ASSERT_NOT_NULL(words);
+        while (expected[n])
+                n++;
+        if (strv_length(words) != n) {
+                printf("# splitting [%s] gave %zu words:\n", s, strv_length(words));
+                STRV_FOREACH(w, words)
+                        printf("#   [%s]\n", *w);
+        }
+        ASSERT_EQ(strv_length(words), n);
+        for (size_t i = 0; i < n; i++)
+                ASSERT_STREQ(words[i], expected[i]);
+}
+
+#define SPLIT(s, ...) check_split((s), (const char * const[]) { __VA_ARGS__, NULL })
+#define SPLIT_NONE(s) check_split((s), (const char * const[]) { NULL })
+
+/* Splitting s fails with -EINVAL and a message holding each of the needles. */
+static void check_split_error(const char *s, const char *needle1, const char *needle2) {
+        char **words = NULL;
+        _cleanup_free_ char *err = NULL;
+
+        ASSERT_ERROR(cmdline_split(s, &words, &err), EINVAL);
+        ASSERT_NULL(words);
+        ASSERT_NOT_NULL(err);
+        ASSERT_TRUE(strlen(err) > 0);
+        if (needle1)
+                ASSERT_CONTAINS(err, needle1);
+        if (needle2)
+                ASSERT_CONTAINS(err, needle2);
+        /* The message is one printable line. */
+        for (const char *c = err; *c; c++)
+                ASSERT_TRUE((unsigned char) *c >= 0x20 && *c != 0x7f);
+}
+
+/* ---- splitting ---- */
+
+TEST(split_double_quotes_removed) {
+        SPLIT("--host-allowlist=\"*\"", "--host-allowlist=*");
+        SPLIT("\"--http.vhosts=*\"", "--http.vhosts=*");
+}
+
+TEST(split_unquoted_space_separates) {
+        SPLIT("--graffiti=a b", "--graffiti=a", "b");
+        SPLIT("--graffiti=\"a b\"", "--graffiti=a b");
+}
+
+TEST(split_single_quotes) {
+        SPLIT("'a b'", "a b");
+        SPLIT("--graffiti='hello world'", "--graffiti=hello world");
+        SPLIT("'a \"b\" c'", "a \"b\" c");
+        SPLIT("\"it's\"", "it's");
+        SPLIT("''", "");
+}
+
+TEST(split_quotes_in_the_middle_of_a_word) {
+        SPLIT("a\"b c\"d", "ab cd");
+        SPLIT("--x='y z'w", "--x=y zw");
+        SPLIT("a\"\"b", "ab");
+        SPLIT("\"a\"'b'c", "abc");
+}
+
+TEST(split_c_escapes) {
+        SPLIT("a\\nb", "a\nb");
+        SPLIT("a\\tb", "a\tb");
+        SPLIT("\\x41", "A");
+        SPLIT("\\101", "A");
+        SPLIT("caf\\u00e9", "caf\xc3\xa9");
+        SPLIT("\\U0001F600", "\xf0\x9f\x98\x80");
+        SPLIT("\\u20ac", "\xe2\x82\xac");
+        SPLIT("a\\sb", "a b");
+        SPLIT("\\\"x\\\"", "\"x\"");
+        SPLIT("\\\\", "\\");
+        SPLIT("\\'", "'");
+        SPLIT("\\a\\b\\f\\r\\v", "\a\b\f\r\v");
+        /* Escapes work inside quotes too. */
+        SPLIT("\"a\\tb\"", "a\tb");
+        SPLIT("\"a\\\"b\"", "a\"b");
+        SPLIT("'\\x41'", "A");
+}
+
+TEST(split_escaped_space_does_not_separate) {
+        SPLIT("a\\sb c", "a b", "c");
+}
+
+TEST(split_empty_quoted_word) {
+        SPLIT("\"\"", "");
+        SPLIT("a \"\" b", "a", "", "b");
+        SPLIT("--x=\"\"", "--x=");
+}
+
+TEST(split_spaces) {
+        SPLIT("  a", "a");
+        SPLIT("a  ", "a");
+        SPLIT("   a    b   c   ", "a", "b", "c");
+        SPLIT("\" a \"", " a ");
+        SPLIT_NONE("");
+        SPLIT_NONE("    ");
+}
+
+TEST(split_plain) {
+        SPLIT("--syncmode=snap", "--syncmode=snap");
+        SPLIT("--a --b=1 --c", "--a", "--b=1", "--c");
+        SPLIT("; /bin/sh", ";", "/bin/sh");
+        SPLIT("%h $PATH", "%h", "$PATH");
+}
+
+/* ---- errors ---- */
+
+TEST(split_error_unbalanced_double_quote) {
+        check_split_error("--x=\"abc", "unbalanced", "double");
+        check_split_error("\"", "unbalanced", "double");
+        check_split_error("a \"b c", "unbalanced", "double");
+}
+
+TEST(split_error_unbalanced_single_quote) {
+        check_split_error("--x='abc", "unbalanced", "single");
+        check_split_error("'", "unbalanced", "single");
+}
+
+TEST(split_error_trailing_backslash) {
+        check_split_error("abc\\", "backslash", NULL);
+        check_split_error("\\", "backslash", NULL);
+        check_split_error("\"abc\\", NULL, NULL);
+}
+
+TEST(split_error_unknown_escape) {
+        check_split_error("a\\qb", "escape", "\\q");
+        check_split_error("\\z", "escape", "\\z");
+        check_split_error("a\\ b", "escape", NULL);
+}
+
+TEST(split_error_bad_hex_or_octal) {
+        check_split_error("\\xZZ", "escape", NULL);
+        check_split_error("\\x4", "escape", NULL);
+        check_split_error("\\18", "escape", NULL);
+        check_split_error("\\777", "escape", NULL);
+        check_split_error("\\uD800", "escape", NULL);      /* a surrogate */
+        check_split_error("\\U00110000", "escape", NULL);  /* beyond Unicode */
+}
+
+TEST(split_error_nul_escapes) {
+        check_split_error("a\\x00b", "escape", "\\x00");
+        check_split_error("a\\000b", "escape", "\\0");
+        check_split_error("\\u0000", "escape", NULL);
+        check_split_error("\\U00000000", "escape", NULL);
+}
+
+TEST(split_error_control_characters) {
+        check_split_error("a\nb", "control character", "0x0a");
+        check_split_error("a\tb", "control character", "0x09");
+        check_split_error("\"a\rb\"", "control character", "0x0d");
+        check_split_error("x\x7f", "control character", "0x7f");
+        check_split_error("a\x1b[31m", "control character", "0x1b");
+}
+
+/* ---- writing ---- */
+
+static char *append_one(const char *word, bool force) {
+        StrBuf b = {};
+        char *s = NULL;
+
+        cmdline_append_word(&b, word, force);
+        if (sb_steal(&b, &s) < 0)
+                return NULL;
+        return s;
+}
+
+TEST(append_plain_and_quoted) {
+        _cleanup_free_ char *a = append_one("--syncmode=snap", false), *b = append_one("--syncmode=snap", true),
+                            *c = append_one("a b", false), *d = append_one("", false), *e = append_one("50%", false),
+                            *f = append_one("$HOME", false), *g = append_one("a\"b\\c", false),
+                            *h = append_one("a\nb", false), *i = append_one(";", false);
+
+        ASSERT_STREQ(a, "--syncmode=snap");
+        ASSERT_STREQ(b, "\"--syncmode=snap\"");
+        ASSERT_STREQ(c, "\"a b\"");
+        ASSERT_STREQ(d, "\"\"");
+        ASSERT_STREQ(e, "\"50%%\"");
+        ASSERT_STREQ(f, "\"$$HOME\"");
+        ASSERT_STREQ(g, "\"a\\\"b\\\\c\"");
+        ASSERT_STREQ(h, "\"a\\x0ab\"");
+        ASSERT_STREQ(i, "\";\"");
+}
+
+/* ---- round trip, read back the way systemd reads an ExecStart= line ---- */
+
+/* systemd expands "%%" to "%" and "$$" to "$" in each word; any other '%' or
+ * '$' would be a specifier or a variable. Returns NULL (and says why) then. */
+static char *systemd_unescape_word(const char *w) {
+        StrBuf b = {};
+        char *s = NULL;
+
+        for (const char *p = w; *p; p++) {
+                if (*p == '%' || *p == '$') {
+                        if (p[1] != *p) {
+                                printf("# lone '%c' left in word [%s]: a %s\n", *p, w,
+                                       *p == '%' ? "specifier" : "variable");
+                                sb_done(&b);
+                                return NULL;
+                        }
+                        sb_appendc(&b, *p);
+                        p++;
+                        continue;
+                }
+                sb_appendc(&b, *p);
+        }
+        if (sb_steal(&b, &s) < 0)
+                return NULL;
+        return s;
+}
+
+/* Tokenizes the raw line like systemd's command separator check does: a token
+ * that is an unquoted ';' separates a second command. */
+static bool line_has_lone_semicolon(const char *line) {
+        const char *p = line;
+
+        for (;;) {
+                const char *start;
+                char quote = 0;
+
+                while (*p == ' ')
+                        p++;
+                if (!*p)
+                        return false;
+                start = p;
+                while (*p && (quote || *p != ' ')) {
+                        if (*p == '\\' && p[1]) {
+                                p += 2;
+                                continue;
+                        }
+                        if (quote && *p == quote)
+                                quote = 0;
+                        else if (!quote && (*p == '"' || *p == '\''))
+                                quote = *p;
+                        p++;
+                }
+                if (p - start == 1 && *start == ';')
+                        return true;
+        }
+}
+
+/* Reads the arguments of an "ExecStart=" line back as systemd would. */
+static int read_exec_line(const char *line, char ***ret) {
+        _cleanup_strv_free_ char **words = NULL, **out = NULL;
+        _cleanup_free_ char *err = NULL;
+        const char *rest = startswith(line, "ExecStart=");
+        int r;
+
+        if (!rest)
+                return -EINVAL;
+        if (strchr(line, '\n')) {
+                printf("# newline in line: %s\n", line);
+                return -EINVAL;
+        }
+        if (line_has_lone_semicolon(rest)) {
+                printf("# unquoted ';' in line: %s\n", line);
+                return -EINVAL;
+        }
+        r = cmdline_split(rest, &words, &err);
+        if (r < 0) {
+                printf("# cannot split [%s]: %s\n", rest, strempty(err));
+                return r;
+        }
+        out = calloc(1, sizeof(char *));
+        if (!out)
+                return -ENOMEM;
+        STRV_FOREACH(w, words) {
+                char *u = systemd_unescape_word(*w);
+                if (!u)
+                        return -EINVAL;
+                if (strv_consume(&out, u) < 0)
+                        return -ENOMEM;
+        }
+        *ret = TAKE_PTR(out);
+        return 0;
+}
+
+static char *every_printable_ascii(void) {
+        static char s[0x7f - 0x20 + 1];
+
+        for (int c = 0x20; c < 0x7f; c++)
+                s[c - 0x20] = (char) c;
+        s[0x7f - 0x20] = 0;
+        return s;
+}
+
+static const char *hostile_words[] = {
+        ";", "a;b", "%n", "%%", "$HOME", "${X}", "$$", "\"", "\\", "'", "a b", "",
+        "--x=\"*\"", "caf\xc3\xa9 \xf0\x9f\x98\x80", "\xe2\x82\xac", "%h/%d", "$$$", "%%%", "\\n", "\\\"",
+        "a\nb", "\t", "x\x7fy", "\x01", "-", "--", "@x", "+x", "!x", ":x", "a=b c=d", " ; ", "; /bin/sh",
+        "\";\"", "'\"'", "%", "$", "ExecStartPost=/bin/sh", "a\\\nb", "--http.vhosts=*", "end\\",
+        NULL, /* every printable ASCII character, filled in below */
+        NULL,
+};
+
+static void round_trip(const char *const *ws, size_t n, bool force) {
+        _cleanup_strv_free_ char **back = NULL;
+        _cleanup_free_ char *line = NULL;
+        StrBuf b = {};
+
+        sb_append(&b, "ExecStart=/bin/x ");
+        for (size_t i = 0; i < n; i++) {
+                if (i > 0)
+                        sb_appendc(&b, ' ');
+                cmdline_append_word(&b, ws[i], force);
+        }
+        ASSERT_OK(sb_steal(&b, &line));
+        ASSERT_OK(read_exec_line(line, &back));
+        if (strv_length(back) != n + 1)
+                printf("# line: %s\n", line);
+        ASSERT_EQ(strv_length(back), n + 1);
+        ASSERT_STREQ(back[0], "/bin/x");
+        for (size_t i = 0; i < n; i++) {
+                if (!streq(back[i + 1], ws[i]))
+                        printf("# line: %s\n", line);
+                ASSERT_STREQ(back[i + 1], ws[i]);
+        }
+}
+
+TEST(round_trip_each_word) {
+        size_t n = ELEMENTSOF(hostile_words) - 2;
+
+        hostile_words[n] = every_printable_ascii();
+        for (size_t i = 0; i <= n; i++) {
+                round_trip(&hostile_words[i], 1, false);
+                round_trip(&hostile_words[i], 1, true);
+        }
+}
+
+TEST(round_trip_all_words_on_one_line) {
+        size_t n = ELEMENTSOF(hostile_words) - 2;
+
+        hostile_words[n] = every_printable_ascii();
+        round_trip(hostile_words, n + 1, false);
+        round_trip(hostile_words, n + 1, true);
+}
+
+/* Every byte but NUL, alone and among others. */
+TEST(round_trip_every_byte) {
+        char word[4];
+
+        for (int c = 1; c < 256; c++) {
+                const char *one[1] = { word };
+
+                snprintf(word, sizeof word, "%c", c);
+                round_trip(one, 1, false);
+                round_trip(one, 1, true);
+                snprintf(word, sizeof word, "a%cb", c);
+                round_trip(one, 1, false);
+                round_trip(one, 1, true);
+        }
+}
+
+/* What a word split from an extraOptions element becomes, read back. */
+TEST(round_trip_after_split) {
+        static const char * const elements[] = {
+                "--host-allowlist=\"*\"", "--graffiti=a b", "'; /bin/sh'", "%h", "$PATH", "foo\\nbar",
+                "--x=\"$$ %% \\\\ \\\"\"", "\"\"", "\\x41\\101\\u00e9\\U0001F600", NULL,
+        };
+
+        for (size_t i = 0; elements[i]; i++) {
+                _cleanup_strv_free_ char **words = NULL;
+                _cleanup_free_ char *err = NULL;
+
+                ASSERT_OK(cmdline_split(elements[i], &words, &err));
+                round_trip((const char * const *) words, strv_length(words), false);
+                round_trip((const char * const *) words, strv_length(words), true);
+        }
+}
