@@ -468,7 +468,32 @@ static bool valid_mount_name(const char *s) {
         return true;
 }
 
-static void check_mount_what(Parser *p, const char *path, const char *what) {
+static void check_mount_word(Parser *p, const char *path, const char *value, const char *what) {
+        if (isempty(value) || strpbrk(value, " \t\n\r\"'\\")) {
+                parser_describe_error(p, path, value, what);
+                return;
+        }
+        for (const unsigned char *c = (const unsigned char *) value; *c; c++)
+                if (*c < 0x20 || *c == 0x7f) {
+                        parser_describe_error(p, path, value, what);
+                        return;
+                }
+}
+
+/* File systems whose source is not a block device: any name (tmpfs), or a
+ * server's export (nfs, cifs). */
+static bool fstype_has_free_source(const char *type) {
+        static const char * const table[] = {
+                "tmpfs", "ramfs", "overlay", "nfs", "nfs4", "cifs", "smb3", "9p", "virtiofs",
+        };
+
+        for (size_t i = 0; i < ELEMENTSOF(table); i++)
+                if (streq(table[i], type))
+                        return true;
+        return startswith(type, "fuse.") != NULL;
+}
+
+static void check_mount_what(Parser *p, const char *path, const char *what, const char *type) {
         static const char * const tags[] = { "LABEL=", "UUID=", "PARTUUID=", "PARTLABEL=" };
 
         for (size_t i = 0; i < ELEMENTSOF(tags); i++) {
@@ -484,6 +509,10 @@ static void check_mount_what(Parser *p, const char *path, const char *what) {
                         parser_describe_error(p, path, what, "must not contain control characters");
                 return;
         }
+        if (what[0] != '/' && type && fstype_has_free_source(type)) {
+                check_mount_word(p, path, what, "must be a source name without spaces, quotes or control characters");
+                return;
+        }
         if (what[0] != '/') {
                 parser_describe_error(p, path, what,
                                "must be a device path (/dev/sda1, /dev/mapper/x, /dev/disk/by-label/x) "
@@ -493,17 +522,6 @@ static void check_mount_what(Parser *p, const char *path, const char *what) {
         parser_check_path(p, path, what);
 }
 
-static void check_mount_word(Parser *p, const char *path, const char *value, const char *what) {
-        if (isempty(value) || strpbrk(value, " \t\n\r\"'\\")) {
-                parser_describe_error(p, path, value, what);
-                return;
-        }
-        for (const unsigned char *c = (const unsigned char *) value; *c; c++)
-                if (*c < 0x20 || *c == 0x7f) {
-                        parser_describe_error(p, path, value, what);
-                        return;
-                }
-}
 
 static void parse_mounts(Parser *p, const cJSON *root, Config *c) {
         static const char * const known[] = {
@@ -560,7 +578,7 @@ static void parse_mounts(Parser *p, const cJSON *root, Config *c) {
                 if (!wp || !tp || !op || !dp)
                         return;
                 if (m->what)
-                        check_mount_what(p, wp, m->what);
+                        check_mount_what(p, wp, m->what, m->type);
                 if (m->where && streq(m->where, "/"))
                         parser_error(p, mp, "where: must not be \"/\" (the RAM root itself)");
                 if (m->type)

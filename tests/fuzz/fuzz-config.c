@@ -7,7 +7,9 @@
  *   make fuzz FUZZ_SECONDS=300
  *   build/fuzz/fuzz-config -runs=0 tests/fuzz/corpus/config   (regression) */
 
+#include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
