@@ -119,15 +119,15 @@ int json_document_parse(const char *data, size_t size, size_t size_max, unsigned
         cJSON *root;
         int r;
 
+        if (size > size_max) {
+                if (asprintf(ret_error, "the file is larger than the limit of %zu bytes (%zu KiB)",
+                             size_max, size_max / 1024) < 0)
+                        return -ENOMEM;
+                return -EINVAL;
+        }
         if (size == 0 || only_space(data, size)) {
                 *ret_error = strdup("the file is empty");
                 return *ret_error ? -EINVAL : -ENOMEM;
-        }
-        if (size > size_max) {
-                if (asprintf(ret_error, "the file is %zu bytes, more than the limit of %zu bytes (%zu KiB)",
-                             size, size_max, size_max / 1024) < 0)
-                        return -ENOMEM;
-                return -EINVAL;
         }
         /* A UTF-8 byte order mark, as some editors write, is not content. */
         if (size >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0) {

@@ -31,6 +31,10 @@ static const char *dir_path(const Plan *p, size_t i) {
         return p->dirs[i].path;
 }
 
+static const char *secret_path(const Plan *p, size_t i) {
+        return p->secrets[i].path;
+}
+
 int plan_to_text(const Plan *p, const Config *c, char **ret) {
         StrBuf b = {};
         size_t w;
@@ -67,12 +71,15 @@ int plan_to_text(const Plan *p, const Config *c, char **ret) {
                            d->data ? ", data" : "");
         }
 
-        sb_append(&b, "\nSecrets (never shown)\n");
+        sb_append(&b, "\nSecrets (described, never shown)\n");
+        w = width_of(p->n_secrets, secret_path, p, 4);
         for (size_t i = 0; i < p->n_secrets; i++) {
                 const PlanSecret *s = &p->secrets[i];
                 sb_appendf(&b, "  %s", secret_kind_to_string(s->kind));
                 sb_pad(&b, 20);
-                sb_appendf(&b, "%s  %s", s->path, secret_state_to_string(s->state));
+                sb_append(&b, s->path);
+                sb_pad(&b, 20 + w);
+                sb_append(&b, secret_state_to_string(s->state));
                 if (s->reason)
                         sb_appendf(&b, ": %s", s->reason);
                 sb_appendc(&b, '\n');

@@ -423,19 +423,26 @@ static void mev_boost_args(Cmd *c, const Config *cfg, Client client) {
 }
 
 /* ssv-node reads a YAML file (it will not start without one) and lets the
- * environment override it; the settings go in Environment=, the file is
- * written to the runtime directory. A missing operator key is generated on
- * first start, as HomestakerOS does. Paths reach the script as arguments. */
-static const char ssv_prepare_script[] =
-        "set -eu; "
-        "printf 'global:\\n  LogLevel: info\\n' > \"$RUNTIME_DIRECTORY/config.yaml\"; "
+ * environment override it: the settings go in Environment=, and the file is
+ * written to the runtime directory as the service's user. A missing operator
+ * key (and its password) is generated before the first start, as HomestakerOS
+ * does, by a step with full privileges (the key may lie in a root-owned
+ * directory); it hands the files to the service's user, mode 0600. Paths reach
+ * both scripts as arguments, never inside the script text. */
+static const char ssv_keygen_script[] =
+        "set -eu; umask 077; "
+        "if [ ! -e \"$2\" ]; then "
+        "head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \\n' > \"$2.tmp\"; mv \"$2.tmp\" \"$2\"; "
+        "fi; "
         "if [ ! -e \"$1\" ]; then "
-        "umask 077; "
-        "[ -e \"$2\" ] || head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \\n' > \"$2\"; "
-        "cd \"$(dirname \"$1\")\"; "
+        "d=$(mktemp -d); cd \"$d\"; "
         "\"$3\" generate-operator-keys --password-file=\"$2\"; "
-        "mv encrypted_private_key.json \"$1\"; "
-        "fi";
+        "mv encrypted_private_key.json \"$1\"; cd /; rmdir \"$d\"; "
+        "fi; "
+        "chown \"$4:$4\" \"$1\" \"$2\"; chmod 0600 \"$1\" \"$2\"";
+
+static const char ssv_config_script[] =
+        "printf 'global:\\n  LogLevel: info\\n' > \"$RUNTIME_DIRECTORY/config.yaml\"";
 
 static const ClientConfig *first_enabled(const Config *cfg, Role role, Client *ret) {
         for (Client cl = 0; cl < _CLIENT_MAX; cl++)
@@ -605,7 +612,22 @@ static void render_wireguard(StrBuf *b, const RenderContext *ctx) {
         cmdline_append_word(b, ctx->executable, false);
         arg(&c, "down");
         arg(&c, cfg->wireguard_config_file);
-        sb_append(b, "\nTimeoutStopSec=30s\n");
+        /* wg-quick needs root with CAP_NET_ADMIN, sysctls and resolvconf:
+         * confine what does not get in its way. */
+        sb_append(b, "\nTimeoutStopSec=30s\n"
+                     "CapabilityBoundingSet=CAP_NET_ADMIN CAP_NET_RAW\n"
+                     "NoNewPrivileges=yes\n"
+                     "ProtectHome=yes\n"
+                     "PrivateTmp=yes\n"
+                     "ProtectClock=yes\n"
+                     "ProtectKernelLogs=yes\n"
+                     "ProtectControlGroups=yes\n"
+                     "RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6 AF_NETLINK\n"
+                     "RestrictRealtime=yes\n"
+                     "RestrictSUIDSGID=yes\n"
+                     "LockPersonality=yes\n"
+                     "MemoryDenyWriteExecute=yes\n"
+                     "SystemCallArchitectures=native\n");
 }
 
 int render_unit(const RenderContext *ctx, Client client, char **ret) {
@@ -653,12 +675,15 @@ int render_unit(const RenderContext *ctx, Client client, char **ret) {
                 append_path(&b, cc->data_dir);
                 sb_appendc(&b, '\n');
                 render_ssv_environment(&b, cfg);
-                sb_append(&b, "ExecStartPre=/bin/sh -c ");
-                cmdline_append_word(&b, ssv_prepare_script, true);
+                sb_append(&b, "ExecStartPre=+/bin/sh -c ");
+                cmdline_append_word(&b, ssv_keygen_script, true);
                 arg(&c, "sh");
                 arg(&c, cc->private_key_file);
                 arg(&c, cc->private_key_password_file);
                 arg(&c, ctx->executable);
+                arg(&c, info->name);
+                sb_append(&b, "\nExecStartPre=/bin/sh -c ");
+                cmdline_append_word(&b, ssv_config_script, true);
                 sb_appendc(&b, '\n');
         }
 
@@ -681,20 +706,6 @@ int render_unit(const RenderContext *ctx, Client client, char **ret) {
         if (cc->data_dir && client != CLIENT_MEV_BOOST) {
                 sb_append(&b, "ReadWritePaths=");
                 append_path(&b, cc->data_dir);
-                if (client == CLIENT_SSV_NODE) {
-                        /* The operator key and its password may lie elsewhere. */
-                        const char *keys[] = { cc->private_key_file, cc->private_key_password_file };
-                        for (size_t i = 0; i < ELEMENTSOF(keys); i++) {
-                                const char *slash = strrchr(keys[i], '/');
-                                _cleanup_free_ char *dir = strndup(keys[i], slash > keys[i] ? (size_t) (slash - keys[i]) : 1);
-                                if (!dir)
-                                        return sb_done(&b), -ENOMEM;
-                                if (!path_startswith_dir(dir, cc->data_dir)) {
-                                        sb_appendc(&b, ' ');
-                                        append_path(&b, dir);
-                                }
-                        }
-                }
                 sb_appendc(&b, '\n');
         }
         render_hardening(&b, client);

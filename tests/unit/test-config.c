@@ -286,7 +286,7 @@ TEST(refuses_a_file_over_one_mebibyte) {
         big[0] = '{';
         big[n - 1] = '}';
         ASSERT_ERROR(config_parse(big, n, &c, &errors), EINVAL);
-        ASSERT_CONTAINS(errors[0], "more than the limit of 1048576 bytes");
+        ASSERT_CONTAINS(errors[0], "larger than the limit of 1048576 bytes");
 }
 
 TEST(refuses_deep_nesting) {
