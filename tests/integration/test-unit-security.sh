@@ -39,7 +39,7 @@ JSON
 bound() {
         case $1 in
         besu|teku|nethermind|lodestar|ssv-node) echo 3.0 ;;
-        wg-quick-*) echo 10 ;;
+        wg-quick-*) echo 6.0 ;;
         *) echo 2.0 ;;
         esac
 }

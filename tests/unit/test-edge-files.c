@@ -38,8 +38,7 @@ static const char *tmp(void) {
         return tmpdir;
 }
 
-/* A path in the temporary directory (a static buffer per call site is not
- * needed: each returned string is freed by the caller). */
+/* A path in the temporary directory, for the caller to free. */
 static char *tpath(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static char *tpath(const char *fmt, ...) {
         _cleanup_free_ char *name = NULL;
@@ -221,8 +220,7 @@ TEST(executable_find_on_path) {
         free(found);
         found = NULL;
 
-        /* A file that is not executable is passed over (unless we are root,
-         * whom access(X_OK) lets through only when some x bit is set). */
+        /* A file without any x bit is passed over (even for root). */
         ASSERT_OK(executable_find("teku", search, &found));
         ASSERT_TRUE(asprintf(&expected, "%s/teku", bin2) >= 0);
         ASSERT_STREQ(found, expected);

@@ -135,16 +135,21 @@ static char **logical_lines(const char *content) {
         return lines;
 }
 
-/* The value of the first logical line starting with key (e.g. "ExecStart="), a copy. */
-static char *directive(const char *content, const char *key) {
+/* The value of the nth (from 0) logical line starting with key (e.g.
+ * "ExecStart="), a copy. */
+static char *directive_nth(const char *content, const char *key, size_t n) {
         _cleanup_strv_free_ char **lines = logical_lines(content);
 
         STRV_FOREACH(l, lines) {
                 const char *v = startswith(*l, key);
-                if (v)
+                if (v && n-- == 0)
                         return strdup(v);
         }
         return NULL;
+}
+
+static char *directive(const char *content, const char *key) {
+        return directive_nth(content, key, 0);
 }
 
 /* Every logical line is empty, a comment, a section header or Key=value:
@@ -226,8 +231,8 @@ static char *expand_word(const char *w) {
 
 /* The words of a command line directive (ExecStart=, ExecStartPre=) as the
  * program receives them. */
-static char **command_words(const char *content, const char *key) {
-        _cleanup_free_ char *line = directive(content, key), *err = NULL;
+static char **command_words_nth(const char *content, const char *key, size_t n) {
+        _cleanup_free_ char *line = directive_nth(content, key, n), *err = NULL;
         _cleanup_strv_free_ char **words = NULL;
         char **out = calloc(1, sizeof(char *));
 
@@ -248,6 +253,10 @@ static char **command_words(const char *content, const char *key) {
                 ASSERT_OK(strv_consume(&out, x));
         }
         return out;
+}
+
+static char **command_words(const char *content, const char *key) {
+        return command_words_nth(content, key, 0);
 }
 
 static char **exec_words(const char *content) {
@@ -823,20 +832,35 @@ TEST(ssv_node_environment) {
 
 TEST(ssv_node_exec_start_pre) {
         _cleanup_free_ char *content = unit_content(ssv_json, "ssv-node.service");
-        _cleanup_strv_free_ char **pre = command_words(content, "ExecStartPre="), **words = exec_words(content);
+        _cleanup_strv_free_ char **keygen = command_words_nth(content, "ExecStartPre=", 0),
+                                 **config = command_words_nth(content, "ExecStartPre=", 1),
+                                 **words = exec_words(content);
 
-        ASSERT_EQ(strv_length(pre), 7);
-        ASSERT_STREQ(pre[0], "/bin/sh");
-        ASSERT_STREQ(pre[1], "-c");
+        /* The operator key: generated with full privileges ('+'), then
+         * handed to the service's user. */
+        if (strv_length(keygen) != 8)
+                print_words(keygen);
+        ASSERT_EQ(strv_length(keygen), 8);
+        ASSERT_STREQ(keygen[0], "+/bin/sh");
+        ASSERT_STREQ(keygen[1], "-c");
         /* The script reaches sh with its own '$' intact. */
-        ASSERT_CONTAINS(pre[2], "$RUNTIME_DIRECTORY/config.yaml");
-        ASSERT_CONTAINS(pre[2], "generate-operator-keys");
-        ASSERT_CONTAINS(pre[2], "\"$1\"");
-        ASSERT_NOT_CONTAINS(pre[2], "$$");
-        ASSERT_STREQ(pre[3], "sh");
-        ASSERT_STREQ(pre[4], "/mnt/addons/ssv/ssv_operator_key");
-        ASSERT_STREQ(pre[5], "/mnt/addons/ssv/password");
-        ASSERT_STREQ(pre[6], "/usr/bin/ssvnode");
+        ASSERT_CONTAINS(keygen[2], "generate-operator-keys");
+        ASSERT_CONTAINS(keygen[2], "\"$1\"");
+        ASSERT_CONTAINS(keygen[2], "\"$3\"");
+        ASSERT_CONTAINS(keygen[2], "chown \"$4:$4\"");
+        ASSERT_NOT_CONTAINS(keygen[2], "$$");
+        ASSERT_STREQ(keygen[3], "sh");
+        ASSERT_STREQ(keygen[4], "/mnt/addons/ssv/ssv_operator_key");
+        ASSERT_STREQ(keygen[5], "/mnt/addons/ssv/password");
+        ASSERT_STREQ(keygen[6], "/usr/bin/ssvnode");
+        ASSERT_STREQ(keygen[7], "ssv-node");
+
+        /* The configuration file in the runtime directory. */
+        ASSERT_EQ(strv_length(config), 3);
+        ASSERT_STREQ(config[0], "/bin/sh");
+        ASSERT_STREQ(config[1], "-c");
+        ASSERT_CONTAINS(config[2], "$RUNTIME_DIRECTORY/config.yaml");
+        ASSERT_NOT_CONTAINS(config[2], "$$");
 
         ASSERT_STREQ(words[0], "/usr/bin/ssvnode");
         ASSERT_STREQ(words[1], "start-node");
