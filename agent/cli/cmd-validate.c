@@ -23,7 +23,7 @@ int cmd_validate(int argc, char **argv) {
         };
         _cleanup_(config_freep) Config *c = NULL;
         const char *path = CONFIG_DEFAULT_PATH;
-        size_t n_enabled = 0;
+        size_t n_enabled = 0, n_mounts = 0;
         int opt, r;
 
         while ((opt = getopt_long(argc, argv, "c:h", options, NULL)) >= 0)
@@ -48,11 +48,15 @@ int cmd_validate(int argc, char **argv) {
         if (r < 0)
                 return EXIT_USAGE;
 
+        printf("%s: valid: host %s on %s", path, c->hostname, network_to_string(c->network));
         for (Client cl = 0; cl < _CLIENT_MAX; cl++)
                 if (config_client_enabled(c, cl))
-                        n_enabled++;
-        printf("%s: valid (host %s, %s, %zu client%s and %zu mount%s enabled)\n", path, c->hostname,
-               network_to_string(c->network), n_enabled, n_enabled == 1 ? "" : "s",
-               c->n_mounts, c->n_mounts == 1 ? "" : "s");
+                        printf("%s%s", n_enabled++ ? ", " : "; enabled: ", client_to_string(cl));
+        if (n_enabled == 0)
+                printf("; no client enabled");
+        for (size_t i = 0; i < c->n_mounts; i++)
+                if (c->mounts[i].enable)
+                        n_mounts++;
+        printf("; %zu mount%s enabled\n", n_mounts, n_mounts == 1 ? "" : "s");
         return 0;
 }

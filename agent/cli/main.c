@@ -42,8 +42,13 @@ int main(int argc, char **argv) {
                 return 0;
         }
         for (size_t i = 0; i < ELEMENTSOF(commands); i++)
-                if (streq(argv[1], commands[i].name))
+                if (streq(argv[1], commands[i].name)) {
+                        /* getopt names argv[0] in its messages: "hsos-agent plan: ..." */
+                        char name[64];
+                        snprintf(name, sizeof name, "%s %s", program_name, commands[i].name);
+                        argv[1] = name;
                         return commands[i].run(argc - 1, argv + 1);
+                }
         fprintf(stderr, "%s: unknown command '%s' (try --help)\n", program_name, argv[1]);
         return EXIT_USAGE;
 }

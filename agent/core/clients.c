@@ -2,6 +2,11 @@
 #include "hsos/clients.h"
 #include "hsos/util.h"
 
+/* wx_memory: the JIT runtimes (teku and besu on the JVM, nethermind on .NET,
+ * lodestar on Node.js) need writable and executable memory; prysm and nimbus
+ * fail to load under MemoryDenyWriteExecute= in practice (nix-community's
+ * ethereum.nix turns it off for both). */
+
 /* Ports: the spec's table of ports (docs/configuration.md), which follows
  * HomestakerOS's module, plus what each client opens by its own documentation
  * with the flags the renderer passes (metrics, QUIC, private APIs). The
@@ -26,7 +31,7 @@ static const ClientInfo client_table[_CLIENT_MAX] = {
                 .ports = {
                         { "P2P", PORT_P2P, 30303, BIND_ANY, PROTO_TCP | PROTO_UDP },
                         { "JSON-RPC and WebSocket", PORT_JSON_RPC, 8545, BIND_ENDPOINT, PROTO_TCP },
-                        { "metrics", PORT_FIXED, 9091, BIND_ANY, PROTO_TCP },
+                        { "metrics", PORT_FIXED, 9091, BIND_LOOPBACK, PROTO_TCP },
                 },
                 .n_ports = 3,
         },

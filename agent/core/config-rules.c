@@ -44,6 +44,19 @@ bool fstype_is_volatile(const char *fstype) {
         return false;
 }
 
+/* File systems whose source is not a block device: any name (tmpfs), or a
+ * server's export (nfs, cifs). */
+bool fstype_has_free_source(const char *type) {
+        static const char * const table[] = {
+                "tmpfs", "ramfs", "overlay", "nfs", "nfs4", "cifs", "smb3", "9p", "virtiofs",
+        };
+
+        for (size_t i = 0; i < ELEMENTSOF(table); i++)
+                if (streq(table[i], type))
+                        return true;
+        return startswith(type, "fuse.") != NULL;
+}
+
 const MountConfig *config_mount_holding(const Config *c, const char *path) {
         const MountConfig *best = NULL;
 
@@ -93,9 +106,10 @@ static void check_mount_points(Parser *p, const Config *c) {
 
                         if (!b->enable || !b->where || !streq(a->where, b->where))
                                 continue;
-                        path = parser_child(p, "mounts", a->name);
+                        _cleanup_free_ char *mp = parser_child(p, "mounts", a->name);
+                        path = mp ? parser_child(p, mp, "where") : NULL;
                         if (path)
-                                parser_error(p, path, "where: \"%s\" is also the mount point of mounts.%s; "
+                                parser_error(p, path, "\"%s\" is also the mount point of mounts.%s; "
                                              "two enabled mounts cannot share one mount point", a->where, b->name);
                         break;
                 }

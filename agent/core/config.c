@@ -480,18 +480,6 @@ static void check_mount_word(Parser *p, const char *path, const char *value, con
                 }
 }
 
-/* File systems whose source is not a block device: any name (tmpfs), or a
- * server's export (nfs, cifs). */
-static bool fstype_has_free_source(const char *type) {
-        static const char * const table[] = {
-                "tmpfs", "ramfs", "overlay", "nfs", "nfs4", "cifs", "smb3", "9p", "virtiofs",
-        };
-
-        for (size_t i = 0; i < ELEMENTSOF(table); i++)
-                if (streq(table[i], type))
-                        return true;
-        return startswith(type, "fuse.") != NULL;
-}
 
 static void check_mount_what(Parser *p, const char *path, const char *what, const char *type) {
         static const char * const tags[] = { "LABEL=", "UUID=", "PARTUUID=", "PARTLABEL=" };
@@ -519,7 +507,16 @@ static void check_mount_what(Parser *p, const char *path, const char *what, cons
                                "or a tag LABEL=, UUID=, PARTUUID=, PARTLABEL=");
                 return;
         }
-        parser_check_path(p, path, what);
+        /* Not written into any unit: udev's \\x20 escapes in by-label names are fine. */
+        if (path_has_dotdot(what) || strpbrk(what, " \"'")) {
+                parser_describe_error(p, path, what, "must be a device path without \"..\", spaces or quotes");
+                return;
+        }
+        for (const unsigned char *c = (const unsigned char *) what; *c; c++)
+                if (*c < 0x20 || *c == 0x7f) {
+                        parser_describe_error(p, path, what, "must not contain control characters");
+                        return;
+                }
 }
 
 
@@ -579,11 +576,14 @@ static void parse_mounts(Parser *p, const cJSON *root, Config *c) {
                         return;
                 if (m->what)
                         check_mount_what(p, wp, m->what, m->type);
-                if (m->where && streq(m->where, "/"))
-                        parser_error(p, mp, "where: must not be \"/\" (the RAM root itself)");
+                if (m->where && streq(m->where, "/")) {
+                        _cleanup_free_ char *whp = parser_child(p, mp, "where");
+                        if (whp)
+                                parser_error(p, whp, "must not be \"/\" (the RAM root itself)");
+                }
                 if (m->type)
                         check_mount_word(p, tp, m->type, "must be a file system type such as \"ext4\" or \"auto\"");
-                if (m->options)
+                if (!isempty(m->options))
                         check_mount_word(p, op, m->options,
                                          "must be comma-separated mount options without spaces or quotes");
                 if (m->description) {

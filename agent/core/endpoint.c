@@ -61,6 +61,14 @@ int endpoint_parse(const char *url, bool need_port, Endpoint *ret, char **ret_er
                         return -ENOMEM;
                 if (inet_pton(AF_INET6, host, &a6) != 1)
                         return fail(ret_error, "has an invalid IPv6 address in brackets");
+                /* Canonical form, as the kernel reports addresses (FD00:0::2 is fd00::2). */
+                char canon[INET6_ADDRSTRLEN];
+                if (!inet_ntop(AF_INET6, &a6, canon, sizeof canon))
+                        return -errno;
+                free(host);
+                host = strdup(canon);
+                if (!host)
+                        return -ENOMEM;
                 family = AF_INET6;
                 rest = close + 1;
         } else {

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -168,18 +169,15 @@ const FactDevice *facts_find_device(const Facts *f, const char *name) {
 }
 
 const FactMount *facts_mount_holding(const Facts *f, const char *path) {
-        const FactMount *best = NULL;
+        const FactMount *holder = NULL;
 
-        for (size_t i = 0; i < f->n_mounts; i++) {
-                const FactMount *m = &f->mounts[i];
-
-                if (!m->target || !path_startswith_dir(path, m->target))
-                        continue;
-                /* Later entries are mounted on top of earlier ones. */
-                if (!best || strlen(m->target) >= strlen(best->target))
-                        best = m;
-        }
-        return best;
+        /* The mount table lists mounts in the order they were made: the last
+         * one whose target holds the path is what the path resolves through
+         * (a later mount at /mnt hides an earlier one at /mnt/data). */
+        for (size_t i = 0; i < f->n_mounts; i++)
+                if (f->mounts[i].target && path_startswith_dir(path, f->mounts[i].target))
+                        holder = &f->mounts[i];
+        return holder;
 }
 
 const FactMount *facts_mount_at(const Facts *f, const char *target) {
@@ -191,9 +189,22 @@ const FactMount *facts_mount_at(const Facts *f, const char *target) {
         return top;
 }
 
+/* Addresses are compared as addresses: fd00::2 and FD00:0::2 are one. */
+static bool same_address(const char *a, const char *b) {
+        unsigned char x[16], y[16];
+
+        if (!a || !b)
+                return false;
+        if (inet_pton(AF_INET6, a, x) == 1 && inet_pton(AF_INET6, b, y) == 1)
+                return memcmp(x, y, 16) == 0;
+        if (inet_pton(AF_INET, a, x) == 1 && inet_pton(AF_INET, b, y) == 1)
+                return memcmp(x, y, 4) == 0;
+        return streq(a, b);
+}
+
 bool facts_has_address(const Facts *f, const char *address) {
         for (size_t i = 0; i < f->n_addresses; i++)
-                if (streq_ptr(f->addresses[i].address, address))
+                if (same_address(f->addresses[i].address, address))
                         return true;
         return false;
 }
@@ -230,10 +241,13 @@ int facts_wanted_files(const Config *c, char ***ret_paths, char ***ret_jwt_paths
                     add_unique(&jwt, c->clients[cl].jwt_secret_file) < 0)
                         return -ENOMEM;
         }
+        bool ssv_enabled = false;
+        if (config_ssv_enabled(c, &ssv_enabled, NULL) < 0)
+                return -ENOMEM;
         if (add_unique(&paths, c->ssh_private_key_file) < 0 ||
             (c->wireguard_enable && add_unique(&paths, c->wireguard_config_file) < 0) ||
-            add_unique(&paths, ssv->private_key_file) < 0 ||
-            add_unique(&paths, ssv->private_key_password_file) < 0)
+            (ssv_enabled && add_unique(&paths, ssv->private_key_file) < 0) ||
+            (ssv_enabled && add_unique(&paths, ssv->private_key_password_file) < 0))
                 return -ENOMEM;
         *ret_paths = TAKE_PTR(paths);
         *ret_jwt_paths = TAKE_PTR(jwt);

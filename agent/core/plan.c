@@ -297,6 +297,26 @@ static int plan_one_mount(const Facts *f, Plan *p, const MountConfig *mc) {
                         parent = o;
         }
 
+        if (fstype_has_free_source(mc->type)) {
+                /* tmpfs, nfs, ...: no device to find; mounted as the config says. */
+                at = facts_mount_at(f, mc->where);
+                if (parent && parent->state != MOUNT_MOUNTED) {
+                        pm->state = MOUNT_WAITING;
+                        pm->reason = xasprintf("waiting for mount %s (%s) to be in place first",
+                                               parent->config->name, parent->config->where);
+                        return pm->reason ? 0 : -ENOMEM;
+                }
+                if (at && !(streq_ptr(at->source, mc->what) && streq_ptr(at->fstype, mc->type))) {
+                        pm->state = MOUNT_FAILED;
+                        pm->reason = xasprintf("something else is mounted at %s (%s, %s); it is left alone",
+                                               mc->where, strempty(at->source), strempty(at->fstype));
+                        return pm->reason ? 0 : -ENOMEM;
+                }
+                pm->state = at ? MOUNT_MOUNTED : MOUNT_PENDING;
+                pm->fstype = strdup(mc->type);
+                return pm->fstype ? 0 : -ENOMEM;
+        }
+
         r = resolve_device(f, mc->what, &d, &reason);
         if (r == -ENOMEM)
                 return r;
@@ -412,13 +432,14 @@ static int storage_check(const Config *c, const Facts *f, const Plan *p, const c
         *ret_reason = NULL;
         if (mc) {
                 const PlanMount *pm = plan_mount_of(p, mc);
+                if (pm && pm->state == MOUNT_PENDING) {
+                        *ret_reason = xasprintf("%s is on mount %s (%s), which is not mounted yet", path,
+                                                mc->name, mc->where);
+                        return *ret_reason ? 0 : -ENOMEM;
+                }
                 if (pm && pm->state != MOUNT_MOUNTED) {
                         *ret_reason = xasprintf("%s is on mount %s (%s), which is not in place: %s", path,
                                                 mc->name, mc->where, strempty(pm->reason));
-                        if (pm->state == MOUNT_PENDING)
-                                *ret_reason = (free(*ret_reason),
-                                               xasprintf("%s is on mount %s (%s), which is not mounted yet", path,
-                                                         mc->name, mc->where));
                         return *ret_reason ? 0 : -ENOMEM;
                 }
         }
@@ -501,7 +522,9 @@ static int plan_secret(const Config *c, const Facts *f, Plan *p, SecretKind kind
                 const PlanMount *pm = mc ? plan_mount_of(p, mc) : NULL;
                 if (pm && pm->state != MOUNT_MOUNTED) {
                         s->state = SECRET_BLOCKED;
-                        s->reason = xasprintf("waiting for mount %s (%s)", mc->name, mc->where);
+                        s->reason = pm->state == MOUNT_FAILED
+                                ? xasprintf("mount %s (%s) is not in place: %s", mc->name, mc->where, pm->reason)
+                                : xasprintf("waiting for mount %s (%s)", mc->name, mc->where);
                         return s->reason ? 0 : -ENOMEM;
                 }
         }
@@ -586,7 +609,7 @@ static const char *jwt_problem(const PlanSecret *s) {
         return s->reason;
 }
 
-static int collect_after(const Config *c, Client client, bool ssv, char ***ret) {
+static int collect_after(const Config *c, Client client, char ***ret) {
         _cleanup_strv_free_ char **after = NULL;
         Role role = client_info(client)->role;
         int r;
@@ -613,12 +636,11 @@ static int collect_after(const Config *c, Client client, bool ssv, char ***ret) 
                 if (want && strv_extendf(&after, "%s.service", client_to_string(o)) < 0)
                         return -ENOMEM;
         }
-        (void) ssv;
         *ret = TAKE_PTR(after);
         return 0;
 }
 
-static int plan_unit(const Config *c, const Facts *f, Plan *p, Client client, bool ssv) {
+static int plan_unit(const Config *c, const Facts *f, Plan *p, Client client) {
         const ClientConfig *cc = &c->clients[client];
         const ClientInfo *info = client_info(client);
         _cleanup_free_ char *name = NULL, *blocked = NULL, *waiting = NULL, *why = NULL;
@@ -699,7 +721,7 @@ static int plan_unit(const Config *c, const Facts *f, Plan *p, Client client, bo
                         return r;
         }
 
-        r = collect_after(c, client, ssv, &after);
+        r = collect_after(c, client, &after);
         if (r < 0)
                 return r;
 
@@ -711,6 +733,9 @@ static int plan_unit(const Config *c, const Facts *f, Plan *p, Client client, bo
         u->client = client;
         u->name = TAKE_PTR(name);
         if (blocked) {
+                /* Everything that keeps it from starting is told, waiting included. */
+                if (waiting && (r = append_reason(&blocked, "%s", waiting)) < 0)
+                        return r;
                 u->state = UNIT_BLOCKED;
                 u->reason = TAKE_PTR(blocked);
         } else if (waiting) {
@@ -771,20 +796,20 @@ int plan_build(const Config *c, const Facts *f, Plan **ret) {
                 return r;
 
         /* Start order: the VPN, execution, mev-boost, consensus, then ssv-node. */
-        if (c->wireguard_enable && (r = plan_unit(c, f, p, CLIENT_WIREGUARD, ssv)) < 0)
+        if (c->wireguard_enable && (r = plan_unit(c, f, p, CLIENT_WIREGUARD)) < 0)
                 return r;
         for (Client cl = 0; cl < _CLIENT_MAX; cl++)
                 if (client_info(cl)->role == ROLE_EXECUTION && c->clients[cl].enable &&
-                    (r = plan_unit(c, f, p, cl, ssv)) < 0)
+                    (r = plan_unit(c, f, p, cl)) < 0)
                         return r;
-        if (c->clients[CLIENT_MEV_BOOST].enable && (r = plan_unit(c, f, p, CLIENT_MEV_BOOST, ssv)) < 0)
+        if (c->clients[CLIENT_MEV_BOOST].enable && (r = plan_unit(c, f, p, CLIENT_MEV_BOOST)) < 0)
                 return r;
         for (Client cl = 0; cl < _CLIENT_MAX; cl++)
                 if (client_info(cl)->role == ROLE_CONSENSUS && c->clients[cl].enable &&
-                    (r = plan_unit(c, f, p, cl, ssv)) < 0)
+                    (r = plan_unit(c, f, p, cl)) < 0)
                         return r;
         if (ssv) {
-                if ((r = plan_unit(c, f, p, CLIENT_SSV_NODE, ssv)) < 0)
+                if ((r = plan_unit(c, f, p, CLIENT_SSV_NODE)) < 0)
                         return r;
         } else if (config_count_enabled(c, ROLE_EXECUTION) + config_count_enabled(c, ROLE_CONSENSUS) > 0 &&
                    strv_extendf(&p->notes, "ssv-node is not part of the node: %s", ssv_reason) < 0)

@@ -170,6 +170,8 @@ static void nethermind_args(Cmd *c, const Config *cfg, Client client) {
         argf(c, "%u", ws);
         arg(c, "--Metrics.Enabled");
         arg(c, "true");
+        arg(c, "--Metrics.ExposeHost");
+        arg(c, "127.0.0.1");
         arg(c, "--Metrics.ExposePort");
         argf(c, "%u", config_client_port(cfg, client, "metrics"));
 }
@@ -466,9 +468,22 @@ static void env_line(StrBuf *b, const char *name, const char *fmt, ...) {
                 b->err = -ENOMEM;
                 return;
         }
-        sb_append(b, "Environment=");
-        cmdline_append_word(b, word, true);
-        sb_appendc(b, '\n');
+        /* Environment= expands specifiers but not variables: '%' is doubled, '$' is not. */
+        sb_append(b, "Environment=\"");
+        for (const char *p = word; *p; p++)
+                switch (*p) {
+                case '%':
+                        sb_append(b, "%%");
+                        break;
+                case '"':
+                case '\\':
+                        sb_appendc(b, '\\');
+                        sb_appendc(b, *p);
+                        break;
+                default:
+                        sb_appendc(b, *p);
+                }
+        sb_append(b, "\"\n");
 }
 
 static void render_ssv_environment(StrBuf *b, const Config *cfg) {
@@ -717,7 +732,7 @@ int render_mount_dropin(const MountConfig *m, char **ret) {
 
         sb_appendf(&b, "# Written by hsos-agent from node.json (mounts.%s.before) on every boot.\n", m->name);
         sb_append(&b, "[Unit]\nRequiresMountsFor=");
-        cmdline_append_word(&b, m->where, false);
+        append_path(&b, m->where);
         sb_appendc(&b, '\n');
         return sb_steal(&b, ret);
 }

@@ -133,6 +133,9 @@ const char *config_client_path(Client client);
  * persistent type). When not, *ret_reason says why (may be NULL). */
 int config_ssv_enabled(const Config *c, bool *ret, char **ret_reason);
 
+/* File systems whose source is a name or a server's export, not a device. */
+bool fstype_has_free_source(const char *type);
+
 /* File system types that do not survive a reboot. */
 bool fstype_is_volatile(const char *fstype);
 

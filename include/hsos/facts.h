@@ -80,7 +80,8 @@ int facts_add_file(Facts *f, const char *path, FileState state);
 int facts_add_executable(Facts *f, const char *name, const char *path);
 
 const FactDevice *facts_find_device(const Facts *f, const char *name);
-/* The mount the path lies on: the longest target holding it, topmost. */
+/* The mount the path resolves through: the last one in table order whose
+ * target holds it (a later mount at /mnt hides an earlier /mnt/data). */
 const FactMount *facts_mount_holding(const Facts *f, const char *path);
 /* The topmost mount exactly at target, or NULL. */
 const FactMount *facts_mount_at(const Facts *f, const char *target);

@@ -9,11 +9,8 @@
 typedef struct RenderContext {
         const Config *config;
         const char *executable;   /* absolute path, or the bare name when not found */
-        char **after;             /* units to order after (and want) */
+        char **after;             /* units to order after */
 } RenderContext;
 
 int render_unit(const RenderContext *ctx, Client client, char **ret);
 int render_mount_dropin(const MountConfig *m, char **ret);
-
-/* The ssv-node configuration file the unit points at. */
-#define SSV_CONFIG_PATH "/run/hsos-agent/ssv-node.yaml"

@@ -417,7 +417,7 @@ TEST(refuses_bad_paths) {
                        "vpn.wireguard.configFile: must not contain a tab");
         ASSERT_REFUSED("{\"mounts\": {\"d\": {\"what\": \"sdb1\", \"where\": \"/mnt\"}}}", "mounts.d.what: must be a device path");
         ASSERT_REFUSED("{\"mounts\": {\"d\": {\"what\": \"LABEL=\", \"where\": \"/mnt\"}}}", "mounts.d.what: has an empty tag value");
-        ASSERT_REFUSED("{\"mounts\": {\"d\": {\"what\": \"/dev/sdb\", \"where\": \"/\"}}}", "mounts.d: where: must not be \"/\"");
+        ASSERT_REFUSED("{\"mounts\": {\"d\": {\"what\": \"/dev/sdb\", \"where\": \"/\"}}}", "mounts.d.where: must not be \"/\"");
         ASSERT_REFUSED("{\"agent\": {\"journalDir\": \"journal\"}}", "agent.journalDir: must be an absolute path");
 }
 
@@ -488,7 +488,7 @@ TEST(refuses_two_mounts_on_one_mount_point) {
         ASSERT_REFUSED("{\"mounts\": {"
                        " \"a\": {\"enable\": true, \"what\": \"/dev/sdb\", \"where\": \"/mnt/eth\"},"
                        " \"b\": {\"enable\": true, \"what\": \"/dev/sdc\", \"where\": \"/mnt/eth/\"}}}",
-                       "mounts.b: where: \"/mnt/eth\" is also the mount point of mounts.a");
+                       "mounts.b.where: \"/mnt/eth\" is also the mount point of mounts.a");
         /* A disabled one does not count. */
         _cleanup_(config_freep) Config *c = parse_ok("{\"mounts\": {"
                        " \"a\": {\"enable\": true, \"what\": \"/dev/sdb\", \"where\": \"/mnt/eth\"},"
@@ -561,4 +561,16 @@ TEST(numbers_in_range) {
         ASSERT_REFUSED("{\"agent\": {\"probeTimeoutMs\": 1.5}}", "agent.probeTimeoutMs: must be a whole number, got 1.5");
         ASSERT_REFUSED("{\"agent\": {\"deviceTimeoutSec\": 1e30}}", "agent.deviceTimeoutSec: must be between 0 and 3600");
         ASSERT_REFUSED("{\"execution\": {\"geth\": {\"port\": 70000}}}", "execution.geth.port: must be between 1 and 65535");
+}
+
+TEST(mount_sources_as_homestakeros_allows) {
+        _cleanup_(config_freep) Config *c = parse_ok(
+                "{\"mounts\": {\"a\": {\"what\": \"/dev/disk/by-label/eth\\\\x20data\", \"where\": \"/mnt/a\", \"options\": \"\"},"
+                " \"b\": {\"what\": \"nas:/export\", \"where\": \"/mnt/b\", \"type\": \"nfs\"}}}");
+
+        ASSERT_STREQ(c->mounts[0].what, "/dev/disk/by-label/eth\\x20data");
+        ASSERT_STREQ(c->mounts[0].options, "");
+        ASSERT_REFUSED("{\"mounts\": {\"b\": {\"what\": \"nas:/export\", \"where\": \"/mnt/b\"}}}", "mounts.b.what: must be a device path");
+        ASSERT_REFUSED("{\"mounts\": {\"b\": {\"what\": \"/dev/disk/by-label/a b\", \"where\": \"/mnt/b\"}}}",
+                       "mounts.b.what: must be a device path without");
 }

@@ -177,20 +177,20 @@ TEST(json_empty_and_no_devices) {
 
 /* ---- look-ups ---- */
 
-TEST(mount_holding_longest_target) {
+TEST(mount_holding_is_the_visible_mount) {
         _cleanup_(facts_freep) Facts *f = facts_new();
 
         ASSERT_NOT_NULL(f);
         ASSERT_OK(facts_add_mount(f, "/", "rootfs", "tmpfs", NULL));
-        ASSERT_OK(facts_add_mount(f, "/mnt/data", "/dev/vdc1", "ext4", NULL));
         ASSERT_OK(facts_add_mount(f, "/mnt", "/dev/vdb1", "ext4", NULL));
+        ASSERT_OK(facts_add_mount(f, "/mnt/data", "/dev/vdc1", "ext4", NULL));
         ASSERT_OK(facts_add_mount(f, "/mnt/database", "/dev/vdd1", "xfs", NULL));
 
-        ASSERT_TRUE(facts_mount_holding(f, "/mnt/data/geth") == &f->mounts[1]);
-        ASSERT_TRUE(facts_mount_holding(f, "/mnt/data") == &f->mounts[1]);
+        ASSERT_TRUE(facts_mount_holding(f, "/mnt/data/geth") == &f->mounts[2]);
+        ASSERT_TRUE(facts_mount_holding(f, "/mnt/data") == &f->mounts[2]);
         ASSERT_TRUE(facts_mount_holding(f, "/mnt/database/x") == &f->mounts[3]);
-        ASSERT_TRUE(facts_mount_holding(f, "/mnt/datab") == &f->mounts[2]);
-        ASSERT_TRUE(facts_mount_holding(f, "/mnt") == &f->mounts[2]);
+        ASSERT_TRUE(facts_mount_holding(f, "/mnt/datab") == &f->mounts[1]);
+        ASSERT_TRUE(facts_mount_holding(f, "/mnt") == &f->mounts[1]);
         ASSERT_TRUE(facts_mount_holding(f, "/srv/x") == &f->mounts[0]);
         ASSERT_TRUE(facts_mount_holding(f, "/") == &f->mounts[0]);
 }
@@ -213,6 +213,18 @@ TEST(mount_holding_topmost_of_stacked) {
         ASSERT_TRUE(facts_mount_at(f, "/mnt") == &f->mounts[2]);
         ASSERT_TRUE(facts_mount_at(f, "/mnt/x") == &f->mounts[5]);
         ASSERT_NULL(facts_mount_at(f, "/mnt/y"));
+}
+
+TEST(a_later_mount_hides_an_earlier_one_below_it) {
+        _cleanup_(facts_freep) Facts *f = facts_new();
+
+        ASSERT_NOT_NULL(f);
+        ASSERT_OK(facts_add_mount(f, "/", "rootfs", "rootfs", NULL));
+        ASSERT_OK(facts_add_mount(f, "/mnt/data", "/dev/vdc1", "ext4", NULL));
+        /* Mounted on top afterwards: /mnt/data now resolves inside the tmpfs. */
+        ASSERT_OK(facts_add_mount(f, "/mnt", "tmpfs", "tmpfs", NULL));
+
+        ASSERT_STREQ(facts_mount_holding(f, "/mnt/data/geth")->fstype, "tmpfs");
 }
 
 TEST(mount_holding_none) {

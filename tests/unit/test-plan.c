@@ -467,3 +467,49 @@ TEST(executable_from_agent_packages) {
         ASSERT_UNIT(p, "geth.service", UNIT_READY, NULL);
         ASSERT_CONTAINS(unit(p, "geth.service")->content, "ExecStart=/nix/store/x-geth-1.15/bin/geth \\\n");
 }
+
+TEST(network_and_memory_file_systems_need_no_device) {
+        _cleanup_(config_freep) Config *c = config(
+                "{\"mounts\": {\"nas\": {\"enable\": true, \"what\": \"nas.lan:/export/eth\", \"where\": \"/mnt/nas\", \"type\": \"nfs4\","
+                " \"options\": \"\"}, \"scratch\": {\"enable\": true, \"what\": \"tmpfs\", \"where\": \"/mnt/scratch\", \"type\": \"tmpfs\"}},"
+                " \"execution\": {\"geth\": {\"enable\": true, \"dataDir\": \"/mnt/nas/geth\"}},"
+                " \"consensus\": {\"teku\": {\"enable\": true, \"dataDir\": \"/mnt/scratch/teku\"}}}");
+        _cleanup_(facts_freep) Facts *f = ram_node(c);
+        _cleanup_(plan_freep) Plan *p = NULL;
+
+        p = plan(c, f);
+        ASSERT_EQ(mount(p, "nas")->state, MOUNT_PENDING);
+        ASSERT_EQ(mount(p, "scratch")->state, MOUNT_PENDING);
+
+        ASSERT_OK(facts_add_mount(f, "/mnt/nas", "nas.lan:/export/eth", "nfs4", "rw"));
+        ASSERT_OK(facts_add_mount(f, "/mnt/scratch", "tmpfs", "tmpfs", "rw"));
+        plan_free(TAKE_PTR(p));
+        p = plan(c, f);
+        ASSERT_EQ(mount(p, "nas")->state, MOUNT_MOUNTED);
+        ASSERT_EQ(mount(p, "scratch")->state, MOUNT_MOUNTED);
+        /* Mounted as asked, but a tmpfs is still RAM: teku's data may not go there. */
+        ASSERT_UNIT(p, "teku.service", UNIT_BLOCKED, "/mnt/scratch/teku is on tmpfs (/mnt/scratch), not on persistent storage");
+}
+
+TEST(a_label_with_a_space_through_a_udev_path) {
+        _cleanup_(config_freep) Config *c = config(
+                "{\"mounts\": {\"eth\": {\"enable\": true, \"what\": \"/dev/disk/by-label/eth\\\\x20data\", \"where\": \"/mnt/eth\"}}}");
+        _cleanup_(facts_freep) Facts *f = facts_new();
+        _cleanup_(plan_freep) Plan *p = NULL;
+
+        f->have_devices = true;
+        ASSERT_OK(facts_add_device(f, "/dev/vdb", "ext4", "eth data", NULL, NULL, NULL));
+        p = plan(c, f);
+        ASSERT_EQ(mount(p, "eth")->state, MOUNT_PENDING);
+        ASSERT_STREQ(mount(p, "eth")->device, "/dev/vdb");
+}
+
+TEST(blocked_units_also_tell_what_they_wait_for) {
+        _cleanup_(config_freep) Config *c = config(
+                "{\"consensus\": {\"lighthouse\": {\"enable\": true, \"dataDir\": \"/mnt/lh\", \"endpoint\": \"http://10.9.0.3:5052\"}}}");
+        _cleanup_(facts_freep) Facts *f = ram_node(c);
+        _cleanup_(plan_freep) Plan *p = plan(c, f);
+
+        ASSERT_UNIT(p, "lighthouse.service", UNIT_BLOCKED, "on the RAM root");
+        ASSERT_UNIT(p, "lighthouse.service", UNIT_BLOCKED, "waiting for address 10.9.0.3");
+}

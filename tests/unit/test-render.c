@@ -367,7 +367,6 @@ static void check_network_flag(const NetCase *nc, bool hoodi) {
         _cleanup_free_ char *content = client_unit(nc->client, hoodi ? "hoodi" : "mainnet", extra);
         _cleanup_strv_free_ char **words = exec_words(content);
 
-        printf("# %s on %s\n", client_to_string(nc->client), hoodi ? "hoodi" : "mainnet");
         if (flag[1])
                 ASSERT_PAIR(words, flag[0], flag[1]);
         else
