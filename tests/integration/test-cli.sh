@@ -6,9 +6,10 @@ A=$HSOS_AGENT
 FX=$TOP/tests/fixtures/configs
 
 expect_exit 0 "validate accepts the web UI's defaults" $A validate --config "$FX/webui-defaults.json"
-expect_in "$T/out" "valid (host homestaker, mainnet, 0 clients and 0 mounts enabled)" "validate says what it found"
+expect_in "$T/out" "valid: host homestaker on mainnet; no client enabled; 0 mounts enabled" "validate says what it found"
 expect_exit 0 "validate accepts the web UI's team node" $A validate -c "$FX/webui-team-node.json"
 expect_exit 0 "validate accepts examples/node.json" $A validate -c "$TOP/examples/node.json"
+expect_in "$T/out" "valid: host staker-01 on mainnet; enabled: geth, lighthouse, mev-boost; 1 mount enabled" "validate lists what is enabled"
 
 printf '{"localization": {"hostname": "bad host"}, "execution": {"geth": {"dataDir": "mnt/geth"}}, "bogus": 1}' >"$T/bad.json"
 expect_exit 1 "validate: invalid content exits 1" $A validate -c "$T/bad.json"
@@ -31,6 +32,7 @@ expect_exit 2 "validate: a missing file exits 2" $A validate -c "$T/nope.json"
 expect_in "$T/err" "cannot read $T/nope.json: No such file or directory" "the unreadable file is named"
 expect_exit 2 "validate: a directory exits 2" $A validate -c "$T"
 expect_exit 2 "validate: an unknown option exits 2" $A validate --frobnicate
+expect_in "$T/err" "hsos-agent validate: unrecognized option '--frobnicate'" "the option error names the command"
 expect_exit 2 "validate: a stray argument exits 2" $A validate extra
 expect_exit 2 "an unknown command exits 2" $A frobnicate
 expect_exit 2 "no command exits 2" $A
