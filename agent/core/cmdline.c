@@ -127,6 +127,15 @@ int cmdline_split(const char *s, char ***ret, char **ret_error) {
                 if (!*p)
                         break;
 
+                /* systemd's one exception: a lone "\;" is a literal ";". */
+                if (p[0] == '\\' && p[1] == ';' && (p[2] == 0 || p[2] == ' ')) {
+                        r = strv_extend(&words, ";");
+                        if (r < 0)
+                                return r;
+                        p += 2;
+                        continue;
+                }
+
                 for (;;) {
                         if (!*p) {
                                 if (quote) {

@@ -91,10 +91,7 @@ static void type_error(Parser *p, const char *path, const char *expected, const 
                 p->r = -ENOMEM;
                 return;
         }
-        if (cJSON_IsNull(v))
-                parser_error(p, path, "is required: must be %s, got null", expected);
-        else
-                parser_error(p, path, "must be %s, got %s", expected, d);
+        parser_error(p, path, "must be %s, got %s", expected, d);
 }
 
 /* ---- objects and members ---- */

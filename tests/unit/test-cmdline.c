@@ -383,3 +383,19 @@ TEST(round_trip_after_split) {
                 round_trip((const char * const *) words, strv_length(words), true);
         }
 }
+
+TEST(split_lone_escaped_semicolon_is_a_literal_semicolon) {
+        _cleanup_strv_free_ char **w = NULL;
+        _cleanup_free_ char *err = NULL;
+
+        /* systemd.service(5): "Lone semicolons may be escaped as \;". */
+        ASSERT_OK(cmdline_split("--a \\; --b", &w, &err));
+        ASSERT_EQ(strv_length(w), 3);
+        ASSERT_STREQ(w[1], ";");
+        strv_free(TAKE_PTR(w));
+        ASSERT_OK(cmdline_split("\\;", &w, &err));
+        ASSERT_STREQ(w[0], ";");
+        strv_free(TAKE_PTR(w));
+        /* Inside a word it is no escape systemd knows. */
+        ASSERT_ERROR(cmdline_split("a\\;b", &w, &err), EINVAL);
+}
