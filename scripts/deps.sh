@@ -6,7 +6,7 @@ set -eu
 
 PACKAGES="build-essential pkg-config clang libclang-rt-14-dev valgrind
 libcjson-dev libblkid-dev libmount-dev libmnl-dev
-systemd util-linux e2fsprogs btrfs-progs xfsprogs iproute2 openssh-client jq"
+systemd util-linux fdisk e2fsprogs btrfs-progs xfsprogs iproute2 openssh-client jq"
 
 missing=""
 for p in $PACKAGES; do

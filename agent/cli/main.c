@@ -15,6 +15,7 @@ static const struct {
 } commands[] = {
         { "validate", cmd_validate, "check node.json against the configuration contract" },
         { "plan", cmd_plan, "show what the node would become: mounts, secrets, units" },
+        { "mount", cmd_mount, "find and mount the persistent disks now, then prepare them" },
 };
 
 static void help(void) {

@@ -30,6 +30,36 @@ const char *config_client_path(Client client) {
         return table[client];
 }
 
+static int rebase_one(char **path, const char *root) {
+        char *s;
+
+        if (!*path || isempty(*path))
+                return 0;
+        if (path_join(root, *path, &s) < 0)
+                return -ENOMEM;
+        free(*path);
+        *path = s;
+        return 0;
+}
+
+int config_rebase(Config *c, const char *root) {
+        if (isempty(root) || streq(root, "/"))
+                return 0;
+        for (size_t i = 0; i < c->n_mounts; i++)
+                if (rebase_one(&c->mounts[i].where, root) < 0)
+                        return -ENOMEM;
+        for (Client cl = 0; cl < _CLIENT_MAX; cl++) {
+                ClientConfig *cc = &c->clients[cl];
+                if (rebase_one(&cc->data_dir, root) < 0 || rebase_one(&cc->jwt_secret_file, root) < 0 ||
+                    rebase_one(&cc->private_key_file, root) < 0 ||
+                    rebase_one(&cc->private_key_password_file, root) < 0)
+                        return -ENOMEM;
+        }
+        if (rebase_one(&c->ssh_private_key_file, root) < 0 || rebase_one(&c->wireguard_config_file, root) < 0)
+                return -ENOMEM;
+        return 0;
+}
+
 bool fstype_is_volatile(const char *fstype) {
         static const char * const table[] = {
                 "tmpfs", "ramfs", "rootfs", "overlay", "squashfs", "devtmpfs", "proc", "sysfs",

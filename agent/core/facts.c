@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <strings.h>
 
 #include "hsos/config.h"
 #include "hsos/facts.h"
@@ -221,6 +222,108 @@ const char *facts_executable(const Facts *f, const char *name) {
                 if (streq_ptr(f->executables[i].name, name))
                         return f->executables[i].path;
         return NULL;
+}
+
+/* udev's /dev/disk/by-* names, for the tags they stand for. */
+static const struct {
+        const char *dir;
+        const char *tag;
+} by_dirs[] = {
+        { "/dev/disk/by-label/", "LABEL" },
+        { "/dev/disk/by-uuid/", "UUID" },
+        { "/dev/disk/by-partuuid/", "PARTUUID" },
+        { "/dev/disk/by-partlabel/", "PARTLABEL" },
+};
+
+/* udev escapes '/', ' ' and other unsafe bytes as \xNN in link names. */
+static char *udev_unescape(const char *s) {
+        StrBuf b = {};
+        char *out;
+
+        for (const char *p = s; *p; p++) {
+                unsigned v;
+                if (p[0] == '\\' && p[1] == 'x' && sscanf(p + 2, "%2x", &v) == 1 && v != 0) {
+                        sb_appendc(&b, (char) v);
+                        p += 3;
+                } else
+                        sb_appendc(&b, *p);
+        }
+        return sb_steal(&b, &out) < 0 ? NULL : out;
+}
+
+static const char *device_tag(const FactDevice *d, const char *tag) {
+        if (streq(tag, "LABEL"))
+                return d->label;
+        if (streq(tag, "UUID"))
+                return d->uuid;
+        if (streq(tag, "PARTUUID"))
+                return d->partuuid;
+        return d->partlabel;
+}
+
+static bool tag_equal(const char *tag, const char *a, const char *b) {
+        if (!a || !b)
+                return false;
+        /* UUIDs are written in either case. */
+        if (streq(tag, "UUID") || streq(tag, "PARTUUID"))
+                return strcasecmp(a, b) == 0;
+        return streq(a, b);
+}
+
+/* Finds the device `what` names. Returns 0 with *ret set (or NULL when there is
+ * none), or -ENOTUNIQ with a reason when several devices match. */
+int facts_resolve_device(const Facts *f, const char *what, const FactDevice **ret, char **ret_reason) {
+        _cleanup_free_ char *tag = NULL, *value = NULL;
+        const FactDevice *found = NULL;
+        StrBuf names = {};
+        size_t n = 0;
+
+        *ret = NULL;
+        for (size_t i = 0; i < ELEMENTSOF(by_dirs); i++) {
+                const char *v = startswith(what, by_dirs[i].dir);
+                if (v && !strchr(v, '/')) {
+                        tag = strdup(by_dirs[i].tag);
+                        value = udev_unescape(v);
+                        if (!tag || !value)
+                                return -ENOMEM;
+                }
+        }
+        if (!tag) {
+                const char *eq = strchr(what, '=');
+                if (what[0] != '/' && eq) {
+                        tag = strndup(what, (size_t) (eq - what));
+                        value = strdup(eq + 1);
+                        if (!tag || !value)
+                                return -ENOMEM;
+                }
+        }
+
+        /* A udev link that exists, or a plain device path, is found by name first. */
+        found = facts_find_device(f, what);
+        if (found || !tag) {
+                *ret = found;
+                return 0;
+        }
+
+        for (size_t i = 0; i < f->n_devices; i++) {
+                const FactDevice *d = &f->devices[i];
+                if (!tag_equal(tag, device_tag(d, tag), value))
+                        continue;
+                sb_appendf(&names, "%s%s", n ? ", " : "", d->devname);
+                found = d;
+                n++;
+        }
+        if (n > 1) {
+                _cleanup_free_ char *list = NULL;
+                if (sb_steal(&names, &list) < 0)
+                        return -ENOMEM;
+                if (asprintf(ret_reason, "%s=%s matches %zu devices (%s); refusing to guess", tag, value, n, list) < 0)
+                        return -ENOMEM;
+                return -ENOTUNIQ;
+        }
+        sb_done(&names);
+        *ret = found;
+        return 0;
 }
 
 /* ---- what the plan asks about ---- */

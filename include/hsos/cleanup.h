@@ -46,6 +46,12 @@ static inline void closep(int *fd) {
         }
 }
 
+static inline int safe_close_fd(int fd) {
+        if (fd >= 0)
+                close(fd);
+        return -EBADF;
+}
+
 #define _cleanup_free_ _cleanup_(freep)
 #define _cleanup_close_ _cleanup_(closep)
 

@@ -125,6 +125,10 @@ size_t config_count_enabled(const Config *c, Role role);
 /* Default relays HomestakerOS's module lists for mainnet. */
 extern const char * const mainnet_default_relays[];
 
+/* Takes every path the agent creates or checks (mount points, data dirs,
+ * secrets) below root, for an initrd mounting the future root at /sysroot. */
+int config_rebase(Config *c, const char *root);
+
 /* The JSON path of a client's section: "execution.geth", "addons.mev-boost". */
 const char *config_client_path(Client client);
 

@@ -31,3 +31,35 @@ int executable_find(const char *name, const char *search_path, char **ret);
 
 /* All the facts a config's plan needs, as far as they can be read. */
 int facts_from_system(const Config *c, Facts **ret);
+
+/* Block device events. Where udevd runs, its own events (the device node and
+ * its /dev/disk links are ready by then); elsewhere the kernel's uevents.
+ * Open before probing, so a device that appears in between is not missed. */
+int uevent_open(bool *ret_udev);
+/* Waits up to timeout_ms for an event about a block device: 1 when one came
+ * (drained), 0 on timeout, -errno on failure. */
+int uevent_wait(int fd, int timeout_ms);
+
+/* Mounts device on target with libmount, fstab ignored, never falling back
+ * to read-only behind the user's back. On failure returns -errno (or -EIO)
+ * and a plain-words cause in *ret_error. */
+int mounter_mount(const char *device, const char *target, const char *fstype, const char *options,
+                  char **ret_error);
+
+/* Creates dir and its missing parents (0755 root), the last one with mode
+ * and owner; an existing directory is left as it is. 1 when created. */
+int dir_create(const char *path, mode_t mode, uid_t uid, gid_t gid);
+/* Hands a data dir to its client once: owner changed recursively, symlinks
+ * not followed, other mounts not entered; a marker in the dir remembers it.
+ * Returns the number of entries changed (0: nothing to do). */
+int dir_take_over(const char *path, uid_t uid, gid_t gid, const char *owner, unsigned long *ret_changed);
+#define TAKE_OVER_MARKER ".hsos-agent-owner"
+
+/* A new JWT: 32 bytes from the kernel's random source as 64 hex characters,
+ * mode 0600, written to a temporary file in the same directory, fsync'ed,
+ * renamed without replacing, directory fsync'ed. -EEXIST if one exists. */
+int secret_create_jwt(const char *path);
+/* A new Ed25519 ssh host key (ssh-keygen) with the same care; the public key
+ * goes next to it (.pub). -EEXIST if the key exists. Returns 1, with a note in
+ * *ret_error, when an existing .pub was left in place. */
+int secret_create_ssh_host_key(const char *path, const char *comment, char **ret_error);

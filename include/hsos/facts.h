@@ -86,6 +86,12 @@ const FactMount *facts_mount_holding(const Facts *f, const char *path);
 /* The topmost mount exactly at target, or NULL. */
 const FactMount *facts_mount_at(const Facts *f, const char *target);
 bool facts_has_address(const Facts *f, const char *address);
+/* Finds the device a mount's `what` names: a device path or one of its
+ * aliases, a tag (LABEL=, UUID=, PARTUUID=, PARTLABEL=), or a /dev/disk/by-*
+ * path, which is resolved as the tag it names where udev made no link.
+ * *ret is NULL when there is none. Several devices with the tag: -ENOTUNIQ
+ * and a reason (never a guess). */
+int facts_resolve_device(const Facts *f, const char *what, const FactDevice **ret, char **ret_reason);
 FileState facts_file_state(const Facts *f, const char *path);
 /* NULL when not found or not asked about. */
 const char *facts_executable(const Facts *f, const char *name);

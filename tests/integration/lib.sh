@@ -7,7 +7,7 @@ TOP=$(cd "$(dirname "$0")/../.." && pwd)
 T=$(mktemp -d)
 n=0 failed=0
 trap 'cleanup; rm -rf "$T"' EXIT
-cleanup() { :; }
+cleanup() { :; } # replaced by loopdev.sh where needed
 
 ok() { n=$((n + 1)); echo "ok $n - $1"; }
 not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "# $l"; done; }

@@ -6,27 +6,13 @@
 # namespaces).
 . "$(dirname "$0")/lib.sh"
 A=$HSOS_AGENT
-[ "$(id -u)" = 0 ] || skip_all "needs root for loop devices, mounts and network namespaces"
-for t in losetup mkfs.ext4 mkfs.btrfs mkfs.xfs btrfs ip jq; do
-        command -v $t >/dev/null || skip_all "$t is not installed"
-done
-LOOPS="" MOUNTS="" NS=hsos-test-$$
-cleanup() {
-        for m in $MOUNTS; do umount "$m" 2>/dev/null; done
-        for l in $LOOPS; do losetup -d "$l" 2>/dev/null; done
-        ip netns del "$NS" 2>/dev/null
-}
-attach() { # VAR IMAGE: attaches IMAGE, sets VAR to the loop device (in this shell, so cleanup sees it)
-        _l=$(losetup --find --show "$2") || return 1
-        LOOPS="$_l $LOOPS"
-        eval "$1=\$_l"
-}
-do_mount() { mount "$@" && MOUNTS="$(eval echo \${$#}) $MOUNTS"; }
+. "$(dirname "$0")/loopdev.sh"
+require_loop_root mkfs.ext4 mkfs.btrfs mkfs.xfs btrfs ip jq
+NS=hsos-test-$$
 
 tag=$$
 truncate -s 64M "$T/ext4.img" && mkfs.ext4 -q -L "hsos-e$tag" "$T/ext4.img" || skip_all "mkfs.ext4 failed"
-attach E "$T/ext4.img" || skip_all "no loop device available"
-[ -b "$E" ] || skip_all "loop device $E has no device node here"
+attach E "$T/ext4.img"
 
 # A config whose data lies on the labelled disk, found without udev by probing.
 mkdir -p "$T/mnt/eth"
@@ -44,7 +30,7 @@ if jq -e '.units[0].state == "blocked" and (.units[0].reason | contains("not mou
         ok "geth is blocked until the disk is mounted"
 else not_ok "geth is blocked until the disk is mounted" "$(jq -c .units "$T/out")"; fi
 
-do_mount "$E" "$T/mnt/eth"
+mount "$E" "$T/mnt/eth"
 expect_exit 0 "plan with the disk mounted" $A plan -c "$T/node.json" --json
 if jq -e '.mounts[0].state == "mounted" and .units[0].state == "ready"' "$T/out" >/dev/null; then
         ok "mounted: geth is ready"
@@ -67,7 +53,7 @@ expect_not_in "$T/out" "keep-me" "the secret's content appears nowhere"
 
 # Something else at the mount point.
 umount "$T/mnt/eth"
-do_mount -t tmpfs tmpfs "$T/mnt/eth"
+mount -t tmpfs tmpfs "$T/mnt/eth"
 expect_exit 0 "plan with a tmpfs at the mount point" $A plan -c "$T/node.json" --json
 jq -e '.mounts[0].state == "failed" and (.mounts[0].reason | contains("something else is mounted"))' "$T/out" >/dev/null \
         && ok "a tmpfs at the mount point is reported, not used" || not_ok "a tmpfs at the mount point is reported" "$(jq -c .mounts "$T/out")"
@@ -75,7 +61,7 @@ umount "$T/mnt/eth"
 
 # A data dir on a tmpfs the config does not manage: blocked.
 mkdir -p "$T/ram"
-do_mount -t tmpfs tmpfs "$T/ram"
+mount -t tmpfs tmpfs "$T/ram"
 cat >"$T/ram.json" <<JSON
 { "consensus": { "lighthouse": { "enable": true, "dataDir": "$T/ram/lighthouse", "jwtSecretFile": "$T/ram/jwt.hex" } },
   "agent": { "packages": { "lighthouse": "/usr/bin/true" } } }
@@ -88,12 +74,12 @@ expect_in "$T/out" "lighthouse.service  blocked: $T/ram/lighthouse is on tmpfs (
 truncate -s 160M "$T/btrfs.img" && mkfs.btrfs -q -L "hsos-b$tag" "$T/btrfs.img" >/dev/null
 attach B "$T/btrfs.img"
 mkdir -p "$T/b/top" "$T/b/eth" "$T/b/keys"
-do_mount "$B" "$T/b/top"
+mount "$B" "$T/b/top"
 btrfs -q subvolume create "$T/b/top/eth" >/dev/null && btrfs -q subvolume create "$T/b/top/keys" >/dev/null
 id_eth=$(btrfs inspect-internal rootid "$T/b/top/eth") id_keys=$(btrfs inspect-internal rootid "$T/b/top/keys")
 umount "$T/b/top"
-do_mount -o subvolid=$id_eth "$B" "$T/b/eth"
-do_mount -o subvolid=$id_keys "$B" "$T/b/keys"
+mount -o subvolid=$id_eth "$B" "$T/b/eth"
+mount -o subvolid=$id_keys "$B" "$T/b/keys"
 cat >"$T/btrfs.json" <<JSON
 { "mounts": {
     "eth": { "enable": true, "what": "LABEL=hsos-b$tag", "where": "$T/b/eth", "type": "btrfs", "options": "subvolid=$id_eth" },

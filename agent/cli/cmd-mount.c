@@ -1,0 +1,354 @@
+/* SPDX-License-Identifier: MIT */
+/* hsos-agent mount: finds and mounts the persistent disks now, parents before
+ * children, waiting for late devices by their events, then creates the plan's
+ * directories and the secrets the rules allow. The decisions are the plan's
+ * (agent/core/plan.c); this file only carries them out and says what
+ * happened, one line per mount, directory and secret. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "hsos/cli.h"
+#include "hsos/edge.h"
+#include "hsos/plan.h"
+#include "hsos/util.h"
+
+typedef struct MountRun {
+        bool done;       /* its line is printed and nothing more will happen */
+        bool in_place;
+        bool announced;  /* "waiting" was printed */
+} MountRun;
+
+static void help(void) {
+        printf("Usage: %s mount [--config FILE] [--root DIR]\n"
+               "Finds and mounts the persistent disks of node.json, waiting up to\n"
+               "agent.deviceTimeoutSec for late devices, then creates the plan's directories\n"
+               "and the missing secrets the rules allow (JWT, ssh host key).\n"
+               "Exit status: 0 every enabled mount is in place, 1 otherwise, 2 usage or an\n"
+               "invalid node.json.\n"
+               "  -c, --config FILE   node.json (default %s)\n"
+               "  -r, --root DIR      mount below DIR (an initrd preparing /sysroot)\n",
+               program_name, CONFIG_DEFAULT_PATH);
+}
+
+static long long now_ms(void) {
+        struct timespec ts;
+
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (long long) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int read_mount_facts(Facts **ret) {
+        _cleanup_(facts_freep) Facts *f = facts_new();
+        int r;
+
+        if (!f)
+                return -ENOMEM;
+        r = mounttable_read("/proc/self/mountinfo", f);
+        if (r < 0)
+                return r;
+        r = blockdev_read("/sys/class/block", "/dev", f);
+        if (r < 0)
+                return r;
+        *ret = TAKE_PTR(f);
+        return 0;
+}
+
+static void print_mount(const PlanMount *pm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void print_mount(const PlanMount *pm, const char *fmt, ...) {
+        va_list ap;
+
+        printf("mount %s: ", pm->config->name);
+        va_start(ap, fmt);
+        vprintf(fmt, ap);
+        va_end(ap);
+        putchar('\n');
+        fflush(stdout);
+}
+
+/* Mounts one PENDING mount as the plan resolved it. */
+static void do_mount(const PlanMount *pm, MountRun *run) {
+        const MountConfig *mc = pm->config;
+        const char *device = pm->device ?: mc->what;
+        _cleanup_free_ char *err = NULL;
+        int r;
+
+        run->done = true;
+        r = dir_create(mc->where, 0755, 0, 0);
+        if (r == -ENOTDIR) {
+                print_mount(pm, "failed: the mount point %s is a file, not a directory", mc->where);
+                return;
+        }
+        if (r < 0) {
+                print_mount(pm, "failed: cannot create the mount point %s: %s", mc->where, strerror(-r));
+                return;
+        }
+        r = mounter_mount(device, mc->where, pm->fstype, mc->options, &err);
+        if (r == -ENOMEM) {
+                print_mount(pm, "failed: out of memory");
+                return;
+        }
+        if (r < 0) {
+                print_mount(pm, "failed: %s on %s: %s", device, mc->where, strempty(err));
+                return;
+        }
+        run->in_place = true;
+        print_mount(pm, "mounted %s on %s (%s%s%s)", device, mc->where, strempty(pm->fstype),
+                    isempty(mc->options) ? "" : ", ", strempty(mc->options));
+}
+
+/* One pass over the plan: returns true when something was mounted (the plan
+ * must be made again), and whether some mount still waits for its device. */
+static bool mount_pass(const Plan *p, const Config *c, MountRun *runs, bool *ret_waiting) {
+        *ret_waiting = false;
+        for (size_t i = 0; i < p->n_mounts; i++) {
+                const PlanMount *pm = &p->mounts[i];
+                MountRun *run = &runs[pm->config - c->mounts];
+
+                if (run->done)
+                        continue;
+                switch (pm->state) {
+                case MOUNT_MOUNTED:
+                        run->done = run->in_place = true;
+                        print_mount(pm, "already mounted (%s on %s)", pm->device ?: pm->config->what,
+                                    pm->config->where);
+                        break;
+                case MOUNT_FAILED:
+                        run->done = true;
+                        print_mount(pm, "failed: %s", pm->reason);
+                        break;
+                case MOUNT_PENDING:
+                        do_mount(pm, run);
+                        return true;
+                case MOUNT_WAITING:
+                        *ret_waiting = true;
+                        if (!run->announced && !startswith(strempty(pm->reason), "waiting for mount")) {
+                                run->announced = true;
+                                print_mount(pm, "waiting for %s (up to %u s)", pm->config->what,
+                                            c->agent.device_timeout_sec);
+                        }
+                        break;
+                case _MOUNT_STATE_MAX:
+                case _MOUNT_STATE_INVALID:
+                        break;
+                }
+        }
+        return false;
+}
+
+static int run_mounts(const Config *c, MountRun *runs) {
+        _cleanup_close_ int ev = -EBADF;
+        long long deadline = now_ms() + (long long) c->agent.device_timeout_sec * 1000;
+        bool udev = false;
+        int r;
+
+        /* Subscribe first, then probe: a device that appears in between is seen. */
+        if (c->agent.device_timeout_sec > 0) {
+                ev = uevent_open(&udev);
+                if (ev < 0)
+                        printf("warning: cannot watch for devices (%s): not waiting for late ones\n", strerror(-ev));
+        }
+
+        for (;;) {
+                _cleanup_(facts_freep) Facts *f = NULL;
+                _cleanup_(plan_freep) Plan *p = NULL;
+                bool waiting;
+                long long left;
+
+                r = read_mount_facts(&f);
+                if (r < 0) {
+                        fprintf(stderr, "%s mount: cannot read the block devices or the mount table: %s\n",
+                                program_name, strerror(-r));
+                        return r;
+                }
+                r = plan_build(c, f, &p);
+                if (r < 0)
+                        return r;
+                if (mount_pass(p, c, runs, &waiting))
+                        continue;
+
+                left = deadline - now_ms();
+                if (!waiting || ev < 0 || left <= 0) {
+                        /* What still waits has waited long enough. */
+                        for (size_t i = 0; i < p->n_mounts; i++) {
+                                const PlanMount *pm = &p->mounts[i];
+                                MountRun *run = &runs[pm->config - c->mounts];
+
+                                if (run->done)
+                                        continue;
+                                run->done = true;
+                                if (startswith(strempty(pm->reason), "waiting for mount"))
+                                        print_mount(pm, "failed: not mounted, %s", pm->reason);
+                                else if (c->agent.device_timeout_sec == 0)
+                                        print_mount(pm, "failed: no device %s (deviceTimeoutSec is 0: no wait)",
+                                                    pm->config->what);
+                                else
+                                        print_mount(pm, "failed: no device %s after %u s", pm->config->what,
+                                                    c->agent.device_timeout_sec);
+                        }
+                        return 0;
+                }
+                /* Wait for a block device event, never for a fixed time. */
+                r = uevent_wait(ev, left > 60000 ? 60000 : (int) left);
+                if (r < 0) {
+                        printf("warning: watching for devices failed (%s): not waiting any longer\n", strerror(-r));
+                        ev = safe_close_fd(ev);
+                }
+        }
+}
+
+static void prepare_dirs(const Plan *p) {
+        for (size_t i = 0; i < p->n_dirs; i++) {
+                const PlanDir *d = &p->dirs[i];
+                unsigned long changed = 0;
+                int r = dir_create(d->path, d->mode, d->uid, d->gid);
+
+                if (r < 0) {
+                        printf("dir %s: failed: %s\n", d->path,
+                               r == -ENOTDIR ? "a file is in the way of the directory" : strerror(-r));
+                        continue;
+                }
+                if (r > 0)
+                        printf("dir %s: created (%s, %04o)\n", d->path, d->owner, (unsigned) d->mode);
+                if (!d->data)
+                        continue;
+                /* HomestakerOS left data owned by root: hand it to its client, once. */
+                r = dir_take_over(d->path, d->uid, d->gid, d->owner, &changed);
+                if (r < 0)
+                        printf("dir %s: failed: taking it over for %s: %s\n", d->path, d->owner, strerror(-r));
+                else if (changed > 0)
+                        printf("dir %s: taken over for %s (%lu entries changed owner; done once)\n", d->path,
+                               d->owner, changed);
+        }
+}
+
+static void prepare_secrets(const Plan *p, const Config *c) {
+        for (size_t i = 0; i < p->n_secrets; i++) {
+                const PlanSecret *s = &p->secrets[i];
+                const char *kind = secret_kind_to_string(s->kind);
+                _cleanup_free_ char *err = NULL;
+                int r = -EINVAL;
+
+                switch (s->state) {
+                case SECRET_PRESENT:
+                        printf("secret %s %s: present\n", kind, s->path);
+                        continue;
+                case SECRET_INVALID:
+                        printf("secret %s %s: invalid: %s\n", kind, s->path, s->reason);
+                        continue;
+                case SECRET_MISSING:
+                        printf("secret %s %s: missing: %s\n", kind, s->path, s->reason);
+                        continue;
+                case SECRET_BLOCKED:
+                        printf("secret %s %s: not created: %s\n", kind, s->path, s->reason);
+                        continue;
+                case SECRET_CREATE:
+                        break;
+                case _SECRET_STATE_MAX:
+                case _SECRET_STATE_INVALID:
+                        continue;
+                }
+
+                switch (s->kind) {
+                case SECRET_JWT:
+                        r = secret_create_jwt(s->path);
+                        break;
+                case SECRET_SSH_HOST_KEY: {
+                        _cleanup_free_ char *comment = NULL;
+                        if (asprintf(&comment, "root@%s", c->hostname) < 0)
+                                return;
+                        r = secret_create_ssh_host_key(s->path, comment, &err);
+                        break;
+                }
+                case SECRET_SSV_OPERATOR_KEY:
+                case SECRET_SSV_PASSWORD:
+                        printf("secret %s %s: to be created by ssv-node.service on its first start\n", kind, s->path);
+                        continue;
+                case SECRET_WIREGUARD:
+                case _SECRET_KIND_MAX:
+                case _SECRET_KIND_INVALID:
+                        continue;
+                }
+                if (r == -EEXIST)
+                        printf("secret %s %s: present (appeared meanwhile; not replaced)\n", kind, s->path);
+                else if (r < 0)
+                        printf("secret %s %s: failed: %s\n", kind, s->path, err ?: strerror(-r));
+                else if (r > 0)
+                        printf("secret %s %s: created (%s)\n", kind, s->path, err);
+                else
+                        printf("secret %s %s: created\n", kind, s->path);
+        }
+}
+
+int cmd_mount(int argc, char **argv) {
+        static const struct option options[] = {
+                { "config", required_argument, NULL, 'c' },
+                { "root", required_argument, NULL, 'r' },
+                { "help", no_argument, NULL, 'h' },
+                {}
+        };
+        _cleanup_(config_freep) Config *c = NULL;
+        _cleanup_(facts_freep) Facts *f = NULL;
+        _cleanup_(plan_freep) Plan *p = NULL;
+        _cleanup_free_ MountRun *runs = NULL;
+        const char *config = CONFIG_DEFAULT_PATH, *root = NULL;
+        bool all = true;
+        int opt, r;
+
+        while ((opt = getopt_long(argc, argv, "c:r:h", options, NULL)) >= 0)
+                switch (opt) {
+                case 'c':
+                        config = optarg;
+                        break;
+                case 'r':
+                        root = optarg;
+                        break;
+                case 'h':
+                        help();
+                        return 0;
+                default:
+                        return EXIT_USAGE;
+                }
+        if (optind < argc) {
+                fprintf(stderr, "%s mount: unexpected argument '%s'\n", program_name, argv[optind]);
+                return EXIT_USAGE;
+        }
+        if (root && root[0] != '/') {
+                fprintf(stderr, "%s mount: --root must be an absolute path, got '%s'\n", program_name, root);
+                return EXIT_USAGE;
+        }
+
+        if (cli_load_config(config, &c) < 0)
+                return EXIT_USAGE;
+        if (config_rebase(c, root) < 0)
+                return 1;
+        setvbuf(stdout, NULL, _IOLBF, 0);
+
+        runs = calloc(c->n_mounts + 1, sizeof(MountRun));
+        if (!runs)
+                return 1;
+        r = run_mounts(c, runs);
+        if (r < 0)
+                return 1;
+        for (size_t i = 0; i < c->n_mounts; i++)
+                if (c->mounts[i].enable && !runs[i].in_place)
+                        all = false;
+
+        /* With the disks in place: the directories and the secrets. */
+        r = facts_from_system(c, &f);
+        if (r >= 0)
+                r = plan_build(c, f, &p);
+        if (r < 0) {
+                fprintf(stderr, "%s mount: cannot plan the directories and secrets: %s\n", program_name,
+                        strerror(-r));
+                return 1;
+        }
+        prepare_dirs(p);
+        prepare_secrets(p, c);
+        return all ? 0 : 1;
+}
