@@ -170,8 +170,14 @@ $(BENCH_BIN): tests/bench/bench-plan.c $(BUILD)/libhsos-core.a
 	@mkdir -p $(@D)
 	$(CC) $(CORE_CFLAGS) $(BASE_LDFLAGS) -o $@ $< $(BUILD)/libhsos-core.a $(CORE_LIBS)
 
-bench: deps $(BIN) $(BENCH_BIN)
+LABELS_BIN := build/bench/bench-labels
+$(LABELS_BIN): tests/bench/bench-labels.c $(BUILD)/cli/common.o $(EDGE_OBJ) $(BUILD)/libhsos-core.a
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(EDGE_CFLAGS) $(BASE_LDFLAGS) -o $@ $< $(BUILD)/cli/common.o $(EDGE_OBJ) $(BUILD)/libhsos-core.a $(EDGE_LIBS)
+
+bench: deps $(BIN) $(BENCH_BIN) $(LABELS_BIN)
 	@sh tests/bench/run.sh $(BENCH_BIN) $(BIN) build/bench/results.txt
+	@sh tests/bench/labels.sh $(LABELS_BIN) build/bench/results.txt
 
 demo: deps $(BIN)
 	@sh scripts/demo.sh $(BIN)
