@@ -104,7 +104,7 @@ static void do_mount(const PlanMount *pm, MountRun *run) {
 
 /* One pass over the plan: returns true when something was mounted (the plan
  * must be made again), and whether some mount still waits for its device. */
-static bool mount_pass(const Plan *p, const Config *c, MountRun *runs, bool *ret_waiting) {
+static bool mount_pass(const Plan *p, const Config *c, bool f_have_devices, MountRun *runs, bool *ret_waiting) {
         *ret_waiting = false;
         for (size_t i = 0; i < p->n_mounts; i++) {
                 const PlanMount *pm = &p->mounts[i];
@@ -127,7 +127,7 @@ static bool mount_pass(const Plan *p, const Config *c, MountRun *runs, bool *ret
                         return true;
                 case MOUNT_WAITING:
                         *ret_waiting = true;
-                        if (!run->announced && !startswith(strempty(pm->reason), "waiting for mount")) {
+                        if (!run->announced && f_have_devices && !startswith(strempty(pm->reason), "waiting for mount")) {
                                 run->announced = true;
                                 print_mount(pm, "waiting for %s (up to %u s)", pm->config->what,
                                             c->agent.device_timeout_sec);
@@ -169,11 +169,12 @@ static int run_mounts(const Config *c, MountRun *runs) {
                 r = plan_build(c, f, &p);
                 if (r < 0)
                         return r;
-                if (mount_pass(p, c, runs, &waiting))
+                if (mount_pass(p, c, f->have_devices, runs, &waiting))
                         continue;
 
                 left = deadline - now_ms();
-                if (!waiting || ev < 0 || left <= 0) {
+                /* Devices we may not probe will not become readable by waiting. */
+                if (!waiting || ev < 0 || left <= 0 || !f->have_devices) {
                         /* What still waits has waited long enough. */
                         for (size_t i = 0; i < p->n_mounts; i++) {
                                 const PlanMount *pm = &p->mounts[i];
@@ -184,6 +185,9 @@ static int run_mounts(const Config *c, MountRun *runs) {
                                 run->done = true;
                                 if (startswith(strempty(pm->reason), "waiting for mount"))
                                         print_mount(pm, "failed: not mounted, %s", pm->reason);
+                                else if (!f->have_devices)
+                                        print_mount(pm, "failed: no device %s known: permission denied probing "
+                                                    "the block devices (mounting needs root)", pm->config->what);
                                 else if (c->agent.device_timeout_sec == 0)
                                         print_mount(pm, "failed: no device %s (deviceTimeoutSec is 0: no wait)",
                                                     pm->config->what);

@@ -241,6 +241,15 @@ expect_exit 0 "no mounts to make" $A mount -c "$T/ram.json"
 expect_in "$T/out" "secret jwt $T/ram/jwt.hex: not created: missing and not created: $T/ram/jwt.hex is on tmpfs" "and it says why"
 [ ! -e "$T/ram/teku" ] && ok "no data dir is created in RAM" || not_ok "no data dir is created in RAM"
 
+# Without root: a plain refusal, no pointless wait.
+if command -v setpriv >/dev/null; then
+        printf '{ "mounts": { "p": { "enable": true, "what": "LABEL=hsl%s", "where": "%s/perm" } } }' $tag "$T" | conf perm.json
+        chmod 755 "$T"; chmod 644 "$T/perm.json"
+        expect_exit 1 "as an unprivileged user" setpriv --reuid=65534 --regid=65534 --clear-groups $A mount -c "$T/perm.json"
+        expect_in "$T/out" "mount p: failed: no device LABEL=hsl$tag known: permission denied probing the block devices (mounting needs root)" \
+                "it says mounting needs root"
+fi
+
 # --root: every mount point below the future root.
 mkdir -p "$T/sysroot"
 printf '{ "mounts": { "eth": { "enable": true, "what": "LABEL=hsl%s", "where": "/mnt/eth" } } }' $tag | conf root.json
