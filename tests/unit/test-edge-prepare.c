@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: MIT */
+/* Creating what must exist on disk: directories and new secrets, never
+ * replacing what is there. */
+#include <dirent.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include "hsos/edge.h"
+#include "hsos/util.h"
+
+static char *tmpdir(void) {
+        char *d = strdup("/tmp/hsos-prepare-XXXXXX");
+
+        if (!d || !mkdtemp(d))
+                HARNESS_FAIL("mkdtemp failed");
+        return d;
+}
+
+static void rm_rf(const char *d) {
+        char cmd[512];
+
+        snprintf(cmd, sizeof cmd, "rm -rf '%s'", d);
+        if (system(cmd) != 0)
+                printf("# could not remove %s\n", d);
+}
+
+static size_t count_entries(const char *dir) {
+        DIR *d = opendir(dir);
+        struct dirent *de;
+        size_t n = 0;
+
+        if (!d)
+                return 0;
+        while ((de = readdir(d)))
+                if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+                        n++;
+        closedir(d);
+        return n;
+}
+
+TEST(jwt_is_64_hex_0600_and_never_replaced) {
+        _cleanup_free_ char *d = tmpdir(), *p = NULL;
+        char buf[80] = "", again[80] = "";
+        struct stat st;
+        FILE *f;
+
+        ASSERT_OK(path_join(d, "jwt.hex", &p));
+        ASSERT_OK(secret_create_jwt(p));
+        ASSERT_OK(stat(p, &st));
+        ASSERT_EQ(st.st_mode & 07777, 0600);
+        ASSERT_EQ(st.st_size, 64);
+        f = fopen(p, "re");
+        ASSERT_NOT_NULL(f);
+        ASSERT_EQ(fread(buf, 1, sizeof buf - 1, f), 64);
+        fclose(f);
+        for (int i = 0; i < 64; i++)
+                ASSERT_TRUE(strchr("0123456789abcdef", buf[i]) != NULL);
+        ASSERT_EQ(secret_file_state(p, true), FILE_PRESENT);
+
+        /* A second call leaves the first one exactly as it was. */
+        ASSERT_ERROR(secret_create_jwt(p), EEXIST);
+        f = fopen(p, "re");
+        ASSERT_NOT_NULL(f);
+        ASSERT_EQ(fread(again, 1, sizeof again - 1, f), 64);
+        fclose(f);
+        ASSERT_STREQ(again, buf);
+        /* No temporary file is left beside it. */
+        ASSERT_EQ(count_entries(d), 1);
+        rm_rf(d);
+}
+
+TEST(two_jwts_differ) {
+        _cleanup_free_ char *d = tmpdir(), *a = NULL, *b = NULL;
+        char x[65] = "", y[65] = "";
+        FILE *f;
+
+        ASSERT_OK(path_join(d, "a", &a));
+        ASSERT_OK(path_join(d, "b", &b));
+        ASSERT_OK(secret_create_jwt(a));
+        ASSERT_OK(secret_create_jwt(b));
+        f = fopen(a, "re");
+        ASSERT_EQ(fread(x, 1, 64, f), 64);
+        fclose(f);
+        f = fopen(b, "re");
+        ASSERT_EQ(fread(y, 1, 64, f), 64);
+        fclose(f);
+        ASSERT_TRUE(strcmp(x, y) != 0);
+        rm_rf(d);
+}
+
+TEST(jwt_in_a_missing_directory_fails_cleanly) {
+        ASSERT_ERROR(secret_create_jwt("/nonexistent-hsos-dir/jwt.hex"), ENOENT);
+}
+
+TEST(an_existing_symlink_is_not_replaced_either) {
+        _cleanup_free_ char *d = tmpdir(), *p = NULL;
+
+        ASSERT_OK(path_join(d, "jwt.hex", &p));
+        ASSERT_OK(symlink("/nonexistent-target", p));
+        ASSERT_ERROR(secret_create_jwt(p), EEXIST);
+        rm_rf(d);
+}
+
+TEST(dir_create_makes_parents_and_sets_the_mode) {
+        _cleanup_free_ char *d = tmpdir(), *p = NULL, *parent = NULL;
+        struct stat st;
+
+        ASSERT_OK(path_join(d, "a/b/geth", &p));
+        ASSERT_OK(path_join(d, "a/b", &parent));
+        ASSERT_EQ(dir_create(p, 0700, getuid(), getgid()), 1);
+        ASSERT_OK(stat(p, &st));
+        ASSERT_EQ(st.st_mode & 07777, 0700);
+        ASSERT_OK(stat(parent, &st));
+        ASSERT_EQ(st.st_mode & 07777, 0755);
+        /* Existing: left as it is. */
+        ASSERT_OK(chmod(p, 0750));
+        ASSERT_EQ(dir_create(p, 0700, getuid(), getgid()), 0);
+        ASSERT_OK(stat(p, &st));
+        ASSERT_EQ(st.st_mode & 07777, 0750);
+        rm_rf(d);
+}
+
+TEST(dir_create_refuses_a_file_in_the_way) {
+        _cleanup_free_ char *d = tmpdir(), *f = NULL, *p = NULL;
+        FILE *fp;
+
+        ASSERT_OK(path_join(d, "file", &f));
+        ASSERT_OK(path_join(d, "file/sub", &p));
+        fp = fopen(f, "we");
+        ASSERT_NOT_NULL(fp);
+        fclose(fp);
+        ASSERT_ERROR(dir_create(f, 0700, 0, 0), ENOTDIR);
+        ASSERT_ERROR(dir_create(p, 0700, 0, 0), ENOTDIR);
+        rm_rf(d);
+}
+
+TEST(take_over_is_remembered) {
+        _cleanup_free_ char *d = tmpdir(), *file = NULL;
+        unsigned long changed = 0;
+        struct stat st;
+        FILE *fp;
+
+        if (geteuid() != 0) {
+                rm_rf(d);
+                SKIP_THIS("changing owners needs root");
+        }
+        ASSERT_OK(path_join(d, "chaindata", &file));
+        fp = fopen(file, "we");
+        ASSERT_NOT_NULL(fp);
+        fclose(fp);
+        ASSERT_EQ(dir_take_over(d, 801, 801, "geth", &changed), 1);
+        ASSERT_EQ(changed, 2); /* the directory and its file */
+        ASSERT_OK(stat(file, &st));
+        ASSERT_EQ(st.st_uid, 801);
+        ASSERT_EQ(dir_take_over(d, 801, 801, "geth", &changed), 0);
+        ASSERT_EQ(changed, 0);
+        /* Another owner later (the client changed): done again, for it. */
+        ASSERT_EQ(dir_take_over(d, 811, 811, "lighthouse", &changed), 1);
+        ASSERT_OK(stat(file, &st));
+        ASSERT_EQ(st.st_uid, 811);
+        rm_rf(d);
+}
