@@ -115,7 +115,7 @@ $(BUILD)/tests/test-edge-%: tests/unit/test-edge-%.c tests/unit/harness.h $(EDGE
 	@echo "  CCLD    $@"
 	$(Q)$(CC) $(EDGE_CFLAGS) -Itests/unit $(BASE_LDFLAGS) -o $@ $< $(EDGE_OBJ) $(BUILD)/libhsos-core.a $(EDGE_LIBS)
 
-$(BUILD)/tests/test-%: tests/unit/test-%.c tests/unit/harness.h $(BUILD)/libhsos-core.a
+$(BUILD)/tests/test-%: tests/unit/test-%.c tests/unit/harness.h tests/unit/systemd-read.h $(BUILD)/libhsos-core.a
 	@mkdir -p $(@D)
 	@echo "  CCLD    $@"
 	$(Q)$(CC) $(CORE_CFLAGS) -Itests/unit $(BASE_LDFLAGS) -o $@ $< $(BUILD)/libhsos-core.a $(CORE_LIBS)

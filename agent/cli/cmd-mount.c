@@ -49,10 +49,7 @@ static int read_mount_facts(Facts **ret) {
 
         if (!f)
                 return -ENOMEM;
-        r = mounttable_read("/proc/self/mountinfo", f);
-        if (r < 0)
-                return r;
-        r = blockdev_read("/sys/class/block", "/dev", f);
+        r = facts_read_storage(f);
         if (r < 0)
                 return r;
         *ret = TAKE_PTR(f);

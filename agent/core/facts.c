@@ -74,17 +74,6 @@ Facts *facts_free(Facts *f) {
         return NULL;
 }
 
-/* Grows an array by one zeroed element. */
-static void *grow(void *array, size_t *n, size_t size) {
-        char *a = realloc(array, (*n + 1) * size);
-
-        if (!a)
-                return NULL;
-        memset(a + *n * size, 0, size);
-        (*n)++;
-        return a;
-}
-
 static int dup_or_null(const char *s, char **ret) {
         *ret = NULL;
         if (!s)
@@ -95,7 +84,7 @@ static int dup_or_null(const char *s, char **ret) {
 
 int facts_add_device(Facts *f, const char *devname, const char *type, const char *label, const char *uuid,
                      const char *partuuid, const char *partlabel) {
-        FactDevice *a = grow(f->devices, &f->n_devices, sizeof(FactDevice)), *d;
+        FactDevice *a = array_grow(f->devices, &f->n_devices, sizeof(FactDevice)), *d;
 
         if (!a)
                 return -ENOMEM;
@@ -116,7 +105,7 @@ int facts_add_device_alias(Facts *f, const char *devname, const char *alias) {
 }
 
 int facts_add_mount(Facts *f, const char *target, const char *source, const char *fstype, const char *options) {
-        FactMount *a = grow(f->mounts, &f->n_mounts, sizeof(FactMount)), *m;
+        FactMount *a = array_grow(f->mounts, &f->n_mounts, sizeof(FactMount)), *m;
 
         if (!a)
                 return -ENOMEM;
@@ -129,7 +118,7 @@ int facts_add_mount(Facts *f, const char *target, const char *source, const char
 }
 
 int facts_add_address(Facts *f, const char *ifname, const char *address) {
-        FactAddress *a = grow(f->addresses, &f->n_addresses, sizeof(FactAddress)), *x;
+        FactAddress *a = array_grow(f->addresses, &f->n_addresses, sizeof(FactAddress)), *x;
 
         if (!a)
                 return -ENOMEM;
@@ -141,7 +130,7 @@ int facts_add_address(Facts *f, const char *ifname, const char *address) {
 }
 
 int facts_add_file(Facts *f, const char *path, FileState state) {
-        FactFile *a = grow(f->files, &f->n_files, sizeof(FactFile));
+        FactFile *a = array_grow(f->files, &f->n_files, sizeof(FactFile));
 
         if (!a)
                 return -ENOMEM;
@@ -151,7 +140,7 @@ int facts_add_file(Facts *f, const char *path, FileState state) {
 }
 
 int facts_add_executable(Facts *f, const char *name, const char *path) {
-        FactExecutable *a = grow(f->executables, &f->n_executables, sizeof(FactExecutable)), *e;
+        FactExecutable *a = array_grow(f->executables, &f->n_executables, sizeof(FactExecutable)), *e;
 
         if (!a)
                 return -ENOMEM;

@@ -107,16 +107,6 @@ const PlanUnit *plan_find_unit(const Plan *p, const char *name) {
         return NULL;
 }
 
-static void *grow(void *array, size_t *n, size_t size) {
-        char *a = realloc(array, (*n + 1) * size);
-
-        if (!a)
-                return NULL;
-        memset(a + *n * size, 0, size);
-        (*n)++;
-        return a;
-}
-
 static char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static char *xasprintf(const char *fmt, ...) {
         va_list ap;
@@ -181,7 +171,7 @@ static int plan_one_mount(const Facts *f, Plan *p, const MountConfig *mc) {
         char *reason = NULL;
         int r;
 
-        pm = grow(p->mounts, &p->n_mounts, sizeof(PlanMount));
+        pm = array_grow(p->mounts, &p->n_mounts, sizeof(PlanMount));
         if (!pm)
                 return -ENOMEM;
         p->mounts = pm;
@@ -381,7 +371,7 @@ static int add_dir(Plan *p, const char *path, uid_t uid, const char *owner, mode
         for (size_t i = 0; i < p->n_dirs; i++)
                 if (streq(p->dirs[i].path, path))
                         return 0;
-        a = grow(p->dirs, &p->n_dirs, sizeof(PlanDir));
+        a = array_grow(p->dirs, &p->n_dirs, sizeof(PlanDir));
         if (!a)
                 return -ENOMEM;
         p->dirs = a;
@@ -402,7 +392,7 @@ static int plan_secret(const Config *c, const Facts *f, Plan *p, SecretKind kind
         if (s)
                 return unit && !strv_contains(s->units, unit) ? strv_extend(&s->units, unit) : 0;
 
-        s = grow(p->secrets, &p->n_secrets, sizeof(PlanSecret));
+        s = array_grow(p->secrets, &p->n_secrets, sizeof(PlanSecret));
         if (!s)
                 return -ENOMEM;
         p->secrets = s;
@@ -624,7 +614,7 @@ static int plan_unit(const Config *c, const Facts *f, Plan *p, Client client) {
         if (r < 0)
                 return r;
 
-        u = grow(p->units, &p->n_units, sizeof(PlanUnit));
+        u = array_grow(p->units, &p->n_units, sizeof(PlanUnit));
         if (!u)
                 return -ENOMEM;
         p->units = u;
@@ -658,7 +648,7 @@ static int plan_dropins(const Config *c, Plan *p) {
                 if (!m->enable)
                         continue;
                 STRV_FOREACH(unit, m->before) {
-                        PlanDropIn *d = grow(p->dropins, &p->n_dropins, sizeof(PlanDropIn));
+                        PlanDropIn *d = array_grow(p->dropins, &p->n_dropins, sizeof(PlanDropIn));
                         if (!d)
                                 return -ENOMEM;
                         p->dropins = d;

@@ -105,6 +105,16 @@ char **strv_copy(char * const *l) {
         return c;
 }
 
+void *array_grow(void *array, size_t *n, size_t size) {
+        char *a = realloc(array, (*n + 1) * size);
+
+        if (!a)
+                return NULL;
+        memset(a + *n * size, 0, size);
+        (*n)++;
+        return a;
+}
+
 static bool sb_grow(StrBuf *b, size_t extra) {
         size_t need, cap;
         char *s;

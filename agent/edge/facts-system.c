@@ -6,6 +6,18 @@
 #include "hsos/edge.h"
 #include "hsos/util.h"
 
+int facts_read_storage(Facts *f) {
+        int r;
+
+        r = mounttable_read("/proc/self/mountinfo", f);
+        if (r < 0)
+                return r;
+        /* Devices that cannot be read (no privileges, no sysfs) leave
+         * have_devices false, which the plan reports; only memory is fatal. */
+        r = blockdev_read("/sys/class/block", "/dev", f);
+        return r == -ENOMEM ? r : 0;
+}
+
 int facts_from_system(const Config *c, Facts **ret) {
         _cleanup_(facts_freep) Facts *f = facts_new();
         _cleanup_strv_free_ char **files = NULL, **jwts = NULL, **exes = NULL;
@@ -14,12 +26,8 @@ int facts_from_system(const Config *c, Facts **ret) {
         if (!f)
                 return -ENOMEM;
 
-        r = mounttable_read("/proc/self/mountinfo", f);
+        r = facts_read_storage(f);
         if (r < 0)
-                return r;
-        /* Without privileges some devices cannot be probed: have_devices says so. */
-        r = blockdev_read("/sys/class/block", "/dev", f);
-        if (r == -ENOMEM)
                 return r;
         r = links_read_addresses(f);
         if (r == -ENOMEM)

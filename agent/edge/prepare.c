@@ -150,12 +150,11 @@ static int rename_noreplace(int dirfd, const char *from, const char *to) {
         return 0;
 }
 
-int secret_create_jwt(const char *path) {
-        static const char hex[] = "0123456789abcdef";
-        _cleanup_free_ char *dir = NULL, *tmp = NULL;
-        _cleanup_close_ int dirfd = -EBADF, fd = -EBADF;
-        unsigned char raw[32];
-        char text[64];
+/* Opens the directory a new secret goes in; -EEXIST when the secret (or
+ * anything by its name, a dangling symlink included) is there already. */
+static int open_secret_dir(const char *path, char **ret_dir, const char **ret_base) {
+        _cleanup_free_ char *dir = NULL;
+        _cleanup_close_ int dirfd = -EBADF;
         const char *base;
         int r;
 
@@ -167,6 +166,23 @@ int secret_create_jwt(const char *path) {
                 return -errno;
         if (faccessat(dirfd, base, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
                 return -EEXIST;
+        *ret_dir = TAKE_PTR(dir);
+        *ret_base = base;
+        return TAKE_FD(dirfd);
+}
+
+int secret_create_jwt(const char *path) {
+        static const char hex[] = "0123456789abcdef";
+        _cleanup_free_ char *dir = NULL, *tmp = NULL;
+        _cleanup_close_ int dirfd = -EBADF, fd = -EBADF;
+        unsigned char raw[32];
+        char text[64];
+        const char *base;
+        int r;
+
+        dirfd = open_secret_dir(path, &dir, &base);
+        if (dirfd < 0)
+                return dirfd;
 
         if (getrandom(raw, sizeof raw, 0) != (ssize_t) sizeof raw)
                 return -errno;
@@ -231,14 +247,9 @@ int secret_create_ssh_host_key(const char *path, const char *comment, char **ret
         pid_t pid;
         int r, status;
 
-        r = split_path(path, &dir, &base);
-        if (r < 0)
-                return r;
-        dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        dirfd = open_secret_dir(path, &dir, &base);
         if (dirfd < 0)
-                return -errno;
-        if (faccessat(dirfd, base, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
-                return -EEXIST;
+                return dirfd;
         r = executable_find("ssh-keygen", getenv("PATH"), &keygen);
         if (r < 0) {
                 *ret_error = strdup("ssh-keygen was not found (package openssh-client)");

@@ -29,6 +29,10 @@ FileState secret_file_state(const char *path, bool jwt);
 /* Looks name up on search_path (PATH syntax), or checks an absolute path. */
 int executable_find(const char *name, const char *search_path, char **ret);
 
+/* The facts about storage: the mount table (its failure is an error) and
+ * the block devices (as far as they can be read: f->have_devices). */
+int facts_read_storage(Facts *f);
+
 /* All the facts a config's plan needs, as far as they can be read. */
 int facts_from_system(const Config *c, Facts **ret);
 

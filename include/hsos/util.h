@@ -56,6 +56,11 @@ char **strv_copy(char * const *l);
 
 #define STRV_FOREACH(s, l) for (char * const *s = (l); s && *s; s++)
 
+/* Grows array by one zeroed element of size bytes; *n counts them. Returns
+ * the new array (the caller stores it), or NULL when out of memory (the old
+ * one is still valid). */
+void *array_grow(void *array, size_t *n, size_t size);
+
 /* StrBuf: a growing string. An allocation failure is remembered in err and
  * every later append is a no-op; sb_steal() reports it. */
 typedef struct StrBuf {

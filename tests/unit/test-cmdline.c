@@ -2,6 +2,7 @@
 /* cmdline_split and cmdline_append_word: systemd's command-line rules, both ways. */
 
 #include "harness.h"
+#include "systemd-read.h"
 
 #include "hsos/cmdline.h"
 #include "hsos/util.h"
@@ -225,35 +226,6 @@ static char *systemd_unescape_word(const char *w) {
         return s;
 }
 
-/* Tokenizes the raw line like systemd's command separator check does: a token
- * that is an unquoted ';' separates a second command. */
-static bool line_has_lone_semicolon(const char *line) {
-        const char *p = line;
-
-        for (;;) {
-                const char *start;
-                char quote = 0;
-
-                while (*p == ' ')
-                        p++;
-                if (!*p)
-                        return false;
-                start = p;
-                while (*p && (quote || *p != ' ')) {
-                        if (*p == '\\' && p[1]) {
-                                p += 2;
-                                continue;
-                        }
-                        if (quote && *p == quote)
-                                quote = 0;
-                        else if (!quote && (*p == '"' || *p == '\''))
-                                quote = *p;
-                        p++;
-                }
-                if (p - start == 1 && *start == ';')
-                        return true;
-        }
-}
 
 /* Reads the arguments of an "ExecStart=" line back as systemd would. */
 static int read_exec_line(const char *line, char ***ret) {

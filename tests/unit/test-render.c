@@ -3,6 +3,7 @@
  * hand-made facts, read back the way systemd reads them. */
 
 #include "harness.h"
+#include "systemd-read.h"
 
 #include "hsos/cmdline.h"
 #include "hsos/config.h"
@@ -171,34 +172,6 @@ static void check_lines_well_formed(const char *content) {
         }
 }
 
-/* A raw token that is an unquoted ';' separates a second command. */
-static bool has_lone_semicolon(const char *line) {
-        const char *p = line;
-
-        for (;;) {
-                const char *start;
-                char quote = 0;
-
-                while (*p == ' ')
-                        p++;
-                if (!*p)
-                        return false;
-                start = p;
-                while (*p && (quote || *p != ' ')) {
-                        if (*p == '\\' && p[1]) {
-                                p += 2;
-                                continue;
-                        }
-                        if (quote && *p == quote)
-                                quote = 0;
-                        else if (!quote && (*p == '"' || *p == '\''))
-                                quote = *p;
-                        p++;
-                }
-                if (p - start == 1 && *start == ';')
-                        return true;
-        }
-}
 
 /* systemd's expansion of a word: "%%" is '%', "$$" is '$'; the unit's own
  * specifiers %d (credentials) and %t (runtime directory) expand; any other
@@ -241,9 +214,9 @@ static char **command_words_nth(const char *content, const char *key, size_t n) 
                 printf("# no %s in:\n%s\n", key, content);
         ASSERT_NOT_NULL(line);
         ASSERT_FALSE(strchr(line, '\n'));
-        if (has_lone_semicolon(line))
+        if (line_has_lone_semicolon(line))
                 printf("# unquoted ';' in %s%s\n", key, line);
-        ASSERT_FALSE(has_lone_semicolon(line));
+        ASSERT_FALSE(line_has_lone_semicolon(line));
         if (cmdline_split(line, &words, &err) < 0)
                 printf("# cannot split %s%s: %s\n", key, line, strempty(err));
         ASSERT_NOT_NULL(words);
