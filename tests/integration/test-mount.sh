@@ -204,6 +204,15 @@ expect_exit 1 "a corrupted file system is refused" $A mount -c "$T/bad.json"
 expect_in "$T/out" "mount corrupt: failed: $BAD on $T/bad: wrong file system type, bad option, or a damaged superblock" "the kernel's refusal in plain words"
 expect_in "$T/out" "mount corrupt-auto: failed: no file system found on $BAD" "with type auto: no file system found"
 
+# Damaged group descriptors: the kernel refuses it as needing repair.
+truncate -s 64M "$T/gd.img" && mkfs.ext4 -q -b 4096 "$T/gd.img"
+head -c 4096 /dev/urandom | dd of="$T/gd.img" bs=4096 seek=1 conv=notrunc status=none
+attach GD "$T/gd.img"
+printf '{ "mounts": { "gd": { "enable": true, "what": "%s", "where": "%s/gd" } } }' "$GD" "$T" | conf gd.json
+expect_exit 1 "a file system that needs repair is refused" $A mount -c "$T/gd.json"
+expect_in "$T/out" "mount gd: failed: $GD on $T/gd: the file system needs repair: the kernel found it corrupted (run fsck)" \
+        "it says the file system needs repair"
+
 truncate -s 160M "$T/two.img" && mkfs.btrfs -q "$T/two.img" >/dev/null && head -c 4096 "$T/e.img" | dd of="$T/two.img" conv=notrunc status=none
 attach TWO "$T/two.img"
 printf '{ "mounts": { "two": { "enable": true, "what": "%s", "where": "%s/two" } } }' "$TWO" "$T" | conf two.json
