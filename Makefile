@@ -13,6 +13,10 @@ PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
 DOCDIR ?= $(PREFIX)/share/doc/hsos-agent
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
+DRACUTDIR ?= $(PREFIX)/lib/dracut/modules.d
+CONFIG ?= examples/node.json
 DESTDIR ?=
 
 PKG_CONFIG ?= pkg-config
@@ -70,7 +74,7 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/t
 
 BIN := $(BUILD)/hsos-agent
 
-.PHONY: all deps check check-unit check-golden check-integration check-fuzz-corpus check-core-purity \
+.PHONY: image check-e2e all deps check check-unit check-golden check-integration check-fuzz-corpus check-core-purity \
 	demo valgrind fuzz bench golden-update install clean distclean
 
 all: $(BIN)
@@ -135,6 +139,10 @@ golden-update: $(BIN)
 check-integration: $(BIN)
 	@HSOS_AGENT=$(abspath $(BIN)) sh tests/run-tests.sh $(wildcard tests/integration/test-*.sh)
 
+# The image booted in QEMU (TCG): the plain build, as the image carries it.
+check-e2e: $(BIN)
+	@HSOS_AGENT=$(abspath $(BIN)) sh tests/run-tests.sh tests/e2e/test-boot.sh
+
 # The fuzz corpus runs as a regression test with the libFuzzer build.
 FUZZ_BIN := build/fuzz/fuzz-config
 FUZZ_CFLAGS := -std=gnu17 -D_GNU_SOURCE -O1 -g -Iinclude -I$(POISON_DIR) \
@@ -156,7 +164,7 @@ fuzz: deps $(FUZZ_BIN)
 # Tiers: unit + golden, integration, fuzz corpus. The image (e2e) joins later.
 ifeq ($(SANITIZE),)
 check: deps
-	@$(MAKE) --no-print-directory check-unit check-golden check-integration check-fuzz-corpus
+	@$(MAKE) --no-print-directory check-unit check-golden check-integration check-fuzz-corpus check-e2e
 else
 check: deps
 	@$(MAKE) --no-print-directory check-unit check-integration
@@ -182,11 +190,25 @@ bench: deps $(BIN) $(BENCH_BIN) $(LABELS_BIN)
 demo: deps $(BIN)
 	@sh scripts/demo.sh $(BIN)
 
+# Unit files name the binary where it is installed (@bindir@).
+SUBST_BINDIR = sed 's|@bindir@|$(BINDIR)|g'
+
 install: $(BIN)
 	install -Dm0755 $(BIN) $(DESTDIR)$(BINDIR)/hsos-agent
+	install -d $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(DRACUTDIR)/90hsos-agent
+	for u in hsos-agent-mount.service hsos-agent.service; do \
+		$(SUBST_BINDIR) initrd-hooks/$$u >$(DESTDIR)$(UNITDIR)/$$u && chmod 0644 $(DESTDIR)$(UNITDIR)/$$u; done
+	install -m0644 initrd-hooks/hsos-agent.sysusers $(DESTDIR)$(SYSUSERSDIR)/hsos-agent.conf
+	for f in initrd-hooks/dracut/90hsos-agent/*; do \
+		$(SUBST_BINDIR) $$f >$(DESTDIR)$(DRACUTDIR)/90hsos-agent/$$(basename $$f); done
+	chmod 0755 $(DESTDIR)$(DRACUTDIR)/90hsos-agent/module-setup.sh
 	install -Dm0644 docs/hsos-agent.1 $(DESTDIR)$(MANDIR)/man1/hsos-agent.1
 	install -Dm0644 docs/configuration.md $(DESTDIR)$(DOCDIR)/configuration.md
 	install -Dm0644 examples/node.json $(DESTDIR)$(DOCDIR)/examples/node.json
+
+# The RAM-disk image: build/image/{bzImage,initrd.zst,kexec-boot}.
+image: deps $(BIN)
+	@sh scripts/image/build.sh $(abspath $(BIN)) $(CONFIG) build/image
 
 clean:
 	rm -rf build

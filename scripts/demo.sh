@@ -1,7 +1,10 @@
 #!/bin/sh
 # make demo: what the agent makes of examples/node.json (a mainnet geth +
 # lighthouse + mev-boost node whose chain data lies on a disk labelled
-# "ethdata"), first on this machine as it is, then as a booted node sees it.
+# "ethdata"): on this machine as it is, as a booted node's recorded facts see
+# it, and then for real: the image built with it, booted in QEMU with a fresh
+# disk (the image also carries the tests' command channel, so the demo can
+# look inside).
 set -eu
 bin=$1
 out=build/demo
@@ -28,3 +31,12 @@ for u in "$out"/units/*.service; do
         printf '%-20s ' "$(basename "$u")"
         systemd-analyze security --offline=true "$u" 2>/dev/null | sed -n 's/.*Overall exposure level for .*: //p'
 done
+
+# The node for real: the image built from examples/node.json, booted in QEMU.
+if [ "$(id -u)" != 0 ] || ! command -v qemu-system-x86_64 >/dev/null; then
+        say "not booting the image: that needs root and qemu-system-x86_64"
+        exit 0
+fi
+say "make image CONFIG=examples/node.json   (the base is cached after the first build)"
+sh scripts/image/build.sh "$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")" examples/node.json "$out/image" tests/e2e/guest
+python3 scripts/demo-image.py "$out/image"

@@ -1,0 +1,25 @@
+#!/bin/bash
+# dracut module: runs `hsos-agent mount --root /sysroot` in the initrd, after
+# the root is mounted and before switch-root, so the persistent disks are in
+# place under the future root before its services start.
+
+check() {
+        require_binaries @bindir@/hsos-agent || return 1
+        [[ -r /etc/hsos/node.json ]] || return 1
+        return 255 # only when asked for (dracut --add hsos-agent)
+}
+
+depends() {
+        echo systemd
+}
+
+installkernel() {
+        hostonly='' instmods ext4 xfs btrfs dm_mod crc32c_generic
+}
+
+install() {
+        inst_multiple @bindir@/hsos-agent blkid ssh-keygen
+        inst_simple /etc/hsos/node.json
+        inst_simple "$moddir/hsos-agent-sysroot.service" "$systemdsystemunitdir/hsos-agent-sysroot.service"
+        $SYSTEMCTL -q --root "$initdir" enable hsos-agent-sysroot.service
+}

@@ -1,0 +1,16 @@
+#!/bin/sh
+# The e2e tier: builds the image with tests/e2e/node.json (and the test-only
+# command channel of tests/e2e/guest/), then boots it in QEMU (TCG only).
+# Skips, saying why, where QEMU, a kernel, debootstrap or root is missing.
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+bin=${HSOS_AGENT:?HSOS_AGENT must name the hsos-agent binary}
+skip() { echo "1..0 # SKIP $*"; exit 77; }
+[ "$(id -u)" = 0 ] || skip "needs root (debootstrap, loop devices for the test disks)"
+command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 is not installed"
+ls /boot/vmlinuz-* >/dev/null 2>&1 || skip "no kernel in /boot (package linux-image-amd64)"
+command -v debootstrap >/dev/null || skip "debootstrap is not installed"
+command -v python3 >/dev/null || skip "python3 is not installed"
+out=$top/build/e2e-image
+sh "$top/scripts/image/build.sh" "$bin" "$top/tests/e2e/node.json" "$out" "$top/tests/e2e/guest" >&2 || exit 1
+exec python3 "$top/tests/e2e/test_boot.py" "$out"
