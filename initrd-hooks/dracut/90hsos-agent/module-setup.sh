@@ -3,9 +3,14 @@
 # the root is mounted and before switch-root, so the persistent disks are in
 # place under the future root before its services start.
 
+# The node.json to carry: the host's, or the one named by $hsos_node_json.
+node_json() {
+        echo "${hsos_node_json:-/etc/hsos/node.json}"
+}
+
 check() {
         require_binaries @bindir@/hsos-agent || return 1
-        [[ -r /etc/hsos/node.json ]] || return 1
+        [[ -r $(node_json) ]] || return 1
         return 255 # only when asked for (dracut --add hsos-agent)
 }
 
@@ -19,7 +24,7 @@ installkernel() {
 
 install() {
         inst_multiple @bindir@/hsos-agent blkid ssh-keygen
-        inst_simple /etc/hsos/node.json
+        inst_simple "$(node_json)" /etc/hsos/node.json
         inst_simple "$moddir/hsos-agent-sysroot.service" "$systemdsystemunitdir/hsos-agent-sysroot.service"
         $SYSTEMCTL -q --root "$initdir" enable hsos-agent-sysroot.service
 }
