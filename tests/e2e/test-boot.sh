@@ -11,6 +11,9 @@ command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 is not inst
 ls /boot/vmlinuz-* >/dev/null 2>&1 || skip "no kernel in /boot (package linux-image-amd64)"
 command -v debootstrap >/dev/null || skip "debootstrap is not installed"
 command -v python3 >/dev/null || skip "python3 is not installed"
+command -v mkfs.btrfs >/dev/null || skip "mkfs.btrfs is not installed (for the test's btrfs disk)"
 out=$top/build/e2e-image
-sh "$top/scripts/image/build.sh" "$bin" "$top/tests/e2e/node.json" "$out" "$top/tests/e2e/guest" >&2 || exit 1
-exec python3 "$top/tests/e2e/test_boot.py" "$out"
+# Two images: the second only bakes another node.json (the base is shared).
+sh "$top/scripts/image/build.sh" "$bin" "$top/tests/e2e/node.json" "$out/ext4" "$top/tests/e2e/guest" >&2 || exit 1
+sh "$top/scripts/image/build.sh" "$bin" "$top/tests/e2e/node-btrfs.json" "$out/btrfs" "$top/tests/e2e/guest" >&2 || exit 1
+exec python3 "$top/tests/e2e/test_boot.py" "$out/ext4" "$out/btrfs"

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """The image booted for real in QEMU (TCG): first boot on an empty labelled
 disk, a reboot, a boot without the disk (and the disk hot-plugged later),
-and kexec-boot into the image again from a running guest.
-    python3 tests/e2e/test_boot.py IMAGE-DIR"""
+kexec-boot into the image again from a running guest, and a node whose one
+btrfs disk is mounted twice, by subvolume.
+    python3 tests/e2e/test_boot.py IMAGE-DIR [BTRFS-IMAGE-DIR]"""
 
 import hashlib
 import os
@@ -11,9 +12,10 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Guest, GuestError, Tap, make_ext4_disk  # noqa: E402
+from harness import Guest, GuestError, Tap, make_btrfs_disk, make_ext4_disk  # noqa: E402
 
 image = sys.argv[1]
+image_btrfs = sys.argv[2] if len(sys.argv) > 2 else None
 work = tempfile.mkdtemp(prefix="hsos-e2e-")
 tap = Tap()
 LABEL = "hsos-e2e"
@@ -127,9 +129,35 @@ def scenario_disk_missing():
         g.poweroff()
 
 
+def scenario_btrfs_subvolumes():
+    wc = os.path.join(work, "c")
+    os.makedirs(wc)
+    disk = os.path.join(wc, "pool.img")
+    ids = make_btrfs_disk(disk, 256, "hsos-btrfs", ["eth", "secrets"])
+    tap.ok(ids == {"eth": 256, "secrets": 257}, "btrfs: the test disk has subvolumes eth (256) and secrets", ids)
+    g = Guest(wc, image_btrfs, disks=[disk])
+    try:
+        g.start()
+        state = g.wait_booted()
+        tap.ok(state == "running", "btrfs: the node boots, every mount in place", state)
+        eth = g.check("findmnt -n -o SOURCE,OPTIONS --mountpoint /var/mnt/eth")
+        sec = g.check("findmnt -n -o SOURCE,OPTIONS --mountpoint /var/mnt/secrets")
+        tap.ok("/dev/vda[/eth]" in eth and "subvolid=256" in eth, "btrfs: subvolid=256 mounted at /var/mnt/eth", eth)
+        tap.ok("/dev/vda[/secrets]" in sec, "btrfs: subvol=secrets mounted at /var/mnt/secrets, the same device", sec)
+        rc, _ = g.run("test -s /var/mnt/secrets/jwt.hex && test -d /var/mnt/eth/reth && test -d /var/mnt/eth/nimbus")
+        tap.ok(rc == 0, "btrfs: the JWT on one subvolume, the data dirs on the other")
+    except GuestError as e:
+        tap.ok(False, "scenario btrfs ran to the end", e)
+        g.diagnose()
+    finally:
+        g.poweroff()
+
+
 try:
     scenario_disk_reboot_kexec()
     scenario_disk_missing()
+    if image_btrfs:
+        scenario_btrfs_subvolumes()
 finally:
     shutil.rmtree(work, ignore_errors=True)
 sys.exit(tap.finish())
