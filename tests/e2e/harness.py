@@ -96,6 +96,13 @@ class Guest:
                 os.unlink(os.path.join(self.workdir, name))
             except FileNotFoundError:
                 pass
+        # The harness listens and QEMU connects to it: accepting that
+        # connection is the wait for QEMU to be up, with no polling.
+        path = os.path.join(self.workdir, "exec.sock")
+        listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        listener.bind(path)
+        listener.listen(1)
+        listener.settimeout(60)
         cmd = [
             "qemu-system-x86_64", "-accel", "tcg", "-m", str(self.memory_mb), "-smp", "2",
             "-display", "none", "-nodefaults", "-no-user-config",
@@ -104,7 +111,7 @@ class Guest:
             "-append", "console=ttyS0,115200 panic=-1 " + self.append,
             "-serial", "file:" + self.console,
             "-monitor", "unix:%s,server,nowait" % os.path.join(self.workdir, "monitor.sock"),
-            "-chardev", "socket,id=exec,path=%s,server=on,wait=off" % os.path.join(self.workdir, "exec.sock"),
+            "-chardev", "socket,id=exec,path=%s,server=off" % path,
             "-device", "virtio-serial-pci", "-device", "virtserialport,chardev=exec,name=hsos.exec",
             "-netdev", "user,id=n0", "-device", "virtio-net-pci,netdev=n0",
         ]
@@ -114,22 +121,14 @@ class Guest:
         self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                      stderr=subprocess.STDOUT)
         self.boots += 1
-        deadline = time.monotonic() + 30
-        path = os.path.join(self.workdir, "exec.sock")
-        while True:
-            if self.proc.poll() is not None:
-                raise GuestError("qemu exited at once: %s" % self.proc.stdout.read().decode(errors="replace"))
-            try:
-                s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-                s.connect(path)
-                self.sock = s
-                break
-            except (FileNotFoundError, ConnectionRefusedError):
-                s.close()
-                if time.monotonic() > deadline:
-                    raise GuestError("qemu's command socket never appeared")
-                # The socket appears within milliseconds of qemu starting.
-                select_wait(self.proc, 0.05)
+        try:
+            self.sock, _ = listener.accept()
+        except socket.timeout:
+            self.kill()
+            out = self.proc.stdout.read().decode(errors="replace") if self.proc.stdout else ""
+            raise GuestError("qemu did not connect its command channel within 60 s: %s" % out)
+        finally:
+            listener.close()
 
     def wait_booted(self, timeout=300):
         """Waits until systemd has finished booting (running or degraded)."""
@@ -272,15 +271,6 @@ class Guest:
                     out.write("# " + l + "\n")
             except GuestError as e:
                 out.write("# (no journal: %s)\n" % e)
-
-
-def select_wait(proc, seconds):
-    """Waits for qemu to exit, at most `seconds`: used only while its socket
-    is being created, a matter of milliseconds."""
-    try:
-        proc.wait(timeout=seconds)
-    except subprocess.TimeoutExpired:
-        pass
 
 
 class Tap:
