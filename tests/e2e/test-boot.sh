@@ -12,6 +12,14 @@ ls /boot/vmlinuz-* >/dev/null 2>&1 || skip "no kernel in /boot (package linux-im
 command -v debootstrap >/dev/null || skip "debootstrap is not installed"
 command -v python3 >/dev/null || skip "python3 is not installed"
 command -v mkfs.btrfs >/dev/null || skip "mkfs.btrfs is not installed (for the test's btrfs disk)"
+# The image's base comes from Debian's mirror the first time: if the mirror
+# cannot be reached, the tier cannot run here (a broken build still fails).
+mirror=${HSOS_DEBIAN_MIRROR:-http://deb.debian.org/debian}
+if ! ls "${HSOS_IMAGE_CACHE:-$top/build/image-cache}"/base-*.cpio.zst >/dev/null 2>&1 &&
+   ! python3 -c "import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=30)" \
+        "$mirror/dists/bookworm/Release" >/dev/null 2>&1; then
+        skip "the Debian mirror $mirror cannot be reached to build the image's base"
+fi
 out=$top/build/e2e-image
 # Two images: the second only bakes another node.json (the base is shared).
 sh "$top/scripts/image/build.sh" "$bin" "$top/tests/e2e/node.json" "$out/ext4" "$top/tests/e2e/guest" >&2 || exit 1
