@@ -32,7 +32,19 @@ FileState file_state_from_string(const char *s) {
 }
 
 Facts *facts_new(void) {
-        return calloc(1, sizeof(Facts));
+        Facts *f = calloc(1, sizeof(Facts));
+
+        if (!f)
+                return NULL;
+        f->system = (FactSystem) {
+                .uptime_sec = UINT64_MAX,
+                .mem_total = UINT64_MAX,
+                .mem_available = UINT64_MAX,
+                .root_used = UINT64_MAX,
+                .load1 = -1,
+                .clock_synchronized = -1,
+        };
+        return f;
 }
 
 Facts *facts_free(Facts *f) {
@@ -70,6 +82,24 @@ Facts *facts_free(Facts *f) {
                 free(f->executables[i].path);
         }
         free(f->executables);
+        for (size_t i = 0; i < f->n_units; i++) {
+                free(f->units[i].name);
+                free(f->units[i].active_state);
+                free(f->units[i].sub_state);
+                free(f->units[i].result);
+        }
+        free(f->units);
+        for (size_t i = 0; i < f->n_spaces; i++)
+                free(f->spaces[i].target);
+        free(f->spaces);
+        for (size_t i = 0; i < f->n_links; i++) {
+                free(f->links[i].ifname);
+                free(f->links[i].operstate);
+        }
+        free(f->links);
+        free(f->system.boot_id);
+        free(f->system.machine_id);
+        free(f->system.kernel);
         free(f);
         return NULL;
 }
@@ -149,6 +179,60 @@ int facts_add_executable(Facts *f, const char *name, const char *path) {
         if (dup_or_null(name, &e->name) < 0 || dup_or_null(path, &e->path) < 0)
                 return -ENOMEM;
         return 0;
+}
+
+int facts_add_unit(Facts *f, const char *name, const char *active_state, const char *sub_state, const char *result,
+                   unsigned restarts, unsigned restarts_recent, int exit_status) {
+        FactUnit *a = array_grow(f->units, &f->n_units, sizeof(FactUnit)), *u;
+
+        if (!a)
+                return -ENOMEM;
+        f->units = a;
+        u = &a[f->n_units - 1];
+        u->restarts = restarts;
+        u->restarts_recent = restarts_recent;
+        u->exit_status = exit_status;
+        if (dup_or_null(name, &u->name) < 0 || dup_or_null(active_state, &u->active_state) < 0 ||
+            dup_or_null(sub_state, &u->sub_state) < 0 || dup_or_null(result, &u->result) < 0)
+                return -ENOMEM;
+        return 0;
+}
+
+int facts_add_space(Facts *f, const char *target, uint64_t size, uint64_t used, uint64_t avail) {
+        FactSpace *a = array_grow(f->spaces, &f->n_spaces, sizeof(FactSpace));
+
+        if (!a)
+                return -ENOMEM;
+        f->spaces = a;
+        a[f->n_spaces - 1] = (FactSpace) { .size = size, .used = used, .avail = avail };
+        return dup_or_null(target, &a[f->n_spaces - 1].target);
+}
+
+int facts_add_link(Facts *f, const char *ifname, const char *operstate, bool carrier) {
+        FactLink *a = array_grow(f->links, &f->n_links, sizeof(FactLink)), *l;
+
+        if (!a)
+                return -ENOMEM;
+        f->links = a;
+        l = &a[f->n_links - 1];
+        l->carrier = carrier;
+        if (dup_or_null(ifname, &l->ifname) < 0 || dup_or_null(operstate, &l->operstate) < 0)
+                return -ENOMEM;
+        return 0;
+}
+
+const FactUnit *facts_find_unit(const Facts *f, const char *name) {
+        for (size_t i = 0; i < f->n_units; i++)
+                if (streq_ptr(f->units[i].name, name))
+                        return &f->units[i];
+        return NULL;
+}
+
+const FactSpace *facts_find_space(const Facts *f, const char *target) {
+        for (size_t i = 0; i < f->n_spaces; i++)
+                if (streq_ptr(f->spaces[i].target, target))
+                        return &f->spaces[i];
+        return NULL;
 }
 
 const FactDevice *facts_find_device(const Facts *f, const char *name) {

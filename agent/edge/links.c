@@ -49,6 +49,8 @@ static int addr_msg(const struct nlmsghdr *nlh, void *data) {
         if (!if_indextoname(ifa->ifa_index, ifname))
                 snprintf(ifname, sizeof ifname, "if%u", ifa->ifa_index);
         d->r = facts_add_address(d->facts, ifname, text);
+        if (d->r >= 0)
+                d->facts->addresses[d->facts->n_addresses - 1].prefixlen = ifa->ifa_prefixlen;
         return d->r < 0 ? MNL_CB_ERROR : MNL_CB_OK;
 }
 

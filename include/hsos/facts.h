@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct FactDevice {
         char *devname;     /* /dev/vdb1 */
@@ -30,6 +31,7 @@ typedef struct FactMount {
 typedef struct FactAddress {
         char *ifname;
         char *address;     /* as text, without prefix length */
+        unsigned prefixlen; /* 0: unknown */
 } FactAddress;
 
 typedef enum FileState {
@@ -50,6 +52,48 @@ typedef struct FactExecutable {
         char *path;        /* where it was found, NULL when not found */
 } FactExecutable;
 
+/* A unit as systemd reports it (D-Bus: ActiveState, SubState, Result,
+ * NRestarts, ExecMainStatus); restarts_recent is what the daemon counted
+ * within the last 5 minutes. */
+typedef struct FactUnit {
+        char *name;
+        char *active_state;
+        char *sub_state;
+        char *result;
+        unsigned restarts;
+        unsigned restarts_recent;
+        int exit_status;
+} FactUnit;
+
+/* Space on a mounted file system (statvfs). */
+typedef struct FactSpace {
+        char *target;
+        uint64_t size;
+        uint64_t used;
+        uint64_t avail;
+} FactSpace;
+
+typedef struct FactLink {
+        char *ifname;
+        char *operstate;   /* "up", "down", "dormant", "unknown", ... */
+        bool carrier;
+} FactLink;
+
+/* The machine. Unknown numbers are UINT64_MAX, an unknown clock -1. */
+typedef struct FactSystem {
+        char *boot_id;
+        char *machine_id;
+        char *kernel;
+        uint64_t uptime_sec;
+        uint64_t mem_total;
+        uint64_t mem_available;
+        uint64_t root_used;
+        double load1;
+        unsigned cpus;
+        int clock_synchronized;
+        bool default_route;
+} FactSystem;
+
 typedef struct Facts {
         bool have_devices; /* false: block devices could not be read (no privileges) */
         FactDevice *devices;
@@ -62,6 +106,14 @@ typedef struct Facts {
         size_t n_files;
         FactExecutable *executables;
         size_t n_executables;
+        bool have_units;   /* false: no systemd to ask (the plan alone speaks) */
+        FactUnit *units;
+        size_t n_units;
+        FactSpace *spaces;
+        size_t n_spaces;
+        FactLink *links;
+        size_t n_links;
+        FactSystem system;
 } Facts;
 
 Facts *facts_free(Facts *f);
@@ -79,7 +131,14 @@ int facts_add_address(Facts *f, const char *ifname, const char *address);
 int facts_add_file(Facts *f, const char *path, FileState state);
 int facts_add_executable(Facts *f, const char *name, const char *path);
 
+int facts_add_unit(Facts *f, const char *name, const char *active_state, const char *sub_state, const char *result,
+                   unsigned restarts, unsigned restarts_recent, int exit_status);
+int facts_add_space(Facts *f, const char *target, uint64_t size, uint64_t used, uint64_t avail);
+int facts_add_link(Facts *f, const char *ifname, const char *operstate, bool carrier);
+
 const FactDevice *facts_find_device(const Facts *f, const char *name);
+const FactUnit *facts_find_unit(const Facts *f, const char *name);
+const FactSpace *facts_find_space(const Facts *f, const char *target);
 /* The mount the path resolves through: the last one in table order whose
  * target holds it (a later mount at /mnt hides an earlier /mnt/data). */
 const FactMount *facts_mount_holding(const Facts *f, const char *path);

@@ -1,0 +1,245 @@
+/* SPDX-License-Identifier: MIT */
+/* hsos-agent status, for people: a summary of the status document that fits
+ * an 80-column terminal, coloured only when asked (a terminal). */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <cJSON.h>
+
+#include "hsos/status.h"
+#include "hsos/util.h"
+
+#define WIDTH 80
+
+typedef struct Out {
+        StrBuf b;
+        bool color;
+} Out;
+
+static const char *get_str(const cJSON *o, const char *key) {
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+        return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static bool get_num(const cJSON *o, const char *key, double *ret) {
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+        if (!cJSON_IsNumber(v))
+                return false;
+        *ret = v->valuedouble;
+        return true;
+}
+
+static const char *state_color(const char *state) {
+        if (!state)
+                return "";
+        if (streq(state, "operational") || streq(state, "active") || streq(state, "mounted") ||
+            streq(state, "present") || streq(state, "created"))
+                return "\033[32m";
+        if (streq(state, "failed") || streq(state, "config-error") || streq(state, "invalid"))
+                return "\033[31m";
+        return "\033[33m";
+}
+
+static void colored(Out *o, const char *state) {
+        if (o->color)
+                sb_appendf(&o->b, "%s%s\033[0m", state_color(state), strempty(state));
+        else
+                sb_append(&o->b, strempty(state));
+}
+
+/* Appends text wrapped at WIDTH, every line after the first indented. */
+static void wrapped(Out *o, const char *text, size_t indent) {
+        size_t col = indent;
+        const char *p = text;
+
+        while (*p) {
+                size_t word = strcspn(p, " ");
+                if (col > indent && col + 1 + word > WIDTH) {
+                        sb_appendc(&o->b, '\n');
+                        for (size_t i = 0; i < indent + 2; i++)
+                                sb_appendc(&o->b, ' ');
+                        col = indent + 2;
+                } else if (col > indent) {
+                        sb_appendc(&o->b, ' ');
+                        col++;
+                }
+                sb_appendn(&o->b, p, word);
+                col += word;
+                p += word;
+                while (*p == ' ')
+                        p++;
+        }
+        sb_appendc(&o->b, '\n');
+}
+
+static void human_bytes(char *buf, size_t n, double bytes) {
+        static const char * const units[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB" };
+        size_t u = 0;
+
+        while (bytes >= 1024 && u + 1 < ELEMENTSOF(units)) {
+                bytes /= 1024;
+                u++;
+        }
+        snprintf(buf, n, u == 0 ? "%.0f %s" : "%.1f %s", bytes, units[u]);
+}
+
+static void section(Out *o, const char *title) {
+        if (o->color)
+                sb_appendf(&o->b, "\n\033[1m%s\033[0m\n", title);
+        else
+                sb_appendf(&o->b, "\n%s\n", title);
+}
+
+static void print_mounts(Out *o, const cJSON *mounts) {
+        const cJSON *m;
+
+        if (cJSON_GetArraySize(mounts) == 0)
+                return;
+        section(o, "Mounts");
+        cJSON_ArrayForEach(m, mounts) {
+                double size, used, avail;
+                const char *state = get_str(m, "state");
+
+                sb_appendf(&o->b, "  %-12s %-22s ", strempty(get_str(m, "name")), strempty(get_str(m, "where")));
+                colored(o, state);
+                if (get_num(m, "sizeBytes", &size) && get_num(m, "usedBytes", &used) && get_num(m, "availBytes", &avail) &&
+                    size > 0) {
+                        char u[32], s[32];
+                        human_bytes(u, sizeof u, used);
+                        human_bytes(s, sizeof s, size);
+                        sb_appendf(&o->b, "  %s of %s used, %.0f%% free", u, s, 100 * avail / size);
+                } else if (get_str(m, "device"))
+                        sb_appendf(&o->b, "  %s", get_str(m, "device"));
+                sb_appendc(&o->b, '\n');
+        }
+}
+
+static void print_secrets(Out *o, const cJSON *secrets) {
+        const cJSON *s;
+
+        if (cJSON_GetArraySize(secrets) == 0)
+                return;
+        section(o, "Secrets (never shown)");
+        cJSON_ArrayForEach(s, secrets) {
+                sb_appendf(&o->b, "  %-17s ", strempty(get_str(s, "kind")));
+                colored(o, get_str(s, "state"));
+                sb_appendf(&o->b, "%*s%s\n", (int) (9 - strlen(strempty(get_str(s, "state")))), "",
+                           strempty(get_str(s, "path")));
+        }
+}
+
+static void print_units(Out *o, const cJSON *units) {
+        const cJSON *u;
+
+        section(o, "Units");
+        if (cJSON_GetArraySize(units) == 0) {
+                sb_append(&o->b, "  no client enabled\n");
+                return;
+        }
+        cJSON_ArrayForEach(u, units) {
+                const char *state = get_str(u, "state");
+                double restarts;
+
+                sb_appendf(&o->b, "  %-22s ", strempty(get_str(u, "name")));
+                colored(o, state);
+                if (get_num(u, "restarts", &restarts))
+                        sb_appendf(&o->b, "%*s%.0f restart%s", (int) (11 - strlen(strempty(state))), "", restarts,
+                                   restarts == 1 ? "" : "s");
+                sb_appendc(&o->b, '\n');
+        }
+}
+
+static void print_network(Out *o, const cJSON *conn) {
+        const cJSON *ifs = cJSON_GetObjectItemCaseSensitive(conn, "interfaces"), *i;
+
+        section(o, "Network");
+        cJSON_ArrayForEach(i, ifs) {
+                const cJSON *addrs = cJSON_GetObjectItemCaseSensitive(i, "addresses"), *a;
+                StrBuf line = {};
+                _cleanup_free_ char *s = NULL;
+
+                sb_appendf(&line, "%-10s %-8s %s", strempty(get_str(i, "name")), strempty(get_str(i, "operstate")),
+                           cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(i, "carrier")) ? "carrier   " : "no carrier");
+                cJSON_ArrayForEach(a, addrs)
+                        if (cJSON_IsString(a))
+                                sb_appendf(&line, " %s", a->valuestring);
+                if (sb_steal(&line, &s) < 0)
+                        return;
+                sb_append(&o->b, "  ");
+                wrapped(o, s, 2);
+        }
+        sb_appendf(&o->b, "  default route: %s, online: %s\n",
+                   cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(conn, "defaultRoute")) ? "yes" : "no",
+                   cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(conn, "online")) ? "yes" : "no");
+}
+
+static void print_system(Out *o, const cJSON *sys) {
+        double total, avail, load, cpus;
+        const cJSON *clock = cJSON_GetObjectItemCaseSensitive(sys, "clockSynchronized");
+
+        section(o, "System");
+        sb_append(&o->b, "  ");
+        if (get_num(sys, "memTotalBytes", &total) && get_num(sys, "memAvailableBytes", &avail)) {
+                char a[32], t[32];
+                human_bytes(a, sizeof a, avail);
+                human_bytes(t, sizeof t, total);
+                sb_appendf(&o->b, "memory %s of %s available, ", a, t);
+        }
+        if (get_num(sys, "load1", &load))
+                sb_appendf(&o->b, "load %.2f%s", load, get_num(sys, "cpus", &cpus) ? "" : ", ");
+        if (get_num(sys, "cpus", &cpus))
+                sb_appendf(&o->b, " on %.0f CPUs, ", cpus);
+        sb_appendf(&o->b, "clock %s\n", cJSON_IsTrue(clock) ? "synchronized" :
+                                        cJSON_IsFalse(clock) ? "NOT synchronized" : "unknown");
+}
+
+int status_to_text(const char *json, bool color, char **ret, char **ret_error) {
+        _cleanup_(cJSON_Deletep) cJSON *root = cJSON_Parse(json);
+        const cJSON *reasons, *r, *agent, *boot, *errors;
+        const char *state;
+        Out o = { .color = color };
+        double uptime;
+
+        if (!root || !cJSON_IsObject(root) || !streq_ptr(get_str(root, "schema"), STATUS_SCHEMA)) {
+                *ret_error = strdup("the agent's answer is not a " STATUS_SCHEMA " document");
+                return *ret_error ? -EINVAL : -ENOMEM;
+        }
+        state = get_str(root, "state");
+        agent = cJSON_GetObjectItemCaseSensitive(root, "agent");
+        boot = cJSON_GetObjectItemCaseSensitive(root, "boot");
+
+        sb_appendf(&o.b, "%s (%s): ", get_str(root, "hostname") ?: "?", get_str(root, "network") ?: "?");
+        colored(&o, state);
+        if (get_num(boot, "uptimeSec", &uptime))
+                sb_appendf(&o.b, ", up %.0f h %.0f min", floor(uptime / 3600), floor(fmod(uptime, 3600) / 60));
+        if (get_str(agent, "version"))
+                sb_appendf(&o.b, ", agent %s", get_str(agent, "version"));
+        sb_appendc(&o.b, '\n');
+
+        reasons = cJSON_GetObjectItemCaseSensitive(root, "reasons");
+        cJSON_ArrayForEach(r, reasons)
+                if (cJSON_IsString(r)) {
+                        sb_append(&o.b, "  - ");
+                        wrapped(&o, r->valuestring, 2);
+                }
+        errors = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(root, "config"), "errors");
+        if (cJSON_GetArraySize(errors) > 0) {
+                section(&o, "node.json errors");
+                cJSON_ArrayForEach(r, errors)
+                        if (cJSON_IsString(r)) {
+                                sb_append(&o.b, "  ");
+                                wrapped(&o, r->valuestring, 2);
+                        }
+        }
+
+        print_mounts(&o, cJSON_GetObjectItemCaseSensitive(root, "mounts"));
+        print_secrets(&o, cJSON_GetObjectItemCaseSensitive(root, "secrets"));
+        print_units(&o, cJSON_GetObjectItemCaseSensitive(root, "units"));
+        print_network(&o, cJSON_GetObjectItemCaseSensitive(root, "connectivity"));
+        print_system(&o, cJSON_GetObjectItemCaseSensitive(root, "system"));
+        return sb_steal(&o.b, ret);
+}

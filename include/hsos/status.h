@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+/* The node's status (hsos.status/1, docs/status.md): one JSON document,
+ * built in the pure core from the config, the plan and the facts; how the
+ * state is decided, and every reason that keeps the node from operational. */
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "hsos/config.h"
+#include "hsos/facts.h"
+#include "hsos/plan.h"
+
+#define STATUS_SCHEMA "hsos.status/1"
+
+typedef enum NodeState {
+        NODE_STARTING,
+        NODE_OPERATIONAL,
+        NODE_DEGRADED,
+        NODE_FAILED,
+        NODE_CONFIG_ERROR,
+        _NODE_STATE_MAX,
+        _NODE_STATE_INVALID = -EINVAL,
+} NodeState;
+
+/* Crash-looping: this many restarts within 5 minutes. */
+#define CRASH_LOOP_RESTARTS 3
+
+typedef struct StatusInput {
+        const Config *config;     /* NULL: node.json was invalid at boot */
+        char **config_errors;     /* the boot's errors, or a refused reload's */
+        bool reload_refused;      /* the running node kept its config */
+        const Plan *plan;         /* NULL with config NULL */
+        const Facts *facts;
+        bool evaluated;           /* the first full evaluation after boot is done */
+        char **created_secrets;   /* paths created in this boot */
+        const char *version;
+        pid_t pid;
+        uint64_t started_at_usec; /* CLOCK_REALTIME */
+        uint64_t now_usec;        /* CLOCK_REALTIME, for generatedAt */
+        const char *config_sha256;
+} StatusInput;
+
+/* Decides the state and lists the reasons (plain words). */
+int status_evaluate(const StatusInput *in, NodeState *ret_state, char ***ret_reasons);
+
+/* The whole document, as JSON text. */
+int status_build(const StatusInput *in, char **ret_json);
+
+const char *node_state_to_string(NodeState s);
+NodeState node_state_from_string(const char *s);
+/* hsos-agent status's exit code: 0 operational, 1 starting or degraded,
+ * 2 failed or config-error (3, unreachable, is the client's). */
+int node_state_exit_code(NodeState s);
+
+/* A readable summary of a status document, fitting 80 columns; with color,
+ * ANSI colours for the states. Errors name what was wrong with the document. */
+int status_to_text(const char *json, bool color, char **ret, char **ret_error);

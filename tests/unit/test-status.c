@@ -1,0 +1,292 @@
+/* SPDX-License-Identifier: MIT */
+/* How the node's state is decided, and the status document. */
+#include <cJSON.h>
+
+#include "harness.h"
+#include "hsos/status.h"
+#include "hsos/util.h"
+
+static Config *config(const char *s) {
+        _cleanup_strv_free_ char **errors = NULL;
+        Config *c = NULL;
+
+        if (config_parse(s, strlen(s), &c, &errors) < 0)
+                HARNESS_FAIL("config refused: %s", errors ? errors[0] : "?");
+        return c;
+}
+
+static const char node[] =
+        "{\"mounts\": {\"eth\": {\"enable\": true, \"what\": \"LABEL=eth\", \"where\": \"/mnt/eth\"}},"
+        " \"execution\": {\"geth\": {\"enable\": true, \"dataDir\": \"/mnt/eth/geth\", \"jwtSecretFile\": \"/mnt/eth/jwt.hex\"}},"
+        " \"consensus\": {\"lighthouse\": {\"enable\": true, \"dataDir\": \"/mnt/eth/lh\", \"jwtSecretFile\": \"/mnt/eth/jwt.hex\"}},"
+        " \"ssh\": {\"privateKeyFile\": \"/mnt/eth/ssh/key\"}, \"localization\": {\"hostname\": \"n1\"}}";
+
+/* A node whose disk is mounted and whose clients systemd runs. */
+static Facts *healthy(void) {
+        Facts *f = facts_new();
+
+        ASSERT_NOT_NULL(f);
+        f->have_devices = f->have_units = true;
+        ASSERT_OK(facts_add_mount(f, "/", "rootfs", "rootfs", "rw"));
+        ASSERT_OK(facts_add_device(f, "/dev/vda", "ext4", "eth", NULL, NULL, NULL));
+        ASSERT_OK(facts_add_mount(f, "/mnt/eth", "/dev/vda", "ext4", "rw"));
+        ASSERT_OK(facts_add_file(f, "/mnt/eth/jwt.hex", FILE_PRESENT));
+        ASSERT_OK(facts_add_file(f, "/mnt/eth/ssh/key", FILE_PRESENT));
+        ASSERT_OK(facts_add_executable(f, "geth", "/usr/bin/geth"));
+        ASSERT_OK(facts_add_executable(f, "lighthouse", "/usr/bin/lighthouse"));
+        ASSERT_OK(facts_add_unit(f, "geth.service", "active", "running", "success", 0, 0, 0));
+        ASSERT_OK(facts_add_unit(f, "lighthouse.service", "active", "running", "success", 0, 0, 0));
+        ASSERT_OK(facts_add_space(f, "/mnt/eth", 1000, 500, 500));
+        f->system.clock_synchronized = 1;
+        return f;
+}
+
+static NodeState evaluate(const Config *c, const Facts *f, char ***ret_reasons) {
+        _cleanup_(plan_freep) Plan *p = NULL;
+        StatusInput in = { .config = c, .facts = f, .evaluated = true };
+        NodeState s;
+
+        ASSERT_OK(plan_build(c, f, &p));
+        in.plan = p;
+        ASSERT_OK(status_evaluate(&in, &s, ret_reasons));
+        STRV_FOREACH(r, *ret_reasons)
+                printf("#   reason: %s\n", *r);
+        return s;
+}
+
+TEST(operational_when_everything_is_in_place) {
+        _cleanup_(config_freep) Config *c = config(node);
+        _cleanup_(facts_freep) Facts *f = healthy();
+        _cleanup_strv_free_ char **r = NULL;
+
+        ASSERT_EQ(evaluate(c, f, &r), NODE_OPERATIONAL);
+        ASSERT_EQ(strv_length(r), 0);
+        ASSERT_EQ(node_state_exit_code(NODE_OPERATIONAL), 0);
+}
+
+TEST(a_node_with_only_a_consensus_client_is_legitimate) {
+        _cleanup_(config_freep) Config *c = config(
+                "{\"mounts\": {\"eth\": {\"enable\": true, \"what\": \"LABEL=eth\", \"where\": \"/mnt/eth\"}},"
+                " \"consensus\": {\"lighthouse\": {\"enable\": true, \"dataDir\": \"/mnt/eth/lh\", \"jwtSecretFile\": \"/mnt/eth/jwt.hex\"}},"
+                " \"ssh\": {\"privateKeyFile\": \"/mnt/eth/ssh/key\"}}");
+        _cleanup_(facts_freep) Facts *f = healthy();
+        _cleanup_strv_free_ char **r = NULL;
+
+        ASSERT_EQ(evaluate(c, f, &r), NODE_OPERATIONAL);
+}
+
+TEST(starting_before_the_first_evaluation) {
+        _cleanup_(config_freep) Config *c = config(node);
+        _cleanup_(facts_freep) Facts *f = healthy();
+        _cleanup_(plan_freep) Plan *p = NULL;
+        _cleanup_strv_free_ char **r = NULL;
+        StatusInput in = { .config = c, .facts = f, .evaluated = false };
+        NodeState s;
+
+        ASSERT_OK(plan_build(c, f, &p));
+        in.plan = p;
+        ASSERT_OK(status_evaluate(&in, &s, &r));
+        ASSERT_EQ(s, NODE_STARTING);
+        ASSERT_EQ(node_state_exit_code(s), 1);
+}
+
+TEST(config_error_at_boot) {
+        char *errors[] = { (char *) "network: must be one of ...", (char *) "bogus: unknown key", NULL };
+        StatusInput in = { .config_errors = errors, .evaluated = true };
+        _cleanup_strv_free_ char **r = NULL;
+        _cleanup_free_ char *json = NULL;
+        NodeState s;
+
+        ASSERT_OK(status_evaluate(&in, &s, &r));
+        ASSERT_EQ(s, NODE_CONFIG_ERROR);
+        ASSERT_CONTAINS(r[0], "node.json is invalid (2 errors, see config.errors): nothing was mounted or started");
+        ASSERT_EQ(node_state_exit_code(s), 2);
+        ASSERT_OK(status_build(&in, &json));
+        ASSERT_CONTAINS(json, "\"state\":\t\"config-error\"");
+        ASSERT_CONTAINS(json, "bogus: unknown key");
+}
+
+TEST(degraded_by_a_waiting_mount_and_blocked_units) {
+        _cleanup_(config_freep) Config *c = config(node);
+        _cleanup_(facts_freep) Facts *f = facts_new();
+        _cleanup_strv_free_ char **r = NULL;
+
+        f->have_devices = true;
+        ASSERT_OK(facts_add_mount(f, "/", "rootfs", "rootfs", "rw"));
+        ASSERT_OK(facts_add_executable(f, "geth", "/usr/bin/geth"));
+        ASSERT_OK(facts_add_executable(f, "lighthouse", "/usr/bin/lighthouse"));
+        ASSERT_EQ(evaluate(c, f, &r), NODE_DEGRADED);
+        ASSERT_STREQ(r[0], "mount eth (/mnt/eth) is waiting: no device LABEL=eth yet");
+        ASSERT_CONTAINS(r[1], "geth.service blocked: /mnt/eth/geth is on mount eth (/mnt/eth), which is not in place");
+}
+
+TEST(failed_when_a_unit_fails) {
+        _cleanup_(config_freep) Config *c = config(node);
+        _cleanup_(facts_freep) Facts *f = healthy();
+        _cleanup_strv_free_ char **r = NULL;
+
+        free(f->units[0].active_state);
+        f->units[0].active_state = strdup("failed");
+        free(f->units[0].result);
+        f->units[0].result = strdup("exit-code");
+        f->units[0].exit_status = 1;
+        f->units[0].restarts = 1;
+        ASSERT_EQ(evaluate(c, f, &r), NODE_FAILED);
+        ASSERT_STREQ(r[0], "geth.service failed: result exit-code, exit status 1, 1 restarts");
+}
+
+TEST(crash_looping_is_failed_although_systemd_restarts_it) {
+        _cleanup_(config_freep) Config *c = config(node);
+        _cleanup_(facts_freep) Facts *f = healthy();
+        _cleanup_strv_free_ char **r = NULL;
+
+        free(f->units[1].active_state);
+        f->units[1].active_state = strdup("activating");
+        free(f->units[1].sub_state);
+        f->units[1].sub_state = strdup("auto-restart");
+        f->units[1].restarts = 7;
+        f->units[1].restarts_recent = 3;
+        f->units[1].exit_status = 2;
+        ASSERT_EQ(evaluate(c, f, &r), NODE_FAILED);
+        ASSERT_CONTAINS(r[0], "lighthouse.service is crash-looping: 3 restarts within 5 minutes (7 in all)");
+
+        /* Two restarts: restarting, not yet failed. */
+        f->units[1].restarts_recent = 2;
+        strv_free(TAKE_PTR(r));
+        ASSERT_EQ(evaluate(c, f, &r), NODE_DEGRADED);
+        ASSERT_STREQ(r[0], "lighthouse.service is restarting (7 restarts so far)");
+}
+
+TEST(disk_space_tiers) {
+        _cleanup_(config_freep) Config *c = config(node);
+        _cleanup_(facts_freep) Facts *f = healthy();
+        _cleanup_strv_free_ char **r = NULL;
+
+        f->spaces[0].avail = 80; /* 8 % */
+        ASSERT_EQ(evaluate(c, f, &r), NODE_DEGRADED);
+        ASSERT_STREQ(r[0], "mount eth (/mnt/eth) is low on space: 8.0% free");
+        f->spaces[0].avail = 15; /* 1.5 % */
+        strv_free(TAKE_PTR(r));
+        ASSERT_EQ(evaluate(c, f, &r), NODE_DEGRADED);
+        ASSERT_STREQ(r[0], "mount eth (/mnt/eth) is almost full: 1.5% free (critical)");
+}
+
+TEST(an_unsynchronized_clock_is_a_reason) {
+        _cleanup_(config_freep) Config *c = config(node);
+        _cleanup_(facts_freep) Facts *f = healthy();
+        _cleanup_strv_free_ char **r = NULL;
+
+        f->system.clock_synchronized = 0;
+        ASSERT_EQ(evaluate(c, f, &r), NODE_DEGRADED);
+        ASSERT_CONTAINS(r[0], "the system clock is not synchronized");
+        /* Unknown is no reason. */
+        f->system.clock_synchronized = -1;
+        strv_free(TAKE_PTR(r));
+        ASSERT_EQ(evaluate(c, f, &r), NODE_OPERATIONAL);
+}
+
+TEST(a_refused_reload_keeps_the_node_and_says_so) {
+        _cleanup_(config_freep) Config *c = config(node);
+        _cleanup_(facts_freep) Facts *f = healthy();
+        _cleanup_(plan_freep) Plan *p = NULL;
+        _cleanup_strv_free_ char **r = NULL;
+        char *errors[] = { (char *) "network: must be one of ...", NULL };
+        StatusInput in = { .config = c, .facts = f, .evaluated = true, .reload_refused = true, .config_errors = errors };
+        NodeState s;
+
+        ASSERT_OK(plan_build(c, f, &p));
+        in.plan = p;
+        ASSERT_OK(status_evaluate(&in, &s, &r));
+        ASSERT_EQ(s, NODE_DEGRADED);
+        ASSERT_STREQ(r[0], "a reload of node.json was refused (1 error, see config.errors): the node runs as it was");
+}
+
+TEST(the_document_has_every_part_of_the_schema) {
+        _cleanup_(config_freep) Config *c = config(node);
+        _cleanup_(facts_freep) Facts *f = healthy();
+        _cleanup_(plan_freep) Plan *p = NULL;
+        _cleanup_free_ char *json = NULL;
+        _cleanup_(cJSON_Deletep) cJSON *root = NULL;
+        char *created[] = { (char *) "/mnt/eth/jwt.hex", NULL };
+        StatusInput in = {
+                .config = c, .facts = f, .evaluated = true, .created_secrets = created,
+                .version = "0.1.0", .pid = 42, .started_at_usec = 1795000000000000ULL,
+                .now_usec = 1795000060000000ULL, .config_sha256 = "ab12",
+        };
+        static const char * const keys[] = {
+                "schema", "generatedAt", "hostname", "network", "state", "reasons", "agent", "boot", "config",
+                "mounts", "secrets", "units", "execution", "consensus", "connectivity", "system", "controller",
+        };
+
+        f->system.boot_id = strdup("b00d");
+        f->system.mem_total = 1 << 30;
+        ASSERT_OK(facts_add_link(f, "eth0", "up", true));
+        ASSERT_OK(facts_add_address(f, "eth0", "10.0.2.15"));
+        f->addresses[0].prefixlen = 24;
+        f->system.default_route = true;
+        ASSERT_OK(plan_build(c, f, &p));
+        in.plan = p;
+        ASSERT_OK(status_build(&in, &json));
+        root = cJSON_Parse(json);
+        ASSERT_NOT_NULL(root);
+        for (size_t i = 0; i < ELEMENTSOF(keys); i++)
+                if (!cJSON_HasObjectItem(root, keys[i]))
+                        HARNESS_FAIL("no %s in the document", keys[i]);
+        ASSERT_STREQ(cJSON_GetObjectItem(root, "schema")->valuestring, "hsos.status/1");
+        ASSERT_STREQ(cJSON_GetObjectItem(root, "generatedAt")->valuestring, "2026-11-18T11:07:40Z");
+        ASSERT_STREQ(cJSON_GetObjectItem(root, "state")->valuestring, "operational");
+        cJSON *m = cJSON_GetArrayItem(cJSON_GetObjectItem(root, "mounts"), 0);
+        ASSERT_STREQ(cJSON_GetObjectItem(m, "state")->valuestring, "mounted");
+        ASSERT_EQ(cJSON_GetObjectItem(m, "availBytes")->valuedouble, 500);
+        cJSON *u = cJSON_GetArrayItem(cJSON_GetObjectItem(root, "units"), 0);
+        ASSERT_STREQ(cJSON_GetObjectItem(u, "name")->valuestring, "geth.service");
+        ASSERT_STREQ(cJSON_GetObjectItem(u, "role")->valuestring, "execution");
+        ASSERT_STREQ(cJSON_GetObjectItem(u, "state")->valuestring, "active");
+        ASSERT_TRUE(cJSON_IsNull(cJSON_GetObjectItem(u, "reason")));
+        /* The JWT created in this boot says so; its content is nowhere. */
+        cJSON *secrets = cJSON_GetObjectItem(root, "secrets"), *s;
+        bool jwt = false;
+        cJSON_ArrayForEach(s, secrets)
+                if (streq(cJSON_GetObjectItem(s, "kind")->valuestring, "jwt")) {
+                        ASSERT_STREQ(cJSON_GetObjectItem(s, "state")->valuestring, "created");
+                        jwt = true;
+                }
+        ASSERT_TRUE(jwt);
+        cJSON *ifs = cJSON_GetObjectItem(cJSON_GetObjectItem(root, "connectivity"), "interfaces");
+        ASSERT_STREQ(cJSON_GetArrayItem(cJSON_GetObjectItem(cJSON_GetArrayItem(ifs, 0), "addresses"), 0)->valuestring,
+                     "10.0.2.15/24");
+        ASSERT_TRUE(cJSON_IsTrue(cJSON_GetObjectItem(cJSON_GetObjectItem(root, "connectivity"), "online")));
+        /* Unknown figures are null, not zero. */
+        ASSERT_TRUE(cJSON_IsNull(cJSON_GetObjectItem(cJSON_GetObjectItem(root, "system"), "memAvailableBytes")));
+}
+
+TEST(the_summary_fits_80_columns) {
+        _cleanup_(config_freep) Config *c = config(node);
+        _cleanup_(facts_freep) Facts *f = facts_new();
+        _cleanup_(plan_freep) Plan *p = NULL;
+        _cleanup_free_ char *json = NULL, *text = NULL, *err = NULL;
+        StatusInput in = { .config = c, .facts = f, .evaluated = true, .version = "0.1.0" };
+        size_t col = 0;
+
+        f->have_devices = true;
+        ASSERT_OK(facts_add_mount(f, "/", "rootfs", "rootfs", "rw"));
+        ASSERT_OK(plan_build(c, f, &p));
+        in.plan = p;
+        ASSERT_OK(status_build(&in, &json));
+        ASSERT_OK(status_to_text(json, false, &text, &err));
+        printf("%s", text);
+        ASSERT_CONTAINS(text, "n1 (mainnet): degraded");
+        ASSERT_CONTAINS(text, "  - mount eth (/mnt/eth) is waiting: no device LABEL=eth yet\n");
+        ASSERT_CONTAINS(text, "  geth.service           blocked\n");
+        ASSERT_NOT_CONTAINS(text, "\033[");
+        for (const char *s = text; *s; s++) {
+                col = *s == '\n' ? 0 : col + 1;
+                if (col > 80)
+                        HARNESS_FAIL("a line is longer than 80 columns");
+        }
+        free(TAKE_PTR(text));
+        ASSERT_OK(status_to_text(json, true, &text, &err));
+        ASSERT_CONTAINS(text, "\033[33mdegraded\033[0m");
+        ASSERT_ERROR(status_to_text("{\"schema\": \"other\"}", false, &text, &err), EINVAL);
+        ASSERT_STREQ(err, "the agent's answer is not a hsos.status/1 document");
+}
