@@ -51,7 +51,7 @@ BASE_LDFLAGS := -Wl,-z,relro,-z,now,--as-needed $(SAN_FLAGS) $(LDFLAGS)
 # header included in agent/core/ fails the build even where the real one
 # lies in /usr/include.
 CORE_PKGS := libcjson
-EDGE_PKGS := libcjson blkid mount libmnl
+EDGE_PKGS := libcjson blkid mount libmnl libsystemd
 POISON_HEADERS := blkid.h blkid/blkid.h libmount.h libmount/libmount.h libmnl/libmnl.h \
 	systemd/sd-bus.h systemd/sd-event.h systemd/sd-journal.h systemd/sd-device.h \
 	systemd/sd-daemon.h systemd/sd-id128.h curl/curl.h
@@ -65,10 +65,12 @@ EDGE_LIBS := $(shell $(PKG_CONFIG) --libs $(EDGE_PKGS) 2>/dev/null) -lm
 CORE_SRC := $(wildcard agent/core/*.c)
 EDGE_SRC := $(wildcard agent/edge/*.c)
 CLI_SRC := $(wildcard agent/cli/*.c)
+DAEMON_SRC := $(wildcard agent/daemon/*.c)
 CORE_OBJ := $(CORE_SRC:agent/core/%.c=$(BUILD)/core/%.o)
 EDGE_OBJ := $(EDGE_SRC:agent/edge/%.c=$(BUILD)/edge/%.o)
 CLI_OBJ := $(CLI_SRC:agent/cli/%.c=$(BUILD)/cli/%.o)
-HEADERS := $(wildcard include/hsos/*.h agent/core/*.h)
+DAEMON_OBJ := $(DAEMON_SRC:agent/daemon/%.c=$(BUILD)/daemon/%.o)
+HEADERS := $(wildcard include/hsos/*.h agent/core/*.h agent/daemon/*.h)
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test-*.c))
 
@@ -99,6 +101,11 @@ $(BUILD)/edge/%.o: agent/edge/%.c $(HEADERS)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(EDGE_CFLAGS) -c $< -o $@
 
+$(BUILD)/daemon/%.o: agent/daemon/%.c $(HEADERS)
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(EDGE_CFLAGS) -c $< -o $@
+
 $(BUILD)/cli/%.o: agent/cli/%.c $(HEADERS)
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
@@ -109,9 +116,9 @@ $(BUILD)/libhsos-core.a: $(CORE_OBJ)
 	@echo "  AR      $@"
 	$(Q)$(AR) rcs $@ $^
 
-$(BIN): $(CLI_OBJ) $(EDGE_OBJ) $(BUILD)/libhsos-core.a
+$(BIN): $(CLI_OBJ) $(DAEMON_OBJ) $(EDGE_OBJ) $(BUILD)/libhsos-core.a
 	@echo "  LD      $@"
-	$(Q)$(CC) $(BASE_LDFLAGS) -o $@ $(CLI_OBJ) $(EDGE_OBJ) $(BUILD)/libhsos-core.a $(EDGE_LIBS)
+	$(Q)$(CC) $(BASE_LDFLAGS) -o $@ $(CLI_OBJ) $(DAEMON_OBJ) $(EDGE_OBJ) $(BUILD)/libhsos-core.a $(EDGE_LIBS)
 
 # Unit tests link the core only, except those named test-edge-*.
 $(BUILD)/tests/test-edge-%: tests/unit/test-edge-%.c tests/unit/harness.h $(EDGE_OBJ) $(BUILD)/libhsos-core.a

@@ -5,7 +5,7 @@
 set -eu
 
 PACKAGES="build-essential pkg-config clang libclang-rt-14-dev valgrind
-libcjson-dev libblkid-dev libmount-dev libmnl-dev
+libcjson-dev libblkid-dev libmount-dev libmnl-dev libsystemd-dev
 systemd util-linux fdisk e2fsprogs btrfs-progs xfsprogs iproute2 openssh-client jq
 qemu-system-x86 linux-image-amd64 debootstrap zstd cpio kexec-tools python3 nix-bin"
 

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "hsos/act.h"
 #include "hsos/cli.h"
 #include "hsos/edge.h"
 #include "hsos/plan.h"
@@ -68,35 +69,18 @@ static void print_mount(const PlanMount *pm, const char *fmt, ...) {
         fflush(stdout);
 }
 
+/* Prints what happened: "mount eth: mounted ...", "secret jwt /x: created". */
+static void print_report(void *userdata, ActKind kind, const char *subject, bool failure, const char *line) {
+        (void) userdata;
+        (void) failure;
+        printf("%s %s: %s\n", act_kind_to_string(kind), subject, line);
+        fflush(stdout);
+}
+
 /* Mounts one PENDING mount as the plan resolved it. */
 static void do_mount(const PlanMount *pm, MountRun *run) {
-        const MountConfig *mc = pm->config;
-        const char *device = pm->device ?: mc->what;
-        _cleanup_free_ char *err = NULL;
-        int r;
-
         run->done = true;
-        r = dir_create(mc->where, 0755, 0, 0);
-        if (r == -ENOTDIR) {
-                print_mount(pm, "failed: the mount point %s is a file, not a directory", mc->where);
-                return;
-        }
-        if (r < 0) {
-                print_mount(pm, "failed: cannot create the mount point %s: %s", mc->where, strerror(-r));
-                return;
-        }
-        r = mounter_mount(device, mc->where, pm->fstype, mc->options, &err);
-        if (r == -ENOMEM) {
-                print_mount(pm, "failed: out of memory");
-                return;
-        }
-        if (r < 0) {
-                print_mount(pm, "failed: %s on %s: %s", device, mc->where, strempty(err));
-                return;
-        }
-        run->in_place = true;
-        print_mount(pm, "mounted %s on %s (%s%s%s)", device, mc->where, strempty(pm->fstype),
-                    isempty(mc->options) ? "" : ", ", strempty(mc->options));
+        run->in_place = act_mount(pm, print_report, NULL) >= 0;
 }
 
 /* One pass over the plan: returns true when something was mounted (the plan
@@ -203,89 +187,6 @@ static int run_mounts(const Config *c, MountRun *runs) {
         }
 }
 
-static void prepare_dirs(const Plan *p) {
-        for (size_t i = 0; i < p->n_dirs; i++) {
-                const PlanDir *d = &p->dirs[i];
-                unsigned long changed = 0;
-                int r = dir_create(d->path, d->mode, d->uid, d->gid);
-
-                if (r < 0) {
-                        printf("dir %s: failed: %s\n", d->path,
-                               r == -ENOTDIR ? "a file is in the way of the directory" : strerror(-r));
-                        continue;
-                }
-                if (r > 0)
-                        printf("dir %s: created (%s, %04o)\n", d->path, d->owner, (unsigned) d->mode);
-                if (!d->data)
-                        continue;
-                /* HomestakerOS left data owned by root: hand it to its client, once. */
-                r = dir_take_over(d->path, d->uid, d->gid, d->owner, &changed);
-                if (r < 0)
-                        printf("dir %s: failed: taking it over for %s: %s\n", d->path, d->owner, strerror(-r));
-                else if (changed > 0)
-                        printf("dir %s: taken over for %s (%lu entries changed owner; done once)\n", d->path,
-                               d->owner, changed);
-        }
-}
-
-static void prepare_secrets(const Plan *p, const Config *c) {
-        for (size_t i = 0; i < p->n_secrets; i++) {
-                const PlanSecret *s = &p->secrets[i];
-                const char *kind = secret_kind_to_string(s->kind);
-                _cleanup_free_ char *err = NULL;
-                int r = -EINVAL;
-
-                switch (s->state) {
-                case SECRET_PRESENT:
-                        printf("secret %s %s: present\n", kind, s->path);
-                        continue;
-                case SECRET_INVALID:
-                        printf("secret %s %s: invalid: %s\n", kind, s->path, s->reason);
-                        continue;
-                case SECRET_MISSING:
-                        printf("secret %s %s: missing: %s\n", kind, s->path, s->reason);
-                        continue;
-                case SECRET_BLOCKED:
-                        printf("secret %s %s: not created: %s\n", kind, s->path, s->reason);
-                        continue;
-                case SECRET_CREATE:
-                        break;
-                case _SECRET_STATE_MAX:
-                case _SECRET_STATE_INVALID:
-                        continue;
-                }
-
-                switch (s->kind) {
-                case SECRET_JWT:
-                        r = secret_create_jwt(s->path);
-                        break;
-                case SECRET_SSH_HOST_KEY: {
-                        _cleanup_free_ char *comment = NULL;
-                        if (asprintf(&comment, "root@%s", c->hostname) < 0)
-                                return;
-                        r = secret_create_ssh_host_key(s->path, comment, &err);
-                        break;
-                }
-                case SECRET_SSV_OPERATOR_KEY:
-                case SECRET_SSV_PASSWORD:
-                        printf("secret %s %s: to be created by ssv-node.service on its first start\n", kind, s->path);
-                        continue;
-                case SECRET_WIREGUARD:
-                case _SECRET_KIND_MAX:
-                case _SECRET_KIND_INVALID:
-                        continue;
-                }
-                if (r == -EEXIST)
-                        printf("secret %s %s: present (appeared meanwhile; not replaced)\n", kind, s->path);
-                else if (r < 0)
-                        printf("secret %s %s: failed: %s\n", kind, s->path, err ?: strerror(-r));
-                else if (r > 0)
-                        printf("secret %s %s: created (%s)\n", kind, s->path, err);
-                else
-                        printf("secret %s %s: created\n", kind, s->path);
-        }
-}
-
 int cmd_mount(int argc, char **argv) {
         static const struct option options[] = {
                 { "config", required_argument, NULL, 'c' },
@@ -349,7 +250,7 @@ int cmd_mount(int argc, char **argv) {
                         strerror(-r));
                 return 1;
         }
-        prepare_dirs(p);
-        prepare_secrets(p, c);
+        act_prepare_dirs(p, print_report, NULL);
+        act_prepare_secrets(p, c, false, NULL, print_report, NULL);
         return all ? 0 : 1;
 }

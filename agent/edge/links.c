@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <net/if.h> /* before the kernel headers, which then defer to it */
+#include <linux/if.h>
+#include <linux/if_link.h>
 #include <linux/rtnetlink.h>
-#include <net/if.h>
 #include <time.h>
 
 #include <libmnl/libmnl.h>
@@ -54,13 +56,13 @@ static int addr_msg(const struct nlmsghdr *nlh, void *data) {
         return d->r < 0 ? MNL_CB_ERROR : MNL_CB_OK;
 }
 
-int links_read_addresses(Facts *f) {
+/* One dump request over rtnetlink, each message handed to cb. */
+static int rtnl_dump(uint16_t type, uint8_t family, mnl_cb_t cb, void *data, int *cb_error) {
         _cleanup_(mnl_socket_closep) struct mnl_socket *nl = NULL;
         char buf[32768]; /* MNL_SOCKET_DUMP_SIZE, which libmnl 1.0.4 lacks */
         struct nlmsghdr *nlh;
         struct rtgenmsg *rt;
         unsigned seq = (unsigned) time(NULL), portid;
-        AddrDump d = { .facts = f };
         ssize_t n;
         int r;
 
@@ -72,11 +74,11 @@ int links_read_addresses(Facts *f) {
         portid = mnl_socket_get_portid(nl);
 
         nlh = mnl_nlmsg_put_header(buf);
-        nlh->nlmsg_type = RTM_GETADDR;
+        nlh->nlmsg_type = type;
         nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
         nlh->nlmsg_seq = seq;
         rt = mnl_nlmsg_put_extra_header(nlh, sizeof(*rt));
-        rt->rtgen_family = AF_UNSPEC;
+        rt->rtgen_family = family;
         if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
                 return -errno;
 
@@ -84,10 +86,86 @@ int links_read_addresses(Facts *f) {
                 n = mnl_socket_recvfrom(nl, buf, sizeof buf);
                 if (n < 0)
                         return -errno;
-                r = mnl_cb_run(buf, (size_t) n, seq, portid, addr_msg, &d);
+                r = mnl_cb_run(buf, (size_t) n, seq, portid, cb, data);
                 if (r < 0)
-                        return d.r < 0 ? d.r : -errno;
+                        return *cb_error < 0 ? *cb_error : -errno;
                 if (r == MNL_CB_STOP)
                         return 0;
         }
+}
+
+int links_read_addresses(Facts *f) {
+        AddrDump d = { .facts = f };
+
+        return rtnl_dump(RTM_GETADDR, AF_UNSPEC, addr_msg, &d, &d.r);
+}
+
+static const char *operstate_name(uint8_t s) {
+        switch (s) {
+        case IF_OPER_UP:
+                return "up";
+        case IF_OPER_DOWN:
+                return "down";
+        case IF_OPER_DORMANT:
+                return "dormant";
+        case IF_OPER_LOWERLAYERDOWN:
+                return "lowerlayerdown";
+        case IF_OPER_NOTPRESENT:
+                return "notpresent";
+        case IF_OPER_TESTING:
+                return "testing";
+        default:
+                return "unknown";
+        }
+}
+
+static int link_attr(const struct nlattr *attr, void *data) {
+        const struct nlattr **tb = data;
+        int type = mnl_attr_get_type(attr);
+
+        if (mnl_attr_type_valid(attr, IFLA_MAX) < 0)
+                return MNL_CB_OK;
+        tb[type] = attr;
+        return MNL_CB_OK;
+}
+
+static int link_msg(const struct nlmsghdr *nlh, void *data) {
+        const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
+        const struct nlattr *tb[IFLA_MAX + 1] = {};
+        AddrDump *d = data;
+        const char *name;
+
+        if (mnl_attr_parse(nlh, sizeof(*ifi), link_attr, tb) < 0)
+                return MNL_CB_ERROR;
+        if (!tb[IFLA_IFNAME] || mnl_attr_validate(tb[IFLA_IFNAME], MNL_TYPE_STRING) < 0)
+                return MNL_CB_OK;
+        name = mnl_attr_get_str(tb[IFLA_IFNAME]);
+        d->r = facts_add_link(d->facts, name,
+                              operstate_name(tb[IFLA_OPERSTATE] ? mnl_attr_get_u8(tb[IFLA_OPERSTATE]) : IF_OPER_UNKNOWN),
+                              tb[IFLA_CARRIER] ? mnl_attr_get_u8(tb[IFLA_CARRIER]) != 0 : false);
+        return d->r < 0 ? MNL_CB_ERROR : MNL_CB_OK;
+}
+
+static int route_msg(const struct nlmsghdr *nlh, void *data) {
+        const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
+        AddrDump *d = data;
+
+        /* A default route: no destination prefix, in the main table. */
+        if (rtm->rtm_dst_len == 0 && rtm->rtm_table == RT_TABLE_MAIN && rtm->rtm_type == RTN_UNICAST)
+                d->facts->system.default_route = true;
+        return MNL_CB_OK;
+}
+
+int links_read(Facts *f) {
+        AddrDump d = { .facts = f };
+        int r;
+
+        r = rtnl_dump(RTM_GETLINK, AF_UNSPEC, link_msg, &d, &d.r);
+        if (r < 0)
+                return r;
+        f->system.default_route = false;
+        r = rtnl_dump(RTM_GETROUTE, AF_INET, route_msg, &d, &d.r);
+        if (r < 0)
+                return r;
+        return rtnl_dump(RTM_GETROUTE, AF_INET6, route_msg, &d, &d.r);
 }

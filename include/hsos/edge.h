@@ -26,6 +26,16 @@ int blockdev_read(const char *sysfs_block, const char *dev_dir, Facts *f);
  * with a 0x prefix and a trailing newline. */
 FileState secret_file_state(const char *path, bool jwt);
 
+/* The machine (f->system): boot, memory, load, CPUs, the clock. */
+int system_read(Facts *f);
+/* 1 when a time source keeps the clock synchronized (adjtimex), 0 when not,
+ * -1 when unknown. */
+int clock_synchronized(void);
+/* Space on the file system mounted at target (statvfs). */
+int space_read(Facts *f, const char *target);
+/* Links (operstate, carrier) and whether a default route exists (rtnetlink). */
+int links_read(Facts *f);
+
 /* Looks name up on search_path (PATH syntax), or checks an absolute path. */
 int executable_find(const char *name, const char *search_path, char **ret);
 

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+/* Carrying out the plan's disk work: mounting what is pending, creating the
+ * directories and the secrets the rules allow. Shared by `hsos-agent mount`
+ * (which prints each line) and the daemon (which logs it). */
+
+#include <stdbool.h>
+
+#include "hsos/config.h"
+#include "hsos/plan.h"
+
+typedef enum ActKind {
+        ACT_MOUNT,
+        ACT_DIR,
+        ACT_SECRET,
+        _ACT_KIND_MAX,
+} ActKind;
+
+/* One line of what happened: "mounted /dev/vdb on /mnt/eth (ext4)" about
+ * subject "eth"; failure says whether it went wrong. */
+typedef void (*ActReport)(void *userdata, ActKind kind, const char *subject, bool failure, const char *line);
+
+const char *act_kind_to_string(ActKind k);
+
+/* Mounts one pending mount. 0 when mounted, -errno otherwise (reported). */
+int act_mount(const PlanMount *pm, ActReport report, void *userdata);
+
+/* The plan's directories: created, data dirs taken over once. */
+void act_prepare_dirs(const Plan *p, ActReport report, void *userdata);
+
+/* The secrets to create; paths created are added to *created (may be NULL).
+ * With quiet, secrets that need nothing done are not reported. */
+void act_prepare_secrets(const Plan *p, const Config *c, bool quiet, char ***created, ActReport report,
+                         void *userdata);
