@@ -16,6 +16,8 @@ static const struct {
         { "validate", cmd_validate, "check node.json against the configuration contract" },
         { "plan", cmd_plan, "show what the node would become: mounts, secrets, units" },
         { "mount", cmd_mount, "find and mount the persistent disks now, then prepare them" },
+        { "run", cmd_run, "the daemon: apply node.json through systemd, watch, serve status" },
+        { "status", cmd_status, "how the node is, from the running agent" },
 };
 
 static void help(void) {

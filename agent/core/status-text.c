@@ -181,20 +181,26 @@ static void print_system(Out *o, const cJSON *sys) {
         double total, avail, load, cpus;
         const cJSON *clock = cJSON_GetObjectItemCaseSensitive(sys, "clockSynchronized");
 
+        StrBuf line = {};
+        _cleanup_free_ char *s = NULL;
+
         section(o, "System");
-        sb_append(&o->b, "  ");
         if (get_num(sys, "memTotalBytes", &total) && get_num(sys, "memAvailableBytes", &avail)) {
                 char a[32], t[32];
                 human_bytes(a, sizeof a, avail);
                 human_bytes(t, sizeof t, total);
-                sb_appendf(&o->b, "memory %s of %s available, ", a, t);
+                sb_appendf(&line, "memory %s of %s available, ", a, t);
         }
         if (get_num(sys, "load1", &load))
-                sb_appendf(&o->b, "load %.2f%s", load, get_num(sys, "cpus", &cpus) ? "" : ", ");
+                sb_appendf(&line, "load %.2f%s", load, get_num(sys, "cpus", &cpus) ? "" : ", ");
         if (get_num(sys, "cpus", &cpus))
-                sb_appendf(&o->b, " on %.0f CPUs, ", cpus);
-        sb_appendf(&o->b, "clock %s\n", cJSON_IsTrue(clock) ? "synchronized" :
-                                        cJSON_IsFalse(clock) ? "NOT synchronized" : "unknown");
+                sb_appendf(&line, " on %.0f CPUs, ", cpus);
+        sb_appendf(&line, "clock %s", cJSON_IsTrue(clock) ? "synchronized" :
+                                      cJSON_IsFalse(clock) ? "NOT synchronized" : "unknown");
+        if (sb_steal(&line, &s) < 0)
+                return;
+        sb_append(&o->b, "  ");
+        wrapped(o, s, 2);
 }
 
 int status_to_text(const char *json, bool color, char **ret, char **ret_error) {

@@ -293,6 +293,8 @@ static const char *secret_status(const PlanSecret *s, char **created) {
         case SECRET_PRESENT:
                 return strv_contains(created, s->path) ? "created" : "present";
         case SECRET_CREATE:
+                /* Planned before it was written: the agent created it since. */
+                return strv_contains(created, s->path) ? "created" : "missing";
         case SECRET_MISSING:
                 return "missing";
         case SECRET_INVALID:

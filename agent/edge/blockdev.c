@@ -15,8 +15,6 @@
 #include "hsos/edge.h"
 #include "hsos/util.h"
 
-DEFINE_TRIVIAL_CLEANUP_FUNC(DIR *, closedir);
-
 static const char *lookup(blkid_probe pr, const char *name) {
         const char *v = NULL;
 

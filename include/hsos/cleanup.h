@@ -6,6 +6,7 @@
  * defined only when its header was included before this one (edge files
  * include their library first), so the pure core never sees an edge library. */
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -56,6 +57,7 @@ static inline int safe_close_fd(int fd) {
 #define _cleanup_close_ _cleanup_(closep)
 
 DEFINE_TRIVIAL_CLEANUP_FUNC(cJSON *, cJSON_Delete);
+DEFINE_TRIVIAL_CLEANUP_FUNC(DIR *, closedir);
 
 #ifdef _BLKID_BLKID_H
 DEFINE_TRIVIAL_CLEANUP_FUNC(blkid_probe, blkid_free_probe);

@@ -21,7 +21,16 @@ if ! ls "${HSOS_IMAGE_CACHE:-$top/build/image-cache}"/base-*.cpio.zst >/dev/null
         skip "the Debian mirror $mirror cannot be reached to build the image's base"
 fi
 out=$top/build/e2e-image
+# The stand-in clients, for test images only (tests/e2e/standins/standin.c).
+standins=$out/standins-layer
+rm -rf "$standins"
+mkdir -p "$standins/usr/bin"
+${CC:-cc} -O2 -Wall -o "$standins/usr/bin/hsos-e2e-standin" "$top/tests/e2e/standins/standin.c" || exit 1
+for exe in geth nethermind besu erigon reth lighthouse beacon-chain teku nimbus_beacon_node lodestar mev-boost \
+           ssvnode hsos-e2e-clock-sync; do
+        ln -f "$standins/usr/bin/hsos-e2e-standin" "$standins/usr/bin/$exe"
+done
 # Two images: the second only bakes another node.json (the base is shared).
-sh "$top/scripts/image/build.sh" "$bin" "$top/tests/e2e/node.json" "$out/ext4" "$top/tests/e2e/guest" >&2 || exit 1
-sh "$top/scripts/image/build.sh" "$bin" "$top/tests/e2e/node-btrfs.json" "$out/btrfs" "$top/tests/e2e/guest" >&2 || exit 1
+sh "$top/scripts/image/build.sh" "$bin" "$top/tests/e2e/node.json" "$out/ext4" "$top/tests/e2e/guest" "$standins" >&2 || exit 1
+sh "$top/scripts/image/build.sh" "$bin" "$top/tests/e2e/node-btrfs.json" "$out/btrfs" "$top/tests/e2e/guest" "$standins" >&2 || exit 1
 exec python3 "$top/tests/e2e/test_boot.py" "$out/ext4" "$out/btrfs"

@@ -55,6 +55,16 @@ def scenario_disk_reboot_kexec():
         units = g.check("ls /run/systemd/system").split()
         tap.ok("geth.service" in units and "lighthouse.service" in units,
                "boot 1: the clients' units are written to /run/systemd/system", units)
+        rc, out = g.run("systemctl is-active geth.service lighthouse.service")
+        tap.ok(out.split() == ["active", "active"], "boot 1: the daemon started the clients", out)
+        rc, out = g.run("systemctl cat geth.service | grep -c 'Written by hsos-agent'")
+        tap.ok(out.strip() == "1", "boot 1: systemctl cat geth shows the generated unit", out)
+        # No time server in the guest: mark the clock synchronized as NTP would.
+        g.check("hsos-e2e-clock-sync")
+        rc, out = g.run("timeout 60 sh -c 'until hsos-agent status >/dev/null; do sleep 0.5; done'; "
+                        "hsos-agent status; echo exit=$?")
+        tap.ok("exit=0" in out and "operational" in out,
+               "boot 1: hsos-agent status says operational (exit 0)", out)
         g.check("echo boot-1 > /root/written-in-boot-1")
         bid1 = g.boot_id()
 
@@ -113,15 +123,24 @@ def scenario_disk_missing():
         tap.ok(out.strip() == "", "no disk: nothing is written to the RAM root in the data dir's place", out)
         rc, out = g.run("hsos-agent plan | grep -E 'geth.service|lighthouse.service'")
         tap.ok("blocked" in out and "not in place" in out, "no disk: the plan blocks the clients and says why", out)
+        rc, out = g.run("hsos-agent status")
+        tap.ok(rc == 1 and "geth.service blocked" in out, "no disk: hsos-agent status exits 1 and says why", out)
+        rc, out = g.run("systemctl is-active geth.service")
+        tap.ok(out.strip() != "active", "no disk: geth is not started", out)
 
-        # The disk arrives later (hot-plugged): mounting it now succeeds.
+        # The disk arrives later (hot-plugged): the daemon mounts it and starts
+        # the clients by itself, without any command.
         disk = os.path.join(wb, "late.img")
         make_ext4_disk(disk, 256, label=LABEL)
         g.monitor("drive_add 0 if=none,file=%s,format=raw,id=late" % disk)
         g.monitor("device_add virtio-blk-pci,drive=late,id=latedisk")
-        rc, out = g.run("hsos-agent mount", timeout=120)
-        tap.ok(rc == 0 and "mount ethdata: mounted /dev/vda on /mnt/eth" in out,
-               "no disk: a disk hot-plugged later is found and mounted", out)
+        rc, out = g.run("timeout 120 sh -c 'until systemctl is-active -q geth.service lighthouse.service; "
+                        "do sleep 0.5; done'; findmnt -n -o SOURCE --mountpoint /mnt/eth; systemctl is-active geth.service")
+        tap.ok(rc == 0 and "/dev/vda" in out and out.strip().endswith("active"),
+               "no disk: a disk hot-plugged later is mounted and its clients started, with no command", out)
+        j = g.run("journalctl -b --no-pager -o cat -u hsos-agent")[1]
+        tap.ok("mount ethdata: mounted /dev/vda on /mnt/eth" in j and "geth.service started" in j,
+               "no disk: the daemon's journal tells the late mount and the start", j)
     except GuestError as e:
         tap.ok(False, "scenario disk missing ran to the end", e)
         g.diagnose()

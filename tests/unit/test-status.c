@@ -290,3 +290,20 @@ TEST(the_summary_fits_80_columns) {
         ASSERT_ERROR(status_to_text("{\"schema\": \"other\"}", false, &text, &err), EINVAL);
         ASSERT_STREQ(err, "the agent's answer is not a hsos.status/1 document");
 }
+
+#include "hsos/sha256.h"
+
+TEST(sha256_known_answers) {
+        char h[65];
+        char big[1000];
+
+        sha256_hex("", 0, h);
+        ASSERT_STREQ(h, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+        sha256_hex("abc", 3, h);
+        ASSERT_STREQ(h, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+        sha256_hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", 56, h);
+        ASSERT_STREQ(h, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+        memset(big, 'a', sizeof big);
+        sha256_hex(big, sizeof big, h);
+        ASSERT_STREQ(h, "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3");
+}

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: MIT */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <systemd/sd-journal.h>
+
+#include "hsos/util.h"
+#include "log.h"
+
+void log_event(int priority, const char *message_id, const char *field, const char *fmt, ...) {
+        _cleanup_free_ char *msg = NULL;
+        va_list ap;
+        int r;
+
+        va_start(ap, fmt);
+        r = vasprintf(&msg, fmt, ap);
+        va_end(ap);
+        if (r < 0)
+                return;
+        if (message_id)
+                r = sd_journal_send("MESSAGE=%s", msg, "PRIORITY=%i", priority, "MESSAGE_ID=%s", message_id,
+                                    "SYSLOG_IDENTIFIER=hsos-agent", field ? field : "HSOS_AGENT=1", NULL);
+        else
+                r = sd_journal_send("MESSAGE=%s", msg, "PRIORITY=%i", priority, "SYSLOG_IDENTIFIER=hsos-agent",
+                                    field ? field : "HSOS_AGENT=1", NULL);
+        if (r < 0)
+                fprintf(stderr, "hsos-agent: %s\n", msg);
+}

@@ -1,0 +1,737 @@
+/* SPDX-License-Identifier: MIT */
+#include <errno.h>
+#include <fcntl.h>
+#include <dirent.h>
+#include <libmnl/libmnl.h>
+#include <linux/rtnetlink.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <systemd/sd-daemon.h>
+#include <systemd/sd-event.h>
+
+#include "hsos/act.h"
+#include "hsos/cleanup.h"
+#include "hsos/cli.h"
+#include "hsos/edge.h"
+#include "hsos/sha256.h"
+#include "hsos/util.h"
+#include "hsos/version.h"
+#include "log.h"
+#include "manager.h"
+
+static uint64_t now_realtime(void) {
+        struct timespec ts;
+
+        clock_gettime(CLOCK_REALTIME, &ts);
+        return (uint64_t) ts.tv_sec * 1000000 + (uint64_t) ts.tv_nsec / 1000;
+}
+
+static uint64_t now_monotonic(void) {
+        struct timespec ts;
+
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (uint64_t) ts.tv_sec * 1000000 + (uint64_t) ts.tv_nsec / 1000;
+}
+
+static void manager_schedule(Manager *m);
+static void manager_start_units(Manager *m);
+
+/* ---- node.json ---- */
+
+/* Loads node.json; on invalid content keeps the errors. 0 valid, -EINVAL
+ * invalid, -errno unreadable. */
+static int load_config(const char *path, Config **ret, char ***ret_errors, char sha[65]) {
+        _cleanup_free_ char *data = NULL;
+        size_t size;
+        int r;
+
+        r = read_file_capped(path, CONFIG_SIZE_MAX, &data, &size);
+        if (r < 0) {
+                char **l = NULL;
+                if (strv_extendf(&l, "file: cannot read %s: %s", path, strerror(-r)) < 0)
+                        return -ENOMEM;
+                *ret_errors = l;
+                return -EINVAL;
+        }
+        sha256_hex(data, size, sha);
+        return config_parse(data, size, ret, ret_errors);
+}
+
+/* ---- reports from the disk work, to the journal ---- */
+
+static void journal_report(void *userdata, ActKind kind, const char *subject, bool failure, const char *line) {
+        _cleanup_free_ char *field = NULL;
+        const char *mid = NULL;
+
+        (void) userdata;
+        switch (kind) {
+        case ACT_MOUNT:
+                mid = failure ? MID_MOUNT_FAILED : MID_MOUNT_DONE;
+                if (asprintf(&field, "HSOS_MOUNT=%s", subject) < 0)
+                        return;
+                break;
+        case ACT_SECRET:
+                mid = !failure && startswith(line, "created") ? MID_SECRET_CREATED : NULL;
+                break;
+        case ACT_DIR:
+        case _ACT_KIND_MAX:
+                break;
+        }
+        log_event(failure ? LOG_ERR : LOG_INFO, mid, field, "%s %s: %s", act_kind_to_string(kind), subject, line);
+}
+
+/* ---- facts ---- */
+
+static int gather_facts(Manager *m, Facts **ret) {
+        _cleanup_(facts_freep) Facts *f = NULL;
+        int r;
+
+        r = facts_from_system(m->config, &f);
+        if (r < 0)
+                return r;
+        (void) links_read(f);
+        (void) system_read(f);
+        if (m->systemd) {
+                r = systemd_fill_facts(m->systemd, f, now_monotonic());
+                if (r < 0)
+                        return r;
+        }
+        *ret = TAKE_PTR(f);
+        return 0;
+}
+
+static void add_spaces(Manager *m) {
+        for (size_t i = 0; m->plan && i < m->plan->n_mounts; i++)
+                if (m->plan->mounts[i].state == MOUNT_MOUNTED)
+                        (void) space_read(m->facts, m->plan->mounts[i].config->where);
+}
+
+/* ---- the status ---- */
+
+static void rebuild_status(Manager *m) {
+        _cleanup_strv_free_ char **reasons = NULL;
+        _cleanup_free_ char *json = NULL;
+        StatusInput in = {
+                .config = m->config,
+                .config_errors = m->config_errors,
+                .reload_refused = m->reload_refused,
+                .plan = m->plan,
+                .facts = m->facts,
+                .evaluated = m->evaluated,
+                .created_secrets = m->created_secrets,
+                .version = HSOS_VERSION,
+                .pid = getpid(),
+                .started_at_usec = m->started_at_usec,
+                .now_usec = now_realtime(),
+                .config_sha256 = m->config_sha256,
+        };
+        NodeState state;
+
+        if (status_evaluate(&in, &state, &reasons) < 0 || status_build(&in, &json) < 0) {
+                log_error("cannot build the status: out of memory");
+                return;
+        }
+        free(m->status_json);
+        m->status_json = TAKE_PTR(json);
+
+        if (!m->state_logged || state != m->state) {
+                _cleanup_free_ char *field = NULL;
+                if (asprintf(&field, "HSOS_STATE=%s", node_state_to_string(state)) >= 0)
+                        log_event(state == NODE_OPERATIONAL ? LOG_NOTICE : LOG_WARNING, MID_NODE_STATE, field,
+                                  "node state: %s%s%s", node_state_to_string(state), reasons && reasons[0] ? ": " : "",
+                                  reasons && reasons[0] ? reasons[0] : "");
+                m->state = state;
+                m->state_logged = true;
+        }
+        (void) sd_notifyf(false, "STATUS=%s%s%s", node_state_to_string(state), reasons && reasons[0] ? ": " : "",
+                          reasons && reasons[0] ? reasons[0] : "");
+}
+
+static int status_document(void *userdata, char **ret) {
+        Manager *m = userdata;
+
+        *ret = strdup(m->status_json ? m->status_json : "{\"schema\": \"" STATUS_SCHEMA "\", \"state\": \"starting\"}");
+        return *ret ? 0 : -ENOMEM;
+}
+
+/* ---- units ---- */
+
+static int write_atomic(const char *path, const char *content) {
+        _cleanup_free_ char *tmp = NULL;
+        _cleanup_close_ int fd = -EBADF;
+        size_t n = strlen(content);
+
+        if (asprintf(&tmp, "%s.hsos-XXXXXX", path) < 0)
+                return -ENOMEM;
+        fd = mkostemp(tmp, O_CLOEXEC);
+        if (fd < 0)
+                return -errno;
+        for (size_t off = 0; off < n;) {
+                ssize_t k = write(fd, content + off, n - off);
+                if (k < 0) {
+                        int r = -errno;
+                        unlink(tmp);
+                        return r;
+                }
+                off += (size_t) k;
+        }
+        if (fchmod(fd, 0644) < 0 || rename(tmp, path) < 0) {
+                int r = -errno;
+                unlink(tmp);
+                return r;
+        }
+        return 0;
+}
+
+/* Writes a file when its content differs; 1 when it was written. */
+static int sync_file(const char *path, const char *content) {
+        _cleanup_free_ char *old = NULL;
+        size_t size;
+        int r;
+
+        if (read_file_capped(path, 1024 * 1024, &old, &size) >= 0 && streq(old, content))
+                return 0;
+        r = write_atomic(path, content);
+        return r < 0 ? r : 1;
+}
+
+static bool plan_has_unit(const Plan *p, const char *name) {
+        return plan_find_unit(p, name) != NULL;
+}
+
+/* Units the agent wrote before that the plan no longer has: stopped, removed. */
+static bool remove_stale_units(Manager *m) {
+        _cleanup_(closedirp) DIR *d = opendir(UNIT_DIR);
+        struct dirent *de;
+        bool changed = false;
+
+        if (!d)
+                return false;
+        while ((de = readdir(d))) {
+                _cleanup_free_ char *path = NULL, *content = NULL;
+                size_t size;
+
+                if (!endswith(de->d_name, ".service") || plan_has_unit(m->plan, de->d_name))
+                        continue;
+                if (path_join(UNIT_DIR, de->d_name, &path) < 0 ||
+                    read_file_capped(path, 1024 * 1024, &content, &size) < 0 || !startswith(content, UNIT_HEADER))
+                        continue;
+                UnitTrack *u = systemd_track(m->systemd, de->d_name);
+                if (u)
+                        (void) systemd_job(m->systemd, u, "StopUnit");
+                if (unlink(path) == 0) {
+                        log_info("%s is no longer part of the node: stopped and removed", de->d_name);
+                        changed = true;
+                }
+        }
+        return changed;
+}
+
+static void on_reloaded(void *userdata, int error) {
+        Manager *m = userdata;
+
+        (void) error;
+        m->reload_pending = false;
+        manager_start_units(m);
+}
+
+static void apply_units(Manager *m) {
+        bool changed = false;
+        int r;
+
+        if (!m->systemd || !m->plan)
+                return;
+        for (size_t i = 0; i < m->plan->n_units; i++) {
+                const PlanUnit *u = &m->plan->units[i];
+                _cleanup_free_ char *path = NULL;
+
+                if (!systemd_track(m->systemd, u->name) || path_join(UNIT_DIR, u->name, &path) < 0)
+                        continue;
+                r = sync_file(path, u->content);
+                if (r < 0)
+                        log_error("cannot write %s: %s", path, strerror(-r));
+                changed = changed || r > 0;
+        }
+        for (size_t i = 0; i < m->plan->n_dropins; i++) {
+                const PlanDropIn *d = &m->plan->dropins[i];
+                _cleanup_free_ char *dir = NULL, *path = NULL;
+
+                if (asprintf(&dir, "%s/%s.d", UNIT_DIR, d->unit) < 0 || path_join(dir, d->name, &path) < 0)
+                        continue;
+                (void) mkdir(dir, 0755);
+                r = sync_file(path, d->content);
+                if (r < 0)
+                        log_error("cannot write %s: %s", path, strerror(-r));
+                changed = changed || r > 0;
+        }
+        changed = remove_stale_units(m) || changed;
+
+        if (changed) {
+                m->reload_pending = true;
+                r = systemd_reload(m->systemd, on_reloaded, m);
+                if (r < 0) {
+                        log_error("cannot ask systemd to reload: %s", strerror(-r));
+                        m->reload_pending = false;
+                }
+                return;
+        }
+        if (!m->reload_pending)
+                manager_start_units(m);
+}
+
+static const char *remembered_state(Manager *m, const char *name) {
+        size_t n = strlen(name);
+
+        STRV_FOREACH(s, m->unit_states)
+                if (strncmp(*s, name, n) == 0 && (*s)[n] == '=')
+                        return *s + n + 1;
+        return NULL;
+}
+
+static void remember_state(Manager *m, const char *name, const char *state) {
+        size_t n = strlen(name);
+
+        for (char **s = m->unit_states; s && *s; s++)
+                if (strncmp(*s, name, n) == 0 && (*s)[n] == '=') {
+                        char *c;
+                        if (asprintf(&c, "%s=%s", name, state) >= 0) {
+                                free(*s);
+                                *s = c;
+                        }
+                        return;
+                }
+        (void) strv_extendf(&m->unit_states, "%s=%s", name, state);
+}
+
+/* Starts what is ready and not running, restarts what changed. An unchanged
+ * unit is never restarted; a running one the agent did not start (an agent
+ * restarted mid-apply) is adopted as it is. */
+static void manager_start_units(Manager *m) {
+        if (!m->systemd || !m->plan || m->reload_pending)
+                return;
+        for (size_t i = 0; i < m->plan->n_units; i++) {
+                const PlanUnit *pu = &m->plan->units[i];
+                UnitTrack *u = systemd_track(m->systemd, pu->name);
+                const char *before = remembered_state(m, pu->name), *now = unit_state_to_string(pu->state);
+                _cleanup_free_ char *field = NULL;
+                bool running;
+
+                if (asprintf(&field, "HSOS_UNIT=%s", pu->name) < 0)
+                        return;
+                if (!streq_ptr(before, now)) {
+                        if (pu->state != UNIT_READY)
+                                log_event(LOG_WARNING, MID_UNIT_BLOCKED, field, "%s %s: %s", pu->name, now, pu->reason);
+                        else if (before)
+                                log_event(LOG_NOTICE, MID_UNIT_RELEASED, field, "%s is released: ready to start",
+                                          pu->name);
+                        remember_state(m, pu->name, now);
+                }
+                if (!u || pu->state != UNIT_READY || !u->known || u->job_pending)
+                        continue;
+                running = streq_ptr(u->active_state, "active") || streq_ptr(u->active_state, "activating") ||
+                          streq_ptr(u->active_state, "reloading");
+                if (u->started_content && streq(u->started_content, pu->content))
+                        continue; /* unchanged: never restarted */
+                if (!u->started_content && running) {
+                        /* Already running (the agent was restarted): adopt it. */
+                        u->started_content = strdup(pu->content);
+                        continue;
+                }
+                if (systemd_job(m->systemd, u, running ? "RestartUnit" : "StartUnit") < 0)
+                        continue;
+                log_event(LOG_INFO, MID_UNIT_STARTED, field, "%s %s", pu->name,
+                          running ? "restarted: its unit changed" : "started");
+                free(u->started_content);
+                u->started_content = strdup(pu->content);
+        }
+        if (!m->ready) {
+                m->ready = true;
+                (void) sd_notify(false, "READY=1");
+        }
+}
+
+/* A unit's state changed: the status follows, and a unit that became known
+ * may be started. */
+static void on_units_changed(void *userdata) {
+        Manager *m = userdata;
+        int r;
+
+        if (!m->facts)
+                return;
+        /* Only the units' part of the facts is new. */
+        for (size_t i = 0; i < m->facts->n_units; i++) {
+                free(m->facts->units[i].name);
+                free(m->facts->units[i].active_state);
+                free(m->facts->units[i].sub_state);
+                free(m->facts->units[i].result);
+        }
+        free(m->facts->units);
+        m->facts->units = NULL;
+        m->facts->n_units = 0;
+        r = systemd_fill_facts(m->systemd, m->facts, now_monotonic());
+        if (r < 0)
+                return;
+        manager_start_units(m);
+        rebuild_status(m);
+}
+
+/* ---- watches: what makes the plan be made again ---- */
+
+/* The directories missing secrets would appear in (JWT decrypted into /run
+ * later): the nearest existing one is watched. */
+static void watch_secrets(Manager *m) {
+        for (size_t i = 0; m->plan && i < m->plan->n_secrets; i++) {
+                const PlanSecret *s = &m->plan->secrets[i];
+                _cleanup_free_ char *dir = NULL;
+                char *slash;
+
+                if (s->state != SECRET_BLOCKED && s->state != SECRET_MISSING)
+                        continue;
+                dir = strdup(s->path);
+                if (!dir)
+                        return;
+                while ((slash = strrchr(dir, '/')) && slash != dir) {
+                        *slash = 0;
+                        if (inotify_add_watch(m->inotify_fd, dir,
+                                              IN_CREATE | IN_MOVED_TO | IN_CLOSE_WRITE | IN_ONLYDIR) >= 0)
+                                break;
+                }
+        }
+}
+
+static int drain(int fd) {
+        char buf[8192];
+
+        for (;;) {
+                ssize_t n = recv(fd, buf, sizeof buf, MSG_DONTWAIT);
+                if (n < 0 && errno == ENOTSOCK)
+                        n = read(fd, buf, sizeof buf);
+                if (n <= 0)
+                        return 0;
+        }
+}
+
+static int on_fact_event(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
+        Manager *m = userdata;
+
+        (void) s;
+        (void) revents;
+        if (fd == m->mountinfo_fd) {
+                /* The mount table changed: reading it again re-arms the notification. */
+                char buf[4096];
+                (void) lseek(fd, 0, SEEK_SET);
+                while (read(fd, buf, sizeof buf) > 0)
+                        ;
+        } else
+                (void) drain(fd);
+        manager_schedule(m);
+        return 0;
+}
+
+static int watch_fd(Manager *m, int fd, uint32_t events, sd_event_source **ret, const char *what) {
+        int r;
+
+        if (fd < 0)
+                return fd;
+        r = sd_event_add_io(m->event, ret, fd, events, on_fact_event, m);
+        if (r < 0)
+                return r;
+        return sd_event_source_set_description(*ret, what);
+}
+
+static int rtnl_subscribe(void) {
+        struct sockaddr_nl sa = {
+                .nl_family = AF_NETLINK,
+                .nl_groups = RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR | RTMGRP_IPV4_ROUTE |
+                             RTMGRP_IPV6_ROUTE,
+        };
+        int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_ROUTE);
+
+        if (fd < 0)
+                return -errno;
+        if (bind(fd, (struct sockaddr *) &sa, sizeof sa) < 0) {
+                int r = -errno;
+                close(fd);
+                return r;
+        }
+        return fd;
+}
+
+static int setup_watches(Manager *m) {
+        bool udev;
+        int r;
+
+        /* Subscribe first, then read everything: nothing is missed in between. */
+        m->uevent_fd = uevent_open(&udev);
+        r = watch_fd(m, m->uevent_fd, EPOLLIN, &m->uevent, "uevent");
+        if (r < 0)
+                log_warning("cannot watch block devices: %s", strerror(-r));
+        m->rtnl_fd = rtnl_subscribe();
+        r = watch_fd(m, m->rtnl_fd, EPOLLIN, &m->rtnl, "rtnetlink");
+        if (r < 0)
+                log_warning("cannot watch links and addresses: %s", strerror(-r));
+        m->mountinfo_fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
+        r = watch_fd(m, m->mountinfo_fd, EPOLLPRI, &m->mountinfo, "mountinfo");
+        if (r < 0)
+                log_warning("cannot watch the mount table: %s", strerror(-r));
+        m->inotify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+        r = watch_fd(m, m->inotify_fd, EPOLLIN, &m->inotify, "secrets-inotify");
+        if (r < 0)
+                log_warning("cannot watch for secrets: %s", strerror(-r));
+        return 0;
+}
+
+/* ---- the evaluation ---- */
+
+static void manager_evaluate(Manager *m) {
+        _cleanup_(facts_freep) Facts *f = NULL;
+        _cleanup_(plan_freep) Plan *p = NULL;
+        int r;
+
+        if (!m->config) {
+                m->evaluated = true;
+                facts_free(m->facts);
+                m->facts = facts_new();
+                if (m->facts)
+                        (void) system_read(m->facts);
+                rebuild_status(m);
+                if (!m->ready) {
+                        m->ready = true;
+                        (void) sd_notify(false, "READY=1");
+                }
+                return;
+        }
+
+        /* Late disks are mounted as soon as they appear; each mount changes
+         * the facts, so the plan is made again until nothing is pending. */
+        for (int round = 0; round < 16; round++) {
+                bool mounted = false;
+
+                facts_free(TAKE_PTR(f));
+                plan_free(TAKE_PTR(p));
+                r = gather_facts(m, &f);
+                if (r >= 0)
+                        r = plan_build(m->config, f, &p);
+                if (r < 0) {
+                        log_error("cannot evaluate the node: %s", strerror(-r));
+                        return;
+                }
+                for (size_t i = 0; i < p->n_mounts; i++)
+                        if (p->mounts[i].state == MOUNT_PENDING && act_mount(&p->mounts[i], journal_report, m) >= 0)
+                                mounted = true;
+                if (!mounted)
+                        break;
+        }
+
+        act_prepare_dirs(p, journal_report, m);
+        act_prepare_secrets(p, m->config, true, &m->created_secrets, journal_report, m);
+
+        facts_free(m->facts);
+        m->facts = TAKE_PTR(f);
+        plan_free(m->plan);
+        m->plan = TAKE_PTR(p);
+        add_spaces(m);
+        watch_secrets(m);
+        apply_units(m);
+        m->evaluated = true;
+        rebuild_status(m);
+        if (!m->systemd && !m->ready) {
+                m->ready = true;
+                (void) sd_notify(false, "READY=1");
+        }
+}
+
+static int on_defer(sd_event_source *s, void *userdata) {
+        Manager *m = userdata;
+
+        (void) s;
+        m->defer = sd_event_source_disable_unref(m->defer);
+        manager_evaluate(m);
+        return 0;
+}
+
+/* Many facts change at once (a disk brings several uevents): one evaluation. */
+static void manager_schedule(Manager *m) {
+        if (m->defer)
+                return;
+        if (sd_event_add_defer(m->event, &m->defer, on_defer, m) >= 0)
+                (void) sd_event_source_set_description(m->defer, "evaluate");
+}
+
+static int on_timer(sd_event_source *s, uint64_t usec, void *userdata) {
+        Manager *m = userdata;
+        uint64_t interval = (m->config ? m->config->agent.report_interval_sec : 10) * 1000000ULL;
+
+        (void) usec;
+        manager_schedule(m);
+        /* A time source fires once: armed again for the next refresh. */
+        (void) sd_event_source_set_time_relative(s, interval);
+        return sd_event_source_set_enabled(s, SD_EVENT_ONESHOT);
+}
+
+/* ---- signals ---- */
+
+static int on_hup(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata) {
+        Manager *m = userdata;
+        _cleanup_strv_free_ char **errors = NULL;
+        Config *c = NULL;
+        char sha[65];
+        int r;
+
+        (void) s;
+        (void) si;
+        r = load_config(m->config_path, &c, &errors, sha);
+        if (r == -ENOMEM)
+                return 0;
+        if (r < 0) {
+                if (!m->config) {
+                        /* Still invalid: the node stays as it was (nothing started). */
+                        strv_free(m->config_errors);
+                        m->config_errors = TAKE_PTR(errors);
+                        rebuild_status(m);
+                        return 0;
+                }
+                log_event(LOG_ERR, MID_CONFIG_REFUSED, NULL, "reload of %s refused: %zu error%s, the node runs as it was",
+                          m->config_path, strv_length(errors), strv_length(errors) == 1 ? "" : "s");
+                STRV_FOREACH(e, errors)
+                        log_event(LOG_ERR, NULL, NULL, "%s", *e);
+                strv_free(m->config_errors);
+                m->config_errors = TAKE_PTR(errors);
+                m->reload_refused = true;
+                rebuild_status(m);
+                return 0;
+        }
+        log_event(LOG_NOTICE, MID_CONFIG_LOADED, NULL, "%s reloaded", m->config_path);
+        config_free(m->config);
+        m->config = c;
+        memcpy(m->config_sha256, sha, sizeof sha);
+        m->config_errors = strv_free(m->config_errors);
+        m->reload_refused = false;
+        manager_schedule(m);
+        return 0;
+}
+
+static int on_term(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata) {
+        Manager *m = userdata;
+
+        (void) s;
+        (void) si;
+        (void) sd_notify(false, "STOPPING=1");
+        return sd_event_exit(m->event, 0);
+}
+
+/* ---- life ---- */
+
+int manager_new(const char *config_path, Manager **ret) {
+        _cleanup_strv_free_ char **errors = NULL;
+        Manager *m;
+        sigset_t mask;
+        int r;
+
+        m = calloc(1, sizeof(Manager));
+        if (!m)
+                return -ENOMEM;
+        m->uevent_fd = m->rtnl_fd = m->mountinfo_fd = m->inotify_fd = -EBADF;
+        m->started_at_usec = now_realtime();
+        m->config_path = strdup(config_path);
+        if (!m->config_path) {
+                manager_free(m);
+                return -ENOMEM;
+        }
+
+        r = load_config(config_path, &m->config, &errors, m->config_sha256);
+        if (r == -ENOMEM) {
+                manager_free(m);
+                return r;
+        }
+        if (r < 0) {
+                log_event(LOG_ERR, MID_CONFIG_REFUSED, NULL, "%s is invalid: nothing is mounted or started",
+                          config_path);
+                STRV_FOREACH(e, errors)
+                        log_event(LOG_ERR, NULL, NULL, "%s", *e);
+                m->config_errors = TAKE_PTR(errors);
+        } else
+                log_event(LOG_INFO, MID_CONFIG_LOADED, NULL, "%s loaded (sha256 %s)", config_path, m->config_sha256);
+
+        r = sd_event_default(&m->event);
+        if (r < 0) {
+                manager_free(m);
+                return r;
+        }
+        sigemptyset(&mask);
+        sigaddset(&mask, SIGTERM);
+        sigaddset(&mask, SIGINT);
+        sigaddset(&mask, SIGHUP);
+        sigprocmask(SIG_BLOCK, &mask, NULL);
+        if ((r = sd_event_add_signal(m->event, &m->sig_term, SIGTERM, on_term, m)) < 0 ||
+            (r = sd_event_add_signal(m->event, &m->sig_int, SIGINT, on_term, m)) < 0 ||
+            (r = sd_event_add_signal(m->event, &m->sig_hup, SIGHUP, on_hup, m)) < 0) {
+                manager_free(m);
+                return r;
+        }
+        /* WATCHDOG=1 at half the unit's WatchdogSec=, by sd-event itself. */
+        (void) sd_event_set_watchdog(m->event, true);
+
+        r = systemd_connect(m->event, on_units_changed, m, &m->systemd);
+        if (r < 0)
+                log_warning("systemd cannot be reached (%s): units are planned but not applied", strerror(-r));
+
+        r = status_server_new(m->event, m->config ? m->config->agent.status_socket : "/run/hsos-agent/status.sock",
+                              "hsos", status_document, m, &m->status_server);
+        if (r < 0)
+                log_error("cannot serve the status socket: %s", strerror(-r));
+        else if (r == 0)
+                log_warning("there is no group hsos: the status socket is for root alone");
+
+        (void) setup_watches(m);
+        r = sd_event_add_time_relative(m->event, &m->timer, CLOCK_MONOTONIC,
+                                       (m->config ? m->config->agent.report_interval_sec : 10) * 1000000ULL, 0,
+                                       on_timer, m);
+        if (r >= 0)
+                (void) sd_event_source_set_description(m->timer, "refresh");
+        manager_schedule(m);
+        *ret = m;
+        return 0;
+}
+
+Manager *manager_free(Manager *m) {
+        if (!m)
+                return NULL;
+        status_server_free(m->status_server);
+        systemd_free(m->systemd);
+        sd_event_source_disable_unref(m->defer);
+        sd_event_source_disable_unref(m->timer);
+        sd_event_source_disable_unref(m->uevent);
+        sd_event_source_disable_unref(m->rtnl);
+        sd_event_source_disable_unref(m->mountinfo);
+        sd_event_source_disable_unref(m->inotify);
+        sd_event_source_disable_unref(m->sig_term);
+        sd_event_source_disable_unref(m->sig_int);
+        sd_event_source_disable_unref(m->sig_hup);
+        safe_close_fd(m->uevent_fd);
+        safe_close_fd(m->rtnl_fd);
+        safe_close_fd(m->mountinfo_fd);
+        safe_close_fd(m->inotify_fd);
+        sd_event_unref(m->event);
+        config_free(m->config);
+        strv_free(m->config_errors);
+        facts_free(m->facts);
+        plan_free(m->plan);
+        free(m->status_json);
+        strv_free(m->created_secrets);
+        strv_free(m->unit_states);
+        free(m->config_path);
+        free(m);
+        return NULL;
+}
+
+int manager_run(Manager *m) {
+        return sd_event_loop(m->event);
+}

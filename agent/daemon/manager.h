@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+/* The Manager owns the daemon: one sd_event loop, every event source (signals,
+ * the watchdog, timers, the bus, netlink, uevents, the mount table, inotify,
+ * the status socket). When a fact changes the plan is made again and only the
+ * difference is acted on. */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <systemd/sd-event.h>
+
+#include "hsos/config.h"
+#include "hsos/facts.h"
+#include "hsos/plan.h"
+#include "hsos/status.h"
+#include "status-server.h"
+#include "systemd.h"
+
+#define UNIT_DIR "/run/systemd/system"
+#define UNIT_HEADER "# Written by hsos-agent"
+
+typedef struct Manager {
+        sd_event *event;
+        char *config_path;
+        Config *config;            /* NULL: node.json was invalid at boot */
+        char **config_errors;
+        bool reload_refused;
+        char config_sha256[65];
+        Systemd *systemd;          /* NULL: systemd cannot be reached (units not applied) */
+        StatusServer *status_server;
+        Facts *facts;
+        Plan *plan;
+        char *status_json;
+        NodeState state;
+        bool state_logged;
+        bool evaluated;
+        bool ready;
+        bool reload_pending;
+        uint64_t started_at_usec;
+        char **created_secrets;
+        char **unit_states;        /* "geth.service=blocked", for logging transitions */
+        int uevent_fd, rtnl_fd, mountinfo_fd, inotify_fd;
+        sd_event_source *defer, *timer, *uevent, *rtnl, *mountinfo, *inotify;
+        sd_event_source *sig_term, *sig_int, *sig_hup;
+} Manager;
+
+int manager_new(const char *config_path, Manager **ret);
+Manager *manager_free(Manager *m);
+int manager_run(Manager *m);
