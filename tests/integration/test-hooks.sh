@@ -18,7 +18,7 @@ done
 expect_in "$P/lib/systemd/system/hsos-agent-mount.service" "ExecStart=$P/bin/hsos-agent mount --config /etc/hsos/node.json" \
         "the unit names the installed binary"
 make -s -C "$TOP" install PREFIX=/usr DESTDIR="$T/dest" BIN="$HSOS_AGENT" >/dev/null 2>&1
-[ -x "$T/dest/usr/bin/hsos-agent" ] && expect_in "$T/dest/usr/lib/systemd/system/hsos-agent.service" "ExecStart=/usr/bin/hsos-agent plan" \
+[ -x "$T/dest/usr/bin/hsos-agent" ] && expect_in "$T/dest/usr/lib/systemd/system/hsos-agent.service" "ExecStart=/usr/bin/hsos-agent run" \
         "DESTDIR stages PREFIX=/usr"
 
 if command -v systemd-analyze >/dev/null; then
