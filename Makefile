@@ -16,6 +16,7 @@ DOCDIR ?= $(PREFIX)/share/doc/hsos-agent
 UNITDIR ?= $(PREFIX)/lib/systemd/system
 SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
 DRACUTDIR ?= $(PREFIX)/lib/dracut/modules.d
+CATALOGDIR ?= $(PREFIX)/lib/systemd/catalog
 CONFIG ?= examples/node.json
 DESTDIR ?=
 
@@ -207,6 +208,7 @@ install: $(BIN)
 	for u in hsos-agent-mount.service hsos-agent.service; do \
 		$(SUBST_BINDIR) initrd-hooks/$$u >$(DESTDIR)$(UNITDIR)/$$u && chmod 0644 $(DESTDIR)$(UNITDIR)/$$u; done
 	install -m0644 initrd-hooks/hsos-agent.sysusers $(DESTDIR)$(SYSUSERSDIR)/hsos-agent.conf
+	install -Dm0644 initrd-hooks/hsos-agent.catalog $(DESTDIR)$(CATALOGDIR)/hsos-agent.catalog
 	for f in initrd-hooks/dracut/90hsos-agent/*; do \
 		$(SUBST_BINDIR) $$f >$(DESTDIR)$(DRACUTDIR)/90hsos-agent/$$(basename $$f); done
 	chmod 0755 $(DESTDIR)$(DRACUTDIR)/90hsos-agent/module-setup.sh

@@ -12,7 +12,8 @@ make -s -C "$TOP" install PREFIX="$P" BIN="$HSOS_AGENT" >"$T/install.log" 2>&1 \
         && ok "make install PREFIX=..." || not_ok "make install PREFIX=..." "$(cat "$T/install.log")"
 for f in bin/hsos-agent lib/systemd/system/hsos-agent-mount.service lib/systemd/system/hsos-agent.service \
          lib/sysusers.d/hsos-agent.conf lib/dracut/modules.d/90hsos-agent/module-setup.sh \
-         lib/dracut/modules.d/90hsos-agent/hsos-agent-sysroot.service share/man/man1/hsos-agent.1; do
+         lib/dracut/modules.d/90hsos-agent/hsos-agent-sysroot.service share/man/man1/hsos-agent.1 \
+         lib/systemd/catalog/hsos-agent.catalog; do
         [ -f "$P/$f" ] && ok "installed $f" || not_ok "installed $f"
 done
 expect_in "$P/lib/systemd/system/hsos-agent-mount.service" "ExecStart=$P/bin/hsos-agent mount --config /etc/hsos/node.json" \
@@ -33,6 +34,21 @@ grep -q '^Before=local-fs.target' "$P/lib/systemd/system/hsos-agent-mount.servic
         && ! grep -q '^Requires\|^RequiredBy' "$P/lib/systemd/system/hsos-agent-mount.service" \
         && ok "the mount stage runs before local-fs.target, and nothing requires it" \
         || not_ok "the mount stage runs before local-fs.target, and nothing requires it"
+
+# The journal catalog: every MESSAGE_ID the daemon logs is explained.
+if command -v journalctl >/dev/null; then
+        mkdir -p "$T/cat/usr/lib/systemd/catalog"
+        cp "$P/lib/systemd/catalog/hsos-agent.catalog" "$T/cat/usr/lib/systemd/catalog/"
+        if journalctl --root="$T/cat" --update-catalog >"$T/catalog.log" 2>&1; then
+                ok "journalctl compiles the catalog"
+                for id in $(sed -n 's/^#define MID_[A-Z_]* *"\([0-9a-f]*\)"/\1/p' "$TOP/agent/daemon/log.h"); do
+                        journalctl --root="$T/cat" --list-catalog 2>/dev/null | grep -q "^$id" \
+                                && ok "catalog explains $id" || not_ok "catalog explains $id"
+                done
+        else
+                not_ok "journalctl compiles the catalog" "$(cat "$T/catalog.log")"
+        fi
+fi
 
 # sysusers: the hsos group and the clients' users with their fixed uids.
 if command -v systemd-sysusers >/dev/null; then
