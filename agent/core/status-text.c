@@ -51,19 +51,26 @@ static void colored(Out *o, const char *state) {
                 sb_append(&o->b, strempty(state));
 }
 
-/* Appends text wrapped at WIDTH, every line after the first indented. */
-static void wrapped(Out *o, const char *text, size_t indent) {
-        size_t col = indent;
+/* Appends text, which starts at column `col`, wrapped at WIDTH; the lines
+ * after the first start at column `indent`. */
+static void wrapped(Out *o, const char *text, size_t col, size_t indent) {
+        size_t start = col;
         const char *p = text;
 
+        /* What fits keeps its alignment. */
+        if (col + strlen(text) <= WIDTH) {
+                sb_append(&o->b, text);
+                sb_appendc(&o->b, '\n');
+                return;
+        }
         while (*p) {
                 size_t word = strcspn(p, " ");
-                if (col > indent && col + 1 + word > WIDTH) {
+                if (col > start && col + 1 + word > WIDTH) {
                         sb_appendc(&o->b, '\n');
-                        for (size_t i = 0; i < indent + 2; i++)
+                        for (size_t i = 0; i < indent; i++)
                                 sb_appendc(&o->b, ' ');
-                        col = indent + 2;
-                } else if (col > indent) {
+                        col = start = indent;
+                } else if (col > start) {
                         sb_appendc(&o->b, ' ');
                         col++;
                 }
@@ -162,15 +169,16 @@ static void print_network(Out *o, const cJSON *conn) {
                 StrBuf line = {};
                 _cleanup_free_ char *s = NULL;
 
-                sb_appendf(&line, "%-10s %-8s %s", strempty(get_str(i, "name")), strempty(get_str(i, "operstate")),
-                           cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(i, "carrier")) ? "carrier   " : "no carrier");
+                sb_appendf(&line, cJSON_GetArraySize(addrs) > 0 ? "%-10s %-8s %-10s" : "%-10s %-8s %s",
+                           strempty(get_str(i, "name")), strempty(get_str(i, "operstate")),
+                           cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(i, "carrier")) ? "carrier" : "no carrier");
                 cJSON_ArrayForEach(a, addrs)
                         if (cJSON_IsString(a))
                                 sb_appendf(&line, " %s", a->valuestring);
                 if (sb_steal(&line, &s) < 0)
                         return;
                 sb_append(&o->b, "  ");
-                wrapped(o, s, 2);
+                wrapped(o, s, 2, 4);
         }
         sb_appendf(&o->b, "  default route: %s, online: %s\n",
                    cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(conn, "defaultRoute")) ? "yes" : "no",
@@ -200,7 +208,7 @@ static void print_system(Out *o, const cJSON *sys) {
         if (sb_steal(&line, &s) < 0)
                 return;
         sb_append(&o->b, "  ");
-        wrapped(o, s, 2);
+        wrapped(o, s, 2, 4);
 }
 
 int status_to_text(const char *json, bool color, char **ret, char **ret_error) {
@@ -230,7 +238,7 @@ int status_to_text(const char *json, bool color, char **ret, char **ret_error) {
         cJSON_ArrayForEach(r, reasons)
                 if (cJSON_IsString(r)) {
                         sb_append(&o.b, "  - ");
-                        wrapped(&o, r->valuestring, 2);
+                        wrapped(&o, r->valuestring, 4, 4);
                 }
         errors = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(root, "config"), "errors");
         if (cJSON_GetArraySize(errors) > 0) {
@@ -238,7 +246,7 @@ int status_to_text(const char *json, bool color, char **ret, char **ret_error) {
                 cJSON_ArrayForEach(r, errors)
                         if (cJSON_IsString(r)) {
                                 sb_append(&o.b, "  ");
-                                wrapped(&o, r->valuestring, 2);
+                                wrapped(&o, r->valuestring, 2, 4);
                         }
         }
 
