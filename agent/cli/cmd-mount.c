@@ -216,10 +216,8 @@ int cmd_mount(int argc, char **argv) {
                 default:
                         return EXIT_USAGE;
                 }
-        if (optind < argc) {
-                fprintf(stderr, "%s mount: unexpected argument '%s'\n", program_name, argv[optind]);
+        if (cli_extra_args(argc, argv, "mount"))
                 return EXIT_USAGE;
-        }
         if (root && root[0] != '/') {
                 fprintf(stderr, "%s mount: --root must be an absolute path, got '%s'\n", program_name, root);
                 return EXIT_USAGE;

@@ -25,35 +25,6 @@ static void help(void) {
                program_name, CONFIG_DEFAULT_PATH);
 }
 
-static int write_file_atomic(const char *path, const char *content) {
-        _cleanup_free_ char *tmp = NULL;
-        _cleanup_close_ int fd = -EBADF;
-        size_t n = strlen(content);
-
-        if (asprintf(&tmp, "%s.XXXXXX", path) < 0)
-                return -ENOMEM;
-        fd = mkostemp(tmp, O_CLOEXEC);
-        if (fd < 0)
-                return -errno;
-        for (size_t off = 0; off < n;) {
-                ssize_t k = write(fd, content + off, n - off);
-                if (k < 0) {
-                        if (errno == EINTR)
-                                continue;
-                        int r = -errno;
-                        unlink(tmp);
-                        return r;
-                }
-                off += (size_t) k;
-        }
-        if (fchmod(fd, 0644) < 0 || fsync(fd) < 0 || rename(tmp, path) < 0) {
-                int r = -errno;
-                unlink(tmp);
-                return r;
-        }
-        return 0;
-}
-
 static int write_units(const Plan *p, const char *dir) {
         int r;
 
@@ -148,10 +119,8 @@ int cmd_plan(int argc, char **argv) {
                 default:
                         return EXIT_USAGE;
                 }
-        if (optind < argc) {
-                fprintf(stderr, "%s plan: unexpected argument '%s'\n", program_name, argv[optind]);
+        if (cli_extra_args(argc, argv, "plan"))
                 return EXIT_USAGE;
-        }
 
         if (cli_load_config(config, &c) < 0)
                 return EXIT_USAGE;

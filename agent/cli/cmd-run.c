@@ -38,10 +38,8 @@ int cmd_run(int argc, char **argv) {
                 default:
                         return EXIT_USAGE;
                 }
-        if (optind < argc) {
-                fprintf(stderr, "%s run: unexpected argument '%s'\n", program_name, argv[optind]);
+        if (cli_extra_args(argc, argv, "run"))
                 return EXIT_USAGE;
-        }
         r = manager_new(config, &m);
         if (r < 0) {
                 fprintf(stderr, "%s run: cannot start: %s\n", program_name, strerror(-r));

@@ -155,10 +155,8 @@ int cmd_status(int argc, char **argv) {
                 default:
                         return EXIT_USAGE;
                 }
-        if (optind < argc) {
-                fprintf(stderr, "%s status: unexpected argument '%s'\n", program_name, argv[optind]);
+        if (cli_extra_args(argc, argv, "status"))
                 return EXIT_USAGE;
-        }
         path = socket_path(explicit_path, config);
         if (!path)
                 return EXIT_UNREACHABLE;

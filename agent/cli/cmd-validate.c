@@ -37,10 +37,8 @@ int cmd_validate(int argc, char **argv) {
                 default:
                         return EXIT_USAGE;
                 }
-        if (optind < argc) {
-                fprintf(stderr, "%s validate: unexpected argument '%s'\n", program_name, argv[optind]);
+        if (cli_extra_args(argc, argv, "validate"))
                 return EXIT_USAGE;
-        }
 
         r = cli_load_config(path, &c);
         if (r == -EINVAL)

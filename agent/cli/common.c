@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,13 @@
 
 #include "hsos/cli.h"
 #include "hsos/util.h"
+
+bool cli_extra_args(int argc, char **argv, const char *command) {
+        if (optind >= argc)
+                return false;
+        fprintf(stderr, "%s %s: unexpected argument '%s'\n", program_name, command, argv[optind]);
+        return true;
+}
 
 int read_file_capped(const char *path, size_t max, char **ret, size_t *ret_size) {
         _cleanup_close_ int fd = -EBADF;

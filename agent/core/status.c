@@ -121,39 +121,25 @@ static const PlanMount *plan_mount(const Plan *p, const MountConfig *mc) {
 
 /* ---- the state and its reasons ---- */
 
-static int reason(char ***l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int reason(char ***l, const char *fmt, ...) {
-        va_list ap;
-        char *s;
-        int r;
-
-        va_start(ap, fmt);
-        r = vasprintf(&s, fmt, ap);
-        va_end(ap);
-        if (r < 0)
-                return -ENOMEM;
-        return strv_consume(l, s);
-}
-
 static int unit_reason(char ***l, const PlanUnit *u, const FactUnit *fu, UnitStatus st) {
         switch (st) {
         case US_BLOCKED:
-                return reason(l, "%s blocked: %s", u->name, strempty(u->reason));
+                return strv_extendf(l, "%s blocked: %s", u->name, strempty(u->reason));
         case US_WAITING:
-                return reason(l, "%s waiting: %s", u->name, strempty(u->reason));
+                return strv_extendf(l, "%s waiting: %s", u->name, strempty(u->reason));
         case US_FAILED:
                 if (crash_looping(fu))
-                        return reason(l, "%s is crash-looping: %u restarts within 5 minutes (%u in all), "
+                        return strv_extendf(l, "%s is crash-looping: %u restarts within 5 minutes (%u in all), "
                                       "last result %s, exit status %d", u->name, fu->restarts_recent, fu->restarts,
                                       strempty(fu->result), fu->exit_status);
-                return reason(l, "%s failed: result %s, exit status %d, %u restarts", u->name,
+                return strv_extendf(l, "%s failed: result %s, exit status %d, %u restarts", u->name,
                               fu ? strempty(fu->result) : "unknown", fu ? fu->exit_status : 0, fu ? fu->restarts : 0);
         case US_ACTIVATING:
                 if (fu && streq_ptr(fu->sub_state, "auto-restart"))
-                        return reason(l, "%s is restarting (%u restarts so far)", u->name, fu->restarts);
-                return reason(l, "%s is starting", u->name);
+                        return strv_extendf(l, "%s is restarting (%u restarts so far)", u->name, fu->restarts);
+                return strv_extendf(l, "%s is starting", u->name);
         case US_INACTIVE:
-                return reason(l, "%s is not running", u->name);
+                return strv_extendf(l, "%s is not running", u->name);
         case US_ACTIVE:
         case _US_MAX:
                 break;
@@ -169,7 +155,7 @@ int status_evaluate(const StatusInput *in, NodeState *ret_state, char ***ret_rea
         int r;
 
         if (!c) {
-                r = reason(&reasons, "node.json is invalid (%zu error%s, see config.errors): nothing was mounted or started",
+                r = strv_extendf(&reasons, "node.json is invalid (%zu error%s, see config.errors): nothing was mounted or started",
                            strv_length(in->config_errors), strv_length(in->config_errors) == 1 ? "" : "s");
                 if (r < 0)
                         return r;
@@ -178,7 +164,7 @@ int status_evaluate(const StatusInput *in, NodeState *ret_state, char ***ret_rea
                 return 0;
         }
         if (in->reload_refused &&
-            (r = reason(&reasons, "a reload of node.json was refused (%zu error%s, see config.errors): the node runs "
+            (r = strv_extendf(&reasons, "a reload of node.json was refused (%zu error%s, see config.errors): the node runs "
                         "as it was", strv_length(in->config_errors), strv_length(in->config_errors) == 1 ? "" : "s")) < 0)
                 return r;
 
@@ -188,18 +174,18 @@ int status_evaluate(const StatusInput *in, NodeState *ret_state, char ***ret_rea
                 const FactSpace *sp;
 
                 if (pm->state == MOUNT_PENDING)
-                        r = reason(&reasons, "mount %s (%s) is not mounted yet", mc->name, mc->where);
+                        r = strv_extendf(&reasons, "mount %s (%s) is not mounted yet", mc->name, mc->where);
                 else if (pm->state == MOUNT_WAITING)
-                        r = reason(&reasons, "mount %s (%s) is waiting: %s", mc->name, mc->where, strempty(pm->reason));
+                        r = strv_extendf(&reasons, "mount %s (%s) is waiting: %s", mc->name, mc->where, strempty(pm->reason));
                 else if (pm->state == MOUNT_FAILED)
-                        r = reason(&reasons, "mount %s (%s) failed: %s", mc->name, mc->where, strempty(pm->reason));
+                        r = strv_extendf(&reasons, "mount %s (%s) failed: %s", mc->name, mc->where, strempty(pm->reason));
                 else if ((sp = f ? facts_find_space(f, mc->where) : NULL) && sp->size > 0) {
                         double free_pct = 100.0 * (double) sp->avail / (double) sp->size;
                         if (free_pct < 2)
-                                r = reason(&reasons, "mount %s (%s) is almost full: %.1f%% free (critical)", mc->name,
+                                r = strv_extendf(&reasons, "mount %s (%s) is almost full: %.1f%% free (critical)", mc->name,
                                            mc->where, free_pct);
                         else if (free_pct < 10)
-                                r = reason(&reasons, "mount %s (%s) is low on space: %.1f%% free", mc->name,
+                                r = strv_extendf(&reasons, "mount %s (%s) is low on space: %.1f%% free", mc->name,
                                            mc->where, free_pct);
                         else
                                 r = 0;
@@ -222,7 +208,7 @@ int status_evaluate(const StatusInput *in, NodeState *ret_state, char ***ret_rea
         }
 
         if (f && f->system.clock_synchronized == 0 &&
-            (r = reason(&reasons, "the system clock is not synchronized (the JWT between the clients carries a time "
+            (r = strv_extendf(&reasons, "the system clock is not synchronized (the JWT between the clients carries a time "
                         "that must be within 60 s)")) < 0)
                 return r;
 

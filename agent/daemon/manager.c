@@ -163,33 +163,6 @@ static int status_document(void *userdata, char **ret) {
 
 /* ---- units ---- */
 
-static int write_atomic(const char *path, const char *content) {
-        _cleanup_free_ char *tmp = NULL;
-        _cleanup_close_ int fd = -EBADF;
-        size_t n = strlen(content);
-
-        if (asprintf(&tmp, "%s.hsos-XXXXXX", path) < 0)
-                return -ENOMEM;
-        fd = mkostemp(tmp, O_CLOEXEC);
-        if (fd < 0)
-                return -errno;
-        for (size_t off = 0; off < n;) {
-                ssize_t k = write(fd, content + off, n - off);
-                if (k < 0) {
-                        int r = -errno;
-                        unlink(tmp);
-                        return r;
-                }
-                off += (size_t) k;
-        }
-        if (fchmod(fd, 0644) < 0 || rename(tmp, path) < 0) {
-                int r = -errno;
-                unlink(tmp);
-                return r;
-        }
-        return 0;
-}
-
 /* Writes a file when its content differs; 1 when it was written. */
 static int sync_file(const char *path, const char *content) {
         _cleanup_free_ char *old = NULL;
@@ -198,7 +171,7 @@ static int sync_file(const char *path, const char *content) {
 
         if (read_file_capped(path, 1024 * 1024, &old, &size) >= 0 && streq(old, content))
                 return 0;
-        r = write_atomic(path, content);
+        r = write_file_atomic(path, content);
         return r < 0 ? r : 1;
 }
 

@@ -59,6 +59,35 @@ FileState secret_file_state(const char *path, bool jwt) {
         return s;
 }
 
+int write_file_atomic(const char *path, const char *content) {
+        _cleanup_free_ char *tmp = NULL;
+        _cleanup_close_ int fd = -EBADF;
+        size_t n = strlen(content);
+
+        if (asprintf(&tmp, "%s.XXXXXX", path) < 0)
+                return -ENOMEM;
+        fd = mkostemp(tmp, O_CLOEXEC);
+        if (fd < 0)
+                return -errno;
+        for (size_t off = 0; off < n;) {
+                ssize_t k = write(fd, content + off, n - off);
+                if (k < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        int r = -errno;
+                        unlink(tmp);
+                        return r;
+                }
+                off += (size_t) k;
+        }
+        if (fchmod(fd, 0644) < 0 || fsync(fd) < 0 || rename(tmp, path) < 0) {
+                int r = -errno;
+                unlink(tmp);
+                return r;
+        }
+        return 0;
+}
+
 int executable_find(const char *name, const char *search_path, char **ret) {
         _cleanup_free_ char *copy = NULL;
         char *saveptr = NULL;

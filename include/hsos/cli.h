@@ -15,6 +15,9 @@ extern const char *program_name;
 
 /* Reads a file of at most max bytes (reading max+1 to see that it is
  * larger). -errno on failure. */
+/* A usage error when arguments are left after the options (exit EXIT_USAGE). */
+bool cli_extra_args(int argc, char **argv, const char *command);
+
 int read_file_capped(const char *path, size_t max, char **ret, size_t *ret_size);
 
 /* Loads and validates node.json. Prints every problem to stderr. Returns 0,

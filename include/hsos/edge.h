@@ -36,6 +36,10 @@ int space_read(Facts *f, const char *target);
 /* Links (operstate, carrier) and whether a default route exists (rtnetlink). */
 int links_read(Facts *f);
 
+/* Writes content to path through a temporary file in the same directory,
+ * renamed into place (mode 0644): a reader sees the old file or the new one. */
+int write_file_atomic(const char *path, const char *content);
+
 /* Looks name up on search_path (PATH syntax), or checks an absolute path. */
 int executable_find(const char *name, const char *search_path, char **ret);
 
