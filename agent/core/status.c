@@ -212,6 +212,10 @@ int status_evaluate(const StatusInput *in, NodeState *ret_state, char ***ret_rea
                         "that must be within 60 s)")) < 0)
                 return r;
 
+        STRV_FOREACH(p, in->problems)
+                if ((r = strv_extend(&reasons, *p)) < 0)
+                        return r;
+
         if (!in->evaluated) {
                 r = strv_extend(&reasons, "the agent has not finished its first evaluation");
                 if (r < 0)

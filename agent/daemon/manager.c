@@ -81,6 +81,7 @@ static void journal_report(void *userdata, ActKind kind, const char *subject, bo
                 mid = !failure && startswith(line, "created") ? MID_SECRET_CREATED : NULL;
                 break;
         case ACT_DIR:
+        case ACT_NODE:
         case _ACT_KIND_MAX:
                 break;
         }
@@ -126,6 +127,7 @@ static void rebuild_status(Manager *m) {
                 .facts = m->facts,
                 .evaluated = m->evaluated,
                 .created_secrets = m->created_secrets,
+                .problems = m->problems,
                 .version = HSOS_VERSION,
                 .pid = getpid(),
                 .started_at_usec = m->started_at_usec,
@@ -503,6 +505,11 @@ static void manager_evaluate(Manager *m) {
                         break;
         }
 
+        /* The machine's identity is the node's only where the agent applies the
+         * node (systemd answers): never on a machine it merely plans for. */
+        m->problems = strv_free(m->problems);
+        if (m->systemd)
+                act_localize(m->config, &m->problems, journal_report, m);
         act_prepare_dirs(p, journal_report, m);
         act_prepare_secrets(p, m->config, true, &m->created_secrets, journal_report, m);
 
@@ -699,6 +706,7 @@ Manager *manager_free(Manager *m) {
         plan_free(m->plan);
         free(m->status_json);
         strv_free(m->created_secrets);
+        strv_free(m->problems);
         strv_free(m->unit_states);
         free(m->config_path);
         free(m);

@@ -40,6 +40,7 @@ typedef struct Manager {
         bool reload_pending;
         uint64_t started_at_usec;
         char **created_secrets;
+        char **problems;           /* from the last evaluation: what could not be done */
         char **unit_states;        /* "geth.service=blocked", for logging transitions */
         int uevent_fd, rtnl_fd, mountinfo_fd, inotify_fd;
         sd_event_source *defer, *timer, *uevent, *rtnl, *mountinfo, *inotify;

@@ -1,9 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "hsos/act.h"
 #include "hsos/edge.h"
@@ -14,6 +19,7 @@ const char *act_kind_to_string(ActKind k) {
                 [ACT_MOUNT] = "mount",
                 [ACT_DIR] = "dir",
                 [ACT_SECRET] = "secret",
+                [ACT_NODE] = "node",
         };
 
         return k >= 0 && k < _ACT_KIND_MAX ? table[k] : NULL;
@@ -152,4 +158,123 @@ void act_prepare_secrets(const Plan *p, const Config *c, bool quiet, char ***cre
                                 report(fn, ud, ACT_SECRET, subject, false, "created");
                 }
         }
+}
+
+#define ZONEINFO "/usr/share/zoneinfo"
+#define LOGIN_USER "core"
+
+static void set_hostname(const Config *c, ActReport fn, void *ud) {
+        char now[256] = "";
+
+        if (gethostname(now, sizeof now - 1) == 0 && streq(now, c->hostname))
+                return;
+        if (sethostname(c->hostname, strlen(c->hostname)) < 0) {
+                report(fn, ud, ACT_NODE, "hostname", true, "cannot set it to %s: %s", c->hostname, strerror(errno));
+                return;
+        }
+        _cleanup_free_ char *line = NULL;
+        if (asprintf(&line, "%s\n", c->hostname) >= 0)
+                (void) write_file_atomic("/etc/hostname", line);
+        report(fn, ud, ACT_NODE, "hostname", false, "set to %s", c->hostname);
+}
+
+static void set_timezone(const Config *c, char ***problems, ActReport fn, void *ud) {
+        _cleanup_free_ char *target = NULL, *tmp = NULL;
+        char now[512];
+        ssize_t n;
+        struct stat st;
+
+        if (asprintf(&target, ZONEINFO "/%s", c->timezone) < 0)
+                return;
+        if (stat(target, &st) < 0 || !S_ISREG(st.st_mode)) {
+                _cleanup_free_ char *why = NULL;
+                if (asprintf(&why, "the time zone %s is not in this image (%s is missing): the clock shows UTC",
+                             c->timezone, target) >= 0) {
+                        report(fn, ud, ACT_NODE, "timezone", true, "%s", why);
+                        if (problems)
+                                (void) strv_consume(problems, TAKE_PTR(why));
+                }
+                return;
+        }
+        n = readlink("/etc/localtime", now, sizeof now - 1);
+        if (n > 0) {
+                now[n] = 0;
+                if (streq(now, target))
+                        return;
+        }
+        /* A symlink made beside it and renamed over: never a moment without one. */
+        if (asprintf(&tmp, "/etc/.localtime.hsos-%d", (int) getpid()) < 0)
+                return;
+        (void) unlink(tmp);
+        if (symlink(target, tmp) < 0 || rename(tmp, "/etc/localtime") < 0) {
+                report(fn, ud, ACT_NODE, "timezone", true, "cannot set it to %s: %s", c->timezone, strerror(errno));
+                (void) unlink(tmp);
+                return;
+        }
+        _cleanup_free_ char *line = NULL;
+        if (asprintf(&line, "%s\n", c->timezone) >= 0)
+                (void) write_file_atomic("/etc/timezone", line);
+        report(fn, ud, ACT_NODE, "timezone", false, "set to %s", c->timezone);
+}
+
+static int run_useradd(void) {
+        int status;
+        pid_t pid = fork();
+
+        if (pid < 0)
+                return -errno;
+        if (pid == 0) {
+                int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+                if (null >= 0) {
+                        dup2(null, STDIN_FILENO);
+                        dup2(null, STDOUT_FILENO);
+                }
+                execl("/usr/sbin/useradd", "useradd", "--create-home", "--user-group", "--shell", "/bin/bash",
+                      "--comment", "HomestakerOS operator", LOGIN_USER, (char *) NULL);
+                _exit(127);
+        }
+        while (waitpid(pid, &status, 0) < 0)
+                if (errno != EINTR)
+                        return -errno;
+        return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -EIO;
+}
+
+static void set_ssh_keys(const Config *c, ActReport fn, void *ud) {
+        _cleanup_free_ char *dir = NULL, *path = NULL, *want = NULL, *have = NULL;
+        StrBuf b = {};
+        struct passwd *pw;
+        size_t size;
+
+        if (strv_length(c->ssh_authorized_keys) == 0)
+                return;
+        pw = getpwnam(LOGIN_USER);
+        if (!pw) {
+                if (run_useradd() < 0 || !(pw = getpwnam(LOGIN_USER))) {
+                        report(fn, ud, ACT_NODE, "ssh", true, "cannot create the login user %s", LOGIN_USER);
+                        return;
+                }
+                report(fn, ud, ACT_NODE, "ssh", false, "login user %s created", LOGIN_USER);
+        }
+        STRV_FOREACH(k, c->ssh_authorized_keys)
+                sb_appendf(&b, "%s\n", *k);
+        if (sb_steal(&b, &want) < 0 || asprintf(&dir, "%s/.ssh", pw->pw_dir) < 0 ||
+            asprintf(&path, "%s/authorized_keys", dir) < 0)
+                return;
+        if (read_file_capped(path, 64 * 1024, &have, &size) >= 0 && streq(have, want))
+                return;
+        if ((mkdir(dir, 0700) < 0 && errno != EEXIST) || chown(dir, pw->pw_uid, pw->pw_gid) < 0 ||
+            chmod(dir, 0700) < 0 || write_file_atomic(path, want) < 0 || chown(path, pw->pw_uid, pw->pw_gid) < 0 ||
+            chmod(path, 0600) < 0) {
+                report(fn, ud, ACT_NODE, "ssh", true, "cannot install the authorized keys of %s: %s", LOGIN_USER,
+                       strerror(errno));
+                return;
+        }
+        report(fn, ud, ACT_NODE, "ssh", false, "%zu authorized key%s installed for %s",
+               strv_length(c->ssh_authorized_keys), strv_length(c->ssh_authorized_keys) == 1 ? "" : "s", LOGIN_USER);
+}
+
+void act_localize(const Config *c, char ***problems, ActReport fn, void *ud) {
+        set_hostname(c, fn, ud);
+        set_timezone(c, problems, fn, ud);
+        set_ssh_keys(c, fn, ud);
 }

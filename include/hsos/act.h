@@ -14,6 +14,7 @@ typedef enum ActKind {
         ACT_MOUNT,
         ACT_DIR,
         ACT_SECRET,
+        ACT_NODE,
         _ACT_KIND_MAX,
 } ActKind;
 
@@ -28,6 +29,12 @@ int act_mount(const PlanMount *pm, ActReport report, void *userdata);
 
 /* The plan's directories: created, data dirs taken over once. */
 void act_prepare_dirs(const Plan *p, ActReport report, void *userdata);
+
+/* The node itself, on the RAM root: the hostname, the time zone, the ssh
+ * keys of the login user `core` (created if missing, as HomestakerOS names
+ * it). Nothing is done where it is already so. What cannot be done (a zone
+ * the image lacks) is reported and added to *problems (may be NULL). */
+void act_localize(const Config *c, char ***problems, ActReport report, void *userdata);
 
 /* The secrets to create; paths created are added to *created (may be NULL).
  * With quiet, secrets that need nothing done are not reported. */

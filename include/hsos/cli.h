@@ -8,17 +8,14 @@
 #include <stddef.h>
 
 #include "hsos/config.h"
+#include "hsos/edge.h" /* read_file_capped */
 
 #define EXIT_USAGE 2
 
 extern const char *program_name;
 
-/* Reads a file of at most max bytes (reading max+1 to see that it is
- * larger). -errno on failure. */
 /* A usage error when arguments are left after the options (exit EXIT_USAGE). */
 bool cli_extra_args(int argc, char **argv, const char *command);
-
-int read_file_capped(const char *path, size_t max, char **ret, size_t *ret_size);
 
 /* Loads and validates node.json. Prints every problem to stderr. Returns 0,
  * -EINVAL for invalid content, or -errno when the file cannot be read. */

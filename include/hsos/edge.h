@@ -36,6 +36,10 @@ int space_read(Facts *f, const char *target);
 /* Links (operstate, carrier) and whether a default route exists (rtnetlink). */
 int links_read(Facts *f);
 
+/* Reads a file of at most max bytes (reading max+1 to see that it is
+ * larger). -errno on failure. */
+int read_file_capped(const char *path, size_t max, char **ret, size_t *ret_size);
+
 /* Writes content to path through a temporary file in the same directory,
  * renamed into place (mode 0644): a reader sees the old file or the new one. */
 int write_file_atomic(const char *path, const char *content);

@@ -37,6 +37,7 @@ typedef struct StatusInput {
         const Facts *facts;
         bool evaluated;           /* the first full evaluation after boot is done */
         char **created_secrets;   /* paths created in this boot */
+        char **problems;          /* what the agent could not do (a time zone the image lacks) */
         const char *version;
         pid_t pid;
         uint64_t started_at_usec; /* CLOCK_REALTIME */

@@ -55,6 +55,13 @@ def scenario_disk_reboot_kexec():
         units = g.check("ls /run/systemd/system").split()
         tap.ok("geth.service" in units and "lighthouse.service" in units,
                "boot 1: the clients' units are written to /run/systemd/system", units)
+        node = g.check("hostname; readlink /etc/localtime; date +%Z; stat -c '%U %a' ~core/.ssh ~core/.ssh/authorized_keys; "
+                       "cat ~core/.ssh/authorized_keys").split("\n")
+        tap.ok(node[0] == "e2e-node", "boot 1: the hostname is set", node)
+        tap.ok(node[1] == "/usr/share/zoneinfo/Europe/Helsinki" and node[2] in ("EET", "EEST"),
+               "boot 1: the time zone is set", node)
+        tap.ok(node[3:5] == ["core 700", "core 600"] and node[5].endswith("e2e@host"),
+               "boot 1: the ssh keys are installed for core, with the right modes", node)
         rc, out = g.run("systemctl is-active geth.service lighthouse.service")
         tap.ok(out.split() == ["active", "active"], "boot 1: the daemon started the clients", out)
         rc, out = g.run("systemctl cat geth.service | grep -c 'Written by hsos-agent'")

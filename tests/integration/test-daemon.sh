@@ -37,8 +37,11 @@ PY
         wait $listener
 }
 
+host_before=$(hostname; readlink /etc/localtime)
+
 cat >"$T/node.json" <<JSON
-{ "execution": { "geth": { "enable": true, "dataDir": "$T/geth", "jwtSecretFile": "$T/jwt.hex" } },
+{ "localization": { "hostname": "not-this-machine", "timezone": "Pacific/Auckland" },
+  "execution": { "geth": { "enable": true, "dataDir": "$T/geth", "jwtSecretFile": "$T/jwt.hex" } },
   "ssh": { "privateKeyFile": "$T/ssh/key" },
   "agent": { "statusSocket": "$T/run/status.sock", "reportIntervalSec": 1 } }
 JSON
@@ -106,6 +109,10 @@ if jq -e '(.config.errors[0] | startswith("network: must be one of")) and (.unit
           and (.reasons | any(startswith("a reload of node.json was refused")))' "$T/out3" >/dev/null; then
         ok "an invalid node.json on reload is refused: the node is kept, the errors shown"
 else not_ok "an invalid node.json on reload is refused" "$(jq -c '.config, .units, .reasons' "$T/out3")"; fi
+
+[ "$(hostname; readlink /etc/localtime)" = "$host_before" ] \
+        && ok "without systemd to answer, the machine's hostname and time zone are left alone" \
+        || not_ok "the machine's hostname or time zone changed" "$(hostname; readlink /etc/localtime)"
 
 kill -TERM "$AGENT_PID"; wait "$AGENT_PID"; rc=$?; AGENT_PID=""
 [ $rc = 0 ] && ok "SIGTERM: a clean exit" || not_ok "SIGTERM: a clean exit (exit $rc)" "$(cat "$T/agent.log")"
