@@ -25,6 +25,65 @@ def journal(g, unit):
     return g.run("journalctl -b --no-pager -o cat -u %s" % unit, timeout=60)[1]
 
 
+def pids(g, *units):
+    return g.check("systemctl show -P MainPID " + " ".join(units)).split()
+
+
+def daemon_checks(g):
+    """The daemon at work on a running node: reload, a crash, a kill, its socket."""
+    # SIGHUP with one client changed: only that one restarts.
+    before = pids(g, "geth.service", "lighthouse.service", "mev-boost.service")
+    g.check("sed -i 's|\"dataDir\": \"/mnt/eth/geth\"|\"dataDir\": \"/mnt/eth/geth\", \"extraOptions\": [\"--cache=1024\"]|' "
+            "/etc/hsos/node.json && systemctl reload hsos-agent.service")
+    rc, out = g.run("timeout 60 sh -c 'until systemctl cat geth.service | grep -q cache=1024 && "
+                    "[ $(systemctl show -P MainPID geth.service) != %s ] && systemctl is-active -q geth.service; "
+                    "do sleep 0.5; done'; systemctl show -P MainPID geth.service lighthouse.service mev-boost.service"
+                    % before[0])
+    after = out.split()
+    tap.ok(len(after) == 3 and after[0] != before[0] and after[1:] == before[1:],
+           "reload: only the changed unit (geth) restarts", "before %s, after %s" % (before, after))
+
+    # An invalid node.json on reload: refused, the node kept, the errors shown.
+    g.check("cp /etc/hsos/node.json /run/node.json.good && echo '{\"network\": \"moon\"}' > /etc/hsos/node.json "
+            "&& systemctl reload hsos-agent.service")
+    rc, out = g.run("timeout 30 sh -c 'until hsos-agent status --json | grep -q \"network: must be one of\"; "
+                    "do sleep 0.5; done'; hsos-agent status --json; systemctl is-active geth.service")
+    tap.ok("a reload of node.json was refused" in out and out.strip().endswith("active"),
+           "reload: an invalid node.json is refused, the clients keep running", out[-1500:])
+    g.check("cp /run/node.json.good /etc/hsos/node.json && systemctl reload hsos-agent.service")
+
+    # kill -9 of the agent: systemd restarts it, and it converges without
+    # restarting the running clients or mounting twice.
+    before = pids(g, "geth.service", "lighthouse.service", "mev-boost.service")
+    old = g.check("systemctl show -P MainPID hsos-agent.service").strip()
+    g.check("systemctl kill -s KILL hsos-agent.service")
+    rc, out = g.run("timeout 60 sh -c 'until [ $(systemctl show -P MainPID hsos-agent.service) != %s ] && "
+                    "systemctl is-active -q hsos-agent.service; do sleep 0.5; done'; "
+                    "timeout 30 sh -c 'until hsos-agent status >/dev/null 2>&1 || [ $? -lt 3 ]; do sleep 0.5; done'; "
+                    "systemctl show -P MainPID geth.service lighthouse.service mev-boost.service; "
+                    "findmnt -n --mountpoint /mnt/eth | wc -l" % old)
+    lines = out.split()
+    tap.ok(lines[:3] == before and lines[-1] == "1",
+           "kill -9: the agent comes back, no client restarted, nothing mounted twice", out)
+
+    # A crash-looping client is reported failed, with its restarts.
+    g.check("mkdir -p /run/hsos-e2e && touch /run/hsos-e2e/crash-lighthouse && systemctl restart lighthouse.service "
+            "|| true")
+    rc, out = g.run("timeout 90 sh -c 'until hsos-agent status >/dev/null; [ $? = 2 ]; do sleep 1; done'; "
+                    "hsos-agent status; echo exit=$?", timeout=150)
+    tap.ok("exit=2" in out and "lighthouse.service is crash-looping" in out,
+           "crash loop: lighthouse is reported failed, with its restart count (exit 2)", out)
+    g.check("rm -f /run/hsos-e2e/crash-lighthouse && systemctl restart lighthouse.service")
+
+    # The status socket is for root and the hsos group.
+    rc, out = g.run("setpriv --reuid=65534 --regid=65534 --clear-groups hsos-agent status")
+    tap.ok(rc == 3 and "Permission denied" in out, "socket: a non-member of hsos cannot read the status", out)
+    rc, out = g.run("setpriv --reuid=65534 --regid=65534 --groups=$(getent group hsos | cut -d: -f3) "
+                    "hsos-agent status >/dev/null; echo exit=$?")
+    # (Any answer: lighthouse was just crash-looping, so the node is failed.)
+    tap.ok(out.strip() in ("exit=0", "exit=1", "exit=2"), "socket: a member of hsos can", out)
+
+
 def scenario_disk_reboot_kexec():
     wa = os.path.join(work, "a")
     os.makedirs(wa)
@@ -66,12 +125,22 @@ def scenario_disk_reboot_kexec():
         tap.ok(out.split() == ["active", "active"], "boot 1: the daemon started the clients", out)
         rc, out = g.run("systemctl cat geth.service | grep -c 'Written by hsos-agent'")
         tap.ok(out.strip() == "1", "boot 1: systemctl cat geth shows the generated unit", out)
+        # A client bound to an address the guest lacks waits; the address releases it.
+        rc, out = g.run("systemctl is-active mev-boost.service; hsos-agent status --json")
+        tap.ok(out.startswith("inactive") and "mev-boost.service waiting: waiting for address 10.9.9.9" in out,
+               "address: mev-boost, bound to 10.9.9.9, waits for it", out[:2000])
+        g.check("ip addr add 10.9.9.9/32 dev lo")
+        rc, out = g.run("timeout 60 sh -c 'until systemctl is-active -q mev-boost.service; do sleep 0.5; done'; "
+                        "systemctl is-active mev-boost.service")
+        tap.ok(out.strip() == "active", "address: adding it releases mev-boost, with no command", out)
+
         # No time server in the guest: mark the clock synchronized as NTP would.
         g.check("hsos-e2e-clock-sync")
         rc, out = g.run("timeout 60 sh -c 'until hsos-agent status >/dev/null; do sleep 0.5; done'; "
                         "hsos-agent status; echo exit=$?")
         tap.ok("exit=0" in out and "operational" in out,
                "boot 1: hsos-agent status says operational (exit 0)", out)
+        daemon_checks(g)
         g.check("echo boot-1 > /root/written-in-boot-1")
         bid1 = g.boot_id()
 
