@@ -16,6 +16,7 @@ from harness import Guest, GuestError, Tap, make_btrfs_disk, make_ext4_disk  # n
 
 image = sys.argv[1]
 image_btrfs = sys.argv[2] if len(sys.argv) > 2 else None
+image_invalid = sys.argv[3] if len(sys.argv) > 3 else None
 work = tempfile.mkdtemp(prefix="hsos-e2e-")
 tap = Tap()
 LABEL = "hsos-e2e"
@@ -248,7 +249,32 @@ def scenario_btrfs_subvolumes():
         g.poweroff()
 
 
+def scenario_invalid_config():
+    wd = os.path.join(work, "d")
+    os.makedirs(wd)
+    disk = os.path.join(wd, "eth.img")
+    make_ext4_disk(disk, 256, label=LABEL)
+    g = Guest(wd, image_invalid, disks=[disk])
+    try:
+        g.start()
+        g.wait_booted()
+        rc, out = g.run("hsos-agent status")
+        tap.ok(rc == 2 and "config-error" in out, "invalid node.json: state config-error, status exits 2", out)
+        tap.ok("network: must be one of" in out and "localization.hostname: must be 1 to 63" in out
+               and "execution.geth.dataDir: must be an absolute path" in out,
+               "invalid node.json: every error is visible in hsos-agent status", out)
+        rc, out = g.run("findmnt -n /mnt/eth; ls /run/systemd/system | grep -c '^geth' ; true")
+        tap.ok(out.split() == ["0"], "invalid node.json: nothing is mounted or started", out)
+    except GuestError as e:
+        tap.ok(False, "scenario invalid config ran to the end", e)
+        g.diagnose()
+    finally:
+        g.poweroff()
+
+
 try:
+    if image_invalid:
+        scenario_invalid_config()
     scenario_disk_reboot_kexec()
     scenario_disk_missing()
     if image_btrfs:
