@@ -314,7 +314,7 @@ static const PlanMount *plan_mount_of(const Plan *p, const MountConfig *mc) {
 
 /* Whether path lies on persistent storage that is in place now. Returns 0 and
  * *ret_reason NULL when it does, or a reason why not. */
-static int storage_check(const Config *c, const Facts *f, const Plan *p, const char *path, char **ret_reason) {
+int plan_storage_check(const Config *c, const Facts *f, const Plan *p, const char *path, char **ret_reason) {
         const MountConfig *mc = config_mount_holding(c, path);
         const FactMount *m;
 
@@ -403,7 +403,7 @@ static int plan_secret(const Config *c, const Facts *f, Plan *p, SecretKind kind
 
         /* A secret under a mount that is not in place is not looked at: what
          * lies beneath the mount point is not what the disk holds. */
-        r = storage_check(c, f, p, path, &why);
+        r = plan_storage_check(c, f, p, path, &why);
         if (r < 0)
                 return r;
         {
@@ -556,7 +556,7 @@ static int plan_unit(const Config *c, const Facts *f, Plan *p, Client client) {
 
         /* Rule 1: the data stays on disk. */
         if (cc->data_dir && client != CLIENT_MEV_BOOST && client != CLIENT_WIREGUARD) {
-                r = storage_check(c, f, p, cc->data_dir, &why);
+                r = plan_storage_check(c, f, p, cc->data_dir, &why);
                 if (r < 0)
                         return r;
                 if (why) {

@@ -463,6 +463,17 @@ static int setup_watches(Manager *m) {
         return 0;
 }
 
+/* sshd takes a changed configuration on reload (Debian names it ssh.service,
+ * NixOS sshd.service). */
+static void reload_sshd(Manager *m) {
+        struct stat st;
+        const char *name = stat("/lib/systemd/system/ssh.service", &st) == 0 ? "ssh.service" : "sshd.service";
+        UnitTrack *u = systemd_track(m->systemd, name);
+
+        if (u)
+                (void) systemd_job(m->systemd, u, "ReloadOrRestartUnit");
+}
+
 /* ---- the evaluation ---- */
 
 static void manager_evaluate(Manager *m) {
@@ -508,8 +519,12 @@ static void manager_evaluate(Manager *m) {
         /* The machine's identity is the node's only where the agent applies the
          * node (systemd answers): never on a machine it merely plans for. */
         m->problems = strv_free(m->problems);
-        if (m->systemd)
+        if (m->systemd) {
                 act_localize(m->config, &m->problems, journal_report, m);
+                if (act_sshd(p, &m->problems, journal_report, m) > 0)
+                        reload_sshd(m);
+                (void) act_journal(m->config, f, p, &m->problems, journal_report, m);
+        }
         act_prepare_dirs(p, journal_report, m);
         act_prepare_secrets(p, m->config, true, &m->created_secrets, journal_report, m);
 

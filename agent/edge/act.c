@@ -278,3 +278,108 @@ void act_localize(const Config *c, char ***problems, ActReport fn, void *ud) {
         set_timezone(c, problems, fn, ud);
         set_ssh_keys(c, fn, ud);
 }
+
+#define SSHD_DROPIN "/etc/ssh/sshd_config.d/50-hsos-agent.conf"
+
+int act_sshd(const Plan *p, char ***problems, ActReport fn, void *ud) {
+        _cleanup_free_ char *want = NULL, *have = NULL, *hostkey = NULL;
+        const PlanSecret *key = NULL;
+        struct stat st;
+        size_t size;
+        int r;
+
+        for (size_t i = 0; i < p->n_secrets; i++)
+                if (p->secrets[i].kind == SECRET_SSH_HOST_KEY)
+                        key = &p->secrets[i];
+        if (key && key->state == SECRET_PRESENT) {
+                /* sshd refuses a key others may read: keep RAM keys rather than no sshd. */
+                if (stat(key->path, &st) < 0)
+                        r = -errno;
+                else if (st.st_uid != 0 || (st.st_mode & 077))
+                        r = -EPERM;
+                else
+                        r = 0;
+                if (r == 0) {
+                        if (asprintf(&hostkey, "HostKey %s\n", key->path) < 0)
+                                return -ENOMEM;
+                } else if (problems) {
+                        (void) strv_extendf(problems, "the ssh host key %s is not used: %s; sshd runs with a key "
+                                            "made in RAM for this boot", key->path,
+                                            r == -EPERM ? "sshd wants it owned by root with mode 0600"
+                                                        : strerror(-r));
+                }
+        }
+        if (asprintf(&want, "# Written by hsos-agent from node.json (ssh) on every boot.\n"
+                            "PasswordAuthentication no\n"
+                            "KbdInteractiveAuthentication no\n"
+                            "%s", strempty(hostkey)) < 0)
+                return -ENOMEM;
+        if (read_file_capped(SSHD_DROPIN, 64 * 1024, &have, &size) >= 0 && streq(have, want))
+                return 0;
+        (void) mkdir("/etc/ssh/sshd_config.d", 0755);
+        r = write_file_atomic(SSHD_DROPIN, want);
+        if (r < 0) {
+                report(fn, ud, ACT_NODE, "sshd", true, "cannot write %s: %s", SSHD_DROPIN, strerror(-r));
+                return r;
+        }
+        report(fn, ud, ACT_NODE, "sshd", false, "%s", hostkey ? "uses the persistent host key" :
+                                                    "uses a host key made in RAM for this boot");
+        return 1;
+}
+
+static int run_journalctl(const char *option) {
+        int status;
+        pid_t pid = fork();
+
+        if (pid < 0)
+                return -errno;
+        if (pid == 0) {
+                int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+                if (null >= 0) {
+                        dup2(null, STDOUT_FILENO);
+                        dup2(null, STDERR_FILENO);
+                }
+                execl("/usr/bin/journalctl", "journalctl", option, (char *) NULL);
+                execl("/bin/journalctl", "journalctl", option, (char *) NULL);
+                _exit(127);
+        }
+        while (waitpid(pid, &status, 0) < 0)
+                if (errno != EINTR)
+                        return -errno;
+        return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -EIO;
+}
+
+int act_journal(const Config *c, const Facts *f, const Plan *p, char ***problems, ActReport fn, void *ud) {
+        _cleanup_free_ char *why = NULL, *err = NULL;
+        const char *dir = c->agent.journal_dir;
+        const FactMount *at;
+        int r;
+
+        if (isempty(dir))
+                return 0;
+        at = facts_mount_at(f, "/var/log/journal");
+        if (at)
+                return 0; /* in place (by us, or by whoever set it up) */
+        r = plan_storage_check(c, f, p, dir, &why);
+        if (r < 0)
+                return r;
+        if (why) {
+                if (problems)
+                        (void) strv_extendf(problems, "the journal stays in RAM: agent.journalDir %s", why);
+                return 0;
+        }
+        /* journald lets go of /var/log/journal (if it held one on the RAM
+         * root), the disk's directory takes its place, and journald moves what
+         * it kept in /run there. */
+        (void) run_journalctl("--relinquish-var");
+        if ((r = dir_create(dir, 0755, 0, 0)) < 0 || (r = dir_create("/var/log/journal", 0755, 0, 0)) < 0 ||
+            (r = mounter_mount(dir, "/var/log/journal", NULL, "bind", &err)) < 0) {
+                report(fn, ud, ACT_NODE, "journal", true, "cannot keep the journal in %s: %s", dir,
+                       err ?: strerror(-r));
+                return r;
+        }
+        r = run_journalctl("--flush");
+        report(fn, ud, ACT_NODE, "journal", r < 0, "kept in %s from now on, across boots%s", dir,
+               r < 0 ? " (journalctl --flush failed: it moves there at the next rotation)" : "");
+        return 1;
+}

@@ -36,6 +36,18 @@ void act_prepare_dirs(const Plan *p, ActReport report, void *userdata);
  * the image lacks) is reported and added to *problems (may be NULL). */
 void act_localize(const Config *c, char ***problems, ActReport report, void *userdata);
 
+/* sshd's configuration from node.json (/etc/ssh/sshd_config.d): no
+ * passwords, and the persistent host key when it is present and sshd would
+ * accept it (0600, root's); otherwise sshd keeps the key made in RAM for this
+ * boot, and *problems says why. Returns 1 when the file changed (sshd must
+ * reload), 0 when not. */
+int act_sshd(const Plan *p, char ***problems, ActReport report, void *userdata);
+
+/* agent.journalDir: the journal kept on persistent storage, by bind-mounting
+ * it on /var/log/journal and asking journald to flush there. Returns 1 when
+ * it was set up now. */
+int act_journal(const Config *c, const Facts *f, const Plan *p, char ***problems, ActReport report, void *userdata);
+
 /* The secrets to create; paths created are added to *created (may be NULL).
  * With quiet, secrets that need nothing done are not reported. */
 void act_prepare_secrets(const Plan *p, const Config *c, bool quiet, char ***created, ActReport report,

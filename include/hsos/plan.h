@@ -114,6 +114,10 @@ static inline void plan_freep(Plan **p) {
 
 const PlanUnit *plan_find_unit(const Plan *p, const char *name);
 
+/* Rule 1 for any path: 0 with *ret_reason NULL when it lies on persistent
+ * storage that is in place, else a reason why not. */
+int plan_storage_check(const Config *c, const Facts *f, const Plan *p, const char *path, char **ret_reason);
+
 int plan_to_text(const Plan *p, const Config *c, char **ret);
 int plan_to_json(const Plan *p, const Config *c, char **ret);
 

@@ -83,6 +83,10 @@ mkdir -p "$root/etc/systemd/system/ssh.service.d"
 printf '[Service]\nExecStartPre=\nExecStartPre=/usr/bin/ssh-keygen -A\nExecStartPre=/usr/sbin/sshd -t\n' \
         >"$root/etc/systemd/system/ssh.service.d/10-hsos-ram-keys.conf"
 
+# The journal stays in /run (RAM) unless agent.journalDir puts it on a disk:
+# a /var/log/journal on the RAM root would only be lost at the next boot.
+rm -rf "$root/var/log/journal"
+
 # Trim what a RAM disk does not need.
 rm -rf "$root"/usr/share/doc/* "$root"/usr/share/man/* "$root"/usr/share/info/* "$root"/usr/share/locale/* \
         "$root"/var/lib/apt/lists/* "$root"/var/cache/apt/* "$root"/var/cache/debconf/*-old "$root"/var/log/*.log \

@@ -122,6 +122,9 @@ def scenario_disk_reboot_kexec():
                "boot 1: the time zone is set", node)
         tap.ok(node[3:5] == ["core 700", "core 600"] and node[5].endswith("e2e@host"),
                "boot 1: the ssh keys are installed for core, with the right modes", node)
+        keys = g.check("ssh-keygen -lf /mnt/eth/secrets/ssh/id_ed25519.pub | cut -d' ' -f2; "
+                       "ssh-keyscan -t ed25519 127.0.0.1 2>/dev/null | ssh-keygen -lf - | cut -d' ' -f2").split()
+        tap.ok(len(keys) == 2 and keys[0] == keys[1], "boot 1: sshd serves the persistent host key", keys)
         rc, out = g.run("systemctl is-active geth.service lighthouse.service")
         tap.ok(out.split() == ["active", "active"], "boot 1: the daemon started the clients", out)
         rc, out = g.run("systemctl cat geth.service | grep -c 'Written by hsos-agent'")
@@ -158,6 +161,11 @@ def scenario_disk_reboot_kexec():
                "boot 2: the ssh host key survived byte for byte")
         j = journal(g, "hsos-agent-mount")
         tap.ok("secret jwt /mnt/eth/secrets/jwt.hex: present" in j, "boot 2: the agent reuses the JWT", j)
+        rc, out = g.run("timeout 60 sh -c 'until findmnt -n --mountpoint /var/log/journal >/dev/null; do sleep 0.5; done'; "
+                        "journalctl --list-boots --no-pager | wc -l; journalctl -b -1 --no-pager -o cat -u hsos-agent | head -3")
+        lines = out.splitlines()
+        tap.ok(len(lines) >= 2 and lines[0].strip().isdigit() and int(lines[0]) >= 2,
+               "boot 2: agent.journalDir keeps the journal on the disk: boot 1's journal is there", out)
 
         # 4. kexec-boot from the running guest into the image again.
         g.check("mkdir -p /media/artifacts && mount -o ro /dev/vdb /media/artifacts")
