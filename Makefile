@@ -194,6 +194,7 @@ $(LABELS_BIN): tests/bench/bench-labels.c $(BUILD)/cli/common.o $(EDGE_OBJ) $(BU
 bench: deps $(BIN) $(BENCH_BIN) $(LABELS_BIN)
 	@sh tests/bench/run.sh $(BENCH_BIN) $(BIN) build/bench/results.txt
 	@sh tests/bench/labels.sh $(LABELS_BIN) build/bench/results.txt
+	@python3 tests/bench/daemon.py $(abspath $(BIN)) tests/bench/full-node.json | tee -a build/bench/results.txt
 	@sh tests/bench/image.sh $(abspath $(BIN)) build/bench/results.txt
 
 demo: deps $(BIN)

@@ -33,6 +33,11 @@ try:
             g.wait_booted()
             wall.append(time.monotonic() - t0)
             m = int(g.check("systemctl show -P ExecMainExitTimestampMonotonic hsos-agent-mount.service"))
+            start = int(g.check("systemctl show -P ExecMainStartTimestampMonotonic hsos-agent.service"))
+            ready = int(g.check("systemctl show -P ActiveEnterTimestampMonotonic hsos-agent.service"))
+            rss = g.check("grep -E 'VmRSS|VmHWM' /proc/$(systemctl show -P MainPID hsos-agent.service)/status | tr -s ' \\t' ' '")
+            print("boot %d: the daemon: start to READY=1 %.0f ms; %s" % (i + 1, (ready - start) / 1000,
+                                                                         rss.replace("\n", ", ").strip(", ")), flush=True)
             u = int(g.check("systemctl show -P ActiveEnterTimestampMonotonic multi-user.target"))
             mounted.append(m / 1e6)
             multi.append(u / 1e6)
