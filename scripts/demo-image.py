@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """make demo, second part: boots the image built from examples/node.json in
 QEMU (TCG) with a fresh persistent disk labelled ethdata, shows what the agent
-did in the boot (its journal lines) and what it plans from inside the guest,
-then powers it off.
+did in the boot (its journal lines) and `hsos-agent status` from inside the
+guest, then powers it off.
     python3 scripts/demo-image.py IMAGE-DIR"""
 
 import os
@@ -34,8 +34,9 @@ try:
     print(g.run("journalctl -b --no-pager -o short-monotonic -u hsos-agent-mount -u hsos-agent")[1])
     say("findmnt /mnt/eth; ls -ln /mnt/eth /mnt/eth/secrets")
     print(g.run("findmnt /mnt/eth; ls -ln /mnt/eth /mnt/eth/secrets")[1])
-    say("hsos-agent plan   (inside the guest)")
-    print(g.run("hsos-agent plan")[1])
+    say("hsos-agent status   (inside the guest: the clients are not in this image, so they are blocked)")
+    rc, out = g.run("hsos-agent status")
+    print(out + "(exit %d)" % rc)
     say("powering off")
 finally:
     g.poweroff()
