@@ -120,6 +120,33 @@ kill -TERM "$AGENT_PID"; wait "$AGENT_PID"; rc=$?; AGENT_PID=""
 expect_exit 3 "status: an agent that cannot be reached exits 3" $A status --socket "$T/run/status.sock"
 expect_in "$T/err" "the agent cannot be reached at $T/run/status.sock" "and says where it looked"
 
+# A JWT decrypted into /run later (agenix): watched, it releases its clients.
+if [ "$(id -u)" = 0 ]; then
+        mkdir -p "$T/run-tmpfs" && mount -t tmpfs tmpfs "$T/run-tmpfs"
+        cat >"$T/agenix.json" <<JSON
+{ "consensus": { "teku": { "enable": true, "dataDir": "$T/teku", "jwtSecretFile": "$T/run-tmpfs/agenix/jwt" } },
+  "ssh": { "privateKeyFile": "$T/ssh/key" },
+  "agent": { "statusSocket": "$T/run/status.sock", "reportIntervalSec": 3600, "packages": { "teku": "/bin/true" } } }
+JSON
+        start_agent "$T/agenix.json"
+        $A status --socket "$T/run/status.sock" --json >"$T/a1"
+        jq -e '.units[0].state == "blocked" and (.units[0].reason | contains("its units wait for it to appear"))' "$T/a1" >/dev/null \
+                && ok "a JWT missing from a tmpfs blocks its client, and is not created there" \
+                || not_ok "a JWT missing from a tmpfs blocks its client" "$(jq -c .units "$T/a1")"
+        [ ! -e "$T/run-tmpfs/agenix/jwt" ] && ok "nothing is written in RAM in its place" || not_ok "nothing is written in RAM in its place"
+        mkdir -p "$T/run-tmpfs/agenix"
+        printf '%064x' 42 >"$T/run-tmpfs/agenix/jwt"
+        # The refresh timer is an hour away: only the watch can see it.
+        i=0; while ! $A status --socket "$T/run/status.sock" --json 2>/dev/null | jq -e '.units[0].state != "blocked"' >/dev/null \
+                && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+        $A status --socket "$T/run/status.sock" --json >"$T/a2"
+        jq -e '.units[0].state != "blocked" and (.secrets | map(select(.kind == "jwt"))[0].state == "present")' "$T/a2" >/dev/null \
+                && ok "the JWT appearing later releases the client (inotify, not the timer)" \
+                || not_ok "the JWT appearing later releases the client" "$(jq -c '.units, .secrets' "$T/a2")"
+        kill "$AGENT_PID"; wait "$AGENT_PID"; AGENT_PID=""
+        umount "$T/run-tmpfs"
+fi
+
 # An invalid node.json at start: config-error, nothing done, every error shown.
 printf '{ "localization": { "hostname": "bad name" }, "bogus": 1, "agent": { "statusSocket": "%s/run/status.sock" } }' "$T" >"$T/bad.json"
 start_agent "$T/bad.json"
