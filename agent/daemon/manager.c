@@ -8,7 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pwd.h>
 #include <sys/inotify.h>
+#include <sys/wait.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -199,8 +201,11 @@ static bool remove_stale_units(Manager *m) {
                     read_file_capped(path, 1024 * 1024, &content, &size) < 0 || !startswith(content, UNIT_HEADER))
                         continue;
                 UnitTrack *u = systemd_track(m->systemd, de->d_name);
-                if (u)
+                if (u) {
                         (void) systemd_job(m->systemd, u, "StopUnit");
+                        /* Forgotten: if it comes back, it is started anew. */
+                        u->started_content = mfree(u->started_content);
+                }
                 if (unlink(path) == 0) {
                         log_info("%s is no longer part of the node: stopped and removed", de->d_name);
                         changed = true;
@@ -285,12 +290,39 @@ static void remember_state(Manager *m, const char *name, const char *state) {
         (void) strv_extendf(&m->unit_states, "%s=%s", name, state);
 }
 
+/* The system users the units run as: shipped as sysusers.d, applied at boot
+ * by systemd-sysusers. Should one be missing (an image that skipped it), it
+ * is created before its unit starts. */
+static void ensure_users(Manager *m) {
+        bool missing = false;
+        int status;
+        pid_t pid;
+
+        for (size_t i = 0; i < m->plan->n_units; i++) {
+                Client cl = m->plan->units[i].client;
+                if (cl != CLIENT_WIREGUARD && m->plan->units[i].state == UNIT_READY && !getpwnam(client_to_string(cl)))
+                        missing = true;
+        }
+        if (!missing)
+                return;
+        pid = fork();
+        if (pid == 0) {
+                execlp("systemd-sysusers", "systemd-sysusers", (char *) NULL);
+                _exit(127);
+        }
+        if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+                log_error("a client's system user is missing and systemd-sysusers could not create it");
+        else
+                log_info("the clients' system users were missing: created by systemd-sysusers");
+}
+
 /* Starts what is ready and not running, restarts what changed. An unchanged
  * unit is never restarted; a running one the agent did not start (an agent
  * restarted mid-apply) is adopted as it is. */
 static void manager_start_units(Manager *m) {
         if (!m->systemd || !m->plan || m->reload_pending)
                 return;
+        ensure_users(m);
         for (size_t i = 0; i < m->plan->n_units; i++) {
                 const PlanUnit *pu = &m->plan->units[i];
                 UnitTrack *u = systemd_track(m->systemd, pu->name);

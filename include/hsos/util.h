@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "hsos/cleanup.h"
@@ -26,6 +27,11 @@ static inline bool streq_ptr(const char *a, const char *b) {
 
 static inline bool isempty(const char *s) {
         return !s || !*s;
+}
+
+static inline void *mfree(void *p) {
+        free(p);
+        return NULL;
 }
 
 static inline const char *strempty(const char *s) {

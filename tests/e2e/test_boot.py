@@ -53,6 +53,27 @@ def daemon_checks(g):
            "reload: an invalid node.json is refused, the clients keep running", out[-1500:])
     g.check("cp /run/node.json.good /etc/hsos/node.json && systemctl reload hsos-agent.service")
 
+    # A unit the plan no longer has is stopped and its file removed; an
+    # address that goes away is reported.
+    g.check("cp /etc/hsos/node.json /run/node.json.good && "
+            "sed -i '/\"mev-boost\"/,/}/ s/\"enable\": true/\"enable\": false/' /etc/hsos/node.json && "
+            "grep -A1 mev-boost /etc/hsos/node.json | grep -q false && systemctl reload hsos-agent.service")
+    rc, out = g.run("timeout 60 sh -c 'until [ ! -e /run/systemd/system/mev-boost.service ] && "
+                    "! systemctl is-active -q mev-boost.service; do sleep 0.5; done'; "
+                    "systemctl is-active mev-boost.service; ls /run/systemd/system")
+    tap.ok(out.startswith("inactive") and "mev-boost.service" not in out.split()[1:],
+           "reload: a client no longer in node.json is stopped and its unit removed", out)
+    g.check("cp /run/node.json.good /etc/hsos/node.json && systemctl reload hsos-agent.service")
+    rc, out = g.run("timeout 60 sh -c 'until systemctl is-active -q mev-boost.service; do sleep 0.5; done'; "
+                    "systemctl is-active mev-boost.service")
+    tap.ok(out.strip() == "active", "reload: enabled again, it is started again", out)
+    g.check("ip addr del 10.9.9.9/32 dev lo")
+    rc, out = g.run("timeout 30 sh -c 'until hsos-agent status | grep -q \"mev-boost.service waiting\"; "
+                    "do sleep 0.5; done'; hsos-agent status")
+    tap.ok("mev-boost.service waiting: waiting for address 10.9.9.9" in out,
+           "an address that goes away is reported", out)
+    g.check("ip addr add 10.9.9.9/32 dev lo")
+
     # kill -9 of the agent: systemd restarts it, and it converges without
     # restarting the running clients or mounting twice.
     before = pids(g, "geth.service", "lighthouse.service", "mev-boost.service")
