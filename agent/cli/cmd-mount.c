@@ -57,24 +57,24 @@ static int read_mount_facts(Facts **ret) {
         return 0;
 }
 
-static void print_mount(const PlanMount *pm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void print_mount(const PlanMount *pm, const char *fmt, ...) {
-        va_list ap;
-
-        printf("mount %s: ", pm->config->name);
-        va_start(ap, fmt);
-        vprintf(fmt, ap);
-        va_end(ap);
-        putchar('\n');
-        fflush(stdout);
-}
-
 /* Prints what happened: "mount eth: mounted ...", "secret jwt /x: created". */
 static void print_report(void *userdata, ActKind kind, const char *subject, bool failure, const char *line) {
         (void) userdata;
         (void) failure;
         printf("%s %s: %s\n", act_kind_to_string(kind), subject, line);
         fflush(stdout);
+}
+
+static void print_mount(const PlanMount *pm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void print_mount(const PlanMount *pm, const char *fmt, ...) {
+        _cleanup_free_ char *line = NULL;
+        va_list ap;
+        int r;
+
+        va_start(ap, fmt);
+        r = vasprintf(&line, fmt, ap);
+        va_end(ap);
+        print_report(NULL, ACT_MOUNT, pm->config->name, false, r < 0 ? "(out of memory)" : line);
 }
 
 /* Mounts one PENDING mount as the plan resolved it. */
