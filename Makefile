@@ -4,7 +4,7 @@
 #   make demo         build, then show the plan of examples/node.json
 #   make SANITIZE=1 check   unit and integration tiers under ASan and UBSan
 #   make valgrind     the unit tests under valgrind
-#   make fuzz         run the libFuzzer target for FUZZ_SECONDS (default 60)
+#   make fuzz         run a libFuzzer target (FUZZ_TARGET=config) for FUZZ_SECONDS (default 60)
 #   make bench        benchmarks; figures in build/bench/results.txt
 #   make golden-update  regenerate the golden files (read the diff before committing)
 #   make install PREFIX=/usr DESTDIR=...
@@ -151,23 +151,29 @@ check-integration: $(BIN)
 check-e2e: $(BIN)
 	@HSOS_AGENT=$(abspath $(BIN)) sh tests/run-tests.sh tests/e2e/test-boot.sh
 
-# The fuzz corpus runs as a regression test with the libFuzzer build.
-FUZZ_BIN := build/fuzz/fuzz-config
+# Every tests/fuzz/fuzz-NAME.c is a libFuzzer target over the pure core; its
+# corpus in tests/fuzz/corpus/NAME runs as a regression test in make check.
+FUZZ_NAMES := $(patsubst tests/fuzz/fuzz-%.c,%,$(wildcard tests/fuzz/fuzz-*.c))
+FUZZ_BINS := $(FUZZ_NAMES:%=build/fuzz/fuzz-%)
+FUZZ_TARGET ?= config
 FUZZ_CFLAGS := -std=gnu17 -D_GNU_SOURCE -O1 -g -Iinclude -I$(POISON_DIR) \
 	$(shell $(PKG_CONFIG) --cflags $(CORE_PKGS) 2>/dev/null) \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 
-$(FUZZ_BIN): tests/fuzz/fuzz-config.c $(CORE_SRC) $(HEADERS) $(POISON_DIR)/.stamp
+build/fuzz/fuzz-%: tests/fuzz/fuzz-%.c $(CORE_SRC) $(HEADERS) $(POISON_DIR)/.stamp
 	@mkdir -p $(@D)
-	clang $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz-config.c $(CORE_SRC) $(CORE_LIBS)
+	@echo "  FUZZ    $@"
+	$(Q)clang $(FUZZ_CFLAGS) -o $@ $< $(CORE_SRC) $(CORE_LIBS)
 
-check-fuzz-corpus: $(FUZZ_BIN)
-	@sh tests/fuzz/run-corpus.sh $(FUZZ_BIN) tests/fuzz/corpus/config
+check-fuzz-corpus: $(FUZZ_BINS)
+	@for n in $(FUZZ_NAMES); do sh tests/fuzz/run-corpus.sh build/fuzz/fuzz-$$n tests/fuzz/corpus/$$n || exit 1; done
 
-fuzz: deps $(FUZZ_BIN)
-	@mkdir -p build/fuzz/new-corpus
-	$(FUZZ_BIN) -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -dict=tests/fuzz/node-json.dict \
-		build/fuzz/new-corpus tests/fuzz/corpus/config
+# make fuzz FUZZ_TARGET=jsonrpc FUZZ_SECONDS=300
+fuzz: deps build/fuzz/fuzz-$(FUZZ_TARGET)
+	@mkdir -p build/fuzz/new-corpus-$(FUZZ_TARGET)
+	build/fuzz/fuzz-$(FUZZ_TARGET) -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+		$(if $(wildcard tests/fuzz/$(FUZZ_TARGET).dict),-dict=tests/fuzz/$(FUZZ_TARGET).dict) \
+		build/fuzz/new-corpus-$(FUZZ_TARGET) tests/fuzz/corpus/$(FUZZ_TARGET)
 
 # Tiers: unit + golden, integration, fuzz corpus. The image (e2e) joins later.
 ifeq ($(SANITIZE),)

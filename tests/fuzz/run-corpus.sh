@@ -6,7 +6,7 @@ set -u
 
 fuzz=${1:?usage: run-corpus.sh FUZZ-BINARY CORPUS-DIR}
 dir=${2:?usage: run-corpus.sh FUZZ-BINARY CORPUS-DIR}
-name="fuzz-corpus"
+name="fuzz-corpus $(basename "$fuzz")"
 
 if [ ! -x "$fuzz" ]; then
         echo "FAIL $name ($fuzz is not built)"
