@@ -207,6 +207,23 @@ int status_evaluate(const StatusInput *in, NodeState *ret_state, char ***ret_rea
                         return r;
         }
 
+        /* The clients' word counts for a client whose unit runs: a unit that is
+         * blocked, starting or failed has said why already. Without units to
+         * ask (no systemd), the plan alone speaks. */
+        for (size_t i = 0; in->health && in->plan && i < in->health->n_clients; i++) {
+                const ClientHealth *h = &in->health->clients[i];
+                const PlanUnit *u = NULL;
+
+                for (size_t k = 0; k < in->plan->n_units; k++)
+                        if (in->plan->units[k].client == h->client)
+                                u = &in->plan->units[k];
+                if (!u || unit_status(u, f ? facts_find_unit(f, u->name) : NULL) != US_ACTIVE)
+                        continue;
+                r = health_reasons(h, c->network, &reasons);
+                if (r < 0)
+                        return r;
+        }
+
         if (f && f->system.clock_synchronized == 0 &&
             (r = strv_extendf(&reasons, "the system clock is not synchronized (the JWT between the clients carries a time "
                         "that must be within 60 s)")) < 0)
@@ -261,13 +278,9 @@ static cJSON *num_or_null(uint64_t v) {
 }
 
 static cJSON *time_rfc3339(uint64_t usec) {
-        time_t t = (time_t) (usec / 1000000);
-        struct tm tm;
         char buf[32];
 
-        if (usec == 0 || !gmtime_r(&t, &tm) || strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-                return cJSON_CreateNull();
-        return cJSON_CreateString(buf);
+        return format_rfc3339(usec, buf) ? cJSON_CreateString(buf) : cJSON_CreateNull();
 }
 
 static cJSON *strv_json(Doc *d, char **l) {
@@ -417,6 +430,27 @@ static void build_system(Doc *d, cJSON *root, const StatusInput *in) {
                                                                        : cJSON_CreateBool(s->clock_synchronized));
 }
 
+static void build_health(Doc *d, cJSON *root, const StatusInput *in) {
+        cJSON *ex = add(d, root, "execution", cJSON_CreateArray());
+        cJSON *co = add(d, root, "consensus", cJSON_CreateArray());
+
+        for (size_t i = 0; ex && co && in->health && i < in->health->n_clients; i++) {
+                const ClientHealth *h = &in->health->clients[i];
+                add(d, h->role == ROLE_EXECUTION ? ex : co, NULL, health_to_json(h));
+        }
+}
+
+static cJSON *controller_json(Doc *d, const ControllerStatus *cs) {
+        cJSON *o;
+
+        if (!cs->enabled)
+                return cJSON_CreateNull();
+        o = cJSON_CreateObject();
+        add(d, o, "lastOkAt", time_rfc3339(cs->last_ok_usec));
+        add(d, o, "lastError", str_or_null(cs->last_error));
+        return o;
+}
+
 int status_build(const StatusInput *in, char **ret_json) {
         _cleanup_(cJSON_Deletep) cJSON *root = cJSON_CreateObject();
         _cleanup_strv_free_ char **reasons = NULL;
@@ -459,14 +493,12 @@ int status_build(const StatusInput *in, char **ret_json) {
         build_mounts(&d, root, in);
         build_secrets(&d, root, in);
         build_units(&d, root, in);
-        /* The clients' own answers come with the health probes. */
-        add(&d, root, "execution", cJSON_CreateArray());
-        add(&d, root, "consensus", cJSON_CreateArray());
+        build_health(&d, root, in);
         build_connectivity(&d, root, in);
         build_system(&d, root, in);
         if ((o = add(&d, root, "controller", cJSON_CreateObject()))) {
-                add(&d, o, "etcd", cJSON_CreateNull());
-                add(&d, o, "http", cJSON_CreateNull());
+                add(&d, o, "etcd", controller_json(&d, &in->etcd));
+                add(&d, o, "http", controller_json(&d, &in->http));
         }
         if (!d.ok)
                 return -ENOMEM;

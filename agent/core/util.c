@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "hsos/util.h"
 
@@ -292,4 +293,11 @@ void sb_append_json_string(StrBuf *b, const char *s) {
                 }
         }
         sb_appendc(b, '"');
+}
+
+bool format_rfc3339(uint64_t usec, char buf[static 32]) {
+        time_t t = (time_t) (usec / 1000000);
+        struct tm tm;
+
+        return usec != 0 && gmtime_r(&t, &tm) && strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) != 0;
 }

@@ -13,6 +13,7 @@
 #include "hsos/config.h"
 #include "hsos/facts.h"
 #include "hsos/plan.h"
+#include "hsos/probe.h"
 
 #define STATUS_SCHEMA "hsos.status/1"
 
@@ -29,6 +30,13 @@ typedef enum NodeState {
 /* Crash-looping: this many restarts within 5 minutes. */
 #define CRASH_LOOP_RESTARTS 3
 
+/* How reporting to one controller goes. */
+typedef struct ControllerStatus {
+        bool enabled;
+        uint64_t last_ok_usec;    /* CLOCK_REALTIME, 0 never */
+        const char *last_error;   /* NULL: the last report went through */
+} ControllerStatus;
+
 typedef struct StatusInput {
         const Config *config;     /* NULL: node.json was invalid at boot */
         char **config_errors;     /* the boot's errors, or a refused reload's */
@@ -43,6 +51,8 @@ typedef struct StatusInput {
         uint64_t started_at_usec; /* CLOCK_REALTIME */
         uint64_t now_usec;        /* CLOCK_REALTIME, for generatedAt */
         const char *config_sha256;
+        const HealthBoard *health;  /* the clients' answers, NULL before the first probe */
+        ControllerStatus etcd, http;
 } StatusInput;
 
 /* Decides the state and lists the reasons (plain words). */

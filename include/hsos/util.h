@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -98,3 +99,7 @@ int path_join(const char *a, const char *b, char **ret);
 
 /* Appends s to b as a JSON string literal (quotes included). */
 void sb_append_json_string(StrBuf *b, const char *s);
+
+/* "2026-11-26T12:00:00Z" for a CLOCK_REALTIME time in microseconds; false
+ * for 0 (unknown) or a time that cannot be shown. */
+bool format_rfc3339(uint64_t usec, char buf[static 32]);
