@@ -52,7 +52,7 @@ BASE_LDFLAGS := -Wl,-z,relro,-z,now,--as-needed $(SAN_FLAGS) $(LDFLAGS)
 # header included in agent/core/ fails the build even where the real one
 # lies in /usr/include.
 CORE_PKGS := libcjson
-EDGE_PKGS := libcjson blkid mount libmnl libsystemd
+EDGE_PKGS := libcjson blkid mount libmnl libsystemd libcurl
 POISON_HEADERS := blkid.h blkid/blkid.h libmount.h libmount/libmount.h libmnl/libmnl.h \
 	systemd/sd-bus.h systemd/sd-event.h systemd/sd-journal.h systemd/sd-device.h \
 	systemd/sd-daemon.h systemd/sd-id128.h curl/curl.h

@@ -18,6 +18,7 @@ static const struct {
         { "mount", cmd_mount, "find and mount the persistent disks now, then prepare them" },
         { "run", cmd_run, "the daemon: apply node.json through systemd, watch, serve status" },
         { "status", cmd_status, "how the node is, from the running agent" },
+        { "probe", cmd_probe, "ask the configured clients how they are, once, and print their answers" },
 };
 
 static void help(void) {

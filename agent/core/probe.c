@@ -173,9 +173,17 @@ void probe_answer_done(ProbeAnswer *a) {
 }
 
 int probe_answer_fail(ProbeAnswer *a, ProbeQuery q, const char *what) {
-        if (a->error)
+        char *e;
+
+        /* The same question first whatever order the answers come in. */
+        if (a->error && a->error_query <= (int) q)
                 return 0;
-        return asprintf(&a->error, "%s: %s", strempty(probe_query_to_string(q)), what) < 0 ? -ENOMEM : 0;
+        if (asprintf(&e, "%s: %s", strempty(probe_query_to_string(q)), what) < 0)
+                return -ENOMEM;
+        free(a->error);
+        a->error = e;
+        a->error_query = (int) q;
+        return 0;
 }
 
 static int fail(char **ret_error, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

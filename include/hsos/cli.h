@@ -26,3 +26,4 @@ int cmd_plan(int argc, char **argv);
 int cmd_mount(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_status(int argc, char **argv);
+int cmd_probe(int argc, char **argv);

@@ -81,7 +81,8 @@ static inline void probe_round_freep(ProbeRound **r) {
  * unknown booleans -1. */
 typedef struct ProbeAnswer {
         bool answered;         /* at least one HTTP answer came back */
-        char *error;           /* the first thing that went wrong, or NULL */
+        char *error;           /* what went wrong with the first question that failed, or NULL */
+        int error_query;
         unsigned latency_ms;   /* the slowest answer of the round */
         char *version;
         /* execution */

@@ -1,0 +1,143 @@
+/* SPDX-License-Identifier: MIT */
+/* One probe round: every question of every client in flight at once, each
+ * answer read by the pure core, the round judged when the last one is in. */
+#include <errno.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "hsos/http.h"
+#include "hsos/probe.h"
+#include "hsos/util.h"
+
+typedef struct ProbeCall {
+        ProbeRun *run;
+        const ProbeRequest *request;
+        HttpRequest *http;
+} ProbeCall;
+
+struct ProbeRun {
+        const ProbeRound *round;
+        HealthBoard *board;
+        Network network;
+        bool hysteresis;
+        ProbeAnswer *answers;   /* one per target */
+        bool *asked;
+        ProbeCall *calls;
+        size_t pending;
+        probe_done_t done;
+        void *userdata;
+};
+
+static uint64_t now_realtime(void) {
+        struct timespec ts;
+
+        clock_gettime(CLOCK_REALTIME, &ts);
+        return (uint64_t) ts.tv_sec * 1000000 + (uint64_t) ts.tv_nsec / 1000;
+}
+
+static void run_free(ProbeRun *run) {
+        for (size_t i = 0; run->answers && i < run->round->n_targets; i++)
+                probe_answer_done(&run->answers[i]);
+        free(run->answers);
+        free(run->asked);
+        free(run->calls);
+        free(run);
+}
+
+static void on_answer(void *userdata, const HttpResult *res) {
+        ProbeCall *call = userdata;
+        ProbeRun *run = call->run;
+        ProbeAnswer *a = &run->answers[call->request->target];
+        ProbeQuery q = call->request->query;
+
+        call->http = NULL;
+        if (res->latency_ms > a->latency_ms)
+                a->latency_ms = res->latency_ms;
+        if (res->error)
+                (void) probe_answer_fail(a, q, res->error);
+        else {
+                _cleanup_free_ char *err = NULL;
+                int r = probe_parse(q, res->status, res->body, res->size, a, &err);
+                if (r < 0 && r != -EOPNOTSUPP)
+                        (void) probe_answer_fail(a, q, err ? err : "out of memory");
+        }
+        if (--run->pending > 0)
+                return;
+
+        for (size_t i = 0; i < run->round->n_targets; i++)
+                if (run->asked[i])
+                        health_observe(run->board, i, &run->answers[i], run->network, now_realtime(), run->hysteresis);
+        probe_done_t done = run->done;
+        void *ud = run->userdata;
+        run_free(run);
+        if (done)
+                done(ud);
+}
+
+int probe_run_start(Http *h, const ProbeRound *round, const bool *ask, HealthBoard *board, Network network,
+                    unsigned timeout_ms, bool hysteresis, probe_done_t done, void *userdata, ProbeRun **ret) {
+        ProbeRun *run = calloc(1, sizeof(ProbeRun));
+        size_t n = 0;
+        int r;
+
+        if (!run)
+                return -ENOMEM;
+        run->round = round;
+        run->board = board;
+        run->network = network;
+        run->hysteresis = hysteresis;
+        run->done = done;
+        run->userdata = userdata;
+        run->answers = calloc(round->n_targets ?: 1, sizeof(ProbeAnswer));
+        run->asked = calloc(round->n_targets ?: 1, sizeof(bool));
+        run->calls = calloc(round->n_requests ?: 1, sizeof(ProbeCall));
+        if (!run->answers || !run->asked || !run->calls) {
+                run_free(run);
+                return -ENOMEM;
+        }
+        for (size_t i = 0; i < round->n_targets; i++) {
+                probe_answer_init(&run->answers[i]);
+                run->asked[i] = !ask || ask[i];
+        }
+        for (size_t i = 0; i < round->n_requests; i++)
+                if (run->asked[round->requests[i].target])
+                        n++;
+        if (n == 0) {
+                run_free(run);
+                if (ret)
+                        *ret = NULL;
+                return 0; /* nothing to ask: done at once, nothing judged */
+        }
+        run->pending = n;
+        for (size_t i = 0; i < round->n_requests; i++) {
+                const ProbeRequest *q = &round->requests[i];
+                HttpOptions o = {
+                        .body = q->body,
+                        .content_type = q->body ? "application/json" : NULL,
+                        .timeout_ms = timeout_ms,
+                        .max_bytes = PROBE_BODY_MAX,
+                };
+
+                if (!run->asked[q->target])
+                        continue;
+                run->calls[i] = (ProbeCall) { .run = run, .request = q };
+                r = http_request(h, q->url, &o, on_answer, &run->calls[i], &run->calls[i].http);
+                if (r < 0) {
+                        run->calls[i].http = NULL;
+                        probe_run_cancel(run);
+                        return r;
+                }
+        }
+        if (ret)
+                *ret = run;
+        return 1;
+}
+
+void probe_run_cancel(ProbeRun *run) {
+        if (!run)
+                return;
+        for (size_t i = 0; i < run->round->n_requests; i++)
+                if (run->calls[i].http)
+                        http_cancel(run->calls[i].http);
+        run_free(run);
+}

@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+/* HTTP(S) requests through libcurl's multi interface, driven by an sd_event
+ * loop (curl's sockets and its timer become event sources): nothing ever
+ * blocks the loop. Every request has a deadline and a cap on the answer's
+ * size; only http and https are spoken, and redirects are never followed. */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <systemd/sd-event.h>
+
+typedef struct Http Http;
+typedef struct HttpRequest HttpRequest;
+
+typedef struct HttpResult {
+        long status;            /* the HTTP status; 0 when no answer came */
+        const char *body;       /* NUL-terminated, size bytes */
+        size_t size;
+        const char *error;      /* why no (whole) answer came, or NULL */
+        unsigned latency_ms;
+} HttpResult;
+
+typedef struct HttpOptions {
+        const char *body;          /* POST this body; NULL: GET */
+        const char *content_type;  /* for the body ("application/json") */
+        const char *authorization; /* the whole Authorization header value, or NULL */
+        const char *ca_file;       /* trust this CA for https, NULL: the system's */
+        unsigned timeout_ms;       /* the whole request, connection included */
+        size_t max_bytes;          /* a longer answer is cut off and is an error */
+        bool use_proxy;            /* honour http_proxy and friends (never for local clients) */
+} HttpOptions;
+
+/* Called once per request, from the loop; the result lives until it returns.
+ * The request is gone afterwards. */
+typedef void (*http_done_t)(void *userdata, const HttpResult *result);
+
+int http_new(sd_event *event, Http **ret);
+/* Cancels what is pending (no callbacks). */
+Http *http_free(Http *h);
+static inline void http_freep(Http **h) {
+        if (*h)
+                http_free(*h);
+}
+
+/* Starts a request. *ret (optional) lets the caller cancel it. */
+int http_request(Http *h, const char *url, const HttpOptions *o, http_done_t done, void *userdata,
+                 HttpRequest **ret);
+/* Drops a pending request; its callback is not called. */
+void http_cancel(HttpRequest *r);
+size_t http_pending(const Http *h);
+
+/* Runs the loop until no request is pending (for one-shot commands). */
+int http_run(Http *h);
+
+/* ---- a probe round over HTTP (agent/edge/prober.c) ---- */
+
+#include "hsos/probe.h"
+
+typedef struct ProbeRun ProbeRun;
+typedef void (*probe_done_t)(void *userdata);
+
+/* Asks every target of round (those ask[i] allows; ask NULL: all) once, all
+ * at the same time, each question with timeout_ms. When every answer is in,
+ * or its deadline passed, each answer is judged into board (hysteresis as
+ * given) and done is called. round and board must outlive the run. */
+int probe_run_start(Http *h, const ProbeRound *round, const bool *ask, HealthBoard *board, Network network,
+                    unsigned timeout_ms, bool hysteresis, probe_done_t done, void *userdata, ProbeRun **ret);
+/* Stops a run: nothing is judged, done is not called. */
+void probe_run_cancel(ProbeRun *run);
