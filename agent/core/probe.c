@@ -568,6 +568,19 @@ done:
                 h->since_usec = now_usec;
 }
 
+void health_forget(HealthBoard *b, size_t i) {
+        ClientHealth *h;
+
+        if (i >= b->n_clients)
+                return;
+        h = &b->clients[i];
+        probe_answer_done(&h->last);
+        memset(h->checks, 0, sizeof h->checks);
+        h->probed = false;
+        h->head_age_sec = UINT64_MAX;
+        h->since_usec = 0;
+}
+
 bool health_check_bad(const ClientHealth *h, HealthCheck c) {
         return c >= 0 && c < _CHECK_MAX && h->checks[c].known && h->checks[c].bad;
 }

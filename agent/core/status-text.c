@@ -160,6 +160,80 @@ static void print_units(Out *o, const cJSON *units) {
         }
 }
 
+/* One line per client: what it said, in short. */
+static void print_clients(Out *o, const cJSON *root) {
+        const cJSON *ex = cJSON_GetObjectItemCaseSensitive(root, "execution"),
+                    *co = cJSON_GetObjectItemCaseSensitive(root, "consensus"), *c;
+
+        if (cJSON_GetArraySize(ex) + cJSON_GetArraySize(co) == 0)
+                return;
+        section(o, "Clients");
+        for (int pass = 0; pass < 2; pass++) {
+                const cJSON *list = pass == 0 ? ex : co;
+
+                cJSON_ArrayForEach(c, list) {
+                        const cJSON *reach = cJSON_GetObjectItemCaseSensitive(c, "reachable"),
+                                    *sync = cJSON_GetObjectItemCaseSensitive(c, "syncing");
+                        _cleanup_(sb_done) StrBuf line = {};
+                        double v, w = 0;
+
+                        if (cJSON_IsNull(reach) || !reach) {
+                                sb_append(&line, "not asked yet");
+                        } else if (cJSON_IsFalse(reach)) {
+                                sb_appendf(&line, "unreachable: %s", strempty(get_str(c, "error")));
+                        } else {
+                                sb_append(&line, cJSON_IsTrue(sync) ? "syncing" : cJSON_IsFalse(sync) ? "synced" : "sync unknown");
+                                if (pass == 0 && get_num(c, "currentBlock", &v))
+                                        sb_appendf(&line, get_num(c, "highestBlock", &w) && cJSON_IsTrue(sync)
+                                                   ? ", block %.0f of %.0f" : ", block %.0f", v, w);
+                                if (pass == 1 && get_num(c, "headSlot", &v))
+                                        sb_appendf(&line, ", slot %.0f", v);
+                                if (pass == 1 && get_num(c, "syncDistance", &v) && v > 0)
+                                        sb_appendf(&line, " (%.0f behind)", v);
+                                if (get_num(c, "peers", &v))
+                                        sb_appendf(&line, ", %.0f peer%s", v, v == 1 ? "" : "s");
+                                if (pass == 0 && get_num(c, "headAgeSec", &v))
+                                        sb_appendf(&line, ", head %.0f s old", v);
+                                if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c, "optimistic")))
+                                        sb_append(&line, ", optimistic");
+                                if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c, "elOffline")))
+                                        sb_append(&line, ", el_offline");
+                                if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c, "wrongNetwork")))
+                                        sb_append(&line, ", WRONG NETWORK");
+                        }
+                        sb_appendf(&o->b, "  %-11s ", strempty(get_str(c, "client")));
+                        if (line.s)
+                                wrapped(o, line.s, 14, 14);
+                        else
+                                sb_appendc(&o->b, '\n');
+                }
+        }
+}
+
+static void print_controller(Out *o, const cJSON *ctl) {
+        static const char * const names[] = { "etcd", "http" };
+        bool any = false;
+
+        for (size_t i = 0; i < ELEMENTSOF(names); i++) {
+                const cJSON *c = cJSON_GetObjectItemCaseSensitive(ctl, names[i]);
+                _cleanup_(sb_done) StrBuf line = {};
+
+                if (!cJSON_IsObject(c))
+                        continue;
+                if (!any)
+                        section(o, "Reports");
+                any = true;
+                if (get_str(c, "lastError"))
+                        sb_appendf(&line, "failing: %s", get_str(c, "lastError"));
+                else if (get_str(c, "lastOkAt"))
+                        sb_appendf(&line, "ok, last at %s", get_str(c, "lastOkAt"));
+                else
+                        sb_append(&line, "not yet sent");
+                sb_appendf(&o->b, "  %-11s ", names[i]);
+                wrapped(o, line.s ? line.s : "", 14, 14);
+        }
+}
+
 static void print_network(Out *o, const cJSON *conn) {
         const cJSON *ifs = cJSON_GetObjectItemCaseSensitive(conn, "interfaces"), *i;
 
@@ -253,7 +327,9 @@ int status_to_text(const char *json, bool color, char **ret, char **ret_error) {
         print_mounts(&o, cJSON_GetObjectItemCaseSensitive(root, "mounts"));
         print_secrets(&o, cJSON_GetObjectItemCaseSensitive(root, "secrets"));
         print_units(&o, cJSON_GetObjectItemCaseSensitive(root, "units"));
+        print_clients(&o, root);
         print_network(&o, cJSON_GetObjectItemCaseSensitive(root, "connectivity"));
         print_system(&o, cJSON_GetObjectItemCaseSensitive(root, "system"));
+        print_controller(&o, cJSON_GetObjectItemCaseSensitive(root, "controller"));
         return sb_steal(&o.b, ret);
 }

@@ -135,6 +135,7 @@ static void rebuild_status(Manager *m) {
                 .started_at_usec = m->started_at_usec,
                 .now_usec = now_realtime(),
                 .config_sha256 = m->config_sha256,
+                .health = m->board,
         };
         NodeState state;
 
@@ -603,6 +604,79 @@ static int on_timer(sd_event_source *s, uint64_t usec, void *userdata) {
         return sd_event_source_set_enabled(s, SD_EVENT_ONESHOT);
 }
 
+/* ---- the clients' health ---- */
+
+static void on_probed(void *userdata) {
+        Manager *m = userdata;
+
+        m->probe_run = NULL;
+        rebuild_status(m);
+}
+
+/* A client is asked when its unit runs (or, with no systemd to ask, always);
+ * one whose unit stopped is forgotten, so it starts afresh when it comes back. */
+static bool client_running(Manager *m, Client client) {
+        const PlanUnit *u = NULL;
+        const FactUnit *fu;
+
+        if (!m->systemd)
+                return true;
+        for (size_t k = 0; m->plan && k < m->plan->n_units; k++)
+                if (m->plan->units[k].client == client)
+                        u = &m->plan->units[k];
+        if (!u || u->state != UNIT_READY || !m->facts)
+                return false;
+        fu = facts_find_unit(m->facts, u->name);
+        return fu && (streq_ptr(fu->active_state, "active") || streq_ptr(fu->active_state, "reloading"));
+}
+
+static void probe_now(Manager *m) {
+        _cleanup_free_ bool *ask = NULL;
+        int r;
+
+        if (!m->config || !m->round || !m->board || m->probe_run || m->round->n_targets == 0)
+                return;
+        ask = calloc(m->round->n_targets, sizeof(bool));
+        if (!ask)
+                return;
+        for (size_t i = 0; i < m->round->n_targets; i++) {
+                ask[i] = client_running(m, m->round->targets[i].client);
+                if (!ask[i])
+                        health_forget(m->board, i);
+        }
+        r = probe_run_start(m->http, m->round, ask, m->board, m->config->network, m->config->agent.probe_timeout_ms,
+                            true, on_probed, m, &m->probe_run);
+        if (r < 0)
+                log_error("cannot probe the clients: %s", strerror(-r));
+}
+
+static int on_probe_timer(sd_event_source *s, uint64_t usec, void *userdata) {
+        Manager *m = userdata;
+
+        (void) usec;
+        probe_now(m);
+        (void) sd_event_source_set_time_relative(s, (m->config ? m->config->agent.report_interval_sec : 10) * 1000000ULL);
+        return sd_event_source_set_enabled(s, SD_EVENT_ONESHOT);
+}
+
+/* The questions follow node.json; what the clients said carries over. */
+static void setup_probes(Manager *m) {
+        _cleanup_(probe_round_freep) ProbeRound *round = NULL;
+        _cleanup_(health_board_freep) HealthBoard *board = NULL;
+
+        probe_run_cancel(TAKE_PTR(m->probe_run));
+        if (!m->config || !m->http || probe_round_new(m->config, &round) < 0 ||
+            health_board_new(round, m->board, &board) < 0) {
+                m->round = probe_round_free(m->round);
+                m->board = health_board_free(m->board);
+                return;
+        }
+        probe_round_free(m->round);
+        m->round = TAKE_PTR(round);
+        health_board_free(m->board);
+        m->board = TAKE_PTR(board);
+}
+
 /* ---- signals ---- */
 
 static int on_hup(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata) {
@@ -641,6 +715,7 @@ static int on_hup(sd_event_source *s, const struct signalfd_siginfo *si, void *u
         memcpy(m->config_sha256, sha, sizeof sha);
         m->config_errors = strv_free(m->config_errors);
         m->reload_refused = false;
+        setup_probes(m);
         manager_schedule(m);
         return 0;
 }
@@ -718,6 +793,16 @@ int manager_new(const char *config_path, Manager **ret) {
                 log_warning("there is no group hsos: the status socket is for root alone");
 
         (void) setup_watches(m);
+
+        r = http_new(m->event, &m->http);
+        if (r < 0)
+                log_error("cannot set up HTTP for the clients' health: %s", strerror(-r));
+        setup_probes(m);
+        /* The first round a second after start, once units are known. */
+        r = sd_event_add_time_relative(m->event, &m->probe_timer, CLOCK_MONOTONIC, 1000000, 0, on_probe_timer, m);
+        if (r >= 0)
+                (void) sd_event_source_set_description(m->probe_timer, "probe");
+
         r = sd_event_add_time_relative(m->event, &m->timer, CLOCK_MONOTONIC,
                                        (m->config ? m->config->agent.report_interval_sec : 10) * 1000000ULL, 0,
                                        on_timer, m);
@@ -732,6 +817,11 @@ Manager *manager_free(Manager *m) {
         if (!m)
                 return NULL;
         status_server_free(m->status_server);
+        probe_run_cancel(m->probe_run);
+        http_free(m->http);
+        probe_round_free(m->round);
+        health_board_free(m->board);
+        sd_event_source_disable_unref(m->probe_timer);
         systemd_free(m->systemd);
         sd_event_source_disable_unref(m->defer);
         sd_event_source_disable_unref(m->timer);

@@ -13,6 +13,7 @@
 
 #include "hsos/config.h"
 #include "hsos/facts.h"
+#include "hsos/http.h"
 #include "hsos/plan.h"
 #include "hsos/status.h"
 #include "status-server.h"
@@ -45,6 +46,12 @@ typedef struct Manager {
         int uevent_fd, rtnl_fd, mountinfo_fd, inotify_fd;
         sd_event_source *defer, *timer, *uevent, *rtnl, *mountinfo, *inotify;
         sd_event_source *sig_term, *sig_int, *sig_hup;
+        /* the clients' health */
+        Http *http;
+        ProbeRound *round;
+        HealthBoard *board;
+        ProbeRun *probe_run;
+        sd_event_source *probe_timer;
 } Manager;
 
 int manager_new(const char *config_path, Manager **ret);

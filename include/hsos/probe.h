@@ -162,6 +162,10 @@ void health_observe(HealthBoard *b, size_t i, ProbeAnswer *a, Network network, u
 
 bool health_check_bad(const ClientHealth *h, HealthCheck c);
 
+/* Forgets what client i said: its unit stopped, so its next answers start
+ * afresh (a client coming up is not held back by hysteresis). */
+void health_forget(HealthBoard *b, size_t i);
+
 /* The reasons (plain words) a client gives for the node not to be
  * operational; appended to *reasons. */
 int health_reasons(const ClientHealth *h, Network network, char ***reasons);
