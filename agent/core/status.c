@@ -509,3 +509,21 @@ int status_build(const StatusInput *in, char **ret_json) {
         *ret_json = s;
         return 0;
 }
+
+int status_change_key(const char *json, char **ret) {
+        _cleanup_(cJSON_Deletep) cJSON *root = cJSON_Parse(json);
+        const cJSON *v;
+        StrBuf b = {};
+
+        if (!root)
+                return -EINVAL;
+        sb_append(&b, strempty(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(root, "state"))));
+        cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(root, "reasons")) {
+                sb_appendc(&b, '\n');
+                sb_append(&b, strempty(cJSON_GetStringValue(v)));
+        }
+        cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(root, "units"))
+                sb_appendf(&b, "\n%s=%s", strempty(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(v, "name"))),
+                           strempty(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(v, "state"))));
+        return sb_steal(&b, ret);
+}

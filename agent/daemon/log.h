@@ -18,6 +18,9 @@
 #define MID_NODE_STATE       "8265d41bab1e4a27bc691c3bf4e47556"
 #define MID_CONFIG_REFUSED   "d16f3b24ff564599a8c9abe90479031b"
 #define MID_CONFIG_LOADED    "742e52ce840a422d90f7ad3e5f991d68"
+#define MID_REPORT_FAILING   "74b017b2844849ccb7ddb5682cb49a69"
+#define MID_REPORT_RECOVERED "ba821627584845e6a5200f1d1455454f"
+#define MID_REPORT_CONFLICT  "ae88a03891844504b21deec2ca590667"
 
 /* field is one more journal field ("HSOS_UNIT=geth.service") or NULL. */
 void log_event(int priority, const char *message_id, const char *field, const char *fmt, ...)

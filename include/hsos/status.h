@@ -70,3 +70,8 @@ int node_state_exit_code(NodeState s);
 /* A readable summary of a status document, fitting 80 columns; with color,
  * ANSI colours for the states. Errors name what was wrong with the document. */
 int status_to_text(const char *json, bool color, char **ret, char **ret_error);
+
+/* What a report to the controller is about: the state, the reasons and the
+ * units' states of a status document, as one string. A report is written
+ * when it changes (and once a minute otherwise). */
+int status_change_key(const char *json, char **ret);
