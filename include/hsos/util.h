@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -98,3 +99,12 @@ int path_join(const char *a, const char *b, char **ret);
 
 /* Appends s to b as a JSON string literal (quotes included). */
 void sb_append_json_string(StrBuf *b, const char *s);
+
+/* A copy of s fit to show anywhere (a terminal, a log line, an error
+ * message): every byte that is not printable ASCII becomes '?', and more than
+ * max bytes end in "...". NULL when out of memory. */
+char *strdup_printable(const char *s, size_t max);
+
+/* "2026-11-26T12:00:00Z" (UTC, optional fraction of a second) -> microseconds
+ * since the epoch; -EINVAL for anything else. */
+int time_parse_rfc3339(const char *s, uint64_t *ret_usec);
