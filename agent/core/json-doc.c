@@ -63,6 +63,17 @@ static size_t utf8_valid_len(const unsigned char *s, size_t n) {
         return len;
 }
 
+bool utf8_is_valid(const char *s, size_t n) {
+        for (size_t i = 0; i < n;) {
+                size_t k = utf8_valid_len((const unsigned char *) s + i, n - i);
+
+                if (k == 0)
+                        return false;
+                i += k;
+        }
+        return true;
+}
+
 /* Checks what cJSON does not; *ret_open says whether the document ends inside
  * a string or an unclosed object or list (it was cut short). */
 static int prescan(const char *data, size_t size, unsigned depth_max, bool *ret_open, char **ret_error) {

@@ -301,3 +301,67 @@ bool format_rfc3339(uint64_t usec, char buf[static 32]) {
 
         return usec != 0 && gmtime_r(&t, &tm) && strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) != 0;
 }
+
+char *strdup_printable(const char *s, size_t max) {
+        size_t n = strlen(s), k = n > max ? max : n;
+        char *c = malloc(k + 4);
+
+        if (!c)
+                return NULL;
+        for (size_t i = 0; i < k; i++)
+                c[i] = s[i] >= 0x20 && s[i] < 0x7f ? s[i] : '?';
+        if (n > max)
+                memcpy(c + k, "...", 3), k += 3;
+        c[k] = 0;
+        return c;
+}
+
+static bool digits(const char *s, size_t n, unsigned *ret) {
+        unsigned v = 0;
+
+        for (size_t i = 0; i < n; i++) {
+                if (s[i] < '0' || s[i] > '9')
+                        return false;
+                v = v * 10 + (unsigned) (s[i] - '0');
+        }
+        *ret = v;
+        return true;
+}
+
+int time_parse_rfc3339(const char *s, uint64_t *ret_usec) {
+        unsigned year, mon, day, hour, min, sec, usec = 0, scale = 100000;
+        static const unsigned mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+        struct tm tm = {};
+        const char *p;
+        time_t t;
+
+        if (strlen(s) < 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' ||
+            !digits(s, 4, &year) || !digits(s + 5, 2, &mon) || !digits(s + 8, 2, &day) ||
+            !digits(s + 11, 2, &hour) || !digits(s + 14, 2, &min) || !digits(s + 17, 2, &sec))
+                return -EINVAL;
+        if (year < 1970 || mon < 1 || mon > 12 || day < 1 || day > mdays[mon - 1] || hour > 23 || min > 59 ||
+            sec > 60)
+                return -EINVAL;
+        p = s + 19;
+        if (*p == '.') {
+                if (!(p[1] >= '0' && p[1] <= '9'))
+                        return -EINVAL;
+                for (p++; *p >= '0' && *p <= '9'; p++) {
+                        usec += (unsigned) (*p - '0') * scale;
+                        scale /= 10;
+                }
+        }
+        if (!streq(p, "Z"))
+                return -EINVAL;
+        tm.tm_year = (int) year - 1900;
+        tm.tm_mon = (int) mon - 1;
+        tm.tm_mday = (int) day;
+        tm.tm_hour = (int) hour;
+        tm.tm_min = (int) min;
+        tm.tm_sec = (int) (sec == 60 ? 59 : sec);
+        t = timegm(&tm);
+        if (t < 0 || tm.tm_mday != (int) day) /* February 30 */
+                return -EINVAL;
+        *ret_usec = (uint64_t) t * 1000000 + usec;
+        return 0;
+}

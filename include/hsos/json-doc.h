@@ -6,6 +6,7 @@
  * nesting limit, no escaped NUL (cJSON would silently cut the string there),
  * nothing after the document. Errors say where, by line and column. */
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include <cJSON.h>
@@ -17,3 +18,6 @@ int json_document_parse(const char *data, size_t size, size_t size_max, unsigned
 /* A short, printable rendering of a JSON value for error messages:
  * "yes" (quoted, truncated to ~60 chars), 12, true, null, an object, a list. */
 char *json_describe(const cJSON *v);
+
+/* True when s[0..n) is valid UTF-8 (no overlong forms, no surrogates). */
+bool utf8_is_valid(const char *s, size_t n);

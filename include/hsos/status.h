@@ -6,9 +6,12 @@
  * state is decided, and every reason that keeps the node from operational. */
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
+
+#include <cJSON.h>
 
 #include "hsos/config.h"
 #include "hsos/facts.h"
@@ -75,3 +78,14 @@ int status_to_text(const char *json, bool color, char **ret, char **ret_error);
  * units' states of a status document, as one string. A report is written
  * when it changes (and once a minute otherwise). */
 int status_change_key(const char *json, char **ret);
+
+/* A status document that came from outside (another node's, from the
+ * controller): at most this large, nested at most this deep. */
+#define STATUS_SIZE_MAX (1024u * 1024)
+#define STATUS_DEPTH_MAX 32u
+
+/* Parses data as a hsos.status/1 document: valid JSON (json_document_parse's
+ * checks), an object, "schema" "hsos.status/1", "state" a string. On -EINVAL,
+ * *ret_problem says what is wrong ("not a hsos.status/1 document: schema is
+ * \"x\""); on -ENOMEM nothing is written. */
+int status_document_parse(const char *data, size_t size, cJSON **ret, char **ret_problem);

@@ -103,3 +103,12 @@ void sb_append_json_string(StrBuf *b, const char *s);
 /* "2026-11-26T12:00:00Z" for a CLOCK_REALTIME time in microseconds; false
  * for 0 (unknown) or a time that cannot be shown. */
 bool format_rfc3339(uint64_t usec, char buf[static 32]);
+
+/* A copy of s fit to show anywhere (a terminal, a log line, an error
+ * message): every byte that is not printable ASCII becomes '?', and more than
+ * max bytes end in "...". NULL when out of memory. */
+char *strdup_printable(const char *s, size_t max);
+
+/* "2026-11-26T12:00:00Z" (UTC, optional fraction of a second) -> microseconds
+ * since the epoch; -EINVAL for anything else. */
+int time_parse_rfc3339(const char *s, uint64_t *ret_usec);

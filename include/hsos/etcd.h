@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+/* etcd v3 spoken over its HTTP/JSON gateway (notes/etcd.md), the pure part:
+ * base64, the node's key, request bodies, and parsers of etcd's answers that
+ * trust nothing in them (size, nesting, types). int64 values (lease IDs,
+ * TTLs, revisions) stay the decimal strings they came as: lease IDs exceed
+ * 2^53 and a double would corrupt them. The transport (libcurl) is an edge.
+ *
+ * Errors of the parsers: -EBADMSG when the body is not the answer expected
+ * (the message says what is wrong), -EREMOTEIO when it is etcd's error object
+ * (the message quotes etcd and names the gRPC code), -ENOMEM. The message is
+ * in *ret_error on -EBADMSG and -EREMOTEIO only. No secret (password, token)
+ * ever appears in a message. */
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Answers larger than this are refused (a range of a fleet's statuses is the
+ * largest answer: 1000 nodes of 1.5 KiB are 2 MiB in base64). */
+#define ETCD_RESPONSE_SIZE_MAX (32u * 1024 * 1024)
+#define ETCD_RESPONSE_DEPTH_MAX 16u
+
+/* ---- base64 (RFC 4648, standard alphabet, padded) ---- */
+
+/* Encodes size bytes; the text is NUL-terminated. */
+int base64_encode(const void *data, size_t size, char **ret);
+/* Strict: only the alphabet, length a multiple of 4, padding only at the end,
+ * unused bits zero; anything else is -EINVAL. The result is NUL-terminated
+ * (not counted in *ret_size) and may itself contain NUL bytes. */
+int base64_decode(const char *text, size_t len, void **ret, size_t *ret_size);
+
+/* ---- keys ---- */
+
+/* "<prefix>/nodes/<hostname>/status", the prefix without trailing slashes
+ * ("/homestakeros/" and "/homestakeros" are the same prefix; "" or "/" put the
+ * key at "/nodes/..."). -EINVAL for a hostname that is empty, holds a slash
+ * or a control character, or is longer than 253 bytes. */
+int etcd_node_key(const char *prefix, const char *hostname, char **ret);
+/* "<prefix>/nodes/": where every node's status lies. */
+int etcd_nodes_prefix(const char *prefix, char **ret);
+/* The hostname in a node's key under prefix, or -EINVAL when key is not
+ * "<prefix>/nodes/<hostname>/status". */
+int etcd_node_key_hostname(const char *prefix, const char *key, char **ret);
+/* The end of the range of every key starting with key[0..len): the key with
+ * its last byte below 0xff incremented and what follows cut
+ * ("/a/nodes/" -> "/a/nodes0"). A key of only 0xff bytes (or empty) has no
+ * such end: the range end is then "\0" (every key from key on), size 1. */
+int etcd_prefix_range_end(const char *key, size_t len, char **ret, size_t *ret_size);
+
+/* ---- int64 as strings ---- */
+
+/* A decimal int64 as etcd writes it: digits, no sign (unless allow_negative),
+ * no leading zero, within int64. */
+bool etcd_int64_valid(const char *s, bool allow_negative);
+
+/* ---- request bodies (malloc'd JSON text); -EINVAL for a bad argument ---- */
+
+/* POST /v3/auth/authenticate. The body holds the password: wipe it
+ * (explicit_bzero) before freeing it. The password is copied nowhere else. */
+int etcd_request_authenticate(const char *name, const char *password, char **ret);
+/* POST /v3/lease/grant {"TTL":ttl}, ttl in 1..INT32_MAX seconds. */
+int etcd_request_lease_grant(int64_t ttl_sec, char **ret);
+/* POST /v3/lease/keepalive and /v3/lease/revoke {"ID":"<id>"}: the ID as the
+ * string it came as. */
+int etcd_request_lease_keepalive(const char *lease_id, char **ret);
+int etcd_request_lease_revoke(const char *lease_id, char **ret);
+/* POST /v3/kv/range of one key, or of every key under a prefix. */
+int etcd_request_range_key(const char *key, char **ret);
+int etcd_request_range_prefix(const char *prefix, char **ret);
+/* POST /v3/kv/put of value at key, under lease_id (NULL: no lease). */
+int etcd_request_put(const char *key, const char *value, const char *lease_id, char **ret);
+/* POST /v3/kv/txn claiming key: if it does not exist (CREATE revision 0), put
+ * value under lease_id; otherwise range it, so the one answer holds the
+ * holder's value and mod_revision (etcd_parse_txn, etcd_claim_decide). */
+int etcd_request_claim(const char *key, const char *value, const char *lease_id, char **ret);
+/* POST /v3/kv/txn for a key that is ours: put value under lease_id only if
+ * its mod_revision is still mod_revision; otherwise range it, as above. */
+int etcd_request_replace(const char *key, const char *value, const char *lease_id, const char *mod_revision,
+                         char **ret);
+
+/* ---- answers ---- */
+
+/* etcd's error object: {"error","message","code"} (unary calls) or
+ * {"error":{"grpc_code","message",...}} (streams). Returns 1 with the gRPC
+ * code and a message naming it ("etcd refused: etcdserver: requested lease
+ * not found (gRPC code 5, NotFound)"), 0 when the body is not an error object,
+ * -ENOMEM. */
+int etcd_parse_error(const char *body, size_t size, int *ret_code, char **ret_message);
+/* The gRPC code's name ("Unauthenticated"), or "unknown code". */
+const char *etcd_grpc_code_to_string(int code);
+
+/* auth/authenticate -> the token (printable ASCII without spaces: it becomes
+ * the Authorization header). */
+int etcd_parse_authenticate(const char *body, size_t size, char **ret_token, char **ret_error);
+/* lease/grant -> the lease ID (string) and its TTL (> 0). */
+int etcd_parse_lease_grant(const char *body, size_t size, char **ret_id, int64_t *ret_ttl, char **ret_error);
+/* lease/keepalive: one line {"result":{...}} (a newline may follow). Returns
+ * 1 alive (TTL > 0, in *ret_ttl), 0 gone (no TTL: unknown or expired; grant
+ * a new lease and put again). ret_ttl may be NULL. */
+int etcd_parse_lease_keepalive(const char *body, size_t size, int64_t *ret_ttl, char **ret_error);
+
+typedef struct EtcdKeyValue {
+        char *key;                /* decoded; NUL-terminated, key_size bytes */
+        size_t key_size;
+        char *value;              /* decoded; NUL-terminated, value_size bytes */
+        size_t value_size;
+        char *create_revision;    /* int64 strings, "0" when etcd left them out */
+        char *mod_revision;
+        char *version;
+        char *lease;              /* "0": no lease */
+} EtcdKeyValue;
+
+void etcd_key_values_free(EtcdKeyValue *kvs, size_t n);
+
+/* kv/range -> every (key, value), decoded, in etcd's order (by key); an empty
+ * range (only a header) is 0 entries and *ret_kvs NULL. */
+int etcd_parse_range(const char *body, size_t size, EtcdKeyValue **ret_kvs, size_t *ret_n, char **ret_error);
+
+typedef struct EtcdTxnResult {
+        bool succeeded;           /* absent in the answer: false */
+        char *revision;           /* the header's revision: after a put, the key's mod_revision */
+        /* On failure, what the failure branch's range found (the holder):
+         * NULL/false when the key was gone. */
+        bool holder_found;
+        char *holder_mod_revision;
+        char *holder_lease;
+        char *holder_machine_id;  /* boot.machineId of the stored status document, NULL if none */
+        char *holder_problem;     /* why no machine id: the stored value is not a status document */
+} EtcdTxnResult;
+
+void etcd_txn_result_done(EtcdTxnResult *t);
+
+/* kv/txn (etcd_request_claim, etcd_request_replace) -> its result. */
+int etcd_parse_txn(const char *body, size_t size, EtcdTxnResult *ret, char **ret_error);
+
+/* ---- the claim ---- */
+
+typedef enum EtcdClaim {
+        ETCD_CLAIM_CLAIMED,       /* the put was done: the key is ours (its mod_revision: revision) */
+        ETCD_CLAIM_OURS_REPLACE,  /* it holds our machine id (an earlier boot): etcd_request_replace
+                                   * with holder_mod_revision */
+        ETCD_CLAIM_RETRY,         /* the key vanished between (its lease expired): claim again */
+        ETCD_CLAIM_CONFLICT,      /* another machine holds the hostname: do not write; report */
+        _ETCD_CLAIM_MAX,
+        _ETCD_CLAIM_INVALID = -EINVAL,
+} EtcdClaim;
+
+/* Decides from a claim's or a replace's txn result. On CONFLICT, *ret_message
+ * (else NULL) says who holds the hostname: "hostname homestaker is held by
+ * machine 1234...; this machine (5678...) does not overwrite it". A stored
+ * value that is not a status document with a machine id is a conflict too
+ * (it is not known to be ours). Returns the EtcdClaim or -ENOMEM/-EINVAL. */
+int etcd_claim_decide(const char *hostname, const char *machine_id, const EtcdTxnResult *txn,
+                      char **ret_message);
+const char *etcd_claim_to_string(EtcdClaim c);

@@ -1,0 +1,174 @@
+/* SPDX-License-Identifier: MIT */
+/* hsos-agent fleet: every node's status from the controller, one line each. */
+#include <stdint.h>
+
+#include <cJSON.h>
+
+#include "harness.h"
+#include "hsos/fleet.h"
+#include "hsos/util.h"
+
+/* 2026-11-26T12:00:00Z */
+#define NOW (UINT64_C(1795694400) * 1000000)
+
+static EtcdKeyValue kv(const char *key, const char *value) {
+        return (EtcdKeyValue) {
+                .key = (char *) key, .key_size = strlen(key), .value = (char *) value, .value_size = strlen(value),
+        };
+}
+
+static const char synced[] =
+        "{\"schema\":\"hsos.status/1\",\"generatedAt\":\"2026-11-26T11:59:48Z\",\"hostname\":\"alpha\","
+        "\"state\":\"operational\","
+        "\"execution\":[{\"client\":\"geth\",\"reachable\":true,\"syncing\":false,\"peers\":50}],"
+        "\"consensus\":[{\"client\":\"lighthouse\",\"reachable\":true,\"syncing\":false,\"syncDistance\":0,\"peers\":80}]}";
+
+static const char syncing[] =
+        "{\"schema\":\"hsos.status/1\",\"generatedAt\":\"2026-11-26T11:55:00Z\",\"hostname\":\"bravo\","
+        "\"state\":\"degraded\","
+        "\"execution\":[{\"client\":\"geth\",\"reachable\":true,\"syncing\":true,\"currentBlock\":1234,"
+        "\"highestBlock\":5678,\"peers\":0}],"
+        "\"consensus\":[{\"client\":\"lighthouse\",\"reachable\":true,\"syncing\":true,\"syncDistance\":120,"
+        "\"peers\":null}]}";
+
+static const char unreachable[] =
+        "{\"schema\":\"hsos.status/1\",\"generatedAt\":\"2026-11-24T12:00:00Z\",\"state\":\"failed\","
+        "\"execution\":[{\"client\":\"nethermind\",\"reachable\":false,\"error\":\"connection refused\"}],"
+        "\"consensus\":[]}";
+
+TEST(one_line_per_node_sorted_by_hostname) {
+        EtcdKeyValue kvs[] = {
+                kv("/homestakeros/nodes/charlie/status", unreachable),
+                kv("/homestakeros/nodes/alpha/status", synced),
+                kv("/homestakeros/nodes/bravo/status", syncing),
+        };
+        _cleanup_free_ char *t = NULL;
+
+        ASSERT_OK(fleet_to_text("/homestakeros/", kvs, ELEMENTSOF(kvs), NOW, false, &t));
+        printf("%s", t);
+        ASSERT_STREQ(t,
+                     "HOSTNAME  STATE          AGE  CLIENTS\n"
+                     "alpha     operational    12s  geth synced, lighthouse synced\n"
+                     "bravo     degraded        5m  geth syncing 1234/5678, 0 peers,\n"
+                     "                              lighthouse syncing dist 120\n"
+                     "charlie   failed          2d  nethermind unreachable\n");
+}
+
+TEST(every_line_fits_80_columns) {
+        char big[4096];
+        EtcdKeyValue kvs[2];
+        _cleanup_free_ char *t = NULL;
+        size_t col = 0;
+
+        snprintf(big, sizeof big,
+                 "{\"schema\":\"hsos.status/1\",\"generatedAt\":\"2026-11-26T12:00:05Z\",\"state\":\"degraded\","
+                 "\"execution\":[{\"client\":\"%s\",\"syncing\":true},{\"client\":\"besu\",\"staleHead\":true,"
+                 "\"headAgeSec\":900}],\"consensus\":[{\"client\":\"teku\",\"optimistic\":true},"
+                 "{\"client\":\"nimbus\",\"elOffline\":true}]}",
+                 "averyveryveryveryveryveryveryveryveryveryveryverylongclientname");
+        kvs[0] = kv("/p/nodes/a-hostname-that-is-rather-long-for-a-column/status", big);
+        kvs[1] = kv("/p/nodes/b/status", "{\"schema\":\"hsos.status/1\",\"state\":\"starting\"}");
+        ASSERT_OK(fleet_to_text("/p", kvs, 2, NOW, false, &t));
+        printf("%s", t);
+        for (const char *p = t; *p; p++) {
+                col = *p == '\n' ? 0 : col + 1;
+                if (col > 80)
+                        HARNESS_FAIL("a line is longer than 80 columns:\n%s", t);
+        }
+        ASSERT_CONTAINS(t, "besu stale head 15m old");
+        ASSERT_CONTAINS(t, "teku optimistic");
+        ASSERT_CONTAINS(t, "nimbus el offline");
+        ASSERT_CONTAINS(t, "-5s");  /* a clock ahead of ours */
+        ASSERT_CONTAINS(t, "b                     starting         ?  no client reported\n");
+}
+
+TEST(invalid_values_are_shown_as_such) {
+        EtcdKeyValue kvs[] = {
+                kv("/p/nodes/n1/status", "not json at all"),
+                kv("/p/nodes/n2/status", "{\"schema\":\"other/2\",\"state\":\"x\"}"),
+                kv("/p/nodes/n3/status", "[1,2]"),
+                kv("/p/nodes/n4/status", ""),
+                kv("/p/nodes/n5/status", "{\"schema\":\"hsos.status/1\"}"),
+                kv("/p/nodes/n6/other", synced),
+                kv("/p/nodes/n7/status", "{\"schema\":\"hsos.status/1\",\"state\":\"\\u001b[2Jgotcha\","
+                                         "\"generatedAt\":7,\"execution\":[{\"client\":\"\\u001b]0;x\\u0007\","
+                                         "\"currentBlock\":\"many\",\"syncing\":true}],\"consensus\":{}}"),
+        };
+        _cleanup_free_ char *t = NULL, *j = NULL;
+
+        ASSERT_OK(fleet_to_text("/p", kvs, ELEMENTSOF(kvs), NOW, false, &t));
+        printf("%s", t);
+        ASSERT_STREQ(t,
+                     "HOSTNAME           STATE          AGE  CLIENTS\n"
+                     "/p/nodes/n6/other  invalid             not a node's status key\n"
+                     "                                       (<prefix>/nodes/<hostname>/status)\n"
+                     "n1                 invalid             not JSON (not valid JSON: syntax error at\n"
+                     "                                       line 1, column 1)\n"
+                     "n2                 invalid             not a hsos.status/1 document: its schema\n"
+                     "                                       is \"other/2\"\n"
+                     "n3                 invalid             not a hsos.status/1 document: not a JSON\n"
+                     "                                       object\n"
+                     "n4                 invalid             empty, not a hsos.status/1 document\n"
+                     "n5                 invalid             not a valid hsos.status/1 document: no\n"
+                     "                                       state\n"
+                     "n7                 ?[2Jgotcha       ?  ?]0;x? syncing\n");
+        ASSERT_NOT_CONTAINS(t, "\033");
+
+        ASSERT_OK(fleet_to_json("/p", kvs, ELEMENTSOF(kvs), &j));
+        {
+                _cleanup_(cJSON_Deletep) cJSON *a = cJSON_Parse(j);
+                ASSERT_TRUE(cJSON_IsArray(a));
+                ASSERT_EQ(cJSON_GetArraySize(a), 7);
+                ASSERT_STREQ(cJSON_GetObjectItem(cJSON_GetArrayItem(a, 1), "key")->valuestring, "/p/nodes/n1/status");
+                ASSERT_CONTAINS(cJSON_GetObjectItem(cJSON_GetArrayItem(a, 1), "error")->valuestring, "not JSON");
+                /* n7 is a document, however odd: it is shown as it is. */
+                ASSERT_STREQ(cJSON_GetObjectItem(cJSON_GetArrayItem(a, 6), "schema")->valuestring, "hsos.status/1");
+        }
+}
+
+TEST(color_only_when_asked) {
+        EtcdKeyValue kvs[] = { kv("/p/nodes/alpha/status", synced) };
+        _cleanup_free_ char *t = NULL;
+
+        ASSERT_OK(fleet_to_text("/p", kvs, 1, NOW, true, &t));
+        ASSERT_CONTAINS(t, "alpha     \033[32moperational\033[0m    12s  geth synced");
+}
+
+TEST(an_empty_fleet) {
+        _cleanup_free_ char *t = NULL, *j = NULL;
+
+        ASSERT_OK(fleet_to_text("/p", NULL, 0, NOW, false, &t));
+        ASSERT_CONTAINS(t, "(no node has reported)");
+        ASSERT_OK(fleet_to_json("/p", NULL, 0, &j));
+        ASSERT_STREQ(j, "[]");
+}
+
+TEST(json_is_the_documents_sorted) {
+        EtcdKeyValue kvs[] = {
+                kv("/p/nodes/bravo/status", syncing),
+                kv("/p/nodes/alpha/status", synced),
+        };
+        _cleanup_free_ char *j = NULL;
+        _cleanup_(cJSON_Deletep) cJSON *a = NULL;
+
+        ASSERT_OK(fleet_to_json("/p", kvs, 2, &j));
+        a = cJSON_Parse(j);
+        ASSERT_EQ(cJSON_GetArraySize(a), 2);
+        ASSERT_STREQ(cJSON_GetObjectItem(cJSON_GetArrayItem(a, 0), "hostname")->valuestring, "alpha");
+        ASSERT_STREQ(cJSON_GetObjectItem(cJSON_GetArrayItem(a, 1), "state")->valuestring, "degraded");
+}
+
+TEST(rfc3339) {
+        uint64_t t;
+
+        ASSERT_OK(time_parse_rfc3339("2026-11-26T12:00:00Z", &t));
+        ASSERT_EQ(t, NOW);
+        ASSERT_OK(time_parse_rfc3339("2026-11-26T12:00:00.25Z", &t));
+        ASSERT_EQ(t, NOW + 250000);
+        ASSERT_ERROR(time_parse_rfc3339("2026-02-30T12:00:00Z", &t), EINVAL);
+        ASSERT_ERROR(time_parse_rfc3339("2026-11-26T12:00:00+01:00", &t), EINVAL);
+        ASSERT_ERROR(time_parse_rfc3339("2026-11-26 12:00:00Z", &t), EINVAL);
+        ASSERT_ERROR(time_parse_rfc3339("2026-11-26T24:00:00Z", &t), EINVAL);
+        ASSERT_ERROR(time_parse_rfc3339("2026-11-26T12:00:00.Z", &t), EINVAL);
+        ASSERT_ERROR(time_parse_rfc3339("", &t), EINVAL);
+}
