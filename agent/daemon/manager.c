@@ -22,6 +22,7 @@
 #include "hsos/cleanup.h"
 #include "hsos/cli.h"
 #include "hsos/edge.h"
+#include "hsos/metrics.h"
 #include "hsos/sha256.h"
 #include "hsos/util.h"
 #include "hsos/version.h"
@@ -118,9 +119,26 @@ static void add_spaces(Manager *m) {
 
 /* ---- the status ---- */
 
+/* node-exporter's textfile collector reads the node's figures from here. */
+static void write_metrics(Manager *m) {
+        _cleanup_free_ char *text = NULL, *err = NULL;
+        static bool warned;
+        int r;
+
+        if (!m->config || isempty(m->config->agent.metrics_textfile) || !m->status_json)
+                return;
+        r = metrics_from_status(m->status_json, strlen(m->status_json), &text, &err);
+        if (r >= 0)
+                r = write_file_atomic(m->config->agent.metrics_textfile, text);
+        if (r < 0 && !warned)
+                log_error("cannot write the metrics to %s: %s", m->config->agent.metrics_textfile,
+                          err ? err : strerror(-r));
+        warned = r < 0;
+}
+
 static void rebuild_status(Manager *m) {
         _cleanup_strv_free_ char **reasons = NULL;
-        _cleanup_free_ char *json = NULL;
+        _cleanup_free_ char *json = NULL, *key = NULL;
         StatusInput in = {
                 .config = m->config,
                 .config_errors = m->config_errors,
@@ -139,12 +157,20 @@ static void rebuild_status(Manager *m) {
         };
         NodeState state;
 
+        controller_state(m->controller, &in.etcd, &in.http);
         if (status_evaluate(&in, &state, &reasons) < 0 || status_build(&in, &json) < 0) {
                 log_error("cannot build the status: out of memory");
                 return;
         }
         free(m->status_json);
         m->status_json = TAKE_PTR(json);
+        write_metrics(m);
+        /* The controller hears of a change at once, of the rest once a minute. */
+        if (status_change_key(m->status_json, &key) >= 0 && !streq_ptr(key, m->change_key)) {
+                free(m->change_key);
+                m->change_key = TAKE_PTR(key);
+                controller_poke(m->controller);
+        }
 
         if (!m->state_logged || state != m->state) {
                 _cleanup_free_ char *field = NULL;
@@ -677,6 +703,24 @@ static void setup_probes(Manager *m) {
         m->board = TAKE_PTR(board);
 }
 
+/* ---- the controller ---- */
+
+static void on_controller_changed(void *userdata) {
+        rebuild_status(userdata);
+}
+
+static void setup_controller(Manager *m) {
+        int r;
+
+        m->controller = controller_free(m->controller);
+        if (!m->config || !m->http)
+                return;
+        r = controller_new(m->event, m->http, m->config, m->machine_id, status_document, on_controller_changed, m,
+                           &m->controller);
+        if (r < 0)
+                log_error("cannot set up reporting to the controller: %s", strerror(-r));
+}
+
 /* ---- signals ---- */
 
 static int on_hup(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata) {
@@ -716,6 +760,7 @@ static int on_hup(sd_event_source *s, const struct signalfd_siginfo *si, void *u
         m->config_errors = strv_free(m->config_errors);
         m->reload_refused = false;
         setup_probes(m);
+        setup_controller(m);
         manager_schedule(m);
         return 0;
 }
@@ -798,6 +843,15 @@ int manager_new(const char *config_path, Manager **ret) {
         if (r < 0)
                 log_error("cannot set up HTTP for the clients' health: %s", strerror(-r));
         setup_probes(m);
+        {
+                _cleanup_free_ char *id = NULL;
+                size_t size;
+                if (read_file_capped("/etc/machine-id", 64, &id, &size) >= 0 && size >= 32) {
+                        id[32] = 0;
+                        m->machine_id = TAKE_PTR(id);
+                }
+        }
+        setup_controller(m);
         /* The first round a second after start, once units are known. */
         r = sd_event_add_time_relative(m->event, &m->probe_timer, CLOCK_MONOTONIC, 1000000, 0, on_probe_timer, m);
         if (r >= 0)
@@ -817,6 +871,7 @@ Manager *manager_free(Manager *m) {
         if (!m)
                 return NULL;
         status_server_free(m->status_server);
+        controller_free(m->controller);
         probe_run_cancel(m->probe_run);
         http_free(m->http);
         probe_round_free(m->round);
@@ -846,6 +901,8 @@ Manager *manager_free(Manager *m) {
         strv_free(m->problems);
         strv_free(m->unit_states);
         free(m->config_path);
+        free(m->machine_id);
+        free(m->change_key);
         free(m);
         return NULL;
 }

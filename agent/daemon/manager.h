@@ -16,6 +16,7 @@
 #include "hsos/http.h"
 #include "hsos/plan.h"
 #include "hsos/status.h"
+#include "controller.h"
 #include "status-server.h"
 #include "systemd.h"
 
@@ -52,6 +53,10 @@ typedef struct Manager {
         HealthBoard *board;
         ProbeRun *probe_run;
         sd_event_source *probe_timer;
+        /* the team's view */
+        Controller *controller;
+        char *machine_id;
+        char *change_key;          /* what the controller last heard about */
 } Manager;
 
 int manager_new(const char *config_path, Manager **ret);

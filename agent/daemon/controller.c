@@ -1,0 +1,623 @@
+/* SPDX-License-Identifier: MIT */
+/* The reporters: one state machine per controller, each step one HTTP
+ * request on the loop. etcd: log in (when a user is configured), grant a
+ * lease, keep it alive every interval, claim the node's key create-if-absent,
+ * then replace it (only while it is still ours) when the status changed or a
+ * minute passed. HTTP: POST the status when it changed or a minute passed. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cJSON.h>
+
+#include "controller.h"
+#include "hsos/cleanup.h"
+#include "hsos/edge.h"
+#include "hsos/etcd.h"
+#include "hsos/util.h"
+#include "log.h"
+
+typedef enum Step {
+        STEP_NONE,
+        STEP_AUTH,
+        STEP_GRANT,
+        STEP_KEEPALIVE,
+        STEP_CLAIM,
+        STEP_REPLACE,
+        STEP_POST,
+} Step;
+
+typedef struct Reporter {
+        Controller *ctl;
+        bool enabled;
+        bool etcd;
+        const char *name;             /* "etcd" or "http" */
+        sd_event_source *timer;
+        HttpRequest *req;
+        Step step;
+        unsigned failures;
+        bool failing;                 /* logged as failing */
+        uint64_t last_ok_usec;        /* CLOCK_REALTIME */
+        char *last_error;
+        char *last_key;               /* the change key last written */
+        char *pending_key;            /* the change key of the write in flight */
+        uint64_t last_write_usec;     /* CLOCK_MONOTONIC */
+        bool kept_alive;              /* this tick */
+        unsigned retries;             /* claims this tick */
+        char *ca_file;
+        /* etcd */
+        char **endpoints;
+        size_t endpoint;
+        char *username, *password_file;
+        char *token;
+        char *lease_id;
+        char *node_key;
+        bool claimed;
+        char *mod_revision;           /* our key's, after our last write */
+        char *conflict;
+        uint64_t next_claim_usec;     /* CLOCK_MONOTONIC: a conflict is looked at again then */
+        /* http */
+        char *url, *token_file;
+} Reporter;
+
+struct Controller {
+        sd_event *event;
+        Http *http;
+        char *hostname;
+        char *machine_id;
+        unsigned interval_sec;
+        controller_status_t get;
+        controller_changed_t changed;
+        void *userdata;
+        Reporter etcd, post;
+};
+
+static uint64_t now_mono(void) {
+        struct timespec ts;
+
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (uint64_t) ts.tv_sec * 1000000 + (uint64_t) ts.tv_nsec / 1000;
+}
+
+static uint64_t now_real(void) {
+        struct timespec ts;
+
+        clock_gettime(CLOCK_REALTIME, &ts);
+        return (uint64_t) ts.tv_sec * 1000000 + (uint64_t) ts.tv_nsec / 1000;
+}
+
+static void step(Reporter *r);
+
+static void schedule(Reporter *r, uint64_t usec) {
+        (void) sd_event_source_set_time_relative(r->timer, usec);
+        (void) sd_event_source_set_enabled(r->timer, SD_EVENT_ONESHOT);
+}
+
+static uint64_t jitter(uint64_t usec) {
+        /* Between half and all of it: a fleet does not come back on one tick. */
+        return usec / 2 + (usec / 2 > 0 ? arc4random_uniform((uint32_t) (usec / 2 > UINT32_MAX ? UINT32_MAX : usec / 2))
+                                        : 0);
+}
+
+static void notify(Reporter *r) {
+        if (r->ctl->changed)
+                r->ctl->changed(r->ctl->userdata);
+}
+
+/* The tick ends well: the next one an interval later. */
+static void succeed(Reporter *r) {
+        r->step = STEP_NONE;
+        r->failures = 0;
+        if (r->failing) {
+                log_event(LOG_NOTICE, MID_REPORT_RECOVERED, r->etcd ? "HSOS_CONTROLLER=etcd" : "HSOS_CONTROLLER=http",
+                          "reporting to %s works again", r->name);
+                r->failing = false;
+        }
+        if (!r->conflict)
+                r->last_error = mfree(r->last_error);
+        notify(r);
+        schedule(r, (uint64_t) r->ctl->interval_sec * 1000000);
+}
+
+/* The tick ends badly: the error shows, the next attempt backs off. */
+static void fail(Reporter *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void fail(Reporter *r, const char *fmt, ...) {
+        _cleanup_free_ char *msg = NULL;
+        uint64_t delay = (uint64_t) r->ctl->interval_sec * 1000000;
+        va_list ap;
+
+        va_start(ap, fmt);
+        if (vasprintf(&msg, fmt, ap) < 0)
+                msg = NULL;
+        va_end(ap);
+        r->req = NULL;
+        r->step = STEP_NONE;
+        free(r->last_error);
+        r->last_error = msg ? strdup_printable(msg, 300) : NULL;
+        if (!r->failing) {
+                log_event(LOG_WARNING, MID_REPORT_FAILING, r->etcd ? "HSOS_CONTROLLER=etcd" : "HSOS_CONTROLLER=http",
+                          "reporting to %s fails: %s", r->name, strempty(r->last_error));
+                r->failing = true;
+        }
+        for (unsigned i = 0; i < r->failures && delay < REPORT_BACKOFF_MAX_USEC; i++)
+                delay *= 2;
+        if (delay > REPORT_BACKOFF_MAX_USEC)
+                delay = REPORT_BACKOFF_MAX_USEC;
+        r->failures++;
+        notify(r);
+        schedule(r, jitter(delay));
+}
+
+/* The newest status, compact, and what it is about. */
+static int newest_status(Reporter *r, char **ret_json, char **ret_key) {
+        _cleanup_free_ char *json = NULL, *key = NULL;
+        int k;
+
+        k = r->ctl->get(r->ctl->userdata, &json);
+        if (k < 0)
+                return k;
+        k = status_change_key(json, &key);
+        if (k < 0)
+                return k;
+        cJSON_Minify(json);
+        *ret_json = TAKE_PTR(json);
+        *ret_key = TAKE_PTR(key);
+        return 0;
+}
+
+static bool due(Reporter *r, const char *key) {
+        return !r->last_key || !streq(r->last_key, key) || now_mono() - r->last_write_usec >= REPORT_REWRITE_USEC;
+}
+
+/* ---- etcd ---- */
+
+static void on_etcd(void *userdata, const HttpResult *res);
+
+static int etcd_send(Reporter *r, Step s, const char *path, const char *body, unsigned timeout_ms) {
+        _cleanup_free_ char *url = NULL;
+        const char *base = r->endpoints[r->endpoint];
+        HttpOptions o = {
+                .body = body,
+                .content_type = "application/json",
+                /* etcd wants the bare token, not "Bearer". */
+                .authorization = s == STEP_AUTH ? NULL : r->token,
+                .ca_file = r->ca_file,
+                .timeout_ms = timeout_ms,
+                .max_bytes = 4 * 1024 * 1024,
+                .use_proxy = true,
+        };
+        int k;
+
+        if (asprintf(&url, "%s%s%s", base, endswith(base, "/") ? "" : "/", path) < 0)
+                return -ENOMEM;
+        r->step = s;
+        k = http_request(r->ctl->http, url, &o, on_etcd, r, &r->req);
+        if (k < 0) {
+                r->req = NULL;
+                r->step = STEP_NONE;
+        }
+        return k;
+}
+
+static int read_secret_file(const char *path, char **ret) {
+        _cleanup_free_ char *data = NULL;
+        size_t size;
+        int k;
+
+        k = read_file_capped(path, 4096, &data, &size);
+        if (k < 0)
+                return k;
+        while (size > 0 && (data[size - 1] == '\n' || data[size - 1] == '\r'))
+                data[--size] = 0;
+        if (size == 0 || strlen(data) != size)
+                return -EINVAL;
+        *ret = TAKE_PTR(data);
+        return 0;
+}
+
+static void etcd_step(Reporter *r) {
+        _cleanup_free_ char *body = NULL, *json = NULL, *key = NULL;
+        unsigned timeout = r->ctl->interval_sec * 1000 < 2000 ? 2000 : r->ctl->interval_sec * 1000;
+        int k = 0;
+
+        if (r->username && !r->token) {
+                _cleanup_free_ char *password = NULL;
+
+                k = read_secret_file(r->password_file, &password);
+                if (k < 0)
+                        return fail(r, "cannot read the etcd password from %s: %s", r->password_file,
+                                    k == -EINVAL ? "it is empty or holds a NUL byte" : strerror(-k));
+                k = etcd_request_authenticate(r->username, password, &body);
+                explicit_bzero(password, strlen(password));
+                if (k >= 0)
+                        k = etcd_send(r, STEP_AUTH, "v3/auth/authenticate", body, ETCD_AUTH_TIMEOUT_MS);
+                if (body)
+                        explicit_bzero(body, strlen(body));
+        } else if (!r->lease_id) {
+                k = etcd_request_lease_grant(3 * (int64_t) r->ctl->interval_sec, &body);
+                if (k >= 0)
+                        k = etcd_send(r, STEP_GRANT, "v3/lease/grant", body, timeout);
+        } else if (!r->kept_alive) {
+                k = etcd_request_lease_keepalive(r->lease_id, &body);
+                if (k >= 0)
+                        k = etcd_send(r, STEP_KEEPALIVE, "v3/lease/keepalive", body, timeout);
+        } else if (!r->claimed) {
+                if (r->conflict && now_mono() < r->next_claim_usec)
+                        return succeed(r);
+                if (!r->ctl->machine_id)
+                        return fail(r, "this machine has no machine id (/etc/machine-id): the node's key cannot be claimed");
+                if (++r->retries > 3)
+                        return fail(r, "the key %s keeps changing hands: will try again", r->node_key);
+                k = newest_status(r, &json, &key);
+                if (k >= 0)
+                        k = etcd_request_claim(r->node_key, json, r->lease_id, &body);
+                if (k >= 0) {
+                        free_and_strdup(&r->pending_key, key);
+                        k = etcd_send(r, STEP_CLAIM, "v3/kv/txn", body, timeout);
+                }
+        } else {
+                k = newest_status(r, &json, &key);
+                if (k >= 0 && !due(r, key))
+                        return succeed(r);
+                if (k >= 0)
+                        k = etcd_request_replace(r->node_key, json, r->lease_id, r->mod_revision, &body);
+                if (k >= 0) {
+                        free_and_strdup(&r->pending_key, key);
+                        k = etcd_send(r, STEP_REPLACE, "v3/kv/txn", body, timeout);
+                }
+        }
+        if (k < 0)
+                fail(r, "cannot send a request to etcd: %s", strerror(-k));
+}
+
+static void etcd_written(Reporter *r, const char *revision) {
+        r->claimed = true;
+        free_and_strdup(&r->mod_revision, revision);
+        free(r->last_key);
+        r->last_key = TAKE_PTR(r->pending_key);
+        r->last_write_usec = now_mono();
+        if (r->conflict) {
+                log_info("the hostname %s is this node's in etcd again", r->ctl->hostname);
+                r->conflict = mfree(r->conflict);
+        }
+}
+
+static void on_etcd(void *userdata, const HttpResult *res) {
+        Reporter *r = userdata;
+        _cleanup_free_ char *err = NULL, *msg = NULL, *id = NULL;
+        Step s = r->step;
+        int code = 0, k;
+
+        r->req = NULL;
+        r->step = STEP_NONE;
+        if (res->error) {
+                /* The next attempt goes to the next endpoint. */
+                const char *ep = r->endpoints[r->endpoint];
+                if (r->endpoints[r->endpoint + 1])
+                        r->endpoint++;
+                else
+                        r->endpoint = 0;
+                return fail(r, "%s: %s", ep, res->error);
+        }
+        k = etcd_parse_error(res->body, res->size, &code, &msg);
+        if (k > 0) {
+                if (code == 16) /* Unauthenticated: the token died (etcd restarted) */
+                        r->token = mfree(r->token);
+                if (code == 5 && (s == STEP_CLAIM || s == STEP_REPLACE || s == STEP_KEEPALIVE)) {
+                        /* requested lease not found */
+                        r->lease_id = mfree(r->lease_id);
+                        r->claimed = false;
+                }
+                if (s == STEP_AUTH)
+                        return fail(r, "etcd refused the login of user %s: %s", r->username, msg);
+                return fail(r, "%s", msg);
+        }
+        if (res->status < 200 || res->status > 299) {
+                if (res->status == 401)
+                        r->token = mfree(r->token);
+                return fail(r, "etcd answered HTTP %ld", res->status);
+        }
+
+        switch (s) {
+        case STEP_AUTH:
+                k = etcd_parse_authenticate(res->body, res->size, &r->token, &err);
+                break;
+        case STEP_GRANT: {
+                int64_t ttl;
+                k = etcd_parse_lease_grant(res->body, res->size, &id, &ttl, &err);
+                if (k >= 0) {
+                        free(r->lease_id);
+                        r->lease_id = TAKE_PTR(id);
+                        r->claimed = false;
+                        r->kept_alive = true;
+                }
+                break;
+        }
+        case STEP_KEEPALIVE:
+                k = etcd_parse_lease_keepalive(res->body, res->size, NULL, &err);
+                if (k == 0) {
+                        /* Gone (expired while etcd was away): a new lease, the key again. */
+                        log_info("the etcd lease %s is gone: granting a new one", r->lease_id);
+                        r->lease_id = mfree(r->lease_id);
+                        r->claimed = false;
+                } else if (k > 0)
+                        r->kept_alive = true;
+                break;
+        case STEP_CLAIM:
+        case STEP_REPLACE: {
+                EtcdTxnResult t = {};
+
+                k = etcd_parse_txn(res->body, res->size, &t, &err);
+                if (k < 0)
+                        break;
+                k = etcd_claim_decide(r->ctl->hostname, r->ctl->machine_id, &t, &msg);
+                switch (k) {
+                case ETCD_CLAIM_CLAIMED:
+                        etcd_written(r, t.revision);
+                        break;
+                case ETCD_CLAIM_OURS_REPLACE:
+                        /* Ours from before (an earlier boot or agent): replace it. */
+                        r->claimed = true;
+                        free_and_strdup(&r->mod_revision, t.holder_mod_revision);
+                        r->last_key = mfree(r->last_key);
+                        break;
+                case ETCD_CLAIM_RETRY:
+                        r->claimed = false;
+                        break;
+                case ETCD_CLAIM_CONFLICT:
+                        r->claimed = false;
+                        if (!r->conflict)
+                                log_event(LOG_WARNING, MID_REPORT_CONFLICT, "HSOS_CONTROLLER=etcd", "%s", msg);
+                        free(r->conflict);
+                        r->conflict = TAKE_PTR(msg);
+                        free_and_strdup(&r->last_error, r->conflict);
+                        r->next_claim_usec = now_mono() + REPORT_REWRITE_USEC;
+                        break;
+                default:
+                        break;
+                }
+                etcd_txn_result_done(&t);
+                if (k >= 0)
+                        k = 0;
+                break;
+        }
+        case STEP_NONE:
+        case STEP_POST:
+                k = -EINVAL;
+                break;
+        }
+        if (k < 0)
+                return fail(r, "etcd's answer to %s: %s",
+                            s == STEP_AUTH ? "the login" : s == STEP_GRANT ? "the lease grant" :
+                            s == STEP_KEEPALIVE ? "the keepalive" : "the write",
+                            err ? err : strerror(-k));
+        r->last_ok_usec = now_real();
+        step(r);
+}
+
+/* ---- HTTP POST ---- */
+
+static void on_post(void *userdata, const HttpResult *res) {
+        Reporter *r = userdata;
+
+        r->req = NULL;
+        r->step = STEP_NONE;
+        if (res->error)
+                return fail(r, "%s", res->error);
+        if (res->status < 200 || res->status > 299)
+                return fail(r, "%s answered HTTP %ld", r->url, res->status);
+        free(r->last_key);
+        r->last_key = TAKE_PTR(r->pending_key);
+        r->last_write_usec = now_mono();
+        r->last_ok_usec = now_real();
+        succeed(r);
+}
+
+static void post_step(Reporter *r) {
+        _cleanup_free_ char *json = NULL, *key = NULL, *token = NULL, *auth = NULL;
+        HttpOptions o = {
+                .content_type = "application/json",
+                .ca_file = r->ca_file,
+                .timeout_ms = r->ctl->interval_sec * 1000 < 2000 ? 2000 : r->ctl->interval_sec * 1000,
+                .max_bytes = 64 * 1024,
+                .use_proxy = true,
+        };
+        int k;
+
+        k = newest_status(r, &json, &key);
+        if (k < 0)
+                return fail(r, "cannot build the report: %s", strerror(-k));
+        if (!due(r, key))
+                return succeed(r);
+        if (r->token_file) {
+                k = read_secret_file(r->token_file, &token);
+                if (k < 0)
+                        return fail(r, "cannot read the token from %s: %s", r->token_file,
+                                    k == -EINVAL ? "it is empty or holds a NUL byte" : strerror(-k));
+                if (asprintf(&auth, "Bearer %s", token) < 0)
+                        return fail(r, "out of memory");
+                explicit_bzero(token, strlen(token));
+                o.authorization = auth;
+        }
+        o.body = json;
+        free_and_strdup(&r->pending_key, key);
+        r->step = STEP_POST;
+        k = http_request(r->ctl->http, r->url, &o, on_post, r, &r->req);
+        if (auth)
+                explicit_bzero(auth, strlen(auth));
+        if (k < 0) {
+                r->req = NULL;
+                fail(r, "cannot send the report: %s", strerror(-k));
+        }
+}
+
+/* ---- the ticks ---- */
+
+static void step(Reporter *r) {
+        if (r->req)
+                return;
+        if (r->etcd)
+                etcd_step(r);
+        else
+                post_step(r);
+}
+
+static int on_tick(sd_event_source *s, uint64_t usec, void *userdata) {
+        Reporter *r = userdata;
+
+        (void) s;
+        (void) usec;
+        if (r->req)
+                return 0;
+        r->kept_alive = false;
+        r->retries = 0;
+        step(r);
+        return 0;
+}
+
+static int reporter_start(Controller *c, Reporter *r) {
+        uint64_t first = (uint64_t) c->interval_sec * 1000000;
+        int k;
+
+        r->ctl = c;
+        r->enabled = true;
+        /* The first report of a fleet booting together is spread over an interval. */
+        k = sd_event_add_time_relative(c->event, &r->timer, CLOCK_MONOTONIC, arc4random_uniform((uint32_t) first) + 1,
+                                       1000, on_tick, r);
+        if (k < 0)
+                return k;
+        (void) sd_event_source_set_description(r->timer, r->etcd ? "report-etcd" : "report-http");
+        return 0;
+}
+
+static void reporter_done(Reporter *r) {
+        http_cancel(r->req);
+        sd_event_source_disable_unref(r->timer);
+        free(r->last_error);
+        free(r->last_key);
+        free(r->pending_key);
+        free(r->ca_file);
+        strv_free(r->endpoints);
+        free(r->username);
+        free(r->password_file);
+        if (r->token)
+                explicit_bzero(r->token, strlen(r->token));
+        free(r->token);
+        free(r->lease_id);
+        free(r->node_key);
+        free(r->mod_revision);
+        free(r->conflict);
+        free(r->url);
+        free(r->token_file);
+}
+
+Controller *controller_free(Controller *c) {
+        if (!c)
+                return NULL;
+        reporter_done(&c->etcd);
+        reporter_done(&c->post);
+        free(c->hostname);
+        free(c->machine_id);
+        sd_event_unref(c->event);
+        free(c);
+        return NULL;
+}
+
+/* {hostname} in the URL is the node's hostname. */
+static int expand_url(const char *url, const char *hostname, char **ret) {
+        const char *p = strstr(url, "{hostname}");
+        char *s;
+
+        if (!p)
+                s = strdup(url);
+        else if (asprintf(&s, "%.*s%s%s", (int) (p - url), url, hostname, p + strlen("{hostname}")) < 0)
+                s = NULL;
+        if (!s)
+                return -ENOMEM;
+        *ret = s;
+        return 0;
+}
+
+int controller_new(sd_event *event, Http *http, const Config *cfg, const char *machine_id, controller_status_t get,
+                   controller_changed_t changed, void *userdata, Controller **ret) {
+        _cleanup_(controller_freep) Controller *c = NULL;
+        const EtcdConfig *e = &cfg->agent.etcd;
+        const HttpControllerConfig *h = &cfg->agent.http;
+        int k;
+
+        *ret = NULL;
+        if (!e->enable && !h->enable)
+                return 0;
+        c = calloc(1, sizeof(Controller));
+        if (!c)
+                return -ENOMEM;
+        c->event = sd_event_ref(event);
+        c->http = http;
+        c->get = get;
+        c->changed = changed;
+        c->userdata = userdata;
+        c->interval_sec = cfg->agent.report_interval_sec ?: 10;
+        c->hostname = strdup(cfg->hostname);
+        c->machine_id = machine_id ? strdup(machine_id) : NULL;
+        if (!c->hostname || (machine_id && !c->machine_id))
+                return -ENOMEM;
+
+        if (e->enable) {
+                Reporter *r = &c->etcd;
+                r->etcd = true;
+                r->name = "etcd";
+                r->endpoints = strv_copy(e->endpoints);
+                if (!r->endpoints || !r->endpoints[0])
+                        return -EINVAL;
+                if ((k = etcd_node_key(e->prefix, cfg->hostname, &r->node_key)) < 0)
+                        return k;
+                if ((e->username && !(r->username = strdup(e->username))) ||
+                    (e->password_file && !(r->password_file = strdup(e->password_file))) ||
+                    (e->ca_file && !(r->ca_file = strdup(e->ca_file))))
+                        return -ENOMEM;
+                if ((k = reporter_start(c, r)) < 0)
+                        return k;
+        }
+        if (h->enable) {
+                Reporter *r = &c->post;
+                r->name = "the HTTP controller";
+                if ((k = expand_url(h->url, cfg->hostname, &r->url)) < 0)
+                        return k;
+                if ((h->token_file && !(r->token_file = strdup(h->token_file))) ||
+                    (h->ca_file && !(r->ca_file = strdup(h->ca_file))))
+                        return -ENOMEM;
+                if ((k = reporter_start(c, r)) < 0)
+                        return k;
+        }
+        *ret = TAKE_PTR(c);
+        return 0;
+}
+
+void controller_poke(Controller *c) {
+        Reporter *rs[] = { &c->etcd, &c->post };
+
+        for (size_t i = 0; c && i < ELEMENTSOF(rs); i++) {
+                Reporter *r = rs[i];
+                /* Not during a backoff, nor while a request is out. */
+                if (!r->enabled || r->req || r->failures > 0)
+                        continue;
+                schedule(r, 200000);
+        }
+}
+
+void controller_state(const Controller *c, ControllerStatus *ret_etcd, ControllerStatus *ret_http) {
+        const Reporter *rs[] = { c ? &c->etcd : NULL, c ? &c->post : NULL };
+        ControllerStatus *out[] = { ret_etcd, ret_http };
+
+        for (size_t i = 0; i < ELEMENTSOF(rs); i++) {
+                *out[i] = (ControllerStatus) {};
+                if (!rs[i] || !rs[i]->enabled)
+                        continue;
+                out[i]->enabled = true;
+                out[i]->last_ok_usec = rs[i]->last_ok_usec;
+                out[i]->last_error = rs[i]->last_error;
+        }
+}
