@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: MIT */
+/* libFuzzer target: answer bytes from etcd -> every parser of etcd.h (error,
+ * authenticate, grant, keepalive, range, txn with the claim decision), the
+ * range's entries -> fleet_to_text and fleet_to_json, and the bytes as base64
+ * and as a key prefix. Everything is freed: the leak checker runs at the end
+ * of each input.
+ *
+ *   make fuzz FUZZ_TARGET=etcd FUZZ_SECONDS=300
+ *   build/fuzz/fuzz-etcd -runs=0 tests/fuzz/corpus/etcd   (regression) */
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hsos/etcd.h"
+#include "hsos/fleet.h"
+#include "hsos/util.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* A parser's failure says why; its success writes what it promised. */
+static void check(int r, const char *err) {
+        if ((r == -EBADMSG || r == -EREMOTEIO) && !err)
+                abort();
+        if (r < 0 && r != -EBADMSG && r != -EREMOTEIO && r != -ENOMEM)
+                abort();
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+        const char *body = (const char *) data;
+        char *err = NULL, *s = NULL, *t = NULL;
+        EtcdKeyValue *kvs = NULL;
+        EtcdTxnResult txn = {};
+        int64_t ttl;
+        size_t n = 0;
+        int r, code;
+
+        r = etcd_parse_error(body, size, &code, &s);
+        if (r > 0 && !s)
+                abort();
+        free(s);
+        s = NULL;
+
+        r = etcd_parse_authenticate(body, size, &s, &err);
+        check(r, err);
+        if (r >= 0 && (!s || strpbrk(s, " \r\n")))
+                abort();
+        s = mfree(s);
+        err = mfree(err);
+
+        r = etcd_parse_lease_grant(body, size, &s, &ttl, &err);
+        check(r, err);
+        if (r >= 0 && (!etcd_int64_valid(s, false) || ttl <= 0))
+                abort();
+        s = mfree(s);
+        err = mfree(err);
+
+        r = etcd_parse_lease_keepalive(body, size, &ttl, &err);
+        check(r, err);
+        if (r > 1 || (r == 1 && ttl <= 0))
+                abort();
+        err = mfree(err);
+
+        r = etcd_parse_txn(body, size, &txn, &err);
+        check(r, err);
+        if (r >= 0) {
+                r = etcd_claim_decide("homestaker", "5678ef005678ef005678ef005678ef00", &txn, &s);
+                if (r == ETCD_CLAIM_CONFLICT && !s)
+                        abort();
+                if (r == ETCD_CLAIM_OURS_REPLACE && etcd_request_replace("/k", "v", "1", txn.holder_mod_revision, &t) < 0)
+                        abort();
+                s = mfree(s);
+                t = mfree(t);
+        }
+        etcd_txn_result_done(&txn);
+        err = mfree(err);
+
+        r = etcd_parse_range(body, size, &kvs, &n, &err);
+        check(r, err);
+        if (r >= 0) {
+                (void) fleet_to_text("/homestakeros", kvs, n, UINT64_C(1795694400000000), n % 2, &s);
+                (void) fleet_to_json("/homestakeros", kvs, n, &t);
+                s = mfree(s);
+                t = mfree(t);
+        }
+        etcd_key_values_free(kvs, n);
+        err = mfree(err);
+
+        /* The bytes as a node's stored value (base64 in an answer hides them
+         * from the mutator). */
+        {
+                char *copy = malloc(size + 1);
+                EtcdKeyValue one = { .key = (char *) "/homestakeros/nodes/n/status", .key_size = 28,
+                                     .value = copy, .value_size = size };
+
+                if (copy) {
+                        memcpy(copy, data, size);
+                        copy[size] = 0;
+                        (void) fleet_to_text("/homestakeros", &one, 1, UINT64_C(1795694400000000), false, &s);
+                        (void) fleet_to_json("/homestakeros", &one, 1, &t);
+                        s = mfree(s);
+                        t = mfree(t);
+                        free(copy);
+                }
+        }
+
+        /* The bytes as base64, and as a key whose range end is asked. */
+        {
+                void *d = NULL;
+                size_t dn, en;
+                char *e = NULL;
+
+                if (base64_decode(body, size, &d, &dn) >= 0) {
+                        if (base64_encode(d, dn, &e) < 0 || strlen(e) != size || memcmp(e, body, size) != 0)
+                                abort(); /* strict: one encoding per value */
+                        free(e);
+                        free(d);
+                }
+                if (size > 0 && etcd_prefix_range_end(body, size, &e, &en) >= 0) {
+                        if (en > size)
+                                abort();
+                        free(e);
+                }
+        }
+        return 0;
+}
