@@ -86,6 +86,36 @@ else
         not_ok "the sysusers file evaluates" "$(cat "$T/err")"
 fi
 
+# nix/package.nix: what it takes from the tree exists (lib.fileset fails on
+# a missing path), and `make install PREFIX=$out` lays out what it and NixOS
+# rely on (systemd.packages reads $out/lib/systemd/system; postInstall
+# replaces ExecReload=/bin/kill, and --replace-fail fails if it is not there).
+missing=""
+for p in $(sed -n 's|^ *\.\./\([^ ]*\)$|\1|p' "$TOP/nix/package.nix"); do
+        [ -e "$TOP/$p" ] || missing="$missing $p"
+done
+[ -z "$missing" ] && ok "package.nix: every path of its source fileset exists" \
+        || not_ok "package.nix: every path of its source fileset exists" "missing:$missing"
+out=$T/store/hsos-agent
+if make -s -C "$TOP" install PREFIX="$out" BIN="$HSOS_AGENT" >"$T/install.log" 2>&1; then
+        ok "make install PREFIX=\$out, as package.nix runs it"
+        missing=""
+        for f in bin/hsos-agent lib/systemd/system/hsos-agent-mount.service lib/systemd/system/hsos-agent.service \
+                 lib/sysusers.d/hsos-agent.conf lib/systemd/catalog/hsos-agent.catalog share/man/man1/hsos-agent.1; do
+                [ -f "$out/$f" ] || missing="$missing $f"
+        done
+        [ -z "$missing" ] && ok "package: binary, units, sysusers.d, catalog and man page in \$out" \
+                || not_ok "package: binary, units, sysusers.d, catalog and man page in \$out" "missing:$missing"
+        grep -q "^ExecStart=$out/bin/hsos-agent run " "$out/lib/systemd/system/hsos-agent.service" \
+                && grep -q "^ExecStart=$out/bin/hsos-agent mount " "$out/lib/systemd/system/hsos-agent-mount.service" \
+                && ok "package: the units name \$out/bin/hsos-agent" || not_ok "package: the units name \$out/bin/hsos-agent"
+        grep -q '^ExecReload=/bin/kill' "$out/lib/systemd/system/hsos-agent.service" \
+                && ok "package: the ExecReload=/bin/kill postInstall replaces is there" \
+                || not_ok "package: the ExecReload=/bin/kill postInstall replaces is there"
+else
+        not_ok "make install PREFIX=\$out, as package.nix runs it" "$(tail -20 "$T/install.log")"
+fi
+
 echo "1..$n"
 echo "# $((n - failed)) passed, $failed failed"
 [ $failed = 0 ]
