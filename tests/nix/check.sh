@@ -74,6 +74,28 @@ if [ -s "$T/team-node.json" ]; then
                 || not_ok "team-node: the web UI's node.json comes back unchanged, agent.packages added" "$(cat "$T/diff")"
 fi
 
+# flake.nix's example nodes: node.json as Nix is examples/node.json; the
+# HomestakerOS configuration makes a valid node.json, and nothing is dropped.
+if nix-instantiate --eval --strict --json "$HERE/eval.nix" --argstr what example-settings >"$T/raw" 2>"$T/err"; then
+        jq -S . "$T/raw" >"$T/example.json"
+        jq -S . "$TOP/examples/node.json" >"$T/examples-node.json"
+        diff -u "$T/examples-node.json" "$T/example.json" >"$T/diff" \
+                && ok "nix/example/settings.nix is examples/node.json" || not_ok "nix/example/settings.nix is examples/node.json" "$(cat "$T/diff")"
+else
+        not_ok "nix/example/settings.nix evaluates" "$(cat "$T/err")"
+fi
+if nix-instantiate --eval --strict --json "$HERE/eval.nix" --argstr what example-homestakeros >"$T/raw" 2>"$T/err"; then
+        jq -S . "$T/raw" >"$T/example-hs.json"
+        "$HSOS_AGENT" validate --config "$T/example-hs.json" >"$T/out" 2>&1 \
+                && ok "nix/example/homestakeros.nix: hsos-agent validate accepts its node.json" \
+                || not_ok "nix/example/homestakeros.nix: hsos-agent validate accepts its node.json" "$(cat "$T/out")"
+        [ "$(nix-instantiate --eval --strict --json "$HERE/eval.nix" --argstr what example-dropped 2>&1)" = "[]" ] \
+                && ok "nix/example/homestakeros.nix: every setting has its place in node.json" \
+                || not_ok "nix/example/homestakeros.nix: every setting has its place in node.json"
+else
+        not_ok "nix/example/homestakeros.nix evaluates" "$(cat "$T/err")"
+fi
+
 # The users of initrd-hooks/hsos-agent.sysusers, read by the module.
 if nix-instantiate --eval --strict --json "$HERE/eval.nix" --argstr what sysusers >"$T/raw" 2>"$T/err"; then
         jq -S . "$T/raw" >"$T/sysusers.json"

@@ -5,7 +5,8 @@
 # under /var/mnt, geth + lighthouse + mev-boost on the VPN address, a FIDO
 # ssh key, wireguard). Some paths are Nix path literals, as users write them
 # for types.path options. pkgs: HomestakerOS's overlay of ethereum.nix
-# (geth, ssvnode, ...) over nixpkgs (go-ethereum, wireguard-tools).
+# (geth, ssvnode, ...) over nixpkgs (go-ethereum, wireguard-tools). The
+# mount carries the _module attribute every submodule value has.
 {
   homestakeros = {
     localization = {
@@ -22,6 +23,13 @@
         options = "noatime";
         wantedBy = [ "multi-user.target" ];
         before = [ ];
+        # what the module system adds to a submodule's value
+        _module = {
+          args.name = "data";
+          check = true;
+          freeformType = null;
+          specialArgs = { };
+        };
       };
     };
     vpn.wireguard = {
