@@ -10,6 +10,10 @@
     settings = import ./settings.nix;
   };
 
+  # The operator (the module declares core with the keys of node.json) may
+  # use sudo; base's users.mutableUsers = false wants a wheel user with a key.
+  users.users.core.extraGroups = [ "wheel" ];
+
   # sshd with the node's persistent host key, which the agent creates on the
   # disk before sshd starts (HomestakerOS's module does the same).
   services.openssh = {
