@@ -46,9 +46,10 @@ rec {
     ++ lib.optional ((lib.attrByPath [ "vpn" "wireguard" "enable" ] false settings) == true) "wireguard";
 
   # client -> the package that provides it: `overrides` (client -> package)
-  # first, then `pkgs`; null when neither has one (ssv-node off x86_64).
+  # first, then `pkgs`; null when neither has one (ssv-node off x86_64). An
+  # attribute nixpkgs keeps only to throw (a renamed package) does not count.
   packageFor = { pkgs, overrides ? { } }: name:
-    let present = filter (attr: pkgs ? ${attr}) clients.${name}.attrs; in
+    let present = filter (attr: pkgs ? ${attr} && (builtins.tryEval pkgs.${attr}).success) clients.${name}.attrs; in
     if overrides ? ${name} then overrides.${name}
     else if present == [ ] then null
     else pkgs.${head present};

@@ -3,8 +3,9 @@
 # host key), ports node.json has no place for (port, jsonRpcPort), data under
 # /var/mnt, and mounts typed as free attribute sets: one btrfs disk mounted
 # twice by subvolid, options given as a list, and a systemd key (after)
-# the agent does not take. pkgs: plain nixpkgs (go-ethereum; lighthouse
-# with a separate bin output), no ssvnode (as off x86_64).
+# the agent does not take. pkgs: plain nixpkgs (go-ethereum, with a geth
+# that throws as a removed alias would; lighthouse with a separate bin
+# output), no ssvnode (as off x86_64).
 let
   execution = dataDir: {
     enable = false;
@@ -99,6 +100,8 @@ in
   };
 
   pkgs = {
+    # an alias nixpkgs keeps for a renamed package, which throws
+    geth = throw "geth has been renamed to go-ethereum";
     go-ethereum = { outPath = "/nix/store/zg8ag0xdihng7ablc575nkpgmvb0am22-go-ethereum-1.16.4"; };
     lighthouse = {
       outPath = "/nix/store/g5w6wzclrscbl12dndn38ggrzrfgrqki-lighthouse-7.1.0";
