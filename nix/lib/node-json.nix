@@ -16,8 +16,12 @@ let
   plain = v:
     if isPath v then toString v
     else if isList v then map plain v
-    else if isAttrs v then lib.mapAttrs (_: plain) (lib.filterAttrs (_: x: x != null) v)
+    else if isAttrs v then lib.mapAttrs (_: plain) (lib.filterAttrs kept v)
     else v;
+
+  # The module system's own attribute in every submodule's value (a mount of
+  # HomestakerOS's attrsOf submodule holds _module.args.name) is no setting.
+  kept = name: v: v != null && name != "_module";
 
   # Older HomestakerOS modules typed mounts as free attribute sets, with
   # options a list as often as a string.
@@ -51,7 +55,7 @@ let
     if isFunction spec then spec v
     else if isAttrs v then
       lib.mapAttrs (name: convert (specOf spec name))
-        (lib.filterAttrs (name: x: x != null && specOf spec name != null) v)
+        (lib.filterAttrs (name: x: kept name x && specOf spec name != null) v)
     else plain v; # not a section: hsos-agent validate says so
 
   dropped = spec: path: v:
@@ -59,7 +63,7 @@ let
     else concatMap
       (name:
         let at = path ++ [ name ]; in
-        if v.${name} == null then [ ]
+        if !(kept name v.${name}) then [ ]
         else if specOf spec name == null then [ (concatStringsSep "." at) ]
         else dropped (specOf spec name) at v.${name})
       (attrNames v);
