@@ -77,7 +77,7 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/t
 
 BIN := $(BUILD)/hsos-agent
 
-.PHONY: image check-e2e all deps check check-unit check-golden check-integration check-fuzz-corpus check-core-purity \
+.PHONY: image check-e2e all deps check check-unit check-golden check-integration check-nix check-fuzz-corpus check-core-purity \
 	demo valgrind fuzz bench golden-update install clean distclean
 
 all: $(BIN)
@@ -147,6 +147,11 @@ golden-update: $(BIN)
 check-integration: $(BIN)
 	@HSOS_AGENT=$(abspath $(BIN)) sh tests/run-tests.sh $(wildcard tests/integration/test-*.sh)
 
+# The Nix side without nixpkgs: every .nix parses, the module's pure parts
+# evaluated with a stand-in lib give node.json that validates (tests/nix/).
+check-nix: $(BIN)
+	@HSOS_AGENT=$(abspath $(BIN)) sh tests/run-tests.sh tests/nix/check.sh
+
 # The image booted in QEMU (TCG): the plain build, as the image carries it.
 check-e2e: $(BIN)
 	@HSOS_AGENT=$(abspath $(BIN)) sh tests/run-tests.sh tests/e2e/test-boot.sh
@@ -178,7 +183,7 @@ fuzz: deps build/fuzz/fuzz-$(FUZZ_TARGET)
 # Tiers: unit + golden, integration, fuzz corpus. The image (e2e) joins later.
 ifeq ($(SANITIZE),)
 check: deps
-	@$(MAKE) --no-print-directory check-unit check-golden check-integration check-fuzz-corpus check-e2e
+	@$(MAKE) --no-print-directory check-unit check-golden check-integration check-nix check-fuzz-corpus check-e2e
 else
 check: deps
 	@$(MAKE) --no-print-directory check-unit check-integration

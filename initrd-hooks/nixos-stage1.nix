@@ -1,13 +1,17 @@
 # NixOS stage-1 hook: with boot.initrd.systemd.enable, run `hsos-agent mount
 # --root /sysroot` in the initrd, after the root is mounted and before
 # switch-root, so the persistent disks are in place under the future root.
-# Imported by nix/module.nix; `package` is the hsos-agent derivation and
-# `nodeJson` the node.json file the module writes.
-{ config, lib, package, nodeJson, ... }:
+# Imported by nix/module.nix, whose options it reads: the package, and the
+# node.json the image carries. Stage 2's hsos-agent-mount.service then finds
+# the disks mounted and leaves them be.
+{ config, lib, pkgs, ... }:
+let
+  cfg = config.services.hsos-agent;
+in
 {
-  config = lib.mkIf config.boot.initrd.systemd.enable {
-    boot.initrd.systemd.storePaths = [ "${package}/bin/hsos-agent" ];
-    boot.initrd.systemd.contents."/etc/hsos/node.json".source = nodeJson;
+  config = lib.mkIf (cfg.enable && config.boot.initrd.systemd.enable) {
+    boot.initrd.systemd.storePaths = [ "${cfg.package}/bin/hsos-agent" "${pkgs.openssh}/bin/ssh-keygen" ];
+    boot.initrd.systemd.contents."/etc/hsos/node.json".source = cfg.nodeJson;
     boot.initrd.supportedFilesystems = [ "ext4" "xfs" "btrfs" ];
     boot.initrd.systemd.services.hsos-agent-sysroot = {
       description = "Mount the persistent disks of node.json below /sysroot";
@@ -23,7 +27,9 @@
       serviceConfig = {
         Type = "oneshot";
         RemainAfterExit = true;
-        ExecStart = "${package}/bin/hsos-agent mount --config /etc/hsos/node.json --root /sysroot";
+        # ssh-keygen, for a host key missing on the disk.
+        Environment = "PATH=${pkgs.openssh}/bin:/bin";
+        ExecStart = "${cfg.package}/bin/hsos-agent mount --config /etc/hsos/node.json --root /sysroot";
         TimeoutStartSec = "65min";
         StandardOutput = "journal+console";
       };

@@ -1,0 +1,18 @@
+# The pure parts of nix/module.nix, in one place: what the module computes
+# from its options without building anything. tests/nix/check.sh evaluates
+# exactly these functions with a stand-in `lib`.
+{ lib }:
+let
+  nodeJson = import ./node-json.nix { inherit lib; };
+  packages = import ./packages.nix { inherit lib; };
+in
+{
+  inherit nodeJson packages;
+  sysusers = import ./sysusers.nix;
+
+  # The document the module writes to /etc/hsos/node.json: the settings, with
+  # agent.packages filled from `pkgs` (and `overrides`, client -> package)
+  # for the clients they enable.
+  document = { settings, pkgs, overrides ? { } }:
+    nodeJson.withPackages settings (packages.packageMap { inherit pkgs settings overrides; });
+}
