@@ -19,6 +19,7 @@ static const struct {
         { "run", cmd_run, "the daemon: apply node.json through systemd, watch, serve status" },
         { "status", cmd_status, "how the node is, from the running agent" },
         { "probe", cmd_probe, "ask the configured clients how they are, once, and print their answers" },
+        { "fleet", cmd_fleet, "every node's status from the controller (etcd), one line each" },
 };
 
 static void help(void) {

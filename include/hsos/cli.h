@@ -27,3 +27,4 @@ int cmd_mount(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_probe(int argc, char **argv);
+int cmd_fleet(int argc, char **argv);
