@@ -70,14 +70,15 @@ static void finish(Http *h) {
                 res.latency_ms = (unsigned) (total / 1000);
                 res.body = r->body ? r->body : "";
                 res.size = r->size;
+                /* Also when the answer broke off: its status line came. */
+                (void) curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &res.status);
                 if (r->too_big) {
                         snprintf(why, sizeof why, "the answer is larger than %zu bytes: cut off", r->max);
                         res.error = why;
                 } else if (msg->data.result != CURLE_OK) {
                         snprintf(why, sizeof why, "%s", r->errbuf[0] ? r->errbuf : curl_easy_strerror(msg->data.result));
                         res.error = why;
-                } else
-                        (void) curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &res.status);
+                }
                 if (r->done)
                         r->done(r->userdata, &res);
                 request_free(r);

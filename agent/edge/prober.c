@@ -53,8 +53,12 @@ static void on_answer(void *userdata, const HttpResult *res) {
         call->http = NULL;
         if (res->latency_ms > a->latency_ms)
                 a->latency_ms = res->latency_ms;
-        if (res->error)
+        if (res->error) {
+                /* A client that began to answer is there, if not well. */
+                if (res->status > 0)
+                        a->answered = true;
                 (void) probe_answer_fail(a, q, res->error);
+        }
         else {
                 _cleanup_free_ char *err = NULL;
                 int r = probe_parse(q, res->status, res->body, res->size, a, &err);

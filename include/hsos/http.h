@@ -16,7 +16,8 @@ typedef struct Http Http;
 typedef struct HttpRequest HttpRequest;
 
 typedef struct HttpResult {
-        long status;            /* the HTTP status; 0 when no answer came */
+        long status;            /* the HTTP status; 0 when no answer came (it may come with
+                                 * an error: an answer cut off or broken off) */
         const char *body;       /* NUL-terminated, size bytes */
         size_t size;
         const char *error;      /* why no (whole) answer came, or NULL */
