@@ -1,13 +1,17 @@
 #!/bin/sh
-# Installs the Debian packages the build and the tests need: on Debian 12 as
-# root, whatever is missing (quick when all is there); elsewhere it prints the
-# list and stops.
+# Installs what the build and the tests need: the Debian packages (on Debian 12
+# as root, whatever is missing; elsewhere it prints the list and stops), then
+# the real Ethereum clients the tests run on loopback, from the npm registry,
+# pinned by tests/peers/package-lock.json, into build/npm. Quick when all is
+# there.
 set -eu
+TOP=$(cd "$(dirname "$0")/.." && pwd)
 
 PACKAGES="build-essential pkg-config clang libclang-rt-14-dev valgrind
-libcjson-dev libblkid-dev libmount-dev libmnl-dev libsystemd-dev
-systemd util-linux fdisk e2fsprogs btrfs-progs xfsprogs iproute2 openssh-client jq
-qemu-system-x86 linux-image-amd64 debootstrap zstd cpio kexec-tools python3 nix-bin"
+libcjson-dev libblkid-dev libmount-dev libmnl-dev libsystemd-dev libcurl4-openssl-dev
+systemd util-linux fdisk e2fsprogs btrfs-progs xfsprogs iproute2 openssh-client jq curl
+qemu-system-x86 linux-image-amd64 debootstrap zstd cpio kexec-tools python3 nix-bin
+etcd-server etcd-client"
 
 missing=""
 for p in $PACKAGES; do
@@ -15,23 +19,62 @@ for p in $PACKAGES; do
                 missing="$missing $p"
         fi
 done
-[ -z "$missing" ] && exit 0
+# Node.js may come from elsewhere (another vendor's package, a tarball): only
+# the commands count, and Debian's are installed only when they are absent.
+command -v node >/dev/null 2>&1 || missing="$missing nodejs"
+command -v npm >/dev/null 2>&1 || missing="$missing npm"
 
-debian12=false
-if [ -r /etc/os-release ]; then
-        . /etc/os-release
-        [ "${ID:-}" = debian ] && [ "${VERSION_ID:-}" = 12 ] && debian12=true
+if [ -n "$missing" ]; then
+        debian12=false
+        if [ -r /etc/os-release ]; then
+                . /etc/os-release
+                [ "${ID:-}" = debian ] && [ "${VERSION_ID:-}" = 12 ] && debian12=true
+        fi
+        if ! $debian12 || [ "$(id -u)" != 0 ]; then
+                echo "hsos-agent needs these packages, which are not installed:" >&2
+                echo "  $missing" >&2
+                echo "Install them (Debian names; on Debian 12 as root this script does it), then run make again." >&2
+                exit 1
+        fi
+
+        echo "Installing:$missing"
+        export DEBIAN_FRONTEND=noninteractive
+        # An unreachable third-party source must not stop Debian's own packages.
+        apt-get update -q >/dev/null 2>&1 || apt-get update -q || true
+        # shellcheck disable=SC2086
+        apt-get install -y -q --no-install-recommends $missing
+
+        # etcd-server enables etcd.service and starts it where systemd runs.
+        # The tests start their own etcd on free loopback ports with a
+        # throwaway data dir: the package's service is stopped and disabled.
+        case " $missing " in
+        *" etcd-server "*)
+                if command -v systemctl >/dev/null 2>&1; then
+                        if [ -d /run/systemd/system ]; then
+                                systemctl disable --now etcd.service >/dev/null 2>&1 || true
+                        else
+                                systemctl disable etcd.service >/dev/null 2>&1 || true
+                        fi
+                fi
+                ;;
+        esac
 fi
-if ! $debian12 || [ "$(id -u)" != 0 ]; then
-        echo "hsos-agent needs these packages, which are not installed:" >&2
-        echo "  $missing" >&2
-        echo "Install them (Debian names; on Debian 12 as root this script does it), then run make again." >&2
+
+# anvil ships its binary in an optional per-platform package
+# (@foundry-rs/anvil-linux-amd64); the wrapper's postinstall script would only
+# download one, so scripts stay off.
+NPM_DIR=$TOP/build/npm
+LOCK=$TOP/tests/peers/package-lock.json
+if ! cmp -s "$LOCK" "$NPM_DIR/.installed-lock.json" || ! [ -x "$NPM_DIR/node_modules/.bin/anvil" ]; then
+        echo "Installing the test clients from tests/peers/package-lock.json into build/npm"
+        rm -f "$NPM_DIR/.installed-lock.json"
+        mkdir -p "$NPM_DIR"
+        cp "$TOP/tests/peers/package.json" "$LOCK" "$NPM_DIR/"
+        npm ci --prefix "$NPM_DIR" --ignore-scripts --no-audit --no-fund --loglevel=error
+        cp "$LOCK" "$NPM_DIR/.installed-lock.json"
+fi
+if ! "$NPM_DIR/node_modules/.bin/anvil" --version >/dev/null 2>&1; then
+        echo "anvil from build/npm does not run:" >&2
+        "$NPM_DIR/node_modules/.bin/anvil" --version >&2 || true
         exit 1
 fi
-
-echo "Installing:$missing"
-export DEBIAN_FRONTEND=noninteractive
-# An unreachable third-party source must not stop Debian's own packages.
-apt-get update -q >/dev/null 2>&1 || apt-get update -q || true
-# shellcheck disable=SC2086
-apt-get install -y -q --no-install-recommends $missing
