@@ -4,7 +4,7 @@
 /* Reporting the node's status to the team's controller (docs/status.md, "The
  * controller"): etcd v3 over its HTTP/JSON gateway (a lease, the key claimed
  * create-if-absent, kept alive every interval, written when the status
- * changes and otherwise once a minute) and/or an HTTP POST. Everything runs
+ * changes and otherwise once a minute) and/or an HTTP POST every interval. Everything runs
  * on the loop through libcurl: a controller that is down, slow or refusing
  * never slows the node. Failures back off exponentially with jitter, and
  * only the newest status is ever sent (the Manager hands it over on demand). */

@@ -1,12 +1,24 @@
 /* SPDX-License-Identifier: MIT */
+#include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <systemd/sd-journal.h>
 
 #include "hsos/util.h"
 #include "log.h"
+
+/* sd_journal_send() is silent where no journald listens: stderr then. */
+static bool have_journal(void) {
+        static int have = -1;
+
+        if (have < 0)
+                have = access("/run/systemd/journal/socket", F_OK) == 0;
+        return have;
+}
 
 void log_event(int priority, const char *message_id, const char *field, const char *fmt, ...) {
         _cleanup_free_ char *msg = NULL;
@@ -18,7 +30,9 @@ void log_event(int priority, const char *message_id, const char *field, const ch
         va_end(ap);
         if (r < 0)
                 return;
-        if (message_id)
+        if (!have_journal())
+                r = -ENOENT;
+        else if (message_id)
                 r = sd_journal_send("MESSAGE=%s", msg, "PRIORITY=%i", priority, "MESSAGE_ID=%s", message_id,
                                     "SYSLOG_IDENTIFIER=hsos-agent", field ? field : "HSOS_AGENT=1", NULL);
         else
