@@ -597,9 +597,12 @@ int controller_new(sd_event *event, Http *http, const Config *cfg, const char *m
 }
 
 void controller_poke(Controller *c) {
+        if (!c)
+                return;
+
         Reporter *rs[] = { &c->etcd, &c->post };
 
-        for (size_t i = 0; c && i < ELEMENTSOF(rs); i++) {
+        for (size_t i = 0; i < ELEMENTSOF(rs); i++) {
                 Reporter *r = rs[i];
                 /* Not during a backoff, nor while a request is out. */
                 if (!r->enabled || r->req || r->failures > 0)
