@@ -72,6 +72,12 @@ grep -q '^# TYPE hsos_node_state gauge' "$T/metrics/hsos.prom" && grep -q '^hsos
 ls "$T/metrics" | grep -qv '^hsos.prom$' && not_ok "the textfile is written atomically (no leftovers)" "$(ls "$T/metrics")" \
         || ok "the textfile is written atomically (no leftovers)"
 
+# The lease dies under the agent (revoked here; in life, etcd away longer than
+# the TTL): the keepalive comes back without a TTL, a new lease, the key again.
+etcdctl --endpoints "$ETCD_URL" lease revoke "$(printf '%x' "$lease")" >/dev/null
+until_true 10 sh -c "$(printf '%s' "etcdctl --endpoints $ETCD_URL get /hs/nodes/ctl-node/status -w json") | grep -o '\"lease\":[0-9]*' | grep -qv ':$lease\$'" \
+        && ok "a lease gone: a new one is granted and the key put again" || not_ok "a lease gone: a new lease and the key again" "$(kv /hs/nodes/ctl-node/status)"
+
 # Two machines, one hostname: the second does not overwrite the first.
 printf '0123456789abcdef0123456789abcdef\n' >"$T/other-machine-id"
 node "$T/b.json" ctl-node "$T/run/b.sock" "{ \"etcd\": { \"endpoints\": [\"$ETCD_URL\"], \"prefix\": \"/hs\" } }"
