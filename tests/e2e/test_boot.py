@@ -6,10 +6,14 @@ btrfs disk is mounted twice, by subvolume.
     python3 tests/e2e/test_boot.py IMAGE-DIR [BTRFS-IMAGE-DIR]"""
 
 import hashlib
+import json
 import os
+import re
 import shutil
+import subprocess
 import sys
 import tempfile
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import Guest, GuestError, Tap, make_btrfs_disk, make_ext4_disk  # noqa: E402
@@ -20,6 +24,7 @@ image_invalid = sys.argv[3] if len(sys.argv) > 3 else None
 work = tempfile.mkdtemp(prefix="hsos-e2e-")
 tap = Tap()
 LABEL = "hsos-e2e"
+MAINNET_ROOT = "0x4b363db94e286120d76eb905340fdd4e54bfe9f06bf33ff6cf5ad27f511bfe95"
 
 
 def journal(g, unit):
@@ -106,6 +111,75 @@ def daemon_checks(g):
     tap.ok(out.strip() in ("exit=0", "exit=1", "exit=2"), "socket: a member of hsos can", out)
 
 
+def status_json(g):
+    rc, out = g.run("hsos-agent status --json")
+    try:
+        return json.loads(out)
+    except ValueError:
+        raise GuestError("hsos-agent status --json printed no JSON (exit %d):\n%s" % (rc, out))
+
+
+def wait_status(g, cond, timeout=60):
+    """Polls the guest's status document until cond(doc) holds; returns the
+    last document and the seconds it took."""
+    start = time.monotonic()
+    while True:
+        doc = status_json(g)
+        if cond(doc) or time.monotonic() - start > timeout:
+            return doc, time.monotonic() - start
+        g.run("sleep 0.5")
+
+
+def probe_checks(g):
+    """The clients' own word (the stand-ins answer as synced mainnet clients),
+    and a client that changes its answer, judged with hysteresis."""
+    doc = status_json(g)
+    ex = (doc.get("execution") or [{}])[0]
+    cs = (doc.get("consensus") or [{}])[0]
+    tap.ok(ex.get("client") == "geth" and ex.get("reachable") is True and ex.get("syncing") is False
+           and ex.get("chainId") == 1 and ex.get("peers") == 25 and ex.get("staleHead") is False
+           and ex.get("version") == "geth/standin" and ex.get("url") == "http://127.0.0.1:8545/",
+           "probe: status --json shows geth reachable, synced, chain id 1, 25 peers", json.dumps(ex, indent=1))
+    tap.ok(cs.get("client") == "lighthouse" and cs.get("reachable") is True and cs.get("health") == 200
+           and cs.get("syncing") is False and cs.get("syncDistance") == 0 and cs.get("peers") == 30
+           and cs.get("optimistic") is False and cs.get("elOffline") is False
+           and cs.get("genesisValidatorsRoot") == MAINNET_ROOT and isinstance(cs.get("finalizedEpoch"), int)
+           and cs.get("url") == "http://127.0.0.1:5052",
+           "probe: status --json shows lighthouse reachable, health 200, synced, mainnet's genesis, 30 peers",
+           json.dumps(cs, indent=1))
+    tap.ok(doc.get("state") == "operational" and doc.get("reasons") == [],
+           "probe: the state is operational with no reason", json.dumps(doc.get("reasons")))
+    rc, out = g.run("hsos-agent probe")
+    tap.ok(rc == 0 and "geth/standin" in out and "lighthouse/standin" in out and "!" not in out,
+           "probe: hsos-agent probe exits 0, every client answered and is ok", "exit %d\n%s" % (rc, out))
+
+    # geth starts syncing, lighthouse is on another chain: three rounds
+    # (2 s apart) later, the node is degraded with a reason naming each.
+    g.check("mkdir -p /run/hsos-e2e && echo syncing > /run/hsos-e2e/answer-geth && "
+            "echo wrong-chain > /run/hsos-e2e/answer-lighthouse")
+
+    def named(doc):
+        r = " | ".join(doc.get("reasons") or [])
+        return "geth is syncing: block" in r and "lighthouse is on the wrong network" in r
+    doc, took = wait_status(g, named)
+    tap.ok(doc.get("state") == "degraded" and named(doc),
+           "probe: geth syncing and lighthouse on holesky make the node degraded, each named (%.1f s)" % took,
+           json.dumps(doc.get("reasons"), indent=1))
+    # Hysteresis: three results in a row, 2 s apart, cannot take less than 4 s.
+    tap.ok(took >= 3, "probe: the checks flip only after several rounds (took %.1f s)" % took)
+    rc, out = g.run("hsos-agent status; echo exit=$?")
+    flat = " ".join(out.split())  # the text wraps at 80 columns
+    m = re.search(r"geth syncing, block (\d+) of (\d+)", flat)
+    tap.ok("exit=1" in out and "genesis validators root 0x9143aa7c" in flat and "(holesky), not mainnet's" in flat
+           and m and int(m.group(2)) - int(m.group(1)) == 1000,
+           "probe: hsos-agent status says why (geth 1000 blocks behind, lighthouse on holesky), exit 1", out)
+
+    g.check("rm -f /run/hsos-e2e/answer-geth /run/hsos-e2e/answer-lighthouse")
+    doc, took = wait_status(g, lambda d: d.get("state") == "operational")
+    tap.ok(doc.get("state") == "operational" and doc.get("execution", [{}])[0].get("syncing") is False,
+           "probe: switched back, the node is operational again (%.1f s)" % took, json.dumps(doc.get("reasons")))
+
+
 def scenario_disk_reboot_kexec():
     wa = os.path.join(work, "a")
     os.makedirs(wa)
@@ -159,12 +233,19 @@ def scenario_disk_reboot_kexec():
                         "systemctl is-active mev-boost.service")
         tap.ok(out.strip() == "active", "address: adding it releases mev-boost, with no command", out)
 
-        # No time server in the guest: mark the clock synchronized as NTP would.
+        # No time server in the guest: the clock is not synchronized, and that
+        # is a reason; marked synchronized (as NTP would), the reason goes.
+        rc, out = g.run("timeout 60 sh -c 'until hsos-agent status | grep -q \"clock is not synchronized\"; "
+                        "do sleep 0.5; done'; hsos-agent status; echo exit=$?")
+        tap.ok("exit=1" in out and "the system clock is not synchronized" in out,
+               "clock: an unsynchronized clock is a reason (degraded, exit 1)", out)
         g.check("hsos-e2e-clock-sync")
         rc, out = g.run("timeout 60 sh -c 'until hsos-agent status >/dev/null; do sleep 0.5; done'; "
                         "hsos-agent status; echo exit=$?")
         tap.ok("exit=0" in out and "operational" in out,
                "boot 1: hsos-agent status says operational (exit 0)", out)
+        tap.ok("clock is not synchronized" not in out, "clock: synchronized, the reason is gone", out)
+        probe_checks(g)
         daemon_checks(g)
         g.check("echo boot-1 > /root/written-in-boot-1")
         bid1 = g.boot_id()
