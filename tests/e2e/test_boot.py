@@ -2,7 +2,10 @@
 """The image booted for real in QEMU (TCG): first boot on an empty labelled
 disk, a reboot, a boot without the disk (and the disk hot-plugged later),
 kexec-boot into the image again from a running guest, and a node whose one
-btrfs disk is mounted twice, by subvolume.
+btrfs disk is mounted twice, by subvolume. The stand-in clients answer as
+synced mainnet clients (tests/e2e/standins/standin.c); the btrfs node reports
+to a real etcd on the host's loopback (HSOS_E2E_ETCD_PORT, chosen by
+test-boot.sh), which the host reads back with hsos-agent fleet.
     python3 tests/e2e/test_boot.py IMAGE-DIR [BTRFS-IMAGE-DIR]"""
 
 import hashlib
@@ -16,7 +19,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Guest, GuestError, Tap, make_btrfs_disk, make_ext4_disk  # noqa: E402
+from harness import Etcd, Guest, GuestError, Tap, make_btrfs_disk, make_ext4_disk  # noqa: E402
 
 image = sys.argv[1]
 image_btrfs = sys.argv[2] if len(sys.argv) > 2 else None
@@ -335,14 +338,89 @@ def scenario_disk_missing():
         g.poweroff()
 
 
+def fleet(etcd, *args):
+    """hsos-agent fleet on the host, against the test's etcd."""
+    env = dict(os.environ, no_proxy="*")  # straight to loopback
+    r = subprocess.run([os.environ["HSOS_AGENT"], "fleet", "--etcd", etcd.url] + list(args), env=env,
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=60)
+    return r.returncode, r.stdout
+
+
+def fleet_docs(etcd):
+    rc, out = fleet(etcd, "--json")
+    try:
+        return json.loads(out) if rc == 0 else None
+    except ValueError:
+        return None
+
+
+def controller_checks(g, etcd, interval):
+    """The node (node.json names etcd at 10.0.2.2) reports itself; the fleet
+    command on the host sees it with the guest's own state."""
+    # No time server: marked synchronized, the node (reth, nimbus) is operational.
+    g.check("hsos-e2e-clock-sync")
+    doc, took = wait_status(g, lambda d: d.get("state") == "operational")
+    tap.ok(doc.get("state") == "operational", "controller: the btrfs node is operational (reth, nimbus answer)",
+           json.dumps(doc.get("reasons")))
+    deadline = time.monotonic() + 60
+    while True:
+        rc, out = fleet(etcd)
+        line = [l for l in out.splitlines() if l.split()[:1] == ["e2e-btrfs"]]
+        if (line and line[0].split()[1] == "operational") or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)  # the node reports every interval; nothing to wait on but the store
+    listed = bool(rc == 0 and line and line[0].split()[1] == "operational")
+    tap.ok(listed and "reth" in out and "nimbus" in out,
+           "controller: hsos-agent fleet on the host lists e2e-btrfs, operational, with its clients", out)
+    docs = fleet_docs(etcd) or []
+    mine = [d for d in docs if isinstance(d, dict) and d.get("hostname") == "e2e-btrfs"]
+    machine_id = g.check("cat /etc/machine-id").strip()
+    tap.ok(len(docs) == 1 and len(mine) == 1 and mine[0].get("schema") == "hsos.status/1"
+           and mine[0].get("state") == "operational" and mine[0].get("boot", {}).get("machineId") == machine_id
+           and [c.get("client") for c in mine[0].get("execution", [])] == ["reth"],
+           "controller: fleet --json holds the node's status document (its machine id, its clients)",
+           json.dumps(docs, indent=1)[:3000])
+    ctl = status_json(g).get("controller", {}).get("etcd", {})
+    tap.ok(ctl.get("lastOkAt") and ctl.get("lastError") is None,
+           "controller: the guest's status shows etcd reached, no error", json.dumps(ctl))
+
+    # nimbus stops answering: the node is degraded, and the fleet sees it.
+    g.check("mkdir -p /run/hsos-e2e && echo hang > /run/hsos-e2e/answer-nimbus")
+    doc, took = wait_status(g, lambda d: d.get("state") == "degraded", timeout=90)
+    why = " | ".join(doc.get("reasons") or [])
+    tap.ok(doc.get("state") == "degraded" and "nimbus does not answer at http://127.0.0.1:5052" in why
+           and doc.get("consensus", [{}])[0].get("reachable") is False,
+           "probe: a client that hangs is unreachable after its rounds time out (%.1f s)" % took, why)
+    deadline = time.monotonic() + 30
+    while True:
+        docs = fleet_docs(etcd) or []
+        if [d for d in docs if d.get("state") == "degraded"] or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    rc, out = fleet(etcd)
+    line = [l for l in out.splitlines() if l.split()[:1] == ["e2e-btrfs"]]
+    tap.ok(line and line[0].split()[1] == "degraded" and "nimbus" in out,
+           "controller: the change reaches etcd: fleet shows e2e-btrfs degraded", out)
+    return listed or bool(mine)
+
+
 def scenario_btrfs_subvolumes():
     wc = os.path.join(work, "c")
     os.makedirs(wc)
     disk = os.path.join(wc, "pool.img")
     ids = make_btrfs_disk(disk, 256, "hsos-btrfs", ["eth", "secrets"])
     tap.ok(ids == {"eth": 256, "secrets": 257}, "btrfs: the test disk has subvolumes eth (256) and secrets", ids)
+    # The image's node.json reports every 2 s to etcd at 10.0.2.2:<port> (test-boot.sh).
+    etcd = None
+    interval = 2
+    listed = False
+    port = os.environ.get("HSOS_E2E_ETCD_PORT")
+    if port and shutil.which("etcd"):
+        etcd = Etcd(wc, int(port))
     g = Guest(wc, image_btrfs, disks=[disk])
     try:
+        if etcd:
+            etcd.wait_healthy()
         g.start()
         state = g.wait_booted()
         tap.ok(state == "running", "btrfs: the node boots, every mount in place", state)
@@ -352,11 +430,38 @@ def scenario_btrfs_subvolumes():
         tap.ok("/dev/vda[/secrets]" in sec, "btrfs: subvol=secrets mounted at /var/mnt/secrets, the same device", sec)
         rc, _ = g.run("test -s /var/mnt/secrets/jwt.hex && test -d /var/mnt/eth/reth && test -d /var/mnt/eth/nimbus")
         tap.ok(rc == 0, "btrfs: the JWT on one subvolume, the data dirs on the other")
+        if etcd:
+            listed = controller_checks(g, etcd, interval)
+        else:
+            tap.skip("controller: the node reports to etcd", "no etcd on this host (package etcd-server)")
     except GuestError as e:
         tap.ok(False, "scenario btrfs ran to the end", e)
         g.diagnose()
+        if etcd:
+            print("# --- etcd ---\n" + "\n".join("# " + l for l in etcd.log_tail().splitlines()))
     finally:
         g.poweroff()
+    if not etcd:
+        return
+    if not listed:
+        etcd.stop()  # never listed: nothing to see go
+        return
+    try:
+        # Powered off, it stops reporting: its lease (3 x interval) expires
+        # and the key goes by itself.
+        gone_by = 3 * interval + 10
+        start = time.monotonic()
+        while True:
+            docs = fleet_docs(etcd)
+            if docs == [] or time.monotonic() - start > gone_by + 20:
+                break
+            time.sleep(0.5)
+        took = time.monotonic() - start
+        tap.ok(docs == [] and took <= gone_by,
+               "controller: after power-off the node's key is gone within 3 x %d s + 10 s (%.1f s)" % (interval, took),
+               fleet(etcd)[1])
+    finally:
+        etcd.stop()
 
 
 def scenario_invalid_config():
