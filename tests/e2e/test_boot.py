@@ -385,7 +385,7 @@ def controller_checks(g, etcd, interval):
            "controller: the guest's status shows etcd reached, no error", json.dumps(ctl))
 
     # nimbus stops answering: the node is degraded, and the fleet sees it.
-    g.check("mkdir -p /run/hsos-e2e && echo hang > /run/hsos-e2e/answer-nimbus")
+    g.check("mkdir -p /run/hsos-e2e && echo hang > /run/hsos-e2e/answer-nimbus_beacon_node")
     doc, took = wait_status(g, lambda d: d.get("state") == "degraded", timeout=90)
     why = " | ".join(doc.get("reasons") or [])
     tap.ok(doc.get("state") == "degraded" and "nimbus does not answer at http://127.0.0.1:5052" in why

@@ -11,7 +11,8 @@
  * (/eth/v1/node/{syncing,health,peer_count,version},
  * /eth/v1/beacon/states/head/finality_checkpoints, /eth/v1/beacon/genesis).
  * It is a stand-in, not a client: one thread, poll(), no chain behind it. The
- * file /run/hsos-e2e/answer-<name>, read at every request, changes what it
+ * file /run/hsos-e2e/answer-<name> (<name> is the executable's name:
+ * nimbus_beacon_node for nimbus), read at every request, changes what it
  * says: "syncing" (far behind), "wrong-chain" (holesky's chain id and
  * genesis), "hang" (reads the request, never answers); absent or anything
  * else, synced.
