@@ -183,9 +183,14 @@ static void print_clients(Out *o, const cJSON *root) {
                                 sb_appendf(&line, "unreachable: %s", strempty(get_str(c, "error")));
                         } else {
                                 sb_append(&line, cJSON_IsTrue(sync) ? "syncing" : cJSON_IsFalse(sync) ? "synced" : "sync unknown");
-                                if (pass == 0 && get_num(c, "currentBlock", &v))
-                                        sb_appendf(&line, get_num(c, "highestBlock", &w) && cJSON_IsTrue(sync)
-                                                   ? ", block %.0f of %.0f" : ", block %.0f", v, w);
+                                /* w is read before the call (the order of a call's
+                                 * arguments is unspecified): not in the same call. */
+                                if (pass == 0 && get_num(c, "currentBlock", &v)) {
+                                        if (get_num(c, "highestBlock", &w) && cJSON_IsTrue(sync))
+                                                sb_appendf(&line, ", block %.0f of %.0f", v, w);
+                                        else
+                                                sb_appendf(&line, ", block %.0f", v);
+                                }
                                 if (pass == 1 && get_num(c, "headSlot", &v))
                                         sb_appendf(&line, ", slot %.0f", v);
                                 if (pass == 1 && get_num(c, "syncDistance", &v) && v > 0)

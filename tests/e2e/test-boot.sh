@@ -32,9 +32,21 @@ for exe in geth nethermind besu erigon reth lighthouse beacon-chain teku nimbus_
 done
 # Two images: the second only bakes another node.json (the base is shared).
 sh "$top/scripts/image/build.sh" "$bin" "$top/tests/e2e/node.json" "$out/ext4" "$top/tests/e2e/guest" "$standins" >&2 || exit 1
-sh "$top/scripts/image/build.sh" "$bin" "$top/tests/e2e/node-btrfs.json" "$out/btrfs" "$top/tests/e2e/guest" "$standins" >&2 || exit 1
+# The btrfs node also reports to a controller: a real etcd that test_boot.py
+# starts on the host's loopback, on a port chosen here, which the guest
+# reaches at 10.0.2.2 (QEMU's user network); it probes and reports every 2 s.
+etcd_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])') || exit 1
+python3 - "$top/tests/e2e/node-btrfs.json" "$etcd_port" >"$out/node-btrfs.json" <<'EOF' || exit 1
+import json, sys
+node = json.load(open(sys.argv[1]))
+agent = node.setdefault("agent", {})
+agent["reportIntervalSec"] = 2
+agent["controller"] = {"etcd": {"endpoints": ["http://10.0.2.2:%s" % sys.argv[2]]}}
+json.dump(node, sys.stdout, indent=4)
+EOF
+sh "$top/scripts/image/build.sh" "$bin" "$out/node-btrfs.json" "$out/btrfs" "$top/tests/e2e/guest" "$standins" >&2 || exit 1
 # A third bakes an invalid node.json (the image build validates: this one is
 # assembled by hand from the ext4 image's base and a layer of its own).
 sh "$top/scripts/image/build.sh" "$bin" "$top/tests/e2e/node.json" "$out/invalid" "$top/tests/e2e/guest" "$standins" \
         "$top/tests/e2e/invalid-layer" >&2 || exit 1
-exec python3 "$top/tests/e2e/test_boot.py" "$out/ext4" "$out/btrfs" "$out/invalid"
+HSOS_E2E_ETCD_PORT=$etcd_port exec python3 "$top/tests/e2e/test_boot.py" "$out/ext4" "$out/btrfs" "$out/invalid"

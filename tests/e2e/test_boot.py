@@ -2,17 +2,24 @@
 """The image booted for real in QEMU (TCG): first boot on an empty labelled
 disk, a reboot, a boot without the disk (and the disk hot-plugged later),
 kexec-boot into the image again from a running guest, and a node whose one
-btrfs disk is mounted twice, by subvolume.
+btrfs disk is mounted twice, by subvolume. The stand-in clients answer as
+synced mainnet clients (tests/e2e/standins/standin.c); the btrfs node reports
+to a real etcd on the host's loopback (HSOS_E2E_ETCD_PORT, chosen by
+test-boot.sh), which the host reads back with hsos-agent fleet.
     python3 tests/e2e/test_boot.py IMAGE-DIR [BTRFS-IMAGE-DIR]"""
 
 import hashlib
+import json
 import os
+import re
 import shutil
+import subprocess
 import sys
 import tempfile
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Guest, GuestError, Tap, make_btrfs_disk, make_ext4_disk  # noqa: E402
+from harness import Etcd, Guest, GuestError, Tap, make_btrfs_disk, make_ext4_disk  # noqa: E402
 
 image = sys.argv[1]
 image_btrfs = sys.argv[2] if len(sys.argv) > 2 else None
@@ -20,6 +27,7 @@ image_invalid = sys.argv[3] if len(sys.argv) > 3 else None
 work = tempfile.mkdtemp(prefix="hsos-e2e-")
 tap = Tap()
 LABEL = "hsos-e2e"
+MAINNET_ROOT = "0x4b363db94e286120d76eb905340fdd4e54bfe9f06bf33ff6cf5ad27f511bfe95"
 
 
 def journal(g, unit):
@@ -106,6 +114,75 @@ def daemon_checks(g):
     tap.ok(out.strip() in ("exit=0", "exit=1", "exit=2"), "socket: a member of hsos can", out)
 
 
+def status_json(g):
+    rc, out = g.run("hsos-agent status --json")
+    try:
+        return json.loads(out)
+    except ValueError:
+        raise GuestError("hsos-agent status --json printed no JSON (exit %d):\n%s" % (rc, out))
+
+
+def wait_status(g, cond, timeout=60):
+    """Polls the guest's status document until cond(doc) holds; returns the
+    last document and the seconds it took."""
+    start = time.monotonic()
+    while True:
+        doc = status_json(g)
+        if cond(doc) or time.monotonic() - start > timeout:
+            return doc, time.monotonic() - start
+        g.run("sleep 0.5")
+
+
+def probe_checks(g):
+    """The clients' own word (the stand-ins answer as synced mainnet clients),
+    and a client that changes its answer, judged with hysteresis."""
+    doc = status_json(g)
+    ex = (doc.get("execution") or [{}])[0]
+    cs = (doc.get("consensus") or [{}])[0]
+    tap.ok(ex.get("client") == "geth" and ex.get("reachable") is True and ex.get("syncing") is False
+           and ex.get("chainId") == 1 and ex.get("peers") == 25 and ex.get("staleHead") is False
+           and ex.get("version") == "geth/standin" and ex.get("url") == "http://127.0.0.1:8545/",
+           "probe: status --json shows geth reachable, synced, chain id 1, 25 peers", json.dumps(ex, indent=1))
+    tap.ok(cs.get("client") == "lighthouse" and cs.get("reachable") is True and cs.get("health") == 200
+           and cs.get("syncing") is False and cs.get("syncDistance") == 0 and cs.get("peers") == 30
+           and cs.get("optimistic") is False and cs.get("elOffline") is False
+           and cs.get("genesisValidatorsRoot") == MAINNET_ROOT and isinstance(cs.get("finalizedEpoch"), int)
+           and cs.get("url") == "http://127.0.0.1:5052",
+           "probe: status --json shows lighthouse reachable, health 200, synced, mainnet's genesis, 30 peers",
+           json.dumps(cs, indent=1))
+    tap.ok(doc.get("state") == "operational" and doc.get("reasons") == [],
+           "probe: the state is operational with no reason", json.dumps(doc.get("reasons")))
+    rc, out = g.run("hsos-agent probe")
+    tap.ok(rc == 0 and "geth/standin" in out and "lighthouse/standin" in out and "!" not in out,
+           "probe: hsos-agent probe exits 0, every client answered and is ok", "exit %d\n%s" % (rc, out))
+
+    # geth starts syncing, lighthouse is on another chain: three rounds
+    # (2 s apart) later, the node is degraded with a reason naming each.
+    g.check("mkdir -p /run/hsos-e2e && echo syncing > /run/hsos-e2e/answer-geth && "
+            "echo wrong-chain > /run/hsos-e2e/answer-lighthouse")
+
+    def named(doc):
+        r = " | ".join(doc.get("reasons") or [])
+        return "geth is syncing: block" in r and "lighthouse is on the wrong network" in r
+    doc, took = wait_status(g, named)
+    tap.ok(doc.get("state") == "degraded" and named(doc),
+           "probe: geth syncing and lighthouse on holesky make the node degraded, each named (%.1f s)" % took,
+           json.dumps(doc.get("reasons"), indent=1))
+    # Hysteresis: three results in a row, 2 s apart, cannot take less than 4 s.
+    tap.ok(took >= 3, "probe: the checks flip only after several rounds (took %.1f s)" % took)
+    rc, out = g.run("hsos-agent status; echo exit=$?")
+    flat = " ".join(out.split())  # the text wraps at 80 columns
+    m = re.search(r"geth syncing, block (\d+) of (\d+)", flat)
+    tap.ok("exit=1" in out and "genesis validators root 0x9143aa7c" in flat and "(holesky), not mainnet's" in flat
+           and m and int(m.group(2)) - int(m.group(1)) == 1000,
+           "probe: hsos-agent status says why (geth 1000 blocks behind, lighthouse on holesky), exit 1", out)
+
+    g.check("rm -f /run/hsos-e2e/answer-geth /run/hsos-e2e/answer-lighthouse")
+    doc, took = wait_status(g, lambda d: d.get("state") == "operational")
+    tap.ok(doc.get("state") == "operational" and doc.get("execution", [{}])[0].get("syncing") is False,
+           "probe: switched back, the node is operational again (%.1f s)" % took, json.dumps(doc.get("reasons")))
+
+
 def scenario_disk_reboot_kexec():
     wa = os.path.join(work, "a")
     os.makedirs(wa)
@@ -159,12 +236,19 @@ def scenario_disk_reboot_kexec():
                         "systemctl is-active mev-boost.service")
         tap.ok(out.strip() == "active", "address: adding it releases mev-boost, with no command", out)
 
-        # No time server in the guest: mark the clock synchronized as NTP would.
+        # No time server in the guest: the clock is not synchronized, and that
+        # is a reason; marked synchronized (as NTP would), the reason goes.
+        rc, out = g.run("timeout 60 sh -c 'until hsos-agent status | grep -q \"clock is not synchronized\"; "
+                        "do sleep 0.5; done'; hsos-agent status; echo exit=$?")
+        tap.ok("exit=1" in out and "the system clock is not synchronized" in out,
+               "clock: an unsynchronized clock is a reason (degraded, exit 1)", out)
         g.check("hsos-e2e-clock-sync")
         rc, out = g.run("timeout 60 sh -c 'until hsos-agent status >/dev/null; do sleep 0.5; done'; "
                         "hsos-agent status; echo exit=$?")
         tap.ok("exit=0" in out and "operational" in out,
                "boot 1: hsos-agent status says operational (exit 0)", out)
+        tap.ok("clock is not synchronized" not in out, "clock: synchronized, the reason is gone", out)
+        probe_checks(g)
         daemon_checks(g)
         g.check("echo boot-1 > /root/written-in-boot-1")
         bid1 = g.boot_id()
@@ -254,14 +338,89 @@ def scenario_disk_missing():
         g.poweroff()
 
 
+def fleet(etcd, *args):
+    """hsos-agent fleet on the host, against the test's etcd."""
+    env = dict(os.environ, no_proxy="*")  # straight to loopback
+    r = subprocess.run([os.environ["HSOS_AGENT"], "fleet", "--etcd", etcd.url] + list(args), env=env,
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=60)
+    return r.returncode, r.stdout
+
+
+def fleet_docs(etcd):
+    rc, out = fleet(etcd, "--json")
+    try:
+        return json.loads(out) if rc == 0 else None
+    except ValueError:
+        return None
+
+
+def controller_checks(g, etcd, interval):
+    """The node (node.json names etcd at 10.0.2.2) reports itself; the fleet
+    command on the host sees it with the guest's own state."""
+    # No time server: marked synchronized, the node (reth, nimbus) is operational.
+    g.check("hsos-e2e-clock-sync")
+    doc, took = wait_status(g, lambda d: d.get("state") == "operational")
+    tap.ok(doc.get("state") == "operational", "controller: the btrfs node is operational (reth, nimbus answer)",
+           json.dumps(doc.get("reasons")))
+    deadline = time.monotonic() + 60
+    while True:
+        rc, out = fleet(etcd)
+        line = [l for l in out.splitlines() if l.split()[:1] == ["e2e-btrfs"]]
+        if (line and line[0].split()[1] == "operational") or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)  # the node reports every interval; nothing to wait on but the store
+    listed = bool(rc == 0 and line and line[0].split()[1] == "operational")
+    tap.ok(listed and "reth" in out and "nimbus" in out,
+           "controller: hsos-agent fleet on the host lists e2e-btrfs, operational, with its clients", out)
+    docs = fleet_docs(etcd) or []
+    mine = [d for d in docs if isinstance(d, dict) and d.get("hostname") == "e2e-btrfs"]
+    machine_id = g.check("cat /etc/machine-id").strip()
+    tap.ok(len(docs) == 1 and len(mine) == 1 and mine[0].get("schema") == "hsos.status/1"
+           and mine[0].get("state") == "operational" and mine[0].get("boot", {}).get("machineId") == machine_id
+           and [c.get("client") for c in mine[0].get("execution", [])] == ["reth"],
+           "controller: fleet --json holds the node's status document (its machine id, its clients)",
+           json.dumps(docs, indent=1)[:3000])
+    ctl = status_json(g).get("controller", {}).get("etcd", {})
+    tap.ok(ctl.get("lastOkAt") and ctl.get("lastError") is None,
+           "controller: the guest's status shows etcd reached, no error", json.dumps(ctl))
+
+    # nimbus stops answering: the node is degraded, and the fleet sees it.
+    g.check("mkdir -p /run/hsos-e2e && echo hang > /run/hsos-e2e/answer-nimbus_beacon_node")
+    doc, took = wait_status(g, lambda d: d.get("state") == "degraded", timeout=90)
+    why = " | ".join(doc.get("reasons") or [])
+    tap.ok(doc.get("state") == "degraded" and "nimbus does not answer at http://127.0.0.1:5052" in why
+           and doc.get("consensus", [{}])[0].get("reachable") is False,
+           "probe: a client that hangs is unreachable after its rounds time out (%.1f s)" % took, why)
+    deadline = time.monotonic() + 30
+    while True:
+        docs = fleet_docs(etcd) or []
+        if [d for d in docs if d.get("state") == "degraded"] or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    rc, out = fleet(etcd)
+    line = [l for l in out.splitlines() if l.split()[:1] == ["e2e-btrfs"]]
+    tap.ok(line and line[0].split()[1] == "degraded" and "nimbus" in out,
+           "controller: the change reaches etcd: fleet shows e2e-btrfs degraded", out)
+    return listed or bool(mine)
+
+
 def scenario_btrfs_subvolumes():
     wc = os.path.join(work, "c")
     os.makedirs(wc)
     disk = os.path.join(wc, "pool.img")
     ids = make_btrfs_disk(disk, 256, "hsos-btrfs", ["eth", "secrets"])
     tap.ok(ids == {"eth": 256, "secrets": 257}, "btrfs: the test disk has subvolumes eth (256) and secrets", ids)
+    # The image's node.json reports every 2 s to etcd at 10.0.2.2:<port> (test-boot.sh).
+    etcd = None
+    interval = 2
+    listed = False
+    port = os.environ.get("HSOS_E2E_ETCD_PORT")
+    if port and shutil.which("etcd"):
+        etcd = Etcd(wc, int(port))
     g = Guest(wc, image_btrfs, disks=[disk])
     try:
+        if etcd:
+            etcd.wait_healthy()
         g.start()
         state = g.wait_booted()
         tap.ok(state == "running", "btrfs: the node boots, every mount in place", state)
@@ -271,11 +430,38 @@ def scenario_btrfs_subvolumes():
         tap.ok("/dev/vda[/secrets]" in sec, "btrfs: subvol=secrets mounted at /var/mnt/secrets, the same device", sec)
         rc, _ = g.run("test -s /var/mnt/secrets/jwt.hex && test -d /var/mnt/eth/reth && test -d /var/mnt/eth/nimbus")
         tap.ok(rc == 0, "btrfs: the JWT on one subvolume, the data dirs on the other")
+        if etcd:
+            listed = controller_checks(g, etcd, interval)
+        else:
+            tap.skip("controller: the node reports to etcd", "no etcd on this host (package etcd-server)")
     except GuestError as e:
         tap.ok(False, "scenario btrfs ran to the end", e)
         g.diagnose()
+        if etcd:
+            print("# --- etcd ---\n" + "\n".join("# " + l for l in etcd.log_tail().splitlines()))
     finally:
         g.poweroff()
+    if not etcd:
+        return
+    if not listed:
+        etcd.stop()  # never listed: nothing to see go
+        return
+    try:
+        # Powered off, it stops reporting: its lease (3 x interval) expires
+        # and the key goes by itself.
+        gone_by = 3 * interval + 10
+        start = time.monotonic()
+        while True:
+            docs = fleet_docs(etcd)
+            if docs == [] or time.monotonic() - start > gone_by + 20:
+                break
+            time.sleep(0.5)
+        took = time.monotonic() - start
+        tap.ok(docs == [] and took <= gone_by,
+               "controller: after power-off the node's key is gone within 3 x %d s + 10 s (%.1f s)" % (interval, took),
+               fleet(etcd)[1])
+    finally:
+        etcd.stop()
 
 
 def scenario_invalid_config():

@@ -291,6 +291,18 @@ TEST(the_summary_fits_80_columns) {
         ASSERT_STREQ(err, "the agent's answer is not a hsos.status/1 document");
 }
 
+TEST(the_summary_shows_a_syncing_clients_progress) {
+        _cleanup_free_ char *text = NULL, *err = NULL;
+        const char *json = "{\"schema\": \"hsos.status/1\", \"hostname\": \"n1\", \"network\": \"mainnet\","
+                           " \"state\": \"degraded\", \"reasons\": [\"geth is syncing: block 100 of 200\"],"
+                           " \"execution\": [{\"client\": \"geth\", \"reachable\": true, \"syncing\": true,"
+                           " \"currentBlock\": 100, \"highestBlock\": 200, \"peers\": 3}]}";
+
+        ASSERT_OK(status_to_text(json, false, &text, &err));
+        printf("%s", text);
+        ASSERT_CONTAINS(text, "geth        syncing, block 100 of 200, 3 peers");
+}
+
 #include "hsos/sha256.h"
 
 TEST(sha256_known_answers) {
