@@ -138,6 +138,30 @@ status_has "$T/run/d.sock" '.controller.etcd.lastError | test("refused the login
 grep -q "not-the-password" "$T/agent.log" "$T/st" && not_ok "the password appears nowhere" || ok "the password appears nowhere"
 kill -TERM "$AGENT_PID"; wait "$AGENT_PID" 2>/dev/null; AGENT_PID=""
 
+# etcd over TLS, trusted through caFile / --cacert.
+if command -v openssl >/dev/null; then
+        openssl req -x509 -newkey rsa:2048 -nodes -keyout "$T/ca.key" -out "$T/ca.pem" -days 1 -subj /CN=hsos-test-ca >/dev/null 2>&1
+        openssl req -newkey rsa:2048 -nodes -keyout "$T/srv.key" -out "$T/srv.csr" -subj /CN=127.0.0.1 >/dev/null 2>&1
+        printf 'subjectAltName=IP:127.0.0.1\n' >"$T/san.ext"
+        openssl x509 -req -in "$T/srv.csr" -CA "$T/ca.pem" -CAkey "$T/ca.key" -CAcreateserial -out "$T/srv.pem" -days 1 \
+                -extfile "$T/san.ext" >/dev/null 2>&1
+        set -- $(peers_free_ports 2)
+        TLS_URL=https://127.0.0.1:$1
+        etcd --name tls --data-dir "$T/etcd-tls" --listen-client-urls "$TLS_URL" --advertise-client-urls "$TLS_URL" \
+                --cert-file "$T/srv.pem" --key-file "$T/srv.key" --listen-peer-urls "http://127.0.0.1:$2" \
+                --initial-advertise-peer-urls "http://127.0.0.1:$2" --initial-cluster "tls=http://127.0.0.1:$2" >"$T/etcd-tls.log" 2>&1 &
+        PEERS_PIDS="$PEERS_PIDS $!"
+        until_true 15 curl -sf --cacert "$T/ca.pem" "$TLS_URL/health" || not_ok "etcd over TLS starts" "$(tail -c 1500 "$T/etcd-tls.log")"
+        node "$T/f.json" tls-node "$T/run/f.sock" "{ \"etcd\": { \"endpoints\": [\"$TLS_URL\"], \"prefix\": \"/tls\", \"caFile\": \"$T/ca.pem\" } }"
+        start_agent "$T/f.json"
+        until_true 10 sh -c "$A fleet --etcd $TLS_URL --prefix /tls --cacert $T/ca.pem --json | jq -e 'length == 1'" \
+                && ok "over TLS with caFile: the report appears, fleet --cacert reads it" || not_ok "over TLS with caFile" "$(cat "$T/agent.log")"
+        expect_exit 1 "fleet refuses a server it cannot verify (no --cacert)" $A fleet --etcd "$TLS_URL" --prefix /tls
+        kill -TERM "$AGENT_PID"; wait "$AGENT_PID" 2>/dev/null; AGENT_PID=""
+else
+        ok "etcd over TLS # SKIP openssl is not installed"
+fi
+
 # An HTTP controller: the POST, its token; failing and hanging never slow the node.
 mkdir -p "$T/collector"
 /usr/bin/env python3 "$TOP/tests/peers/collector.py" "$T/collector" >"$T/collector.out" 2>&1 &
