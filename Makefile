@@ -165,7 +165,7 @@ FUZZ_CFLAGS := -std=gnu17 -D_GNU_SOURCE -O1 -g -Iinclude -I$(POISON_DIR) \
 	$(shell $(PKG_CONFIG) --cflags $(CORE_PKGS) 2>/dev/null) \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 
-build/fuzz/fuzz-%: tests/fuzz/fuzz-%.c $(CORE_SRC) $(HEADERS) $(POISON_DIR)/.stamp
+build/fuzz/fuzz-%: tests/fuzz/fuzz-%.c $(wildcard tests/fuzz/*.h) $(CORE_SRC) $(HEADERS) $(POISON_DIR)/.stamp
 	@mkdir -p $(@D)
 	@echo "  FUZZ    $@"
 	$(Q)clang $(FUZZ_CFLAGS) -o $@ $< $(CORE_SRC) $(CORE_LIBS)

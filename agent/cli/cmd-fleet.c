@@ -109,7 +109,6 @@ int cmd_fleet(int argc, char **argv) {
         sd_event *event = NULL;
         Http *http = NULL;
         Call c = {};
-        struct timespec ts;
         int opt, r;
 
         while ((opt = getopt_long(argc, argv, "h", options, NULL)) >= 0)
@@ -189,10 +188,9 @@ int cmd_fleet(int argc, char **argv) {
         if (r < 0)
                 goto fail;
 
-        clock_gettime(CLOCK_REALTIME, &ts);
         r = json ? fleet_to_json(prefix, kvs, n, &out)
-                 : fleet_to_text(prefix, kvs, n, (uint64_t) ts.tv_sec * 1000000 + (uint64_t) ts.tv_nsec / 1000,
-                                 isatty(STDOUT_FILENO) && !getenv("NO_COLOR"), &out);
+                 : fleet_to_text(prefix, kvs, n, now_usec(CLOCK_REALTIME), isatty(STDOUT_FILENO) && !getenv("NO_COLOR"),
+                                 &out);
         etcd_key_values_free(kvs, n);
         if (r < 0)
                 goto fail;

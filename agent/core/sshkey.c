@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "hsos/base64.h"
 #include "hsos/sshkey.h"
 #include "hsos/util.h"
 
@@ -31,54 +32,6 @@ static bool is_key_type(const char *s, size_t n) {
                 if (strlen(key_types[i]) == n && strncmp(key_types[i], s, n) == 0)
                         return true;
         return false;
-}
-
-static int b64val(char c) {
-        if (c >= 'A' && c <= 'Z')
-                return c - 'A';
-        if (c >= 'a' && c <= 'z')
-                return c - 'a' + 26;
-        if (c >= '0' && c <= '9')
-                return c - '0' + 52;
-        if (c == '+')
-                return 62;
-        if (c == '/')
-                return 63;
-        return -1;
-}
-
-/* Decodes standard base64 (padding required as OpenSSH writes it). */
-static int base64_decode(const char *s, size_t n, uint8_t **ret, size_t *ret_len) {
-        uint8_t *out;
-        size_t k = 0, pad = 0;
-
-        if (n == 0 || n % 4 != 0)
-                return -EINVAL;
-        if (s[n - 1] == '=')
-                pad++;
-        if (s[n - 2] == '=')
-                pad++;
-        out = malloc(n / 4 * 3);
-        if (!out)
-                return -ENOMEM;
-        for (size_t i = 0; i < n; i += 4) {
-                int v[4];
-                for (int j = 0; j < 4; j++) {
-                        bool padding = i + (size_t) j >= n - pad;
-                        v[j] = padding ? 0 : b64val(s[i + (size_t) j]);
-                        if (v[j] < 0 || (padding && s[i + (size_t) j] != '=')) {
-                                free(out);
-                                return -EINVAL;
-                        }
-                }
-                uint32_t w = (uint32_t) v[0] << 18 | (uint32_t) v[1] << 12 | (uint32_t) v[2] << 6 | (uint32_t) v[3];
-                out[k++] = (uint8_t) (w >> 16);
-                out[k++] = (uint8_t) (w >> 8);
-                out[k++] = (uint8_t) w;
-        }
-        *ret = out;
-        *ret_len = k - pad;
-        return 0;
 }
 
 static int fail(char **ret_error, const char *msg) {
@@ -139,7 +92,7 @@ int sshkey_check_authorized_line(const char *line, char **ret_error) {
         if (n == 0)
                 return fail(ret_error, "has a key type but no key");
 
-        r = base64_decode(p, n, &blob, &blob_len);
+        r = base64_decode(p, n, (void **) &blob, &blob_len);
         if (r == -ENOMEM)
                 return r;
         if (r < 0)

@@ -75,20 +75,6 @@ struct Controller {
         Reporter etcd, post;
 };
 
-static uint64_t now_mono(void) {
-        struct timespec ts;
-
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (uint64_t) ts.tv_sec * 1000000 + (uint64_t) ts.tv_nsec / 1000;
-}
-
-static uint64_t now_real(void) {
-        struct timespec ts;
-
-        clock_gettime(CLOCK_REALTIME, &ts);
-        return (uint64_t) ts.tv_sec * 1000000 + (uint64_t) ts.tv_nsec / 1000;
-}
-
 static void step(Reporter *r);
 
 static void schedule(Reporter *r, uint64_t usec) {
@@ -169,7 +155,7 @@ static int newest_status(Reporter *r, char **ret_json, char **ret_key) {
 }
 
 static bool due(Reporter *r, const char *key) {
-        return !r->last_key || !streq(r->last_key, key) || now_mono() - r->last_write_usec >= REPORT_REWRITE_USEC;
+        return !r->last_key || !streq(r->last_key, key) || now_usec(CLOCK_MONOTONIC) - r->last_write_usec >= REPORT_REWRITE_USEC;
 }
 
 /* ---- etcd ---- */
@@ -245,7 +231,7 @@ static void etcd_step(Reporter *r) {
                 if (k >= 0)
                         k = etcd_send(r, STEP_KEEPALIVE, "v3/lease/keepalive", body, timeout);
         } else if (!r->claimed) {
-                if (r->conflict && now_mono() < r->next_claim_usec)
+                if (r->conflict && now_usec(CLOCK_MONOTONIC) < r->next_claim_usec)
                         return succeed(r);
                 if (!r->ctl->machine_id)
                         return fail(r, "this machine has no machine id (/etc/machine-id): the node's key cannot be claimed");
@@ -278,7 +264,7 @@ static void etcd_written(Reporter *r, const char *revision) {
         free_and_strdup(&r->mod_revision, revision);
         free(r->last_key);
         r->last_key = TAKE_PTR(r->pending_key);
-        r->last_write_usec = now_mono();
+        r->last_write_usec = now_usec(CLOCK_MONOTONIC);
         if (r->conflict) {
                 log_info("the hostname %s is this node's in etcd again", r->ctl->hostname);
                 r->conflict = mfree(r->conflict);
@@ -374,7 +360,7 @@ static void on_etcd(void *userdata, const HttpResult *res) {
                         free(r->conflict);
                         r->conflict = TAKE_PTR(msg);
                         free_and_strdup(&r->last_error, r->conflict);
-                        r->next_claim_usec = now_mono() + REPORT_REWRITE_USEC;
+                        r->next_claim_usec = now_usec(CLOCK_MONOTONIC) + REPORT_REWRITE_USEC;
                         break;
                 default:
                         break;
@@ -394,7 +380,7 @@ static void on_etcd(void *userdata, const HttpResult *res) {
                             s == STEP_AUTH ? "the login" : s == STEP_GRANT ? "the lease grant" :
                             s == STEP_KEEPALIVE ? "the keepalive" : "the write",
                             err ? err : strerror(-k));
-        r->last_ok_usec = now_real();
+        r->last_ok_usec = now_usec(CLOCK_REALTIME);
         step(r);
 }
 
@@ -411,8 +397,8 @@ static void on_post(void *userdata, const HttpResult *res) {
                 return fail(r, "%s answered HTTP %ld", r->url, res->status);
         free(r->last_key);
         r->last_key = TAKE_PTR(r->pending_key);
-        r->last_write_usec = now_mono();
-        r->last_ok_usec = now_real();
+        r->last_write_usec = now_usec(CLOCK_MONOTONIC);
+        r->last_ok_usec = now_usec(CLOCK_REALTIME);
         succeed(r);
 }
 

@@ -29,20 +29,6 @@
 #include "log.h"
 #include "manager.h"
 
-static uint64_t now_realtime(void) {
-        struct timespec ts;
-
-        clock_gettime(CLOCK_REALTIME, &ts);
-        return (uint64_t) ts.tv_sec * 1000000 + (uint64_t) ts.tv_nsec / 1000;
-}
-
-static uint64_t now_monotonic(void) {
-        struct timespec ts;
-
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (uint64_t) ts.tv_sec * 1000000 + (uint64_t) ts.tv_nsec / 1000;
-}
-
 static void manager_schedule(Manager *m);
 static void manager_start_units(Manager *m);
 
@@ -103,7 +89,7 @@ static int gather_facts(Manager *m, Facts **ret) {
         (void) links_read(f);
         (void) system_read(f);
         if (m->systemd) {
-                r = systemd_fill_facts(m->systemd, f, now_monotonic());
+                r = systemd_fill_facts(m->systemd, f, now_usec(CLOCK_MONOTONIC));
                 if (r < 0)
                         return r;
         }
@@ -151,7 +137,7 @@ static void rebuild_status(Manager *m) {
                 .version = HSOS_VERSION,
                 .pid = getpid(),
                 .started_at_usec = m->started_at_usec,
-                .now_usec = now_realtime(),
+                .now_usec = now_usec(CLOCK_REALTIME),
                 .config_sha256 = m->config_sha256,
                 .health = m->board,
         };
@@ -409,7 +395,7 @@ static void on_units_changed(void *userdata) {
         free(m->facts->units);
         m->facts->units = NULL;
         m->facts->n_units = 0;
-        r = systemd_fill_facts(m->systemd, m->facts, now_monotonic());
+        r = systemd_fill_facts(m->systemd, m->facts, now_usec(CLOCK_MONOTONIC));
         if (r < 0)
                 return;
         manager_start_units(m);
@@ -786,7 +772,7 @@ int manager_new(const char *config_path, Manager **ret) {
         if (!m)
                 return -ENOMEM;
         m->uevent_fd = m->rtnl_fd = m->mountinfo_fd = m->inotify_fd = -EBADF;
-        m->started_at_usec = now_realtime();
+        m->started_at_usec = now_usec(CLOCK_REALTIME);
         m->config_path = strdup(config_path);
         if (!m->config_path) {
                 manager_free(m);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "hsos/edge.h"
 #include "hsos/http.h"
 #include "hsos/probe.h"
 #include "hsos/util.h"
@@ -27,13 +28,6 @@ struct ProbeRun {
         probe_done_t done;
         void *userdata;
 };
-
-static uint64_t now_realtime(void) {
-        struct timespec ts;
-
-        clock_gettime(CLOCK_REALTIME, &ts);
-        return (uint64_t) ts.tv_sec * 1000000 + (uint64_t) ts.tv_nsec / 1000;
-}
 
 static void run_free(ProbeRun *run) {
         for (size_t i = 0; run->answers && i < run->round->n_targets; i++)
@@ -70,7 +64,7 @@ static void on_answer(void *userdata, const HttpResult *res) {
 
         for (size_t i = 0; i < run->round->n_targets; i++)
                 if (run->asked[i])
-                        health_observe(run->board, i, &run->answers[i], run->network, now_realtime(), run->hysteresis);
+                        health_observe(run->board, i, &run->answers[i], run->network, now_usec(CLOCK_REALTIME), run->hysteresis);
         probe_done_t done = run->done;
         void *ud = run->userdata;
         run_free(run);

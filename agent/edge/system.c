@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 #include <string.h>
 #include <sys/statvfs.h>
 #include <sys/timex.h>
@@ -94,4 +95,11 @@ int space_read(Facts *f, const char *target) {
                 return -errno;
         return facts_add_space(f, target, (uint64_t) sv.f_blocks * sv.f_frsize,
                                (uint64_t) (sv.f_blocks - sv.f_bfree) * sv.f_frsize, (uint64_t) sv.f_bavail * sv.f_frsize);
+}
+
+uint64_t now_usec(clockid_t clock) {
+        struct timespec ts;
+
+        clock_gettime(clock, &ts);
+        return (uint64_t) ts.tv_sec * 1000000 + (uint64_t) ts.tv_nsec / 1000;
 }

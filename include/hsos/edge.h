@@ -6,6 +6,8 @@
  * their own files. They log nothing; the caller decides. */
 
 #include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
 
 #include "hsos/config.h"
 #include "hsos/facts.h"
@@ -25,6 +27,10 @@ int blockdev_read(const char *sysfs_block, const char *dev_dir, Facts *f);
  * keeping any of its content. A JWT must be 64 hex characters, optionally
  * with a 0x prefix and a trailing newline. */
 FileState secret_file_state(const char *path, bool jwt);
+
+/* A clock's time in microseconds (CLOCK_REALTIME for documents,
+ * CLOCK_MONOTONIC for intervals). */
+uint64_t now_usec(clockid_t clock);
 
 /* The machine (f->system): boot, memory, load, CPUs, the clock. */
 int system_read(Facts *f);

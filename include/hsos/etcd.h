@@ -18,19 +18,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "hsos/base64.h"
+
 /* Answers larger than this are refused (a range of a fleet's statuses is the
  * largest answer: 1000 nodes of 1.5 KiB are 2 MiB in base64). */
 #define ETCD_RESPONSE_SIZE_MAX (32u * 1024 * 1024)
 #define ETCD_RESPONSE_DEPTH_MAX 16u
-
-/* ---- base64 (RFC 4648, standard alphabet, padded) ---- */
-
-/* Encodes size bytes; the text is NUL-terminated. */
-int base64_encode(const void *data, size_t size, char **ret);
-/* Strict: only the alphabet, length a multiple of 4, padding only at the end,
- * unused bits zero; anything else is -EINVAL. The result is NUL-terminated
- * (not counted in *ret_size) and may itself contain NUL bytes. */
-int base64_decode(const char *text, size_t len, void **ret, size_t *ret_size);
 
 /* ---- keys ---- */
 

@@ -1,59 +1,11 @@
 /* SPDX-License-Identifier: MIT */
-/* libFuzzer target: a client's answer bytes -> probe_parse for every
- * Beacon API question (consensus clients), with the HTTP status
- * taken from the first byte, then the judgment and the status JSON of the
- * answer. Everything is freed: the leak checker runs after each input.
+/* libFuzzer target: a client's answer bytes -> probe_parse for every Beacon API question (consensus clients),
+ * then the judgment, the status JSON and the probe text (fuzz-probe.h).
  *
  *   make fuzz FUZZ_TARGET=beacon FUZZ_SECONDS=300 */
 
-#include <errno.h>
-#include <stdint.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include <cJSON.h>
-
-#include "hsos/probe.h"
-#include "hsos/util.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static const long statuses[] = { 200, 200, 200, 200, 206, 503, 404, 500 };
+#include "fuzz-probe.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-        HealthBoard board = {};
-        ClientHealth h = {};
-        ProbeAnswer a;
-        long status;
-
-        if (size < 1)
-                return 0;
-        status = statuses[data[0] % ELEMENTSOF(statuses)];
-        probe_answer_init(&a);
-        for (ProbeQuery q = Q_NODE_SYNCING; q <= Q_GENESIS; q++) {
-                char *err = NULL;
-                int r = probe_parse(q, status, (const char *) data + 1, size - 1, &a, &err);
-                if (r < 0 && r != -EOPNOTSUPP && r != -ENOMEM && !err)
-                        abort(); /* a failure must say what was wrong */
-                if (err)
-                        (void) probe_answer_fail(&a, q, err);
-                free(err);
-        }
-        h.client = CLIENT_LIGHTHOUSE;
-        h.role = ROLE_CONSENSUS;
-        h.url = strdup("http://127.0.0.1:8545/");
-        probe_answer_init(&h.last);
-        board.clients = &h;
-        board.n_clients = 1;
-        health_observe(&board, 0, &a, NETWORK_MAINNET, UINT64_C(1795700000000000), true);
-
-        char **reasons = NULL, *text = NULL;
-        (void) health_reasons(&h, NETWORK_MAINNET, &reasons);
-        strv_free(reasons);
-        cJSON_Delete(health_to_json(&h));
-        (void) health_board_to_text(&board, NETWORK_MAINNET, &text);
-        free(text);
-        probe_answer_done(&h.last);
-        free(h.url);
-        return 0;
+        return fuzz_probe(data, size, Q_NODE_SYNCING, Q_GENESIS, CLIENT_LIGHTHOUSE, ROLE_CONSENSUS);
 }

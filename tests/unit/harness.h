@@ -12,6 +12,30 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A whole file, NUL-terminated (for fixtures); NULL when it cannot be read. */
+static inline char *read_all(const char *path, size_t *ret_size) {
+        FILE *f = fopen(path, "re");
+        char *buf;
+        long n;
+
+        if (!f)
+                return NULL;
+        fseek(f, 0, SEEK_END);
+        n = ftell(f);
+        rewind(f);
+        buf = n >= 0 ? malloc((size_t) n + 1) : NULL;
+        if (buf && fread(buf, 1, (size_t) n, f) != (size_t) n) {
+                free(buf);
+                buf = NULL;
+        }
+        fclose(f);
+        if (buf) {
+                buf[n] = 0;
+                *ret_size = (size_t) n;
+        }
+        return buf;
+}
+
 typedef struct HarnessTest {
         const char *name;
         void (*fn)(void);

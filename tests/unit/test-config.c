@@ -8,28 +8,6 @@
 #include "hsos/config.h"
 #include "hsos/util.h"
 
-static char *read_all(const char *path, size_t *ret_size) {
-        FILE *f = fopen(path, "re");
-        char *buf;
-        long n;
-
-        if (!f)
-                return NULL;
-        fseek(f, 0, SEEK_END);
-        n = ftell(f);
-        rewind(f);
-        buf = malloc((size_t) n + 1);
-        if (buf && fread(buf, 1, (size_t) n, f) != (size_t) n) {
-                free(buf);
-                buf = NULL;
-        }
-        fclose(f);
-        if (buf)
-                buf[n] = 0;
-        *ret_size = (size_t) n;
-        return buf;
-}
-
 /* Parses s; on failure prints every error (so a failing test shows them). */
 static int parse(const char *s, Config **ret, char ***ret_errors) {
         char **errors = NULL;
