@@ -214,6 +214,7 @@ bench: deps $(BIN) $(BENCH_BIN) $(LABELS_BIN) $(PROBE_BENCH_BIN)
 	@python3 tests/bench/daemon.py $(abspath $(BIN)) tests/bench/full-node.json | tee -a build/bench/results.txt
 	@sh tests/bench/image.sh $(abspath $(BIN)) build/bench/results.txt
 	@sh tests/bench/probe.sh $(PROBE_BENCH_BIN) $(BIN) build/bench/results.txt
+	@sh tests/bench/cpu.sh $(BIN) build/bench/results.txt
 
 demo: deps $(BIN)
 	@sh scripts/demo.sh $(BIN)
