@@ -89,7 +89,7 @@ awk -v t="$((t1 - t0))" -v hz="$hz" -v n="$((n1 - n0))" -v w="$((w1 - w0))" -v v
         pct_ns = n / 1e9 / wall * 100
         printf "cpu: the daemon at reportIntervalSec 10 for %.0f s (%s): geth + lighthouse probed (fakepeer.py), etcd controller, Prometheus textfile\n", wall, d
         printf "  utime+stime (/proc/PID/stat): %d ticks of 1/%d s = %.2f s: %.4f %% of one core (aim: under 0.1 %%: %s)\n", t, hz, t / hz, pct, pct < 0.1 ? "met" : "NOT met"
-        if (n > 0) printf "  on-CPU time (/proc/PID/schedstat): %.3f s: %.4f %% of one core; %.2f ms per 10 s interval\n", n / 1e9, pct_ns, n / 1e6 / wall * 10
+        if (n > 0) printf "  on-CPU time of its main thread (/proc/PID/schedstat): %.3f s: %.4f %% of one core; %.2f ms per 10 s interval\n", n / 1e9, pct_ns, n / 1e6 / wall * 10
         printf "  etcd writes of the status in that time: %d (version %s -> %s); afterwards: %s; %s\n", v1 - v0, v0, v1, reach, lastok
         printf "  memory: %s\n", mem
         printf "  (2 cores shared with other work; a few ticks more or less move the figure: noisy)\n"
