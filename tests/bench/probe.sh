@@ -64,5 +64,6 @@ ms() { awk -v u="$1" 'BEGIN { printf "%.2f", u / 1000 }'; }
                 "$(awk -v s="$(field per_round 2)" -v r="$(field per_round 3)" 'BEGIN { printf "%.1f", (s + r) * 8640 / 1048576 }') MiB a day"
         echo "  hsos-agent probe (the command: start, load node.json, one round, print), $runs runs:" \
                 "median $(ms "$cmd_median") ms, p99 $(ms "$cmd_p99") ms"
-        echo "  (2 cores shared with other work: wall times are noisy; the peers are Python, their time is in the wall figures)"
+        echo "  (2 cores shared with other work: noisy. The wall times are the Python peer's: on a kept-alive connection it sends the"
+        echo "   body ~40 ms after the headers (Nagle against delayed ACK; curl shows the same against it), so they say little of a real client)"
 } | tee -a "$results"
