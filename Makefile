@@ -202,11 +202,21 @@ $(LABELS_BIN): tests/bench/bench-labels.c $(BUILD)/cli/common.o $(EDGE_OBJ) $(BU
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(EDGE_CFLAGS) $(BASE_LDFLAGS) -o $@ $< $(BUILD)/cli/common.o $(EDGE_OBJ) $(BUILD)/libhsos-core.a $(EDGE_LIBS)
 
-bench: deps $(BIN) $(BENCH_BIN) $(LABELS_BIN)
+# The probe round and the fleet simulation: the agent's own Http and etcd code.
+PROBE_BENCH_BIN := build/bench/bench-probe
+FLEET_BENCH_BIN := build/bench/bench-fleet
+build/bench/bench-%: tests/bench/bench-%.c $(BUILD)/cli/common.o $(EDGE_OBJ) $(BUILD)/libhsos-core.a
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(EDGE_CFLAGS) $(BASE_LDFLAGS) -o $@ $< $(BUILD)/cli/common.o $(EDGE_OBJ) $(BUILD)/libhsos-core.a $(EDGE_LIBS)
+
+bench: deps $(BIN) $(BENCH_BIN) $(LABELS_BIN) $(PROBE_BENCH_BIN) $(FLEET_BENCH_BIN)
 	@sh tests/bench/run.sh $(BENCH_BIN) $(BIN) build/bench/results.txt
 	@sh tests/bench/labels.sh $(LABELS_BIN) build/bench/results.txt
 	@python3 tests/bench/daemon.py $(abspath $(BIN)) tests/bench/full-node.json | tee -a build/bench/results.txt
 	@sh tests/bench/image.sh $(abspath $(BIN)) build/bench/results.txt
+	@sh tests/bench/probe.sh $(PROBE_BENCH_BIN) $(BIN) build/bench/results.txt
+	@sh tests/bench/cpu.sh $(BIN) build/bench/results.txt
+	@sh tests/bench/fleet.sh $(FLEET_BENCH_BIN) build/bench/results.txt
 
 demo: deps $(BIN)
 	@sh scripts/demo.sh $(BIN)

@@ -32,6 +32,7 @@ struct Http {
         sd_event_source *timer;
         HttpRequest *requests;
         size_t n_requests;
+        HttpCounters counters;
 };
 
 static void request_free(HttpRequest *r) {
@@ -51,6 +52,20 @@ static void request_free(HttpRequest *r) {
         free(r);
 }
 
+static void count(Http *h, HttpRequest *r) {
+        long sent = 0, headers = 0, connects = 0;
+        curl_off_t body = 0;
+
+        (void) curl_easy_getinfo(r->easy, CURLINFO_REQUEST_SIZE, &sent);
+        (void) curl_easy_getinfo(r->easy, CURLINFO_HEADER_SIZE, &headers);
+        (void) curl_easy_getinfo(r->easy, CURLINFO_SIZE_DOWNLOAD_T, &body);
+        (void) curl_easy_getinfo(r->easy, CURLINFO_NUM_CONNECTS, &connects);
+        h->counters.requests++;
+        h->counters.bytes_sent += (uint64_t) (sent > 0 ? sent : 0);
+        h->counters.bytes_received += (uint64_t) (headers > 0 ? headers : 0) + (uint64_t) (body > 0 ? body : 0);
+        h->counters.connections += (uint64_t) (connects > 0 ? connects : 0);
+}
+
 static void finish(Http *h) {
         CURLMsg *msg;
         int left;
@@ -67,6 +82,7 @@ static void finish(Http *h) {
                 if (!r)
                         continue;
                 (void) curl_easy_getinfo(r->easy, CURLINFO_TOTAL_TIME_T, &total);
+                count(h, r);
                 res.latency_ms = (unsigned) (total / 1000);
                 res.body = r->body ? r->body : "";
                 res.size = r->size;
@@ -311,6 +327,10 @@ nomem:
 void http_cancel(HttpRequest *r) {
         if (r)
                 request_free(r);
+}
+
+void http_counters(const Http *h, HttpCounters *ret) {
+        *ret = h->counters;
 }
 
 size_t http_pending(const Http *h) {

@@ -53,6 +53,20 @@ int http_request(Http *h, const char *url, const HttpOptions *o, http_done_t don
 void http_cancel(HttpRequest *r);
 size_t http_pending(const Http *h);
 
+/* What an Http has carried since http_new(), counted as each request ends
+ * (benchmarks read it: tests/bench/bench-probe.c): bytes at the HTTP level,
+ * sent (request lines, headers, bodies) and received (status lines, headers,
+ * bodies; not TCP/IP framing), and the TCP connections opened for them (the
+ * rest reused a kept-alive one). */
+typedef struct HttpCounters {
+        uint64_t requests;
+        uint64_t bytes_sent;
+        uint64_t bytes_received;
+        uint64_t connections;
+} HttpCounters;
+
+void http_counters(const Http *h, HttpCounters *ret);
+
 /* Runs the loop until no request is pending (for one-shot commands). */
 int http_run(Http *h);
 

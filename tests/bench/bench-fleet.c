@@ -1,0 +1,604 @@
+/* SPDX-License-Identifier: MIT */
+/* Benchmark (not a test): a fleet of simulated agents reporting to one etcd,
+ * in one process, on the agent's own code path: its Http (curl multi on
+ * sd_event) and its etcd codec (include/hsos/etcd.h). Each simulated node
+ * does what agent/daemon/controller.c does: grant a lease (TTL 3 x the
+ * interval), claim <prefix>/nodes/node-NNNN/status with a ~1.5 KiB status
+ * document (the claim txn), then every interval keep the lease alive and,
+ * every CHANGE_EVERY-th interval (default 6: the once-a-minute rewrite of an
+ * unchanged status at 10 s), replace the value (the replace txn, guarded by
+ * the key's mod_revision). The nodes' first ticks are spread uniformly over
+ * an interval; each next tick comes an interval after the last one ended, as
+ * the agent schedules it. Timers have 1 ms accuracy, as the agent's.
+ *
+ * Figures are taken over a window that starts after the first interval and
+ * 2 s more (every node has claimed its key by then) and ends at SECONDS:
+ * requests/s, latency of keepalives and of reports (the replace txns),
+ * measured from the request's start to its callback (monotonic, includes
+ * curl's queueing), the client's own CPU, and etcd's CPU (utime+stime of all
+ * its threads, /proc/PID/stat) and memory (VmRSS, VmHWM) when its PID is given.
+ * Prints "key value..." lines (tests/bench/fleet.sh formats them).
+ *
+ *   bench-fleet ETCD-URL NODES SECONDS [ETCD-PID] [INTERVAL-SEC] [CHANGE-EVERY] */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cJSON.h>
+#include <systemd/sd-event.h>
+
+#include "hsos/cleanup.h"
+#include "hsos/etcd.h"
+#include "hsos/http.h"
+#include "hsos/util.h"
+
+#define PREFIX "/bench-fleet"
+#define STATUS_SIZE 1536
+
+const char *program_name = "bench-fleet";
+
+typedef enum Step {
+        STEP_NONE,
+        STEP_GRANT,
+        STEP_CLAIM,
+        STEP_KEEPALIVE,
+        STEP_REPLACE,
+} Step;
+
+typedef struct Fleet Fleet;
+
+typedef struct Node {
+        Fleet *fleet;
+        unsigned idx;
+        char hostname[32];
+        char machine_id[33];
+        char *key;
+        char *lease_id;
+        char *mod_revision;
+        bool claimed;
+        unsigned ticks, phase;
+        sd_event_source *timer;
+        HttpRequest *req;
+        Step step;
+        uint64_t started_usec;
+        bool in_window;
+} Node;
+
+typedef struct Samples {
+        double *v;
+        size_t n, cap;
+} Samples;
+
+struct Fleet {
+        sd_event *event;
+        Http *http;
+        const char *url;
+        Node *nodes;
+        unsigned n_nodes, interval_sec, change_every;
+        pid_t etcd_pid;
+        bool window, stopping;
+        uint64_t window_start_usec, window_end_usec;
+        Samples keepalive, report, claim;
+        uint64_t requests, errors, lease_lost, not_ours;
+        char *first_error;
+        HttpCounters http0, http1;
+        struct rusage ru0, ru1;
+        uint64_t etcd_ticks0, etcd_ticks1;
+        uint64_t db_size[2], db_in_use[2]; /* at the window's start and end */
+};
+
+static uint64_t now_mono(void) {
+        struct timespec ts;
+
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (uint64_t) ts.tv_sec * 1000000 + (uint64_t) ts.tv_nsec / 1000;
+}
+
+static int samples_add(Samples *s, double v) {
+        if (s->n == s->cap) {
+                size_t cap = s->cap ? s->cap * 2 : 4096;
+                double *p = realloc(s->v, cap * sizeof(double));
+                if (!p)
+                        return -ENOMEM;
+                s->v = p;
+                s->cap = cap;
+        }
+        s->v[s->n++] = v;
+        return 0;
+}
+
+static int cmp_double(const void *a, const void *b) {
+        double x = *(const double *) a, y = *(const double *) b;
+
+        return x < y ? -1 : x > y;
+}
+
+/* "name count p50 p99 max" in milliseconds. */
+static void samples_print(const char *name, Samples *s) {
+        if (s->n == 0) {
+                printf("%s 0 0 0 0\n", name);
+                return;
+        }
+        qsort(s->v, s->n, sizeof(double), cmp_double);
+        printf("%s %zu %.2f %.2f %.2f\n", name, s->n, s->v[s->n / 2] / 1000,
+               s->v[(s->n * 99) / 100 < s->n ? (s->n * 99) / 100 : s->n - 1] / 1000, s->v[s->n - 1] / 1000);
+}
+
+/* utime+stime of a process, every thread's, in clock ticks. (schedstat would
+ * be finer, but counts one thread only.) */
+static uint64_t proc_cpu_ticks(pid_t pid) {
+        char path[64], buf[4096];
+        unsigned long long ut = 0, st = 0;
+        uint64_t ticks = 0;
+        FILE *f;
+
+        if (pid <= 0)
+                return 0;
+        snprintf(path, sizeof path, "/proc/%d/stat", (int) pid);
+        f = fopen(path, "re");
+        if (f) {
+                size_t n = fread(buf, 1, sizeof buf - 1, f);
+                char *p;
+
+                buf[n] = 0;
+                p = strrchr(buf, ')');
+                /* after "pid (comm) ": state is field 3, utime 14, stime 15 */
+                if (p && sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut, &st) == 2)
+                        ticks = ut + st;
+                fclose(f);
+        }
+        return ticks;
+}
+
+/* A status document of about STATUS_SIZE bytes, as hsos.status/1 looks
+ * (tests/bench/full-node.json's node, operational); serial changes it. */
+static int status_document(const Node *n, unsigned serial, char **ret) {
+        _cleanup_free_ char *s = NULL;
+        int len;
+
+        len = asprintf(&s,
+                "{\"schema\":\"hsos.status/1\",\"generatedAt\":\"2026-11-26T12:%02u:%02uZ\",\"hostname\":\"%s\","
+                "\"network\":\"mainnet\",\"state\":\"operational\",\"reasons\":[],"
+                "\"agent\":{\"version\":\"0.1.0\",\"pid\":%u,\"startedAt\":\"2026-11-26T11:00:00Z\","
+                "\"configSha256\":\"5d41402abc4b2a76b9719d911017c592ae1a2f1c3b9e3c4d5e6f708192a3b4c5\"},"
+                "\"boot\":{\"id\":\"9f2c1e0d8b7a69584736251403f2e1d0\",\"machineId\":\"%s\",\"kernel\":\"6.1.0-28-amd64\","
+                "\"uptimeSec\":%u},\"config\":{\"errors\":[]},"
+                "\"mounts\":[{\"name\":\"data\",\"what\":\"/dev/mapper/vg0-data\",\"device\":\"/dev/dm-0\",\"where\":\"/mnt\","
+                "\"type\":\"btrfs\",\"options\":\"noatime,subvolid=256\",\"state\":\"mounted\",\"error\":null,"
+                "\"sizeBytes\":4000787030016,\"usedBytes\":%u000000000,\"availBytes\":2700000000000}],"
+                "\"secrets\":[{\"kind\":\"jwt\",\"path\":\"/mnt/secrets/jwt.hex\",\"state\":\"present\"}],"
+                "\"units\":[{\"name\":\"geth.service\",\"role\":\"execution\",\"client\":\"geth\",\"state\":\"active\","
+                "\"subState\":\"running\",\"restarts\":0,\"reason\":null},{\"name\":\"lighthouse.service\",\"role\":"
+                "\"consensus\",\"client\":\"lighthouse\",\"state\":\"active\",\"subState\":\"running\",\"restarts\":0,"
+                "\"reason\":null}],"
+                "\"execution\":[{\"client\":\"geth\",\"url\":\"http://127.0.0.1:8545\",\"reachable\":true,\"syncing\":false,"
+                "\"currentBlock\":%u,\"highestBlock\":%u,\"headAgeSec\":4,\"staleHead\":false,\"peers\":50,\"chainId\":1,"
+                "\"version\":\"Geth/v1.14.12-stable/linux-amd64/go1.23.4\",\"error\":null,\"latencyMs\":3,"
+                "\"since\":\"2026-11-26T11:02:00Z\"}],"
+                "\"consensus\":[{\"client\":\"lighthouse\",\"url\":\"http://127.0.0.1:5052\",\"reachable\":true,"
+                "\"health\":200,\"syncing\":false,\"headSlot\":%u,\"syncDistance\":0,\"optimistic\":false,"
+                "\"elOffline\":false,\"finalizedEpoch\":%u,\"peers\":100,\"version\":\"Lighthouse/v6.0.1/x86_64-linux\","
+                "\"error\":null,\"latencyMs\":4,\"since\":\"2026-11-26T11:03:00Z\"}],"
+                "\"connectivity\":{\"online\":true,\"defaultRoute\":true,\"interfaces\":[{\"name\":\"enp1s0\","
+                "\"operstate\":\"up\",\"carrier\":true,\"addresses\":[\"192.168.1.%u/24\"]}]},"
+                "\"system\":{\"memTotalBytes\":33554432000,\"memAvailableBytes\":%u000000,\"rootUsedBytes\":190000000,"
+                "\"load1\":0.42,\"cpus\":8,\"clockSynchronized\":true},"
+                "\"controller\":{\"etcd\":{\"lastOkAt\":\"2026-11-26T12:00:00Z\",\"lastError\":null},\"http\":null}",
+                serial / 60 % 60, serial % 60, n->hostname, 1000 + n->idx, n->machine_id, 3600 + serial * 10,
+                1000 + serial % 1000, 21000000 + serial, 21000000 + serial, 10000000 + serial, 312500 + serial / 32,
+                n->idx % 250 + 2, 20000 + serial % 1000);
+        if (len < 0)
+                return -ENOMEM;
+        /* Pad to the size of a real document with a field the agent does not write. */
+        if (len < STATUS_SIZE - 20) {
+                char *p = realloc(s, STATUS_SIZE + 1);
+                if (!p)
+                        return -ENOMEM;
+                s = p;
+                len += sprintf(s + len, ",\"pad\":\"");
+                while (len < STATUS_SIZE - 2)
+                        s[len++] = 'x';
+                s[len++] = '"';
+        }
+        s[len++] = '}';
+        s[len] = 0;
+        *ret = TAKE_PTR(s);
+        return 0;
+}
+
+static void node_tick_after(Node *n, uint64_t usec);
+static void on_answer(void *userdata, const HttpResult *res);
+
+static void fleet_error(Fleet *f, Node *n, const char *what) {
+        f->errors++;
+        if (!f->first_error && asprintf(&f->first_error, "%s: %s", n->hostname, what) < 0)
+                f->first_error = NULL;
+}
+
+static int node_send(Node *n, Step s, const char *path, const char *body) {
+        Fleet *f = n->fleet;
+        _cleanup_free_ char *url = NULL;
+        HttpOptions o = {
+                .body = body,
+                .content_type = "application/json",
+                .timeout_ms = f->interval_sec * 1000 < 2000 ? 2000 : f->interval_sec * 1000,
+                .max_bytes = 4 * 1024 * 1024,
+        };
+        int k;
+
+        if (asprintf(&url, "%s/%s", f->url, path) < 0)
+                return -ENOMEM;
+        n->step = s;
+        n->started_usec = now_mono();
+        n->in_window = f->window;
+        k = http_request(f->http, url, &o, on_answer, n, &n->req);
+        if (k < 0) {
+                n->req = NULL;
+                n->step = STEP_NONE;
+        }
+        return k;
+}
+
+/* The agent's etcd_step, without the login. */
+static void node_step(Node *n) {
+        _cleanup_free_ char *body = NULL, *doc = NULL;
+        Fleet *f = n->fleet;
+        int k;
+
+        if (f->stopping)
+                return;
+        if (!n->lease_id) {
+                k = etcd_request_lease_grant(3 * (int64_t) f->interval_sec, &body);
+                if (k >= 0)
+                        k = node_send(n, STEP_GRANT, "v3/lease/grant", body);
+        } else if (!n->claimed) {
+                k = status_document(n, n->ticks, &doc);
+                if (k >= 0)
+                        k = etcd_request_claim(n->key, doc, n->lease_id, &body);
+                if (k >= 0)
+                        k = node_send(n, STEP_CLAIM, "v3/kv/txn", body);
+        } else {
+                k = etcd_request_lease_keepalive(n->lease_id, &body);
+                if (k >= 0)
+                        k = node_send(n, STEP_KEEPALIVE, "v3/lease/keepalive", body);
+        }
+        if (k < 0) {
+                fleet_error(f, n, strerror(-k));
+                node_tick_after(n, (uint64_t) f->interval_sec * 1000000);
+        }
+}
+
+static void node_replace(Node *n) {
+        _cleanup_free_ char *body = NULL, *doc = NULL;
+        int k;
+
+        k = status_document(n, n->ticks, &doc);
+        if (k >= 0)
+                k = etcd_request_replace(n->key, doc, n->lease_id, n->mod_revision, &body);
+        if (k >= 0)
+                k = node_send(n, STEP_REPLACE, "v3/kv/txn", body);
+        if (k < 0) {
+                fleet_error(n->fleet, n, strerror(-k));
+                node_tick_after(n, (uint64_t) n->fleet->interval_sec * 1000000);
+        }
+}
+
+static void on_answer(void *userdata, const HttpResult *res) {
+        Node *n = userdata;
+        Fleet *f = n->fleet;
+        _cleanup_free_ char *err = NULL, *msg = NULL, *id = NULL;
+        double lat = (double) (now_mono() - n->started_usec);
+        Step s = n->step;
+        bool next = false; /* a follow-up request in this tick */
+        int code, k;
+
+        n->req = NULL;
+        n->step = STEP_NONE;
+        if (n->in_window && f->window)
+                f->requests++;
+        if (res->error) {
+                fleet_error(f, n, res->error);
+                goto done;
+        }
+        k = etcd_parse_error(res->body, res->size, &code, &msg);
+        if (k > 0 || res->status < 200 || res->status > 299) {
+                fleet_error(f, n, msg ? msg : "an HTTP error");
+                if (k > 0 && code == 5) {
+                        n->lease_id = mfree(n->lease_id);
+                        n->claimed = false;
+                }
+                goto done;
+        }
+        switch (s) {
+        case STEP_GRANT: {
+                int64_t ttl;
+                k = etcd_parse_lease_grant(res->body, res->size, &id, &ttl, &err);
+                if (k >= 0) {
+                        free(n->lease_id);
+                        n->lease_id = TAKE_PTR(id);
+                        n->claimed = false;
+                        next = true;
+                }
+                break;
+        }
+        case STEP_KEEPALIVE:
+                k = etcd_parse_lease_keepalive(res->body, res->size, NULL, &err);
+                if (n->in_window && f->window)
+                        (void) samples_add(&f->keepalive, lat);
+                if (k == 0) {
+                        f->lease_lost++;
+                        n->lease_id = mfree(n->lease_id);
+                        n->claimed = false;
+                        next = true;
+                } else if (k > 0 && n->ticks % f->change_every == n->phase) {
+                        node_replace(n);
+                        return;
+                }
+                break;
+        case STEP_CLAIM:
+        case STEP_REPLACE: {
+                EtcdTxnResult t = {};
+
+                if (n->in_window && f->window)
+                        (void) samples_add(s == STEP_CLAIM ? &f->claim : &f->report, lat);
+                k = etcd_parse_txn(res->body, res->size, &t, &err);
+                if (k < 0)
+                        break;
+                k = etcd_claim_decide(n->hostname, n->machine_id, &t, &msg);
+                switch (k) {
+                case ETCD_CLAIM_CLAIMED:
+                        n->claimed = true;
+                        free_and_strdup(&n->mod_revision, t.revision);
+                        break;
+                case ETCD_CLAIM_OURS_REPLACE:
+                        n->claimed = true;
+                        free_and_strdup(&n->mod_revision, t.holder_mod_revision);
+                        break;
+                case ETCD_CLAIM_RETRY:
+                case ETCD_CLAIM_CONFLICT:
+                        f->not_ours++;
+                        n->claimed = false;
+                        break;
+                default:
+                        break;
+                }
+                etcd_txn_result_done(&t);
+                if (k >= 0)
+                        k = 0;
+                break;
+        }
+        case STEP_NONE:
+                k = -EINVAL;
+                break;
+        }
+        if (k < 0) {
+                fleet_error(f, n, err ? err : strerror(-k));
+                next = false;
+        }
+done:
+        if (next && !f->stopping) {
+                node_step(n);
+                return;
+        }
+        /* The tick is over: the next one an interval later (controller.c's succeed()). */
+        node_tick_after(n, (uint64_t) f->interval_sec * 1000000);
+}
+
+static int on_node_timer(sd_event_source *s, uint64_t usec, void *userdata) {
+        Node *n = userdata;
+
+        (void) s;
+        (void) usec;
+        if (n->req || n->fleet->stopping)
+                return 0;
+        n->ticks++;
+        node_step(n);
+        return 0;
+}
+
+static void node_tick_after(Node *n, uint64_t usec) {
+        if (n->fleet->stopping)
+                return;
+        (void) sd_event_source_set_time_relative(n->timer, usec);
+        (void) sd_event_source_set_enabled(n->timer, SD_EVENT_ONESHOT);
+}
+
+typedef struct DbAsk {
+        Fleet *fleet;
+        unsigned slot;
+} DbAsk;
+
+static uint64_t json_u64(const cJSON *o, const char *name) {
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
+
+        /* int64 as a string (notes/etcd.md); absent is 0 */
+        return cJSON_IsString(v) ? strtoull(v->valuestring, NULL, 10) : 0;
+}
+
+static void on_db_status(void *userdata, const HttpResult *res) {
+        DbAsk *a = userdata;
+        cJSON *o;
+
+        if (!res->error && res->status == 200 && (o = cJSON_ParseWithLength(res->body, res->size))) {
+                a->fleet->db_size[a->slot] = json_u64(o, "dbSize");
+                a->fleet->db_in_use[a->slot] = json_u64(o, "dbSizeInUse");
+                cJSON_Delete(o);
+        }
+}
+
+/* etcd's dbSize and dbSizeInUse, from /v3/maintenance/status, into slot. */
+static void ask_db_status(Fleet *f, unsigned slot) {
+        static DbAsk asks[2];
+        _cleanup_free_ char *url = NULL;
+        HttpOptions o = {
+                .body = "{}",
+                .content_type = "application/json",
+                .timeout_ms = 10000,
+                .max_bytes = 64 * 1024,
+        };
+
+        asks[slot] = (DbAsk) { .fleet = f, .slot = slot };
+        if (asprintf(&url, "%s/v3/maintenance/status", f->url) >= 0)
+                (void) http_request(f->http, url, &o, on_db_status, &asks[slot], NULL);
+}
+
+static int on_window(sd_event_source *s, uint64_t usec, void *userdata) {
+        Fleet *f = userdata;
+
+        (void) s;
+        (void) usec;
+        f->window = true;
+        f->window_start_usec = now_mono();
+        http_counters(f->http, &f->http0);
+        (void) getrusage(RUSAGE_SELF, &f->ru0);
+        f->etcd_ticks0 = proc_cpu_ticks(f->etcd_pid);
+        ask_db_status(f, 0);
+        return 0;
+}
+
+static int on_end(sd_event_source *s, uint64_t usec, void *userdata) {
+        Fleet *f = userdata;
+
+        (void) s;
+        (void) usec;
+        f->window_end_usec = now_mono();
+        http_counters(f->http, &f->http1);
+        (void) getrusage(RUSAGE_SELF, &f->ru1);
+        f->etcd_ticks1 = proc_cpu_ticks(f->etcd_pid);
+        ask_db_status(f, 1);
+        f->window = false;
+        f->stopping = true;
+        for (unsigned i = 0; i < f->n_nodes; i++)
+                (void) sd_event_source_set_enabled(f->nodes[i].timer, SD_EVENT_OFF);
+        return 0;
+}
+
+static void print_mem(pid_t pid) {
+        char path[64], line[256];
+        FILE *p;
+
+        snprintf(path, sizeof path, "/proc/%d/status", (int) pid);
+        p = fopen(path, "re");
+        if (!p)
+                return;
+        while (fgets(line, sizeof line, p)) {
+                unsigned long long kb;
+                if (sscanf(line, "VmRSS: %llu", &kb) == 1)
+                        printf("etcd_vmrss_kib %llu\n", kb);
+                else if (sscanf(line, "VmHWM: %llu", &kb) == 1)
+                        printf("etcd_vmhwm_kib %llu\n", kb);
+        }
+        fclose(p);
+}
+
+static double tv_s(struct timeval tv) {
+        return (double) tv.tv_sec + (double) tv.tv_usec / 1e6;
+}
+
+int main(int argc, char **argv) {
+        Fleet f = {};
+        sd_event_source *window = NULL, *end = NULL;
+        unsigned seconds;
+        int r;
+
+        if (argc < 4) {
+                fprintf(stderr, "usage: bench-fleet ETCD-URL NODES SECONDS [ETCD-PID] [INTERVAL-SEC] [CHANGE-EVERY]\n");
+                return 2;
+        }
+        f.url = argv[1];
+        f.n_nodes = (unsigned) atoi(argv[2]);
+        seconds = (unsigned) atoi(argv[3]);
+        f.etcd_pid = argc > 4 ? (pid_t) atoi(argv[4]) : 0;
+        f.interval_sec = argc > 5 ? (unsigned) atoi(argv[5]) : 10;
+        f.change_every = argc > 6 ? (unsigned) atoi(argv[6]) : 6;
+        if (f.n_nodes < 1 || f.interval_sec < 1 || f.change_every < 1 || seconds <= f.interval_sec + 2) {
+                fprintf(stderr, "bench-fleet: NODES >= 1, INTERVAL >= 1, CHANGE-EVERY >= 1, SECONDS > INTERVAL + 2\n");
+                return 2;
+        }
+        f.nodes = calloc(f.n_nodes, sizeof(Node));
+        if (!f.nodes)
+                return 1;
+        r = sd_event_new(&f.event);
+        if (r >= 0)
+                r = http_new(f.event, &f.http);
+        for (unsigned i = 0; r >= 0 && i < f.n_nodes; i++) {
+                Node *n = &f.nodes[i];
+
+                n->fleet = &f;
+                n->idx = i;
+                snprintf(n->hostname, sizeof n->hostname, "node-%04u", i);
+                snprintf(n->machine_id, sizeof n->machine_id, "%08x%08x%08x%08x", arc4random(), arc4random(),
+                         arc4random(), i);
+                n->phase = arc4random_uniform(f.change_every);
+                r = etcd_node_key(PREFIX, n->hostname, &n->key);
+                if (r < 0)
+                        break;
+                /* The first report of a fleet booting together is spread over an interval. */
+                r = sd_event_add_time_relative(f.event, &n->timer, CLOCK_MONOTONIC,
+                                               arc4random_uniform(f.interval_sec * 1000000) + 1, 1000, on_node_timer, n);
+        }
+        if (r >= 0)
+                r = sd_event_add_time_relative(f.event, &window, CLOCK_MONOTONIC,
+                                               (uint64_t) (f.interval_sec + 2) * 1000000, 1000, on_window, &f);
+        if (r >= 0)
+                r = sd_event_add_time_relative(f.event, &end, CLOCK_MONOTONIC, (uint64_t) seconds * 1000000, 1000,
+                                               on_end, &f);
+        while (r >= 0 && !f.stopping)
+                r = sd_event_run(f.event, UINT64_MAX);
+        if (r >= 0)
+                r = http_run(f.http); /* what is in flight ends; nothing new starts */
+        if (r < 0) {
+                fprintf(stderr, "bench-fleet: %s\n", strerror(-r));
+                return 1;
+        }
+
+        double w = (double) (f.window_end_usec - f.window_start_usec) / 1e6;
+        unsigned claimed = 0;
+        for (unsigned i = 0; i < f.n_nodes; i++)
+                claimed += f.nodes[i].claimed;
+        printf("nodes %u %u\n", f.n_nodes, claimed);
+        printf("interval_s %u\n", f.interval_sec);
+        printf("change_every %u\n", f.change_every);
+        printf("window_s %.1f\n", w);
+        printf("requests %" PRIu64 " %.1f\n", f.requests, (double) f.requests / w);
+        samples_print("keepalive_ms", &f.keepalive);
+        samples_print("report_ms", &f.report);
+        samples_print("claim_ms", &f.claim);
+        printf("reports_per_s %.1f\n", (double) f.report.n / w);
+        printf("errors %" PRIu64 " %" PRIu64 " %" PRIu64 " %s\n", f.errors, f.lease_lost, f.not_ours,
+               f.first_error ? f.first_error : "-");
+        printf("http %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 "\n", f.http1.requests - f.http0.requests,
+               f.http1.bytes_sent - f.http0.bytes_sent, f.http1.bytes_received - f.http0.bytes_received,
+               f.http1.connections - f.http0.connections);
+        printf("client_cpu_pct %.2f\n",
+               (tv_s(f.ru1.ru_utime) + tv_s(f.ru1.ru_stime) - tv_s(f.ru0.ru_utime) - tv_s(f.ru0.ru_stime)) / w * 100);
+        printf("db_bytes %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 "\n", f.db_size[0], f.db_size[1], f.db_in_use[0],
+               f.db_in_use[1]);
+        if (f.etcd_pid > 0) {
+                long hz = sysconf(_SC_CLK_TCK);
+                printf("etcd_cpu_pct %.2f\n", (double) (f.etcd_ticks1 - f.etcd_ticks0) / (double) hz / w * 100);
+                print_mem(f.etcd_pid);
+        }
+
+        for (unsigned i = 0; i < f.n_nodes; i++) {
+                sd_event_source_disable_unref(f.nodes[i].timer);
+                free(f.nodes[i].key);
+                free(f.nodes[i].lease_id);
+                free(f.nodes[i].mod_revision);
+        }
+        free(f.nodes);
+        free(f.keepalive.v);
+        free(f.report.v);
+        free(f.claim.v);
+        free(f.first_error);
+        sd_event_source_disable_unref(window);
+        sd_event_source_disable_unref(end);
+        http_free(f.http);
+        sd_event_unref(f.event);
+        return 0;
+}
