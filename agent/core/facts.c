@@ -198,6 +198,24 @@ int facts_add_unit(Facts *f, const char *name, const char *active_state, const c
         return 0;
 }
 
+void facts_clear_units(Facts *f) {
+        for (size_t i = 0; i < f->n_units; i++) {
+                free(f->units[i].name);
+                free(f->units[i].active_state);
+                free(f->units[i].sub_state);
+                free(f->units[i].result);
+        }
+        f->units = mfree(f->units);
+        f->n_units = 0;
+}
+
+void facts_clear_spaces(Facts *f) {
+        for (size_t i = 0; i < f->n_spaces; i++)
+                free(f->spaces[i].target);
+        f->spaces = mfree(f->spaces);
+        f->n_spaces = 0;
+}
+
 int facts_add_space(Facts *f, const char *target, uint64_t size, uint64_t used, uint64_t avail) {
         FactSpace *a = array_grow(f->spaces, &f->n_spaces, sizeof(FactSpace));
 

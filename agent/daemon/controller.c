@@ -40,6 +40,7 @@ typedef struct Reporter {
         Step step;
         unsigned failures;
         bool failing;                 /* logged as failing */
+        bool shown_ok;                /* the first success made the status follow */
         uint64_t last_ok_usec;        /* CLOCK_REALTIME */
         char *last_error;
         char *last_key;               /* the change key last written */
@@ -88,8 +89,10 @@ static uint64_t jitter(uint64_t usec) {
                                         : 0);
 }
 
-static void notify(Reporter *r) {
-        if (r->ctl->changed)
+/* The status follows when what it shows of a reporter changes (an error
+ * comes, goes or changes); lastOkAt alone waits for the next rebuild. */
+static void notify(Reporter *r, const char *error_before) {
+        if (r->ctl->changed && !streq_ptr(error_before, r->last_error))
                 r->ctl->changed(r->ctl->userdata);
 }
 
@@ -102,9 +105,16 @@ static void succeed(Reporter *r) {
                           "reporting to %s works again", r->name);
                 r->failing = false;
         }
-        if (!r->conflict)
-                r->last_error = mfree(r->last_error);
-        notify(r);
+        _cleanup_free_ char *before = TAKE_PTR(r->last_error);
+
+        r->last_error = r->conflict ? strdup(r->conflict) : NULL;
+        if (!r->shown_ok && r->last_ok_usec > 0) {
+                /* The first report that went through shows at once. */
+                r->shown_ok = true;
+                free(before);
+                before = strdup("");
+        }
+        notify(r, before);
         schedule(r, (uint64_t) r->ctl->interval_sec * 1000000);
 }
 
@@ -119,9 +129,10 @@ static void fail(Reporter *r, const char *fmt, ...) {
         if (vasprintf(&msg, fmt, ap) < 0)
                 msg = NULL;
         va_end(ap);
+        _cleanup_free_ char *before = TAKE_PTR(r->last_error);
+
         r->req = NULL;
         r->step = STEP_NONE;
-        free(r->last_error);
         r->last_error = msg ? strdup_printable(msg, 300) : NULL;
         if (!r->failing) {
                 log_event(LOG_WARNING, MID_REPORT_FAILING, r->etcd ? "HSOS_CONTROLLER=etcd" : "HSOS_CONTROLLER=http",
@@ -133,7 +144,7 @@ static void fail(Reporter *r, const char *fmt, ...) {
         if (delay > REPORT_BACKOFF_MAX_USEC)
                 delay = REPORT_BACKOFF_MAX_USEC;
         r->failures++;
-        notify(r);
+        notify(r, before);
         schedule(r, jitter(delay));
 }
 
@@ -359,7 +370,6 @@ static void on_etcd(void *userdata, const HttpResult *res) {
                                 log_event(LOG_WARNING, MID_REPORT_CONFLICT, "HSOS_CONTROLLER=etcd", "%s", msg);
                         free(r->conflict);
                         r->conflict = TAKE_PTR(msg);
-                        free_and_strdup(&r->last_error, r->conflict);
                         r->next_claim_usec = now_usec(CLOCK_MONOTONIC) + REPORT_REWRITE_USEC;
                         break;
                 default:

@@ -105,7 +105,8 @@ static void add_spaces(Manager *m) {
 
 /* ---- the status ---- */
 
-/* node-exporter's textfile collector reads the node's figures from here. */
+/* node-exporter's textfile collector reads the node's figures from here:
+ * after each evaluation and each probe round, so once or twice an interval. */
 static void write_metrics(Manager *m) {
         _cleanup_free_ char *text = NULL, *err = NULL;
         static bool warned;
@@ -115,7 +116,7 @@ static void write_metrics(Manager *m) {
                 return;
         r = metrics_from_status(m->status_json, strlen(m->status_json), &text, &err);
         if (r >= 0)
-                r = write_file_atomic(m->config->agent.metrics_textfile, text);
+                r = write_file_replace(m->config->agent.metrics_textfile, text, false);
         if (r < 0 && !warned)
                 log_error("cannot write the metrics to %s: %s", m->config->agent.metrics_textfile,
                           err ? err : strerror(-r));
@@ -150,7 +151,6 @@ static void rebuild_status(Manager *m) {
         }
         free(m->status_json);
         m->status_json = TAKE_PTR(json);
-        write_metrics(m);
         /* The controller hears of a change at once, of the rest once a minute. */
         if (status_change_key(m->status_json, &key) >= 0 && !streq_ptr(key, m->change_key)) {
                 free(m->change_key);
@@ -386,15 +386,7 @@ static void on_units_changed(void *userdata) {
         if (!m->facts)
                 return;
         /* Only the units' part of the facts is new. */
-        for (size_t i = 0; i < m->facts->n_units; i++) {
-                free(m->facts->units[i].name);
-                free(m->facts->units[i].active_state);
-                free(m->facts->units[i].sub_state);
-                free(m->facts->units[i].result);
-        }
-        free(m->facts->units);
-        m->facts->units = NULL;
-        m->facts->n_units = 0;
+        facts_clear_units(m->facts);
         r = systemd_fill_facts(m->systemd, m->facts, now_usec(CLOCK_MONOTONIC));
         if (r < 0)
                 return;
@@ -420,8 +412,13 @@ static void watch_secrets(Manager *m) {
                 while ((slash = strrchr(dir, '/')) && slash != dir) {
                         *slash = 0;
                         if (inotify_add_watch(m->inotify_fd, dir,
-                                              IN_CREATE | IN_MOVED_TO | IN_CLOSE_WRITE | IN_ONLYDIR) >= 0)
+                                              IN_CREATE | IN_MOVED_TO | IN_CLOSE_WRITE | IN_ONLYDIR) >= 0) {
+                                /* A directory newly watched may have got the
+                                 * file before the watch: look once more. */
+                                if (!strv_contains(m->watched_dirs, dir) && strv_extend(&m->watched_dirs, dir) >= 0)
+                                        manager_schedule(m);
                                 break;
+                        }
                 }
         }
 }
@@ -582,6 +579,7 @@ static void manager_evaluate(Manager *m) {
         apply_units(m);
         m->evaluated = true;
         rebuild_status(m);
+        write_metrics(m);
         if (!m->systemd && !m->ready) {
                 m->ready = true;
                 (void) sd_notify(false, "READY=1");
@@ -605,12 +603,34 @@ static void manager_schedule(Manager *m) {
                 (void) sd_event_source_set_description(m->defer, "evaluate");
 }
 
+/* What changes without an event (memory, load, uptime, the clock, disk space,
+ * a crash loop's restarts ageing out of their 5 minutes) is read again every
+ * interval; the whole plan is made again on events, and once a minute in
+ * case one was missed (block devices are probed then: the costly part). */
+static void manager_refresh(Manager *m) {
+        if (m->defer || !m->facts || !m->config)
+                return; /* a full evaluation is coming, or there is nothing to refresh */
+        (void) system_read(m->facts);
+        facts_clear_spaces(m->facts);
+        add_spaces(m);
+        if (m->systemd)
+                on_units_changed(m); /* rebuilds the status */
+        else
+                rebuild_status(m);
+        write_metrics(m);
+}
+
+#define FULL_EVALUATION_USEC (60ULL * 1000000)
+
 static int on_timer(sd_event_source *s, uint64_t usec, void *userdata) {
         Manager *m = userdata;
         uint64_t interval = (m->config ? m->config->agent.report_interval_sec : 10) * 1000000ULL;
 
-        (void) usec;
-        manager_schedule(m);
+        if (usec - m->last_full_usec >= FULL_EVALUATION_USEC || !m->facts) {
+                m->last_full_usec = usec;
+                manager_schedule(m);
+        } else
+                manager_refresh(m);
         /* A time source fires once: armed again for the next refresh. */
         (void) sd_event_source_set_time_relative(s, interval);
         return sd_event_source_set_enabled(s, SD_EVENT_ONESHOT);
@@ -623,6 +643,7 @@ static void on_probed(void *userdata) {
 
         m->probe_run = NULL;
         rebuild_status(m);
+        write_metrics(m);
 }
 
 /* A client is asked when its unit runs (or, with no systemd to ask, always);
@@ -886,6 +907,7 @@ Manager *manager_free(Manager *m) {
         strv_free(m->created_secrets);
         strv_free(m->problems);
         strv_free(m->unit_states);
+        strv_free(m->watched_dirs);
         free(m->config_path);
         free(m->machine_id);
         free(m->change_key);

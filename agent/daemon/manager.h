@@ -43,8 +43,10 @@ typedef struct Manager {
         uint64_t started_at_usec;
         char **created_secrets;
         char **problems;           /* from the last evaluation: what could not be done */
+        char **watched_dirs;       /* where missing secrets are watched for */
         char **unit_states;        /* "geth.service=blocked", for logging transitions */
         int uevent_fd, rtnl_fd, mountinfo_fd, inotify_fd;
+        uint64_t last_full_usec;   /* CLOCK_MONOTONIC of the timer's last full evaluation */
         sd_event_source *defer, *timer, *uevent, *rtnl, *mountinfo, *inotify;
         sd_event_source *sig_term, *sig_int, *sig_hup;
         /* the clients' health */

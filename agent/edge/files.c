@@ -60,6 +60,10 @@ FileState secret_file_state(const char *path, bool jwt) {
 }
 
 int write_file_atomic(const char *path, const char *content) {
+        return write_file_replace(path, content, true);
+}
+
+int write_file_replace(const char *path, const char *content, bool durable) {
         _cleanup_free_ char *tmp = NULL;
         _cleanup_close_ int fd = -EBADF;
         size_t n = strlen(content);
@@ -80,7 +84,7 @@ int write_file_atomic(const char *path, const char *content) {
                 }
                 off += (size_t) k;
         }
-        if (fchmod(fd, 0644) < 0 || fsync(fd) < 0 || rename(tmp, path) < 0) {
+        if (fchmod(fd, 0644) < 0 || (durable && fsync(fd) < 0) || rename(tmp, path) < 0) {
                 int r = -errno;
                 unlink(tmp);
                 return r;

@@ -49,6 +49,10 @@ int read_file_capped(const char *path, size_t max, char **ret, size_t *ret_size)
 /* Writes content to path through a temporary file in the same directory,
  * renamed into place (mode 0644): a reader sees the old file or the new one. */
 int write_file_atomic(const char *path, const char *content);
+/* The same, with the fsync only when durable: for a file rewritten every few
+ * seconds whose last version alone matters (the metrics textfile), readers
+ * still never see half of it. */
+int write_file_replace(const char *path, const char *content, bool durable);
 
 /* Looks name up on search_path (PATH syntax), or checks an absolute path. */
 int executable_find(const char *name, const char *search_path, char **ret);

@@ -134,6 +134,9 @@ int facts_add_executable(Facts *f, const char *name, const char *path);
 int facts_add_unit(Facts *f, const char *name, const char *active_state, const char *sub_state, const char *result,
                    unsigned restarts, unsigned restarts_recent, int exit_status);
 int facts_add_space(Facts *f, const char *target, uint64_t size, uint64_t used, uint64_t avail);
+/* Forgets the units or the spaces, to read them again. */
+void facts_clear_units(Facts *f);
+void facts_clear_spaces(Facts *f);
 int facts_add_link(Facts *f, const char *ifname, const char *operstate, bool carrier);
 
 const FactDevice *facts_find_device(const Facts *f, const char *name);
