@@ -137,7 +137,9 @@ in
       };
       systemd.services.hsos-agent = {
         wantedBy = [ "multi-user.target" ];
-        path = [ pkgs.openssh config.systemd.package ];
+        # ssh-keygen, journalctl (agent.journalDir), useradd (core, should the
+        # module not have declared it).
+        path = [ pkgs.openssh config.systemd.package pkgs.shadow ];
         # A new node.json is applied by a reload (SIGHUP): only the units it
         # changes are restarted.
         reloadTriggers = [ nodeJson ];

@@ -229,8 +229,11 @@ static int run_useradd(void) {
                         dup2(null, STDIN_FILENO);
                         dup2(null, STDOUT_FILENO);
                 }
+                /* Debian's place, else PATH (NixOS: the unit's path). */
                 execl("/usr/sbin/useradd", "useradd", "--create-home", "--user-group", "--shell", "/bin/bash",
                       "--comment", "HomestakerOS operator", LOGIN_USER, (char *) NULL);
+                execlp("useradd", "useradd", "--create-home", "--user-group", "--shell", "/bin/sh",
+                       "--comment", "HomestakerOS operator", LOGIN_USER, (char *) NULL);
                 _exit(127);
         }
         while (waitpid(pid, &status, 0) < 0)
@@ -340,7 +343,7 @@ static int run_journalctl(const char *option) {
                         dup2(null, STDERR_FILENO);
                 }
                 execl("/usr/bin/journalctl", "journalctl", option, (char *) NULL);
-                execl("/bin/journalctl", "journalctl", option, (char *) NULL);
+                execlp("journalctl", "journalctl", option, (char *) NULL);
                 _exit(127);
         }
         while (waitpid(pid, &status, 0) < 0)
