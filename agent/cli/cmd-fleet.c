@@ -159,18 +159,16 @@ int cmd_fleet(int argc, char **argv) {
                 goto fail;
         if (user) {
                 _cleanup_free_ char *password = NULL, *auth = NULL;
-                size_t size;
 
-                r = read_file_capped(password_file, 4096, &password, &size);
+                r = read_secret_line(password_file, &password);
                 if (r < 0) {
-                        fprintf(stderr, "%s fleet: cannot read %s: %s\n", program_name, password_file, strerror(-r));
+                        fprintf(stderr, "%s fleet: cannot read the password from %s: %s\n", program_name, password_file,
+                                r == -EINVAL ? "it is empty or holds a NUL byte" : strerror(-r));
                         r = EXIT_USAGE;
                         goto out;
                 }
-                while (size > 0 && (password[size - 1] == '\n' || password[size - 1] == '\r'))
-                        password[--size] = 0;
                 r = etcd_request_authenticate(user, password, &auth);
-                explicit_bzero(password, size);
+                explicit_bzero(password, strlen(password));
                 if (r >= 0)
                         r = etcd_call(http, etcd, "v3/auth/authenticate", auth, NULL, cacert, 60000, &c, &err);
                 if (auth)

@@ -107,6 +107,13 @@ const PlanUnit *plan_find_unit(const Plan *p, const char *name) {
         return NULL;
 }
 
+const PlanUnit *plan_find_client_unit(const Plan *p, Client client) {
+        for (size_t i = 0; i < p->n_units; i++)
+                if (p->units[i].client == client)
+                        return &p->units[i];
+        return NULL;
+}
+
 static char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static char *xasprintf(const char *fmt, ...) {
         va_list ap;

@@ -212,11 +212,8 @@ int status_evaluate(const StatusInput *in, NodeState *ret_state, char ***ret_rea
          * ask (no systemd), the plan alone speaks. */
         for (size_t i = 0; in->health && in->plan && i < in->health->n_clients; i++) {
                 const ClientHealth *h = &in->health->clients[i];
-                const PlanUnit *u = NULL;
+                const PlanUnit *u = plan_find_client_unit(in->plan, h->client);
 
-                for (size_t k = 0; k < in->plan->n_units; k++)
-                        if (in->plan->units[k].client == h->client)
-                                u = &in->plan->units[k];
                 if (!u || unit_status(u, f ? facts_find_unit(f, u->name) : NULL) != US_ACTIVE)
                         continue;
                 r = health_reasons(h, c->network, &reasons);

@@ -199,22 +199,6 @@ static int etcd_send(Reporter *r, Step s, const char *path, const char *body, un
         return k;
 }
 
-static int read_secret_file(const char *path, char **ret) {
-        _cleanup_free_ char *data = NULL;
-        size_t size;
-        int k;
-
-        k = read_file_capped(path, 4096, &data, &size);
-        if (k < 0)
-                return k;
-        while (size > 0 && (data[size - 1] == '\n' || data[size - 1] == '\r'))
-                data[--size] = 0;
-        if (size == 0 || strlen(data) != size)
-                return -EINVAL;
-        *ret = TAKE_PTR(data);
-        return 0;
-}
-
 static void etcd_step(Reporter *r) {
         _cleanup_free_ char *body = NULL, *json = NULL, *key = NULL;
         unsigned timeout = r->ctl->interval_sec * 1000 < 2000 ? 2000 : r->ctl->interval_sec * 1000;
@@ -223,7 +207,7 @@ static void etcd_step(Reporter *r) {
         if (r->username && !r->token) {
                 _cleanup_free_ char *password = NULL;
 
-                k = read_secret_file(r->password_file, &password);
+                k = read_secret_line(r->password_file, &password);
                 if (k < 0)
                         return fail(r, "cannot read the etcd password from %s: %s", r->password_file,
                                     k == -EINVAL ? "it is empty or holds a NUL byte" : strerror(-k));
@@ -429,7 +413,7 @@ static void post_step(Reporter *r) {
         if (k < 0)
                 return fail(r, "cannot build the report: %s", strerror(-k));
         if (r->token_file) {
-                k = read_secret_file(r->token_file, &token);
+                k = read_secret_line(r->token_file, &token);
                 if (k < 0)
                         return fail(r, "cannot read the token from %s: %s", r->token_file,
                                     k == -EINVAL ? "it is empty or holds a NUL byte" : strerror(-k));

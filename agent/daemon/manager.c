@@ -649,14 +649,12 @@ static void on_probed(void *userdata) {
 /* A client is asked when its unit runs (or, with no systemd to ask, always);
  * one whose unit stopped is forgotten, so it starts afresh when it comes back. */
 static bool client_running(Manager *m, Client client) {
-        const PlanUnit *u = NULL;
+        const PlanUnit *u;
         const FactUnit *fu;
 
         if (!m->systemd)
                 return true;
-        for (size_t k = 0; m->plan && k < m->plan->n_units; k++)
-                if (m->plan->units[k].client == client)
-                        u = &m->plan->units[k];
+        u = m->plan ? plan_find_client_unit(m->plan, client) : NULL;
         if (!u || u->state != UNIT_READY || !m->facts)
                 return false;
         fu = facts_find_unit(m->facts, u->name);

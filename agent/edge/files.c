@@ -92,6 +92,24 @@ int write_file_replace(const char *path, const char *content, bool durable) {
         return 0;
 }
 
+int read_secret_line(const char *path, char **ret) {
+        _cleanup_free_ char *data = NULL;
+        size_t size;
+        int r;
+
+        r = read_file_capped(path, 4096, &data, &size);
+        if (r < 0)
+                return r;
+        while (size > 0 && (data[size - 1] == '\n' || data[size - 1] == '\r'))
+                data[--size] = 0;
+        if (size == 0 || strlen(data) != size) {
+                explicit_bzero(data, size);
+                return -EINVAL;
+        }
+        *ret = TAKE_PTR(data);
+        return 0;
+}
+
 int read_file_capped(const char *path, size_t max, char **ret, size_t *ret_size) {
         _cleanup_close_ int fd = -EBADF;
         _cleanup_free_ char *buf = NULL;

@@ -45,6 +45,9 @@ int links_read(Facts *f);
 /* Reads a file of at most max bytes (reading max+1 to see that it is
  * larger). -errno on failure. */
 int read_file_capped(const char *path, size_t max, char **ret, size_t *ret_size);
+/* A password or token file: one line (its newline dropped), at most 4 KiB.
+ * -EINVAL when it is empty or holds a NUL byte. */
+int read_secret_line(const char *path, char **ret);
 
 /* Writes content to path through a temporary file in the same directory,
  * renamed into place (mode 0644): a reader sees the old file or the new one. */

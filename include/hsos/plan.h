@@ -113,6 +113,8 @@ static inline void plan_freep(Plan **p) {
 }
 
 const PlanUnit *plan_find_unit(const Plan *p, const char *name);
+/* The unit that runs client (one at most), or NULL. */
+const PlanUnit *plan_find_client_unit(const Plan *p, Client client);
 
 /* Rule 1 for any path: 0 with *ret_reason NULL when it lies on persistent
  * storage that is in place, else a reason why not. */
