@@ -1,6 +1,7 @@
 # hsos-agent: the boot agent of a HomestakerOS-style Ethereum node.
 #   make              build build/default/hsos-agent
 #   make check        install what is missing (Debian 12, root), build, run every test tier
+#   make check STRICT=1   the same, a skipped check failing (as under CI=true)
 #   make demo         build, then show the plan of examples/node.json
 #   make SANITIZE=1 check   unit and integration tiers under ASan and UBSan
 #   make valgrind     the unit tests under valgrind
@@ -132,29 +133,38 @@ $(BUILD)/tests/test-%: tests/unit/test-%.c tests/unit/harness.h tests/unit/syste
 	@echo "  CCLD    $@"
 	$(Q)$(CC) $(CORE_CFLAGS) -Itests/unit $(BASE_LDFLAGS) -o $@ $< $(BUILD)/libhsos-core.a $(CORE_LIBS)
 
+# Every tier runs through tests/run-tests.sh, which counts checks (not files)
+# into HSOS_TEST_LOG; tests/summary.sh closes with one line over all tiers.
+# Under CI=true or STRICT=1 a skipped check is a failed one.
+HSOS_TEST_LOG ?= $(abspath build/test-results.tsv)
+STRICT ?=
+export HSOS_TEST_LOG STRICT
+TIER_SUFFIX := $(if $(SANITIZE),-asan)
+RUN_TESTS = HSOS_TEST_TIER=$(1)$(TIER_SUFFIX) sh tests/run-tests.sh
+
 check-core-purity: $(POISON_DIR)/.stamp
-	@sh tests/unit/check-core-purity.sh "$(CC)" "$(CORE_CFLAGS)"
+	@HSOS_CORE_CC="$(CC)" HSOS_CORE_CFLAGS="$(CORE_CFLAGS)" $(call RUN_TESTS,purity) tests/unit/check-core-purity.sh
 
 check-unit: $(UNIT_TESTS) check-core-purity
-	@sh tests/run-tests.sh $(UNIT_TESTS)
+	@$(call RUN_TESTS,unit) $(UNIT_TESTS)
 
 check-golden: $(BIN)
-	@sh tests/golden/run.sh $(BIN)
+	@HSOS_AGENT=$(abspath $(BIN)) $(call RUN_TESTS,golden) tests/golden/run.sh
 
 golden-update: $(BIN)
 	@sh tests/golden/run.sh $(BIN) --update
 
 check-integration: $(BIN)
-	@HSOS_AGENT=$(abspath $(BIN)) sh tests/run-tests.sh $(wildcard tests/integration/test-*.sh)
+	@HSOS_AGENT=$(abspath $(BIN)) $(call RUN_TESTS,integration) $(wildcard tests/integration/test-*.sh)
 
 # The Nix side without nixpkgs: every .nix parses, the module's pure parts
 # evaluated with a stand-in lib give node.json that validates (tests/nix/).
 check-nix: $(BIN)
-	@HSOS_AGENT=$(abspath $(BIN)) sh tests/run-tests.sh tests/nix/check.sh
+	@HSOS_AGENT=$(abspath $(BIN)) $(call RUN_TESTS,nix) tests/nix/check.sh
 
 # The image booted in QEMU (TCG): the plain build, as the image carries it.
 check-e2e: $(BIN)
-	@HSOS_AGENT=$(abspath $(BIN)) sh tests/run-tests.sh tests/e2e/test-boot.sh
+	@HSOS_AGENT=$(abspath $(BIN)) $(call RUN_TESTS,e2e) tests/e2e/test-boot.sh
 
 # Every tests/fuzz/fuzz-NAME.c is a libFuzzer target over the pure core; its
 # corpus in tests/fuzz/corpus/NAME runs as a regression test in make check.
@@ -171,7 +181,7 @@ build/fuzz/fuzz-%: tests/fuzz/fuzz-%.c $(wildcard tests/fuzz/*.h) $(CORE_SRC) $(
 	$(Q)clang $(FUZZ_CFLAGS) -o $@ $< $(CORE_SRC) $(CORE_LIBS)
 
 check-fuzz-corpus: $(FUZZ_BINS)
-	@for n in $(FUZZ_NAMES); do sh tests/fuzz/run-corpus.sh build/fuzz/fuzz-$$n tests/fuzz/corpus/$$n || exit 1; done
+	@HSOS_FUZZ_NAMES="$(FUZZ_NAMES)" $(call RUN_TESTS,fuzz) tests/fuzz/check-corpora.sh
 
 # make fuzz FUZZ_TARGET=jsonrpc FUZZ_SECONDS=300
 fuzz: deps build/fuzz/fuzz-$(FUZZ_TARGET)
@@ -180,17 +190,21 @@ fuzz: deps build/fuzz/fuzz-$(FUZZ_TARGET)
 		$(if $(wildcard tests/fuzz/$(FUZZ_TARGET).dict),-dict=tests/fuzz/$(FUZZ_TARGET).dict) \
 		build/fuzz/new-corpus-$(FUZZ_TARGET) tests/fuzz/corpus/$(FUZZ_TARGET)
 
-# Tiers: unit + golden, integration, fuzz corpus. The image (e2e) joins later.
+# Every tier runs, even after one failed, then one line over all of them.
+# HSOS_TEST_KEEP=1 (.ci/run) adds to HSOS_TEST_LOG instead of starting anew.
 ifeq ($(SANITIZE),)
-check: deps
-	@$(MAKE) --no-print-directory check-unit check-golden check-integration check-nix check-fuzz-corpus check-e2e
+CHECK_TIERS := check-unit check-golden check-integration check-nix check-fuzz-corpus check-e2e
 else
-check: deps
-	@$(MAKE) --no-print-directory check-unit check-integration
+CHECK_TIERS := check-unit check-integration
 endif
+check: deps
+	@mkdir -p $(dir $(HSOS_TEST_LOG)); [ "$${HSOS_TEST_KEEP:-}" = 1 ] || : >$(HSOS_TEST_LOG)
+	@rc=0; for t in $(CHECK_TIERS); do $(MAKE) --no-print-directory $$t || rc=1; done; \
+		sh tests/summary.sh $(HSOS_TEST_LOG) || rc=1; exit $$rc
 
 valgrind: deps $(UNIT_TESTS)
-	@VALGRIND=1 sh tests/run-tests.sh $(UNIT_TESTS)
+	@mkdir -p $(dir $(HSOS_TEST_LOG)); [ "$${HSOS_TEST_KEEP:-}" = 1 ] || : >$(HSOS_TEST_LOG)
+	@VALGRIND=1 $(call RUN_TESTS,unit-valgrind) $(UNIT_TESTS); rc=$$?; sh tests/summary.sh $(HSOS_TEST_LOG) && exit $$rc
 
 BENCH_BIN := build/bench/bench-plan
 $(BENCH_BIN): tests/bench/bench-plan.c $(BUILD)/libhsos-core.a

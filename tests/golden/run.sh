@@ -1,19 +1,21 @@
 #!/bin/sh
 # Golden tests, the bgpd way: each case's node.json and facts.json in, the
 # exact plan (text and JSON) and unit files out, compared with diff -u.
-#   sh tests/golden/run.sh BIN            compare
-#   sh tests/golden/run.sh BIN --update   regenerate (read the diff before committing)
+# TAP, one check per case.
+#   sh tests/golden/run.sh [BIN]            compare (BIN or $HSOS_AGENT)
+#   sh tests/golden/run.sh BIN --update     regenerate (read the diff before committing)
 set -u
-bin=$1 update=${2:-}
+bin=${1:-${HSOS_AGENT:?usage: run.sh BIN [--update], or HSOS_AGENT set}} update=${2:-}
 dir=$(dirname "$0")
-pass=0 fail=0
+n=0 fail=0
 for case in "$dir"/cases/*/; do
         name=$(basename "$case")
+        n=$((n + 1))
         out=$(mktemp -d)
         mkdir -p "$out/units"
         if ! "$bin" plan --config "$case/node.json" --facts "$case/facts.json" --units-dir "$out/units" \
                 >"$out/plan.txt" 2>"$out/stderr"; then
-                echo "FAIL golden $name: hsos-agent plan failed"; sed 's/^/    /' "$out/stderr"
+                echo "not ok $n - golden $name: hsos-agent plan failed"; sed 's/^/# /' "$out/stderr"
                 fail=$((fail + 1)); rm -rf "$out"; continue
         fi
         "$bin" plan --config "$case/node.json" --facts "$case/facts.json" --json >"$out/plan.json"
@@ -25,13 +27,22 @@ for case in "$dir"/cases/*/; do
                 rm -f "$dir/expected/$name/stderr"
                 echo "updated $name"
         elif diff -ru "$dir/expected/$name" "$out" -x stderr >"$out.diff"; then
-                pass=$((pass + 1))
+                echo "ok $n - golden $name"
         else
-                echo "FAIL golden $name:"; cat "$out.diff"
+                echo "not ok $n - golden $name: output differs from tests/golden/expected/$name"
+                sed 's/^/# /' "$out.diff"
                 fail=$((fail + 1))
         fi
         rm -rf "$out" "$out.diff"
 done
 [ "$update" = --update ] && exit 0
-echo "PASS golden ($pass cases)" | sed "s/^PASS/$( [ $fail = 0 ] && echo PASS || echo FAIL)/"
+# An expected directory without its case would never be compared.
+for e in "$dir"/expected/*/; do
+        [ -d "$dir/cases/$(basename "$e")" ] && continue
+        n=$((n + 1)) fail=$((fail + 1))
+        echo "not ok $n - golden $(basename "$e"): expected output without a case in tests/golden/cases"
+done
+[ $n -gt 0 ] || { echo "not ok 1 - golden: no case in $dir/cases"; n=1 fail=1; }
+echo "1..$n"
+echo "# $((n - fail)) passed, $fail failed"
 [ $fail = 0 ]

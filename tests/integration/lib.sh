@@ -5,7 +5,7 @@ set -u
 : "${HSOS_AGENT:?HSOS_AGENT must name the hsos-agent binary}"
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 T=$(mktemp -d)
-n=0 failed=0
+n=0 failed=0 skipped=0
 trap 'cleanup; rm -rf "$T"' EXIT
 cleanup() { :; } # replaced by loopdev.sh where needed
 
@@ -32,10 +32,26 @@ expect_not_in() {
         else not_ok "$3" "\"$2\" unexpectedly in $1"; fi
 }
 
-skip_all() { echo "1..0 # SKIP $*"; exit 77; }
+# skip NAME WHY: one check that cannot run here, said as TAP's
+# "ok N - NAME # SKIP WHY". tests/run-tests.sh counts it as skipped, not
+# passed, lists it at the end, and fails it under CI=true or STRICT=1.
+skip() { n=$((n + 1)); skipped=$((skipped + 1)); echo "ok $n - $1 # SKIP $2"; }
+
+# skip_all WHY: the whole script cannot run here (exit 77). Only before the
+# first check: once checks ran, their results must not be thrown away, so a
+# late skip_all is a failure that keeps what ran.
+skip_all() {
+        if [ "$n" -gt 0 ]; then
+                not_ok "skip_all after $n checks ran: $*" "a script's preconditions belong before its first check"
+                finish
+                exit 1
+        fi
+        echo "1..0 # SKIP $*"
+        exit 77
+}
 
 finish() {
         echo "1..$n"
-        echo "# $((n - failed)) passed, $failed failed"
+        echo "# $((n - failed - skipped)) passed, $failed failed, $skipped skipped"
         [ $failed = 0 ]
 }

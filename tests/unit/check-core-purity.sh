@@ -1,21 +1,28 @@
 #!/bin/sh
 # The pure core must not include an edge library's header: compiling such an
 # include with the core's flags has to fail. This proves the guard works.
+# TAP, one check per header.
+#   sh tests/unit/check-core-purity.sh [CC CORE-CFLAGS]  (or HSOS_CORE_CC, HSOS_CORE_CFLAGS)
 set -u
-cc=$1 flags=$2
+cc=${1:-${HSOS_CORE_CC:?usage: check-core-purity.sh CC CORE-CFLAGS}}
+flags=${2:-${HSOS_CORE_CFLAGS:?usage: check-core-purity.sh CC CORE-CFLAGS}}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-fail=0
-for h in systemd/sd-bus.h libmount.h blkid.h libmnl/libmnl.h curl/curl.h; do
+n=0 fail=0
+for h in systemd/sd-bus.h systemd/sd-event.h systemd/sd-journal.h libmount.h blkid.h libmnl/libmnl.h curl/curl.h; do
+        n=$((n + 1))
         printf '#include <%s>\nint x;\n' "$h" >"$tmp/probe.c"
         # shellcheck disable=SC2086
         if $cc $flags -c "$tmp/probe.c" -o "$tmp/probe.o" 2>"$tmp/err"; then
-                echo "FAIL check-core-purity: <$h> compiles with the core's flags"
-                fail=1
+                echo "not ok $n - <$h> is refused in agent/core: it compiles with the core's flags"
+                fail=$((fail + 1))
         elif ! grep -q "edge library header" "$tmp/err"; then
-                echo "FAIL check-core-purity: <$h> failed for another reason:"; cat "$tmp/err"
-                fail=1
+                echo "not ok $n - <$h> is refused in agent/core: it failed for another reason"
+                sed 's/^/# /' "$tmp/err"
+                fail=$((fail + 1))
+        else
+                echo "ok $n - <$h> is refused in agent/core"
         fi
 done
-[ $fail = 0 ] && echo "PASS check-core-purity (5 edge headers refused in agent/core)"
-exit $fail
+echo "1..$n"
+[ $fail = 0 ]
