@@ -78,13 +78,27 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/t
 
 BIN := $(BUILD)/hsos-agent
 
-.PHONY: image check-e2e all deps check check-unit check-golden check-integration check-nix check-fuzz-corpus check-core-purity \
+.PHONY: image image-run demo-run check-tiers valgrind-run bench-run fuzz-run need-libs check-e2e all deps check check-unit check-golden check-integration check-nix check-fuzz-corpus check-core-purity \
 	demo valgrind fuzz bench golden-update install clean distclean
 
 all: $(BIN)
 
 deps:
 	@sh scripts/deps.sh
+
+# The pkg-config flags above are computed when make reads this file. The goals
+# that install what is missing (check, demo, bench, fuzz, image, valgrind) run
+# scripts/deps.sh first and then a new make, which reads the flags of the
+# libraries just installed: the first run on a fresh machine works.
+# THEN_MAKE: the second make, with the same variables (MAKEFLAGS carries them).
+THEN_MAKE = @sh scripts/deps.sh && $(MAKE) --no-print-directory
+
+# Without the libraries, a plain make names what is missing instead of
+# failing on the first header. Order-only: it never forces a rebuild.
+need-libs:
+	@$(PKG_CONFIG) --exists $(EDGE_PKGS) 2>/dev/null || PKG_CONFIG="$(PKG_CONFIG)" sh scripts/check-libs.sh $(EDGE_PKGS)
+
+$(CORE_OBJ) $(EDGE_OBJ) $(CLI_OBJ) $(DAEMON_OBJ): | need-libs
 
 $(POISON_DIR)/.stamp: Makefile
 	@rm -rf $(POISON_DIR)
@@ -184,7 +198,9 @@ check-fuzz-corpus: $(FUZZ_BINS)
 	@HSOS_FUZZ_NAMES="$(FUZZ_NAMES)" $(call RUN_TESTS,fuzz) tests/fuzz/check-corpora.sh
 
 # make fuzz FUZZ_TARGET=jsonrpc FUZZ_SECONDS=300
-fuzz: deps build/fuzz/fuzz-$(FUZZ_TARGET)
+fuzz:
+	$(THEN_MAKE) fuzz-run
+fuzz-run: build/fuzz/fuzz-$(FUZZ_TARGET)
 	@mkdir -p build/fuzz/new-corpus-$(FUZZ_TARGET)
 	build/fuzz/fuzz-$(FUZZ_TARGET) -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
 		$(if $(wildcard tests/fuzz/$(FUZZ_TARGET).dict),-dict=tests/fuzz/$(FUZZ_TARGET).dict) \
@@ -197,12 +213,16 @@ CHECK_TIERS := check-unit check-golden check-integration check-nix check-fuzz-co
 else
 CHECK_TIERS := check-unit check-integration
 endif
-check: deps
+check:
+	$(THEN_MAKE) check-tiers
+check-tiers:
 	@mkdir -p $(dir $(HSOS_TEST_LOG)); [ "$${HSOS_TEST_KEEP:-}" = 1 ] || : >$(HSOS_TEST_LOG)
 	@rc=0; for t in $(CHECK_TIERS); do $(MAKE) --no-print-directory $$t || rc=1; done; \
 		sh tests/summary.sh $(HSOS_TEST_LOG) || rc=1; exit $$rc
 
-valgrind: deps $(UNIT_TESTS)
+valgrind:
+	$(THEN_MAKE) valgrind-run
+valgrind-run: $(UNIT_TESTS)
 	@mkdir -p $(dir $(HSOS_TEST_LOG)); [ "$${HSOS_TEST_KEEP:-}" = 1 ] || : >$(HSOS_TEST_LOG)
 	@VALGRIND=1 $(call RUN_TESTS,unit-valgrind) $(UNIT_TESTS); rc=$$?; sh tests/summary.sh $(HSOS_TEST_LOG) && exit $$rc
 
@@ -223,7 +243,9 @@ build/bench/bench-%: tests/bench/bench-%.c $(BUILD)/cli/common.o $(EDGE_OBJ) $(B
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(EDGE_CFLAGS) $(BASE_LDFLAGS) -o $@ $< $(BUILD)/cli/common.o $(EDGE_OBJ) $(BUILD)/libhsos-core.a $(EDGE_LIBS)
 
-bench: deps $(BIN) $(BENCH_BIN) $(LABELS_BIN) $(PROBE_BENCH_BIN) $(FLEET_BENCH_BIN)
+bench:
+	$(THEN_MAKE) bench-run
+bench-run: $(BIN) $(BENCH_BIN) $(LABELS_BIN) $(PROBE_BENCH_BIN) $(FLEET_BENCH_BIN)
 	@sh tests/bench/run.sh $(BENCH_BIN) $(BIN) build/bench/results.txt
 	@sh tests/bench/labels.sh $(LABELS_BIN) build/bench/results.txt
 	@python3 tests/bench/daemon.py $(abspath $(BIN)) tests/bench/full-node.json | tee -a build/bench/results.txt
@@ -232,7 +254,9 @@ bench: deps $(BIN) $(BENCH_BIN) $(LABELS_BIN) $(PROBE_BENCH_BIN) $(FLEET_BENCH_B
 	@sh tests/bench/cpu.sh $(BIN) build/bench/results.txt
 	@sh tests/bench/fleet.sh $(FLEET_BENCH_BIN) build/bench/results.txt
 
-demo: deps $(BIN)
+demo:
+	$(THEN_MAKE) demo-run
+demo-run: $(BIN)
 	@sh scripts/demo.sh $(BIN)
 
 # Unit files name the binary where it is installed (@bindir@).
@@ -253,7 +277,9 @@ install: $(BIN)
 	install -Dm0644 examples/node.json $(DESTDIR)$(DOCDIR)/examples/node.json
 
 # The RAM-disk image: build/image/{bzImage,initrd.zst,kexec-boot}.
-image: deps $(BIN)
+image:
+	$(THEN_MAKE) image-run
+image-run: $(BIN)
 	@sh scripts/image/build.sh $(abspath $(BIN)) $(CONFIG) build/image
 
 clean:
