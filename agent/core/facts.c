@@ -160,12 +160,17 @@ int facts_add_address(Facts *f, const char *ifname, const char *address) {
 }
 
 int facts_add_file(Facts *f, const char *path, FileState state) {
+        return facts_add_file_id(f, path, state, 0);
+}
+
+int facts_add_file_id(Facts *f, const char *path, FileState state, unsigned secret_id) {
         FactFile *a = array_grow(f->files, &f->n_files, sizeof(FactFile));
 
         if (!a)
                 return -ENOMEM;
         f->files = a;
         a[f->n_files - 1].state = state;
+        a[f->n_files - 1].secret_id = secret_id;
         return dup_or_null(path, &a[f->n_files - 1].path);
 }
 
@@ -299,6 +304,13 @@ bool facts_has_address(const Facts *f, const char *address) {
                 if (same_address(f->addresses[i].address, address))
                         return true;
         return false;
+}
+
+unsigned facts_file_secret_id(const Facts *f, const char *path) {
+        for (size_t i = 0; i < f->n_files; i++)
+                if (streq_ptr(f->files[i].path, path))
+                        return f->files[i].secret_id;
+        return 0;
 }
 
 FileState facts_file_state(const Facts *f, const char *path) {
@@ -615,7 +627,14 @@ static void read_files(FactsReader *rd, const cJSON *root, Facts *f) {
                         reader_fail(rd, p, "state must be \"present\", \"invalid\" or \"absent\"");
                         return;
                 }
-                if (facts_add_file(f, path, s) < 0) {
+                const cJSON *id = cJSON_GetObjectItemCaseSensitive(i, "secretId");
+                double v = cJSON_IsNumber(id) ? cJSON_GetNumberValue(id) : -1;
+                if (id && (v < 0 || v > 65535 || v != (double) (unsigned) v)) {
+                        reader_fail(rd, p, "secretId must be an integer from 0 to 65535 (files with the same nonzero "
+                                           "secretId hold the same secret)");
+                        return;
+                }
+                if (facts_add_file_id(f, path, s, id ? (unsigned) v : 0) < 0) {
                         rd->r = -ENOMEM;
                         return;
                 }
@@ -751,6 +770,8 @@ int facts_to_json(const Facts *f, char **ret) {
                 sb_append(&b, i ? ",\n    { " : "\n    { ");
                 json_field(&b, "path", f->files[i].path, true);
                 json_field(&b, "state", file_state_to_string(f->files[i].state), false);
+                if (f->files[i].secret_id)
+                        sb_appendf(&b, ", \"secretId\": %u", f->files[i].secret_id);
                 sb_append(&b, " }");
         }
         sb_append(&b, f->n_files ? "\n  ],\n" : "],\n");

@@ -83,6 +83,12 @@ int plan_to_text(const Plan *p, const Config *c, char **ret) {
                 if (s->reason)
                         sb_appendf(&b, ": %s", s->reason);
                 sb_appendc(&b, '\n');
+                if (s->shared_with) {
+                        sb_append(&b, "                    paired with ");
+                        STRV_FOREACH(other, s->shared_with)
+                                sb_appendf(&b, "%s%s", other == s->shared_with ? "" : ", ", *other);
+                        sb_append(&b, " (one secret for the engine API)\n");
+                }
         }
 
         sb_append(&b, "\nUnits (in start order)\n");
@@ -196,6 +202,13 @@ int plan_to_json(const Plan *p, const Config *c, char **ret) {
                 ok = ok && add(o, "units", us = cJSON_CreateArray());
                 STRV_FOREACH(u, sc->units)
                         ok = ok && push(us, cJSON_CreateString(*u));
+                if (sc->kind == SECRET_JWT) {
+                        cJSON *sw = NULL;
+                        ok = ok && add(o, "sharedWith", sw = cJSON_CreateArray());
+                        STRV_FOREACH(other, sc->shared_with)
+                                ok = ok && push(sw, cJSON_CreateString(*other));
+                        ok = ok && add(o, "copyFrom", string_or_null(sc->copy_from));
+                }
         }
         for (size_t i = 0; ok && i < p->n_units; i++) {
                 const PlanUnit *u = &p->units[i];

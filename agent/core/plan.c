@@ -81,6 +81,8 @@ Plan *plan_free(Plan *p) {
                 free(p->secrets[i].path);
                 free(p->secrets[i].reason);
                 strv_free(p->secrets[i].units);
+                strv_free(p->secrets[i].shared_with);
+                free(p->secrets[i].copy_from);
         }
         free(p->secrets);
         for (size_t i = 0; i < p->n_units; i++) {
@@ -391,7 +393,7 @@ static int add_dir(Plan *p, const char *path, uid_t uid, const char *owner, mode
 
 static int plan_secret(const Config *c, const Facts *f, Plan *p, SecretKind kind, const char *path,
                        const char *unit) {
-        _cleanup_free_ char *why = NULL, *dir = NULL;
+        _cleanup_free_ char *why = NULL;
         PlanSecret *s = find_secret(p, kind, path);
         FileState fs;
         int r;
@@ -459,6 +461,18 @@ static int plan_secret(const Config *c, const Facts *f, Plan *p, SecretKind kind
                 if (!s->reason)
                         return -ENOMEM;
         }
+        return 0;
+}
+
+/* The directory a secret to be created goes in, in the order its users are
+ * planned (a client's data dir first, when the secret lies inside it). */
+static int plan_secret_dir(Plan *p, SecretKind kind, const char *path) {
+        _cleanup_free_ char *dir = NULL;
+        const PlanSecret *s = find_secret(p, kind, path);
+        int r;
+
+        if (!s || s->state != SECRET_CREATE)
+                return 0;
         r = dirname_dup(path, &dir);
         if (r < 0)
                 return r;
@@ -580,6 +594,8 @@ static int plan_unit(const Config *c, const Facts *f, Plan *p, Client client) {
         /* Rule 2: secrets are used where they are, created only where they last. */
         if (info->role == ROLE_EXECUTION || info->role == ROLE_CONSENSUS) {
                 r = plan_secret(c, f, p, SECRET_JWT, cc->jwt_secret_file, name);
+                if (r >= 0)
+                        r = plan_secret_dir(p, SECRET_JWT, cc->jwt_secret_file);
                 if (r < 0)
                         return r;
                 const char *problem = jwt_problem(find_secret(p, SECRET_JWT, cc->jwt_secret_file));
@@ -588,6 +604,8 @@ static int plan_unit(const Config *c, const Facts *f, Plan *p, Client client) {
         }
         if (client == CLIENT_WIREGUARD) {
                 r = plan_secret(c, f, p, SECRET_WIREGUARD, c->wireguard_config_file, name);
+                if (r >= 0)
+                        r = plan_secret_dir(p, SECRET_WIREGUARD, c->wireguard_config_file);
                 if (r < 0)
                         return r;
                 const PlanSecret *s = find_secret(p, SECRET_WIREGUARD, c->wireguard_config_file);
@@ -600,6 +618,8 @@ static int plan_unit(const Config *c, const Facts *f, Plan *p, Client client) {
 
                 for (size_t i = 0; i < ELEMENTSOF(kinds); i++) {
                         r = plan_secret(c, f, p, kinds[i], paths[i], name);
+                        if (r >= 0)
+                                r = plan_secret_dir(p, kinds[i], paths[i]);
                         if (r < 0)
                                 return r;
                         const PlanSecret *s = find_secret(p, kinds[i], paths[i]);
@@ -648,6 +668,92 @@ static int plan_unit(const Config *c, const Facts *f, Plan *p, Client client) {
         return render_unit(&ctx, client, &u->content);
 }
 
+/* Rule 2, paired: the execution and consensus clients authenticate the
+ * engine API with one secret. Where their jwtSecretFiles name different files
+ * (HomestakerOS allows it), the files are paired: a missing one is created
+ * with the secret of the other (none there: one new secret written to all),
+ * and files that hold different secrets block every unit using them, naming
+ * both files, changing neither. A missing one waits while a pair it would copy
+ * cannot be read yet (its mount is not in place, or it is invalid). */
+static int plan_jwts(const Config *c, const Facts *f, Plan *p) {
+        _cleanup_strv_free_ char **paths = NULL;
+        const char *source = NULL, *waiting_for = NULL, *conflict_a = NULL, *conflict_b = NULL;
+        unsigned first_id = 0;
+        int r;
+
+        for (int pass = 0; pass < 2; pass++)
+                for (Client cl = 0; cl < _CLIENT_MAX; cl++) {
+                        const ClientConfig *cc = &c->clients[cl];
+                        _cleanup_free_ char *name = NULL;
+
+                        if (client_info(cl)->role != (pass == 0 ? ROLE_EXECUTION : ROLE_CONSENSUS) || !cc->enable)
+                                continue;
+                        if ((r = client_unit_name(c, cl, &name)) < 0 ||
+                            (r = plan_secret(c, f, p, SECRET_JWT, cc->jwt_secret_file, name)) < 0)
+                                return r;
+                        if (!strv_contains(paths, cc->jwt_secret_file) && strv_extend(&paths, cc->jwt_secret_file) < 0)
+                                return -ENOMEM;
+                }
+        if (strv_length(paths) < 2)
+                return 0;
+
+        STRV_FOREACH(path, paths) {
+                PlanSecret *s = find_secret(p, SECRET_JWT, *path);
+                unsigned id = facts_file_secret_id(f, *path);
+
+                STRV_FOREACH(other, paths)
+                        if (*other != *path && strv_extend(&s->shared_with, *other) < 0)
+                                return -ENOMEM;
+                switch (s->state) {
+                case SECRET_PRESENT:
+                        if (!source)
+                                source = s->path;
+                        if (id && !first_id) {
+                                first_id = id;
+                                conflict_a = s->path;
+                        } else if (id && id != first_id && !conflict_b)
+                                conflict_b = s->path;
+                        break;
+                case SECRET_INVALID:
+                case SECRET_BLOCKED:
+                case SECRET_MISSING:
+                        if (!waiting_for)
+                                waiting_for = s->path;
+                        break;
+                case SECRET_CREATE:
+                case _SECRET_STATE_MAX:
+                case _SECRET_STATE_INVALID:
+                        break;
+                }
+        }
+
+        STRV_FOREACH(path, paths) {
+                PlanSecret *s = find_secret(p, SECRET_JWT, *path);
+
+                if (conflict_b && s->state == SECRET_PRESENT && facts_file_secret_id(f, s->path)) {
+                        s->state = SECRET_INVALID;
+                        s->reason = xasprintf("%s and %s hold different JWT secrets, but the execution and consensus "
+                                              "clients must share one; neither is changed: copy one file over the other",
+                                              conflict_a, conflict_b);
+                        if (!s->reason)
+                                return -ENOMEM;
+                } else if (s->state == SECRET_CREATE && source) {
+                        s->copy_from = strdup(source);
+                        s->reason = xasprintf("created with the secret of %s (its pair)", source);
+                        if (!s->copy_from || !s->reason)
+                                return -ENOMEM;
+                } else if (s->state == SECRET_CREATE && waiting_for) {
+                        s->state = SECRET_BLOCKED;
+                        s->reason = xasprintf("waiting for its pair %s, whose secret it must share, to be read first",
+                                              waiting_for);
+                        if (!s->reason)
+                                return -ENOMEM;
+                } else if (s->state == SECRET_CREATE)
+                        source = s->path; /* a new secret, which the next ones copy */
+        }
+        return 0;
+}
+
 static int plan_dropins(const Config *c, Plan *p) {
         for (size_t i = 0; i < c->n_mounts; i++) {
                 const MountConfig *m = &c->mounts[i];
@@ -684,6 +790,8 @@ int plan_build(const Config *c, const Facts *f, Plan **ret) {
                 return r;
 
         r = plan_secret(c, f, p, SECRET_SSH_HOST_KEY, c->ssh_private_key_file, "sshd.service");
+        if (r >= 0)
+                r = plan_secret_dir(p, SECRET_SSH_HOST_KEY, c->ssh_private_key_file);
         if (r < 0)
                 return r;
 
@@ -693,6 +801,9 @@ int plan_build(const Config *c, const Facts *f, Plan **ret) {
 
         /* Start order: the VPN, execution, mev-boost, consensus, then ssv-node. */
         if (c->wireguard_enable && (r = plan_unit(c, f, p, CLIENT_WIREGUARD)) < 0)
+                return r;
+        r = plan_jwts(c, f, p);
+        if (r < 0)
                 return r;
         for (Client cl = 0; cl < _CLIENT_MAX; cl++)
                 if (client_info(cl)->role == ROLE_EXECUTION && c->clients[cl].enable &&

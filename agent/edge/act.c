@@ -125,7 +125,18 @@ void act_prepare_secrets(const Plan *p, const Config *c, bool quiet, char ***cre
 
                 switch (s->kind) {
                 case SECRET_JWT:
-                        r = secret_create_jwt(s->path);
+                        r = s->copy_from ? secret_create_jwt_copy(s->path, s->copy_from) : secret_create_jwt(s->path);
+                        if (!s->copy_from)
+                                break;
+                        if (r == -ENOENT || r == -EBADMSG) {
+                                if (asprintf(&err, "its pair %s, whose secret it must share, %s", s->copy_from,
+                                             r == -ENOENT ? "is missing" : "is not a readable JWT") < 0)
+                                        return;
+                        } else if (r >= 0) {
+                                if (asprintf(&err, "with the secret of its pair %s", s->copy_from) < 0)
+                                        return;
+                                r = 1;
+                        }
                         break;
                 case SECRET_SSH_HOST_KEY: {
                         _cleanup_free_ char *comment = NULL;

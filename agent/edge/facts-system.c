@@ -18,6 +18,36 @@ int facts_read_storage(Facts *f) {
         return r == -ENOMEM ? r : 0;
 }
 
+/* Each JWT file's state, and which of them hold the same secret: the
+ * secrets are compared here and forgotten, only the grouping is kept. */
+static int facts_add_jwt_files(Facts *f, char **paths) {
+        size_t n = strv_length(paths);
+        _cleanup_free_ char (*hex)[65] = calloc(n ?: 1, sizeof *hex);
+        _cleanup_free_ unsigned *ids = calloc(n ?: 1, sizeof *ids);
+        unsigned next = 0;
+        int r = 0;
+
+        if (!hex || !ids)
+                return -ENOMEM;
+        for (size_t i = 0; i < n; i++) {
+                FileState s = secret_file_read(paths[i], true, hex[i]);
+
+                if (s == FILE_PRESENT && hex[i][0]) {
+                        ids[i] = ++next;
+                        for (size_t j = 0; j < i; j++)
+                                if (ids[j] && streq(hex[i], hex[j])) {
+                                        ids[i] = ids[j];
+                                        next--;
+                                        break;
+                                }
+                }
+                if ((r = facts_add_file_id(f, paths[i], s, ids[i])) < 0)
+                        break;
+        }
+        explicit_bzero(hex, (n ?: 1) * sizeof *hex);
+        return r;
+}
+
 int facts_from_system(const Config *c, Facts **ret) {
         _cleanup_(facts_freep) Facts *f = facts_new();
         _cleanup_strv_free_ char **files = NULL, **jwts = NULL, **exes = NULL;
@@ -36,9 +66,9 @@ int facts_from_system(const Config *c, Facts **ret) {
         r = facts_wanted_files(c, &files, &jwts);
         if (r < 0)
                 return r;
-        STRV_FOREACH(p, jwts)
-                if ((r = facts_add_file(f, *p, secret_file_state(*p, true))) < 0)
-                        return r;
+        r = facts_add_jwt_files(f, jwts);
+        if (r < 0)
+                return r;
         STRV_FOREACH(p, files)
                 if ((r = facts_add_file(f, *p, secret_file_state(*p, false))) < 0)
                         return r;

@@ -16,6 +16,14 @@ static bool is_hex(char c) {
 }
 
 FileState secret_file_state(const char *path, bool jwt) {
+        char hex[65];
+        FileState s = secret_file_read(path, jwt, hex);
+
+        explicit_bzero(hex, sizeof hex);
+        return s;
+}
+
+FileState secret_file_read(const char *path, bool jwt, char ret_hex[static 65]) {
         _cleanup_close_ int fd = -EBADF;
         char buf[72];
         struct stat st;
@@ -24,6 +32,7 @@ FileState secret_file_state(const char *path, bool jwt) {
         size_t len;
         FileState s = FILE_INVALID;
 
+        ret_hex[0] = 0;
         fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
         if (fd < 0) {
                 if (errno == ENOENT || errno == ENOTDIR || errno == ELOOP)
@@ -51,9 +60,12 @@ FileState secret_file_state(const char *path, bool jwt) {
         }
         if (len == 64) {
                 s = FILE_PRESENT;
-                for (size_t i = 0; i < 64; i++)
+                for (size_t i = 0; i < 64; i++) {
                         if (!is_hex(p[i]))
                                 s = FILE_INVALID;
+                        ret_hex[i] = (char) (p[i] >= 'A' && p[i] <= 'F' ? p[i] - 'A' + 'a' : p[i]);
+                }
+                ret_hex[s == FILE_PRESENT ? 64 : 0] = 0;
         }
         explicit_bzero(buf, sizeof buf);
         return s;

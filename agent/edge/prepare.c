@@ -171,18 +171,12 @@ static int open_secret_dir(const char *path, char **ret_dir, const char **ret_ba
         return TAKE_FD(dirfd);
 }
 
+static int write_new_jwt(const char *path, char text[static 64]);
+
 int secret_create_jwt(const char *path) {
         static const char hex[] = "0123456789abcdef";
-        _cleanup_free_ char *dir = NULL, *tmp = NULL;
-        _cleanup_close_ int dirfd = -EBADF, fd = -EBADF;
         unsigned char raw[32];
         char text[64];
-        const char *base;
-        int r;
-
-        dirfd = open_secret_dir(path, &dir, &base);
-        if (dirfd < 0)
-                return dirfd;
 
         if (getrandom(raw, sizeof raw, 0) != (ssize_t) sizeof raw)
                 return -errno;
@@ -191,33 +185,64 @@ int secret_create_jwt(const char *path) {
                 text[2 * i + 1] = hex[raw[i] & 15];
         }
         explicit_bzero(raw, sizeof raw);
+        return write_new_jwt(path, text);
+}
+
+int secret_create_jwt_copy(const char *path, const char *source) {
+        char hex[65];
+        FileState s = secret_file_read(source, true, hex);
+        int r;
+
+        if (s == FILE_ABSENT)
+                r = -ENOENT;
+        else if (s != FILE_PRESENT || !hex[0])
+                r = -EBADMSG; /* not a JWT, or not readable */
+        else
+                r = write_new_jwt(path, hex);
+        explicit_bzero(hex, sizeof hex);
+        return r;
+}
+
+/* Writes 64 hex characters to a new file at path (never over anything),
+ * through a temporary file, fsync and a rename without replace; wipes text. */
+static int write_new_jwt(const char *path, char text[static 64]) {
+        _cleanup_free_ char *dir = NULL, *tmp = NULL;
+        _cleanup_close_ int dirfd = -EBADF, fd = -EBADF;
+        const char *base;
+        int r;
+
+        dirfd = open_secret_dir(path, &dir, &base);
+        if (dirfd < 0) {
+                explicit_bzero(text, 64);
+                return dirfd;
+        }
 
         if (asprintf(&tmp, ".%s.XXXXXX", base) < 0) {
-                explicit_bzero(text, sizeof text);
+                explicit_bzero(text, 64);
                 return -ENOMEM;
         }
         {
                 _cleanup_free_ char *full = NULL;
                 if (path_join(dir, tmp, &full) < 0) {
-                        explicit_bzero(text, sizeof text);
+                        explicit_bzero(text, 64);
                         return -ENOMEM;
                 }
                 fd = mkostemp(full, O_CLOEXEC);
                 if (fd < 0) {
                         r = -errno;
-                        explicit_bzero(text, sizeof text);
+                        explicit_bzero(text, 64);
                         return r;
                 }
                 free(tmp);
                 tmp = strdup(strrchr(full, '/') + 1);
                 if (!tmp) {
                         unlink(full);
-                        explicit_bzero(text, sizeof text);
+                        explicit_bzero(text, 64);
                         return -ENOMEM;
                 }
         }
-        r = fchmod(fd, 0600) < 0 ? -errno : write_all(fd, text, sizeof text);
-        explicit_bzero(text, sizeof text);
+        r = fchmod(fd, 0600) < 0 ? -errno : write_all(fd, text, 64);
+        explicit_bzero(text, 64);
         if (r >= 0 && fsync(fd) < 0)
                 r = -errno;
         if (r >= 0)

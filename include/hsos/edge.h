@@ -27,6 +27,9 @@ int blockdev_read(const char *sysfs_block, const char *dev_dir, Facts *f);
  * keeping any of its content. A JWT must be 64 hex characters, optionally
  * with a 0x prefix and a trailing newline. */
 FileState secret_file_state(const char *path, bool jwt);
+/* The same, and for a valid JWT its 64 hex characters, lower case, without
+ * "0x" (empty otherwise): the caller explicit_bzero()s them. */
+FileState secret_file_read(const char *path, bool jwt, char ret_hex[static 65]);
 
 /* A clock's time in microseconds (CLOCK_REALTIME for documents,
  * CLOCK_MONOTONIC for intervals). */
@@ -94,6 +97,9 @@ int dir_take_over(const char *path, uid_t uid, gid_t gid, const char *owner, uns
  * mode 0600, written to a temporary file in the same directory, fsync'ed,
  * renamed without replacing, directory fsync'ed. -EEXIST if one exists. */
 int secret_create_jwt(const char *path);
+/* A new JWT file holding the secret of source (its pair): -ENOENT when
+ * source is missing, -EBADMSG when it is no JWT or cannot be read. */
+int secret_create_jwt_copy(const char *path, const char *source);
 /* A new Ed25519 ssh host key (ssh-keygen) with the same care; the public key
  * goes next to it (.pub). -EEXIST if the key exists. Returns 1, with a note in
  * *ret_error, when an existing .pub was left in place. */

@@ -45,6 +45,10 @@ typedef enum FileState {
 typedef struct FactFile {
         char *path;
         FileState state;
+        /* JWTs only: files with the same nonzero id hold the same secret
+         * (compared, never recorded); 0 when not compared (absent, invalid,
+         * or not readable without privileges). */
+        unsigned secret_id;
 } FactFile;
 
 typedef struct FactExecutable {
@@ -129,6 +133,7 @@ int facts_add_device_alias(Facts *f, const char *devname, const char *alias);
 int facts_add_mount(Facts *f, const char *target, const char *source, const char *fstype, const char *options);
 int facts_add_address(Facts *f, const char *ifname, const char *address);
 int facts_add_file(Facts *f, const char *path, FileState state);
+int facts_add_file_id(Facts *f, const char *path, FileState state, unsigned secret_id);
 int facts_add_executable(Facts *f, const char *name, const char *path);
 
 int facts_add_unit(Facts *f, const char *name, const char *active_state, const char *sub_state, const char *result,
@@ -155,6 +160,7 @@ bool facts_has_address(const Facts *f, const char *address);
  * and a reason (never a guess). */
 int facts_resolve_device(const Facts *f, const char *what, const FactDevice **ret, char **ret_reason);
 FileState facts_file_state(const Facts *f, const char *path);
+unsigned facts_file_secret_id(const Facts *f, const char *path);
 /* NULL when not found or not asked about. */
 const char *facts_executable(const Facts *f, const char *name);
 

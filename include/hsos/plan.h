@@ -68,6 +68,12 @@ typedef struct PlanSecret {
         SecretState state;
         char *reason;
         char **units;               /* the units that use it */
+        /* JWTs of execution and consensus clients that name different files:
+         * the other files, which must hold the same secret. */
+        char **shared_with;
+        /* SECRET_CREATE of a paired JWT: written with the secret of this file
+         * (present, or created before it in this plan), not a new one. */
+        char *copy_from;
 } PlanSecret;
 
 typedef enum UnitState {

@@ -217,6 +217,120 @@ TEST(an_invalid_jwt_is_an_error_never_replaced) {
                 ASSERT_FALSE(streq(p->dirs[i].path, "/mnt/secrets"));
 }
 
+/* A real node's execution and consensus clients named two JWT files: they
+ * work only if both hold one secret. */
+static const char *paired_jwts =
+        "{\"execution\": {\"geth\": {\"enable\": true, \"dataDir\": \"/mnt/geth\", \"jwtSecretFile\": \"/mnt/geth/jwt.hex\"}},"
+        " \"consensus\": {\"lighthouse\": {\"enable\": true, \"dataDir\": \"/mnt/lh\", \"jwtSecretFile\": \"/mnt/lh/jwt.hex\"}}}";
+
+TEST(paired_jwts_both_missing_one_secret_for_both) {
+        _cleanup_(config_freep) Config *c = config(paired_jwts);
+        _cleanup_(facts_freep) Facts *f = ram_node(c);
+        _cleanup_(plan_freep) Plan *p = NULL;
+        const PlanSecret *a, *b;
+
+        ASSERT_OK(facts_add_mount(f, "/mnt", "/dev/sda1", "ext4", "rw"));
+        p = plan(c, f);
+        a = secret(p, SECRET_JWT, "/mnt/geth/jwt.hex");
+        b = secret(p, SECRET_JWT, "/mnt/lh/jwt.hex");
+        ASSERT_EQ(a->state, SECRET_CREATE);
+        ASSERT_NULL(a->copy_from); /* the new secret... */
+        ASSERT_EQ(b->state, SECRET_CREATE);
+        ASSERT_STREQ(b->copy_from, "/mnt/geth/jwt.hex"); /* ...written to both */
+        ASSERT_TRUE(a < b); /* created before its copy */
+        ASSERT_EQ(strv_length(a->shared_with), 1);
+        ASSERT_STREQ(a->shared_with[0], "/mnt/lh/jwt.hex");
+        ASSERT_STREQ(b->shared_with[0], "/mnt/geth/jwt.hex");
+        ASSERT_UNIT(p, "geth.service", UNIT_READY, NULL);
+        ASSERT_UNIT(p, "lighthouse.service", UNIT_READY, NULL);
+        /* The data dirs stay the clients' own: the secrets inside them do not
+         * make them root's. */
+        for (size_t i = 0; i < p->n_dirs; i++)
+                if (streq(p->dirs[i].path, "/mnt/geth") || streq(p->dirs[i].path, "/mnt/lh"))
+                        ASSERT_TRUE(p->dirs[i].data && p->dirs[i].uid != 0);
+}
+
+TEST(paired_jwts_one_missing_gets_the_secret_of_the_other) {
+        _cleanup_(config_freep) Config *c = config(paired_jwts);
+        _cleanup_(facts_freep) Facts *f = ram_node(c);
+        _cleanup_(plan_freep) Plan *p = NULL;
+
+        ASSERT_OK(facts_add_mount(f, "/mnt", "/dev/sda1", "ext4", "rw"));
+        ASSERT_OK(facts_add_file_id(f, "/mnt/lh/jwt.hex", FILE_PRESENT, 1));
+        p = plan(c, f);
+        ASSERT_EQ(secret(p, SECRET_JWT, "/mnt/lh/jwt.hex")->state, SECRET_PRESENT);
+        ASSERT_EQ(secret(p, SECRET_JWT, "/mnt/geth/jwt.hex")->state, SECRET_CREATE);
+        ASSERT_STREQ(secret(p, SECRET_JWT, "/mnt/geth/jwt.hex")->copy_from, "/mnt/lh/jwt.hex");
+        ASSERT_UNIT(p, "geth.service", UNIT_READY, NULL);
+        ASSERT_UNIT(p, "lighthouse.service", UNIT_READY, NULL);
+}
+
+TEST(paired_jwts_that_differ_block_both_naming_both_paths) {
+        _cleanup_(config_freep) Config *c = config(paired_jwts);
+        _cleanup_(facts_freep) Facts *f = ram_node(c);
+        _cleanup_(plan_freep) Plan *p = NULL;
+        static const char *both = "/mnt/geth/jwt.hex and /mnt/lh/jwt.hex hold different JWT secrets";
+
+        ASSERT_OK(facts_add_mount(f, "/mnt", "/dev/sda1", "ext4", "rw"));
+        ASSERT_OK(facts_add_file_id(f, "/mnt/geth/jwt.hex", FILE_PRESENT, 1));
+        ASSERT_OK(facts_add_file_id(f, "/mnt/lh/jwt.hex", FILE_PRESENT, 2));
+        p = plan(c, f);
+        ASSERT_EQ(secret(p, SECRET_JWT, "/mnt/geth/jwt.hex")->state, SECRET_INVALID);
+        ASSERT_EQ(secret(p, SECRET_JWT, "/mnt/lh/jwt.hex")->state, SECRET_INVALID);
+        ASSERT_UNIT(p, "geth.service", UNIT_BLOCKED, both);
+        ASSERT_UNIT(p, "lighthouse.service", UNIT_BLOCKED, both);
+        for (size_t i = 0; i < p->n_dirs; i++) /* nothing is written */
+                ASSERT_FALSE(streq(p->dirs[i].path, "/mnt/secrets"));
+
+        /* The same secret in both: ready. */
+        plan_free(TAKE_PTR(p));
+        facts_free(TAKE_PTR(f));
+        f = ram_node(c);
+        ASSERT_OK(facts_add_mount(f, "/mnt", "/dev/sda1", "ext4", "rw"));
+        ASSERT_OK(facts_add_file_id(f, "/mnt/geth/jwt.hex", FILE_PRESENT, 1));
+        ASSERT_OK(facts_add_file_id(f, "/mnt/lh/jwt.hex", FILE_PRESENT, 1));
+        p = plan(c, f);
+        ASSERT_UNIT(p, "geth.service", UNIT_READY, NULL);
+        ASSERT_UNIT(p, "lighthouse.service", UNIT_READY, NULL);
+}
+
+TEST(a_missing_paired_jwt_waits_for_a_pair_it_cannot_read_yet) {
+        _cleanup_(config_freep) Config *c = config(
+                "{\"execution\": {\"geth\": {\"enable\": true, \"dataDir\": \"/mnt/geth\", \"jwtSecretFile\": \"/mnt/geth/jwt.hex\"}},"
+                " \"consensus\": {\"lighthouse\": {\"enable\": true, \"dataDir\": \"/mnt/lh\", \"jwtSecretFile\": \"/run/agenix/jwt\"}}}");
+        _cleanup_(facts_freep) Facts *f = ram_node(c);
+        _cleanup_(plan_freep) Plan *p = NULL;
+
+        /* /run/agenix/jwt is decrypted later: a new secret for geth now would
+         * differ from it. geth's file waits for it. */
+        ASSERT_OK(facts_add_mount(f, "/mnt", "/dev/sda1", "ext4", "rw"));
+        p = plan(c, f);
+        ASSERT_EQ(secret(p, SECRET_JWT, "/run/agenix/jwt")->state, SECRET_BLOCKED);
+        ASSERT_EQ(secret(p, SECRET_JWT, "/mnt/geth/jwt.hex")->state, SECRET_BLOCKED);
+        ASSERT_UNIT(p, "geth.service", UNIT_BLOCKED, "waiting for its pair /run/agenix/jwt");
+
+        plan_free(TAKE_PTR(p));
+        ASSERT_OK(facts_add_file_id(f, "/run/agenix/jwt", FILE_PRESENT, 7));
+        p = plan(c, f);
+        ASSERT_STREQ(secret(p, SECRET_JWT, "/mnt/geth/jwt.hex")->copy_from, "/run/agenix/jwt");
+        ASSERT_UNIT(p, "geth.service", UNIT_READY, NULL);
+        ASSERT_UNIT(p, "lighthouse.service", UNIT_READY, NULL);
+}
+
+TEST(one_jwt_file_for_both_is_not_paired) {
+        _cleanup_(config_freep) Config *c = config(
+                "{\"execution\": {\"geth\": {\"enable\": true, \"dataDir\": \"/mnt/geth\", \"jwtSecretFile\": \"/mnt/jwt\"}},"
+                " \"consensus\": {\"lighthouse\": {\"enable\": true, \"dataDir\": \"/mnt/lh\", \"jwtSecretFile\": \"/mnt/jwt\"}}}");
+        _cleanup_(facts_freep) Facts *f = ram_node(c);
+        _cleanup_(plan_freep) Plan *p = NULL;
+
+        ASSERT_OK(facts_add_mount(f, "/mnt", "/dev/sda1", "ext4", "rw"));
+        p = plan(c, f);
+        ASSERT_NULL(secret(p, SECRET_JWT, "/mnt/jwt")->shared_with);
+        ASSERT_NULL(secret(p, SECRET_JWT, "/mnt/jwt")->copy_from);
+        ASSERT_EQ(strv_length(secret(p, SECRET_JWT, "/mnt/jwt")->units), 2);
+}
+
 TEST(client_bound_to_a_lan_address_waits_for_it) {
         _cleanup_(config_freep) Config *c = config(
                 "{\"consensus\": {\"nimbus\": {\"enable\": true, \"dataDir\": \"/mnt/nimbus\","
