@@ -615,12 +615,15 @@ static void parse_ssh(Parser *p, const cJSON *root, Config *c) {
         }
 }
 
+/* A name for both a network interface (wg-quick allows 1 to 15 of
+ * [A-Za-z0-9_=+.-]) and a systemd unit, wg-quick-NAME.service (whose names
+ * allow [A-Za-z0-9:_.\\-] and no '+' or '='); '.' ends the name before. */
 static bool valid_ifname(const char *s, size_t n) {
         if (n < 1 || n > 15)
                 return false;
         for (size_t i = 0; i < n; i++)
                 if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
-                      (s[i] >= '0' && s[i] <= '9') || strchr("_=+.-", s[i])))
+                      (s[i] >= '0' && s[i] <= '9') || s[i] == '_' || s[i] == '-'))
                         return false;
         return true;
 }
@@ -639,15 +642,18 @@ static void parse_vpn(Parser *p, const cJSON *root, Config *c) {
         if (!c->wireguard_config_file)
                 return;
 
-        /* wg-quick names the interface after the file, without extension. */
+        /* As HomestakerOS: the interface is named after the file's base name
+         * up to the first '.', whatever follows ("wg0", "wg0.conf"); the unit
+         * hands wg-quick a copy named <interface>.conf. */
         base = strrchr(c->wireguard_config_file, '/');
         base = base ? base + 1 : c->wireguard_config_file;
         n = strcspn(base, ".");
         if (!valid_ifname(base, n)) {
                 if (c->wireguard_enable)
                         parser_describe_error(p, "vpn.wireguard.configFile", c->wireguard_config_file,
-                                       "must be named after its interface (1 to 15 letters, digits or _=+.-, "
-                                       "then .conf), as wg-quick requires");
+                                       "names the WireGuard interface and its unit after its base name up to the "
+                                       "first '.', which must be 1 to 15 letters, digits, '_' or '-' to name both a "
+                                       "network interface and a systemd unit (wg-quick-NAME.service)");
                 n = 0;
         }
         c->wireguard_interface = strndup(base, n);

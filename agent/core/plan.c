@@ -553,7 +553,7 @@ static int collect_after(const Config *c, Client client, char ***ret) {
 static int plan_unit(const Config *c, const Facts *f, Plan *p, Client client) {
         const ClientConfig *cc = &c->clients[client];
         const ClientInfo *info = client_info(client);
-        _cleanup_free_ char *name = NULL, *blocked = NULL, *waiting = NULL, *why = NULL;
+        _cleanup_free_ char *name = NULL, *blocked = NULL, *waiting = NULL, *why = NULL, *vpn = NULL;
         _cleanup_strv_free_ char **after = NULL;
         const char *exe_name = c->agent.packages[client] ?: info->executable;
         const char *exe = facts_executable(f, exe_name);
@@ -641,6 +641,19 @@ static int plan_unit(const Config *c, const Facts *f, Plan *p, Client client) {
         if (r < 0)
                 return r;
 
+        /* Every client Requires= the VPN, as on HomestakerOS: it cannot start
+         * while the VPN's own unit cannot. */
+        if (client != CLIENT_WIREGUARD && c->wireguard_enable) {
+                r = client_unit_name(c, CLIENT_WIREGUARD, &vpn);
+                if (r < 0)
+                        return r;
+                const PlanUnit *v = plan_find_unit(p, vpn);
+                if (v && v->state != UNIT_READY &&
+                    (r = append_reason(v->state == UNIT_BLOCKED ? &blocked : &waiting, "needs %s, which is %s",
+                                       vpn, unit_state_to_string(v->state))) < 0)
+                        return r;
+        }
+
         u = array_grow(p->units, &p->n_units, sizeof(PlanUnit));
         if (!u)
                 return -ENOMEM;
@@ -664,6 +677,7 @@ static int plan_unit(const Config *c, const Facts *f, Plan *p, Client client) {
                 .config = c,
                 .executable = exe ?: exe_name,
                 .after = after,
+                .requires = vpn,
         };
         return render_unit(&ctx, client, &u->content);
 }

@@ -12,6 +12,7 @@
 /* The credential name a client's JWT is loaded under (LoadCredential=), so the
  * secret file itself can stay 0600 root wherever it lies. */
 #define JWT_CREDENTIAL "jwt.hex"
+#define WIREGUARD_RUNTIME_DIR "hsos-wireguard"
 
 typedef struct Cmd {
         StrBuf *b;
@@ -619,14 +620,24 @@ static void render_wireguard(StrBuf *b, const RenderContext *ctx) {
         sb_append(b, "RequiresMountsFor=");
         append_path(b, cfg->wireguard_config_file);
         sb_append(b, "\n\n[Service]\nType=oneshot\nRemainAfterExit=yes\n");
-        sb_append(b, "ExecStart=");
+        /* wg-quick takes only a file named <interface>.conf, and HomestakerOS's
+         * files are often named just "wg0": as NixOS's wg-quick module does,
+         * it gets a copy by that name, in RAM (/run, mode 0600, gone when the
+         * unit stops), made when the unit starts; never on the disk. */
+        sb_append(b, "RuntimeDirectory=" WIREGUARD_RUNTIME_DIR "\nRuntimeDirectoryMode=0700\n");
+        sb_append(b, "ExecStartPre=/bin/sh -c ");
+        cmdline_append_word(b, "umask 077; cat -- \"$1\" > \"$RUNTIME_DIRECTORY/$2.conf\"", true);
+        arg(&c, "sh");
+        arg(&c, cfg->wireguard_config_file);
+        arg(&c, cfg->wireguard_interface);
+        sb_append(b, "\nExecStart=");
         cmdline_append_word(b, ctx->executable, false);
         arg(&c, "up");
-        arg(&c, cfg->wireguard_config_file);
+        argf(&c, "/run/" WIREGUARD_RUNTIME_DIR "/%s.conf", cfg->wireguard_interface);
         sb_append(b, "\nExecStop=");
         cmdline_append_word(b, ctx->executable, false);
         arg(&c, "down");
-        arg(&c, cfg->wireguard_config_file);
+        argf(&c, "/run/" WIREGUARD_RUNTIME_DIR "/%s.conf", cfg->wireguard_interface);
         /* wg-quick needs root with CAP_NET_ADMIN, sysctls and resolvconf:
          * confine what does not get in its way. */
         sb_append(b, "\nTimeoutStopSec=30s\n"
@@ -667,6 +678,9 @@ int render_unit(const RenderContext *ctx, Client client, char **ret) {
         STRV_FOREACH(a, ctx->after)
                 sb_appendf(&b, " %s", *a);
         sb_appendc(&b, '\n');
+        /* As HomestakerOS: without its VPN a client does not run. */
+        if (ctx->requires)
+                sb_appendf(&b, "Requires=%s\n", ctx->requires);
         if (cc->data_dir && client != CLIENT_MEV_BOOST) {
                 sb_append(&b, "RequiresMountsFor=");
                 append_path(&b, cc->data_dir);

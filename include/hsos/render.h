@@ -10,6 +10,7 @@ typedef struct RenderContext {
         const Config *config;
         const char *executable;   /* absolute path, or the bare name when not found */
         char **after;             /* units to order after */
+        const char *requires;     /* a unit it cannot run without (the VPN), or NULL */
 } RenderContext;
 
 int render_unit(const RenderContext *ctx, Client client, char **ret);

@@ -383,6 +383,41 @@ TEST(null_for_a_required_key) {
         ASSERT_REFUSED("{\"mounts\": {\"d\": null}}", "mounts.d: must be an object, got null");
 }
 
+/* The interface (and wg-quick-NAME.service) is the file's base name up to
+ * the first '.', as on HomestakerOS: it must name both. */
+TEST(wireguard_file_names) {
+        static const char *ok[][2] = {
+                { "/run/secrets/wireguard/wg0", "wg0" },     /* real nodes: no .conf */
+                { "/mnt/secrets/wg0.conf", "wg0" },
+                { "/mnt/secrets/wg-home.team.conf", "wg-home" },
+                { "/mnt/x/abcdefghijklmno", "abcdefghijklmno" }, /* 15 bytes */
+        };
+        static const char *bad[] = {
+                "/mnt/secrets/w+g=0.conf", /* wg-quick allows + and =, systemd's unit names do not */
+                "/mnt/secrets/abcdefghijklmnop.conf", /* 16 bytes */
+                "/mnt/secrets/.conf",
+                "/mnt/secrets/wg:0",
+        };
+
+        for (size_t i = 0; i < ELEMENTSOF(ok); i++) {
+                _cleanup_free_ char *doc = NULL;
+                _cleanup_strv_free_ char **errs = NULL;
+                _cleanup_(config_freep) Config *c = NULL;
+
+                ASSERT_TRUE(asprintf(&doc, "{\"vpn\": {\"wireguard\": {\"enable\": true, \"configFile\": \"%s\"}}}",
+                                     ok[i][0]) > 0);
+                ASSERT_OK(config_parse(doc, strlen(doc), &c, &errs));
+                ASSERT_STREQ(c->wireguard_interface, ok[i][1]);
+        }
+        for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
+                _cleanup_free_ char *doc = NULL;
+
+                ASSERT_TRUE(asprintf(&doc, "{\"vpn\": {\"wireguard\": {\"enable\": true, \"configFile\": \"%s\"}}}",
+                                     bad[i]) > 0);
+                ASSERT_REFUSED(doc, "vpn.wireguard.configFile: names the WireGuard interface and its unit");
+        }
+}
+
 TEST(refuses_bad_paths) {
         ASSERT_REFUSED("{\"execution\": {\"geth\": {\"dataDir\": \"mnt/geth\"}}}",
                        "execution.geth.dataDir: must be an absolute path, got \"mnt/geth\"");

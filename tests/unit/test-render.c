@@ -942,16 +942,59 @@ TEST(wireguard_unit_name_from_file) {
         ASSERT_EQ(strv_length(start), 3);
         ASSERT_STREQ(start[0], "/usr/bin/wg-quick");
         ASSERT_STREQ(start[1], "up");
-        ASSERT_STREQ(start[2], "/mnt/secrets/wg-home.conf");
+        /* wg-quick reads a copy named <interface>.conf, made in RAM. */
+        ASSERT_STREQ(start[2], "/run/hsos-wireguard/wg-home.conf");
         ASSERT_EQ(strv_length(stop), 3);
         ASSERT_STREQ(stop[1], "down");
-        ASSERT_STREQ(stop[2], "/mnt/secrets/wg-home.conf");
+        ASSERT_STREQ(stop[2], "/run/hsos-wireguard/wg-home.conf");
+        ASSERT_LINE(wg->content, "RuntimeDirectory=hsos-wireguard");
+        ASSERT_LINE(wg->content, "RuntimeDirectoryMode=0700");
         ASSERT_LINE(wg->content, "Type=oneshot");
         ASSERT_LINE(wg->content, "RequiresMountsFor=/mnt/secrets/wg-home.conf");
         ASSERT_CONTAINS(wg->content, "wg-home");
         check_lines_well_formed(wg->content);
-        /* The clients start after the VPN. */
+        /* The clients start after the VPN, and not without it (HomestakerOS). */
         ASSERT_CONTAINS(geth->content, "wg-quick-wg-home.service");
+        ASSERT_LINE(geth->content, "Requires=wg-quick-wg-home.service");
+}
+
+/* Real nodes name the file /run/secrets/wireguard/wg0, without .conf, which
+ * Debian's wg-quick refuses ("must be a valid interface name, followed by
+ * .conf"): the unit copies it to /run/hsos-wireguard/wg0.conf when it starts. */
+TEST(wireguard_file_without_conf) {
+        _cleanup_(config_freep) Config *c = NULL;
+        _cleanup_(plan_freep) Plan *p = build_plan(
+                "{ \"vpn\": { \"wireguard\": { \"enable\": true, \"configFile\": \"/run/secrets/wireguard/wg0\" } } }",
+                &c);
+        const PlanUnit *wg = plan_find_unit(p, "wg-quick-wg0.service");
+
+        ASSERT_NOT_NULL(wg);
+        _cleanup_strv_free_ char **pre = command_words(wg->content, "ExecStartPre="),
+                                 **start = command_words(wg->content, "ExecStart=");
+        ASSERT_EQ(strv_length(pre), 6);
+        ASSERT_STREQ(pre[0], "/bin/sh");
+        ASSERT_STREQ(pre[1], "-c");
+        ASSERT_STREQ(pre[2], "umask 077; cat -- \"$1\" > \"$RUNTIME_DIRECTORY/$2.conf\"");
+        ASSERT_STREQ(pre[4], "/run/secrets/wireguard/wg0");
+        ASSERT_STREQ(pre[5], "wg0");
+        ASSERT_STREQ(start[2], "/run/hsos-wireguard/wg0.conf");
+        ASSERT_LINE(wg->content, "RequiresMountsFor=/run/secrets/wireguard/wg0");
+}
+
+/* A client cannot start while its VPN cannot: the plan says so. */
+TEST(clients_wait_for_a_blocked_vpn) {
+        _cleanup_(config_freep) Config *c = NULL;
+        _cleanup_(plan_freep) Plan *p = build_plan(
+                "{ \"vpn\": { \"wireguard\": { \"enable\": true, \"configFile\": \"/nonexistent/wg0\" } },"
+                "  \"execution\": { \"geth\": { \"enable\": true } } }",
+                &c);
+        const PlanUnit *wg = plan_find_unit(p, "wg-quick-wg0.service"), *geth = plan_find_unit(p, "geth.service");
+
+        ASSERT_NOT_NULL(wg);
+        ASSERT_NOT_NULL(geth);
+        ASSERT_EQ(wg->state, UNIT_BLOCKED);
+        ASSERT_EQ(geth->state, UNIT_BLOCKED);
+        ASSERT_CONTAINS(geth->reason, "needs wg-quick-wg0.service, which is blocked");
 }
 
 TEST(wireguard_default_unit_name) {
