@@ -921,6 +921,157 @@ TEST(ssv_node_not_without_mount) {
         ASSERT_NOT_NULL(plan_find_unit(p, "geth.service"));
 }
 
+/* ---- P2P ports ----
+ * The P2P, discovery and QUIC flags of every client's ExecStart, written by
+ * hand from the spec's port table (docs/configuration.md, "Ports") and each
+ * client's own documentation, not from the agent's table: a flag the
+ * renderer gets wrong, drops or passes twice fails here, not only in the
+ * golden files. A flag ending in '=' is one word, flag and value; any other
+ * is a word followed by its value (nethermind). */
+
+typedef struct PortFlag {
+        const char *flag;
+        const char *value;
+} PortFlag;
+
+typedef struct PortCase {
+        Client client;
+        const char *keys;    /* config keys of the client, or NULL */
+        PortFlag flags[4];
+} PortCase;
+
+static const PortCase port_cases[] = {
+        /* geth: --port (TCP and UDP), --discovery.port, both 30303. */
+        { CLIENT_GETH, NULL, { { "--port=", "30303" }, { "--discovery.port=", "30303" } } },
+        { CLIENT_GETH, "\"port\": 30313", { { "--port=", "30313" }, { "--discovery.port=", "30313" } } },
+        /* nethermind: Network.P2PPort and Network.DiscoveryPort, 30303. */
+        { CLIENT_NETHERMIND, NULL, { { "--Network.P2PPort", "30303" }, { "--Network.DiscoveryPort", "30303" } } },
+        { CLIENT_NETHERMIND, "\"port\": 30313",
+          { { "--Network.P2PPort", "30313" }, { "--Network.DiscoveryPort", "30313" } } },
+        /* besu: --p2p-port 30303, TCP and UDP. */
+        { CLIENT_BESU, NULL, { { "--p2p-port=", "30303" } } },
+        { CLIENT_BESU, "\"port\": 30313", { { "--p2p-port=", "30313" } } },
+        /* erigon: --port 30303; BitTorrent on 42069 whatever "port" says. */
+        { CLIENT_ERIGON, NULL, { { "--port=", "30303" }, { "--torrent.port=", "42069" } } },
+        { CLIENT_ERIGON, "\"port\": 30313", { { "--port=", "30313" }, { "--torrent.port=", "42069" } } },
+        /* reth: --port and --discovery.port 30303, discv5 on UDP 9200. */
+        { CLIENT_RETH, NULL,
+          { { "--port=", "30303" }, { "--discovery.port=", "30303" }, { "--discovery.v5.port=", "9200" } } },
+        { CLIENT_RETH, "\"port\": 30313",
+          { { "--port=", "30313" }, { "--discovery.port=", "30313" }, { "--discovery.v5.port=", "9200" } } },
+        /* lighthouse: --port 9000 (TCP and UDP), QUIC on port + 1. */
+        { CLIENT_LIGHTHOUSE, NULL, { { "--port=", "9000" }, { "--quic-port=", "9001" } } },
+        { CLIENT_LIGHTHOUSE, "\"port\": 9100", { { "--port=", "9100" }, { "--quic-port=", "9101" } } },
+        /* prysm: libp2p on TCP 13000, QUIC on UDP 13000, discv5 on UDP 12000. */
+        { CLIENT_PRYSM, NULL,
+          { { "--p2p-tcp-port=", "13000" }, { "--p2p-quic-port=", "13000" }, { "--p2p-udp-port=", "12000" } } },
+        { CLIENT_PRYSM, "\"port\": 13100",
+          { { "--p2p-tcp-port=", "13100" }, { "--p2p-quic-port=", "13100" }, { "--p2p-udp-port=", "12000" } } },
+        /* teku: --p2p-port 9000, QUIC on port + 1. */
+        { CLIENT_TEKU, NULL, { { "--p2p-port=", "9000" }, { "--p2p-quic-port=", "9001" } } },
+        { CLIENT_TEKU, "\"port\": 9100", { { "--p2p-port=", "9100" }, { "--p2p-quic-port=", "9101" } } },
+        /* nimbus: --tcp-port and --udp-port, 9000. */
+        { CLIENT_NIMBUS, NULL, { { "--tcp-port=", "9000" }, { "--udp-port=", "9000" } } },
+        { CLIENT_NIMBUS, "\"port\": 9100", { { "--tcp-port=", "9100" }, { "--udp-port=", "9100" } } },
+        /* lodestar: --port 9000, TCP and UDP. */
+        { CLIENT_LODESTAR, NULL, { { "--port=", "9000" } } },
+        { CLIENT_LODESTAR, "\"port\": 9100", { { "--port=", "9100" } } },
+        /* mev-boost has no P2P: only its endpoint, by -addr. */
+        { CLIENT_MEV_BOOST, NULL, { { "-addr", "127.0.0.1:18550" } } },
+};
+
+/* Every flag of the case, once, with its value; with the words that would
+ * name a port flag of another client, none at all. */
+static void check_port_case(const PortCase *pc) {
+        static const char * const port_words[] = {
+                "--port", "--discovery.port", "--discovery.v5.port", "--Network.P2PPort", "--Network.DiscoveryPort",
+                "--p2p-port", "--torrent.port", "--quic-port", "--p2p-tcp-port", "--p2p-quic-port", "--p2p-udp-port",
+                "--tcp-port", "--udp-port", "-addr",
+        };
+        _cleanup_free_ char *content = client_unit(pc->client, "mainnet", pc->keys);
+        _cleanup_strv_free_ char **words = exec_words(content);
+
+        printf("# %s%s%s\n", client_to_string(pc->client), pc->keys ? " with " : "", strempty(pc->keys));
+        for (size_t i = 0; i < ELEMENTSOF(pc->flags) && pc->flags[i].flag; i++) {
+                const PortFlag *f = &pc->flags[i];
+                bool joined = endswith(f->flag, "=");
+                size_t seen = 0;
+
+                STRV_FOREACH(w, words) {
+                        const char *v = startswith(*w, f->flag);
+                        if (!v || (!joined && *v))
+                                continue;
+                        seen++;
+                        if (!joined)
+                                v = w[1];
+                        if (!v || !streq(v, f->value))
+                                print_words(words);
+                        ASSERT_STREQ(v, f->value);
+                }
+                if (seen != 1)
+                        print_words(words);
+                ASSERT_EQ(seen, 1);
+        }
+        /* No port flag the case does not name. */
+        for (size_t k = 0; k < ELEMENTSOF(port_words); k++) {
+                bool named = false;
+
+                for (size_t i = 0; i < ELEMENTSOF(pc->flags) && pc->flags[i].flag; i++) {
+                        const char *f = pc->flags[i].flag;
+                        if (strncmp(f, port_words[k], strlen(port_words[k])) == 0 &&
+                            (f[strlen(port_words[k])] == 0 || f[strlen(port_words[k])] == '='))
+                                named = true;
+                }
+                if (named)
+                        continue;
+                STRV_FOREACH(w, words) {
+                        const char *v = startswith(*w, port_words[k]);
+                        if (v && (*v == 0 || *v == '='))
+                                HARNESS_FAIL("%s: unexpected port flag [%s]", client_to_string(pc->client), *w);
+                }
+        }
+}
+
+TEST(p2p_ports_each_client) {
+        for (size_t i = 0; i < ELEMENTSOF(port_cases); i++)
+                check_port_case(&port_cases[i]);
+}
+
+/* ssv-node takes its ports from the environment (TCP_PORT, UDP_PORT), and
+ * has no "port" key: 13001 and 12001 (spec, "Executables and ports"). */
+TEST(p2p_ports_ssv_node) {
+        _cleanup_free_ char *content = unit_content(ssv_json, "ssv-node.service");
+        _cleanup_strv_free_ char **env = environment(content), **words = exec_words(content);
+
+        ASSERT_WORD(env, "TCP_PORT=13001");
+        ASSERT_WORD(env, "UDP_PORT=12001");
+        ASSERT_NO_PREFIX(words, "--port");
+}
+
+/* Every client the agent writes a unit for has a case above. */
+TEST(p2p_ports_every_client_covered) {
+        for (Client cl = 0; cl < _CLIENT_MAX; cl++) {
+                bool found = cl == CLIENT_SSV_NODE || cl == CLIENT_WIREGUARD;
+
+                for (size_t i = 0; i < ELEMENTSOF(port_cases); i++)
+                        found = found || port_cases[i].client == cl;
+                if (!found)
+                        HARNESS_FAIL("no P2P port case for %s", client_to_string(cl));
+        }
+}
+
+/* The renderer asks for a port by kind: a client has one entry of a kind. */
+TEST(port_table_one_entry_per_kind) {
+        for (Client cl = 0; cl < _CLIENT_MAX; cl++) {
+                const ClientInfo *info = client_info(cl);
+
+                for (size_t i = 0; i < info->n_ports; i++) {
+                        ASSERT_TRUE(info->ports[i].kind >= 0 && info->ports[i].kind < _PORT_KIND_MAX);
+                        ASSERT_TRUE(client_port(cl, info->ports[i].kind) == &info->ports[i]);
+                }
+        }
+}
+
 /* ---- wireguard ---- */
 
 TEST(wireguard_unit_name_from_file) {
