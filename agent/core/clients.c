@@ -10,17 +10,21 @@
 /* Ports: the spec's table of ports (docs/configuration.md), which follows
  * HomestakerOS's module, plus what each client opens by its own documentation
  * with the flags the renderer passes (metrics, QUIC, private APIs). The
- * renderer passes every one of these explicitly, so the table and the units
- * cannot drift apart. */
+ * renderer asks for each port by its kind and passes it explicitly; asking a
+ * client for a kind it has no entry of fails the unit's rendering, so the
+ * table and the units cannot drift apart. A client has one entry of a kind.
+ * prysm (prysm.offchainlabs.com/docs/reference/ports): libp2p on TCP 13000
+ * (--p2p-tcp-port), QUIC on UDP 13000 (--p2p-quic-port), discv5 on UDP 12000
+ * (--p2p-udp-port). */
 static const ClientInfo client_table[_CLIENT_MAX] = {
         [CLIENT_GETH] = {
                 .name = "geth", .role = ROLE_EXECUTION, .executable = "geth",
                 .uid = 801, .timeout_stop_sec = 600,
                 .default_endpoint = "http://127.0.0.1:8551",
                 .ports = {
-                        { "P2P", PORT_P2P, 30303, BIND_ANY, PROTO_TCP | PROTO_UDP },
-                        { "JSON-RPC and WebSocket", PORT_JSON_RPC, 8545, BIND_ENDPOINT, PROTO_TCP },
-                        { "metrics", PORT_FIXED, 6060, BIND_LOOPBACK, PROTO_TCP },
+                        { PORT_P2P, "P2P", MOVE_P2P, 30303, BIND_ANY, PROTO_TCP | PROTO_UDP },
+                        { PORT_JSON_RPC, "JSON-RPC and WebSocket", MOVE_JSON_RPC, 8545, BIND_ENDPOINT, PROTO_TCP },
+                        { PORT_METRICS, "metrics", MOVE_FIXED, 6060, BIND_LOOPBACK, PROTO_TCP },
                 },
                 .n_ports = 3,
         },
@@ -29,9 +33,9 @@ static const ClientInfo client_table[_CLIENT_MAX] = {
                 .uid = 802, .wx_memory = true, .timeout_stop_sec = 600,
                 .default_endpoint = "http://127.0.0.1:8551",
                 .ports = {
-                        { "P2P", PORT_P2P, 30303, BIND_ANY, PROTO_TCP | PROTO_UDP },
-                        { "JSON-RPC and WebSocket", PORT_JSON_RPC, 8545, BIND_ENDPOINT, PROTO_TCP },
-                        { "metrics", PORT_FIXED, 9091, BIND_LOOPBACK, PROTO_TCP },
+                        { PORT_P2P, "P2P", MOVE_P2P, 30303, BIND_ANY, PROTO_TCP | PROTO_UDP },
+                        { PORT_JSON_RPC, "JSON-RPC and WebSocket", MOVE_JSON_RPC, 8545, BIND_ENDPOINT, PROTO_TCP },
+                        { PORT_METRICS, "metrics", MOVE_FIXED, 9091, BIND_LOOPBACK, PROTO_TCP },
                 },
                 .n_ports = 3,
         },
@@ -40,10 +44,10 @@ static const ClientInfo client_table[_CLIENT_MAX] = {
                 .uid = 803, .wx_memory = true, .timeout_stop_sec = 600,
                 .default_endpoint = "http://127.0.0.1:8551",
                 .ports = {
-                        { "P2P", PORT_P2P, 30303, BIND_ANY, PROTO_TCP | PROTO_UDP },
-                        { "JSON-RPC", PORT_JSON_RPC, 8545, BIND_ENDPOINT, PROTO_TCP },
-                        { "WebSocket", PORT_WS, 1, BIND_ENDPOINT, PROTO_TCP },
-                        { "metrics", PORT_FIXED, 9545, BIND_LOOPBACK, PROTO_TCP },
+                        { PORT_P2P, "P2P", MOVE_P2P, 30303, BIND_ANY, PROTO_TCP | PROTO_UDP },
+                        { PORT_JSON_RPC, "JSON-RPC", MOVE_JSON_RPC, 8545, BIND_ENDPOINT, PROTO_TCP },
+                        { PORT_WS, "WebSocket", MOVE_JSON_RPC_OFFSET, 1, BIND_ENDPOINT, PROTO_TCP },
+                        { PORT_METRICS, "metrics", MOVE_FIXED, 9545, BIND_LOOPBACK, PROTO_TCP },
                 },
                 .n_ports = 4,
         },
@@ -52,12 +56,12 @@ static const ClientInfo client_table[_CLIENT_MAX] = {
                 .uid = 804, .syscalls_extra = "mincore @chown", .timeout_stop_sec = 600,
                 .default_endpoint = "http://127.0.0.1:8551",
                 .ports = {
-                        { "P2P", PORT_P2P, 30303, BIND_ANY, PROTO_TCP | PROTO_UDP },
-                        { "P2P", PORT_P2P_EXTRA, 1, BIND_ANY, PROTO_TCP | PROTO_UDP },
-                        { "JSON-RPC and WebSocket", PORT_JSON_RPC, 8545, BIND_ENDPOINT, PROTO_TCP },
-                        { "torrent", PORT_FIXED, 42069, BIND_ANY, PROTO_TCP | PROTO_UDP },
-                        { "private API", PORT_FIXED, 9090, BIND_LOOPBACK, PROTO_TCP },
-                        { "metrics", PORT_FIXED, 6061, BIND_LOOPBACK, PROTO_TCP },
+                        { PORT_P2P, "P2P", MOVE_P2P, 30303, BIND_ANY, PROTO_TCP | PROTO_UDP },
+                        { PORT_P2P_SECOND, "P2P", MOVE_P2P_OFFSET, 1, BIND_ANY, PROTO_TCP | PROTO_UDP },
+                        { PORT_JSON_RPC, "JSON-RPC and WebSocket", MOVE_JSON_RPC, 8545, BIND_ENDPOINT, PROTO_TCP },
+                        { PORT_TORRENT, "torrent", MOVE_FIXED, 42069, BIND_ANY, PROTO_TCP | PROTO_UDP },
+                        { PORT_PRIVATE_API, "private API", MOVE_FIXED, 9090, BIND_LOOPBACK, PROTO_TCP },
+                        { PORT_METRICS, "metrics", MOVE_FIXED, 6061, BIND_LOOPBACK, PROTO_TCP },
                 },
                 .n_ports = 6,
         },
@@ -66,11 +70,11 @@ static const ClientInfo client_table[_CLIENT_MAX] = {
                 .subcommand = "node", .uid = 805, .syscalls_extra = "mincore", .timeout_stop_sec = 600,
                 .default_endpoint = "http://127.0.0.1:8551",
                 .ports = {
-                        { "P2P", PORT_P2P, 30303, BIND_ANY, PROTO_TCP | PROTO_UDP },
-                        { "JSON-RPC", PORT_JSON_RPC, 8545, BIND_ENDPOINT, PROTO_TCP },
-                        { "WebSocket", PORT_WS, 1, BIND_ENDPOINT, PROTO_TCP },
-                        { "discovery v5", PORT_FIXED, 9200, BIND_ANY, PROTO_UDP },
-                        { "metrics", PORT_FIXED, 9001, BIND_LOOPBACK, PROTO_TCP },
+                        { PORT_P2P, "P2P", MOVE_P2P, 30303, BIND_ANY, PROTO_TCP | PROTO_UDP },
+                        { PORT_JSON_RPC, "JSON-RPC", MOVE_JSON_RPC, 8545, BIND_ENDPOINT, PROTO_TCP },
+                        { PORT_WS, "WebSocket", MOVE_JSON_RPC_OFFSET, 1, BIND_ENDPOINT, PROTO_TCP },
+                        { PORT_DISCOVERY_V5, "discovery v5", MOVE_FIXED, 9200, BIND_ANY, PROTO_UDP },
+                        { PORT_METRICS, "metrics", MOVE_FIXED, 9001, BIND_LOOPBACK, PROTO_TCP },
                 },
                 .n_ports = 5,
         },
@@ -79,9 +83,9 @@ static const ClientInfo client_table[_CLIENT_MAX] = {
                 .subcommand = "bn", .uid = 811, .timeout_stop_sec = 180,
                 .default_endpoint = "http://127.0.0.1:5052",
                 .ports = {
-                        { "P2P", PORT_P2P, 9000, BIND_ANY, PROTO_TCP | PROTO_UDP },
-                        { "QUIC", PORT_P2P_EXTRA, 1, BIND_ANY, PROTO_UDP },
-                        { "metrics", PORT_FIXED, 5054, BIND_LOOPBACK, PROTO_TCP },
+                        { PORT_P2P, "P2P", MOVE_P2P, 9000, BIND_ANY, PROTO_TCP | PROTO_UDP },
+                        { PORT_QUIC, "QUIC", MOVE_P2P_OFFSET, 1, BIND_ANY, PROTO_UDP },
+                        { PORT_METRICS, "metrics", MOVE_FIXED, 5054, BIND_LOOPBACK, PROTO_TCP },
                 },
                 .n_ports = 3,
         },
@@ -90,21 +94,22 @@ static const ClientInfo client_table[_CLIENT_MAX] = {
                 .uid = 812, .wx_memory = true, .timeout_stop_sec = 180,
                 .default_endpoint = "http://127.0.0.1:3500",
                 .ports = {
-                        { "P2P and QUIC", PORT_P2P, 13000, BIND_ANY, PROTO_TCP | PROTO_UDP },
-                        { "P2P discovery", PORT_FIXED, 12000, BIND_ANY, PROTO_UDP },
-                        { "gRPC", PORT_FIXED, 4000, BIND_LOOPBACK, PROTO_TCP },
-                        { "metrics", PORT_FIXED, 8080, BIND_LOOPBACK, PROTO_TCP },
+                        { PORT_P2P, "P2P", MOVE_P2P, 13000, BIND_ANY, PROTO_TCP },
+                        { PORT_QUIC, "QUIC", MOVE_P2P_OFFSET, 0, BIND_ANY, PROTO_UDP },
+                        { PORT_DISCOVERY, "P2P discovery", MOVE_FIXED, 12000, BIND_ANY, PROTO_UDP },
+                        { PORT_GRPC, "gRPC", MOVE_FIXED, 4000, BIND_LOOPBACK, PROTO_TCP },
+                        { PORT_METRICS, "metrics", MOVE_FIXED, 8080, BIND_LOOPBACK, PROTO_TCP },
                 },
-                .n_ports = 4,
+                .n_ports = 5,
         },
         [CLIENT_TEKU] = {
                 .name = "teku", .role = ROLE_CONSENSUS, .executable = "teku",
                 .uid = 813, .wx_memory = true, .syscalls_extra = "mincore", .timeout_stop_sec = 180,
                 .default_endpoint = "http://127.0.0.1:5051",
                 .ports = {
-                        { "P2P", PORT_P2P, 9000, BIND_ANY, PROTO_TCP | PROTO_UDP },
-                        { "QUIC", PORT_P2P_EXTRA, 1, BIND_ANY, PROTO_UDP },
-                        { "metrics", PORT_FIXED, 8008, BIND_LOOPBACK, PROTO_TCP },
+                        { PORT_P2P, "P2P", MOVE_P2P, 9000, BIND_ANY, PROTO_TCP | PROTO_UDP },
+                        { PORT_QUIC, "QUIC", MOVE_P2P_OFFSET, 1, BIND_ANY, PROTO_UDP },
+                        { PORT_METRICS, "metrics", MOVE_FIXED, 8008, BIND_LOOPBACK, PROTO_TCP },
                 },
                 .n_ports = 3,
         },
@@ -113,8 +118,8 @@ static const ClientInfo client_table[_CLIENT_MAX] = {
                 .uid = 814, .wx_memory = true, .timeout_stop_sec = 180,
                 .default_endpoint = "http://127.0.0.1:5052",
                 .ports = {
-                        { "P2P", PORT_P2P, 9000, BIND_ANY, PROTO_TCP | PROTO_UDP },
-                        { "metrics", PORT_FIXED, 8008, BIND_LOOPBACK, PROTO_TCP },
+                        { PORT_P2P, "P2P", MOVE_P2P, 9000, BIND_ANY, PROTO_TCP | PROTO_UDP },
+                        { PORT_METRICS, "metrics", MOVE_FIXED, 8008, BIND_LOOPBACK, PROTO_TCP },
                 },
                 .n_ports = 2,
         },
@@ -123,8 +128,8 @@ static const ClientInfo client_table[_CLIENT_MAX] = {
                 .subcommand = "beacon", .uid = 815, .wx_memory = true, .timeout_stop_sec = 180,
                 .default_endpoint = "http://127.0.0.1:5052",
                 .ports = {
-                        { "P2P", PORT_P2P, 9000, BIND_ANY, PROTO_TCP | PROTO_UDP },
-                        { "metrics", PORT_FIXED, 8008, BIND_LOOPBACK, PROTO_TCP },
+                        { PORT_P2P, "P2P", MOVE_P2P, 9000, BIND_ANY, PROTO_TCP | PROTO_UDP },
+                        { PORT_METRICS, "metrics", MOVE_FIXED, 8008, BIND_LOOPBACK, PROTO_TCP },
                 },
                 .n_ports = 2,
         },
@@ -137,9 +142,9 @@ static const ClientInfo client_table[_CLIENT_MAX] = {
                 .name = "ssv-node", .role = ROLE_ADDON, .executable = "ssvnode",
                 .subcommand = "start-node", .uid = 822, .timeout_stop_sec = 120,
                 .ports = {
-                        { "P2P", PORT_FIXED, 13001, BIND_ANY, PROTO_TCP },
-                        { "P2P discovery", PORT_FIXED, 12001, BIND_ANY, PROTO_UDP },
-                        { "metrics", PORT_FIXED, 15000, BIND_LOOPBACK, PROTO_TCP },
+                        { PORT_P2P, "P2P", MOVE_FIXED, 13001, BIND_ANY, PROTO_TCP },
+                        { PORT_DISCOVERY, "P2P discovery", MOVE_FIXED, 12001, BIND_ANY, PROTO_UDP },
+                        { PORT_METRICS, "metrics", MOVE_FIXED, 15000, BIND_LOOPBACK, PROTO_TCP },
                 },
                 .n_ports = 3,
         },
@@ -218,11 +223,17 @@ uint64_t network_chain_id(Network n) {
         return 0;
 }
 
-uint16_t client_default_p2p_port(Client c) {
+const ClientPort *client_port(Client c, PortKind kind) {
         const ClientInfo *info = client_info(c);
 
         for (size_t i = 0; info && i < info->n_ports; i++)
-                if (info->ports[i].kind == PORT_P2P)
-                        return info->ports[i].port;
-        return 0;
+                if (info->ports[i].kind == kind)
+                        return &info->ports[i];
+        return NULL;
+}
+
+uint16_t client_default_p2p_port(Client c) {
+        const ClientPort *p = client_port(c, PORT_P2P);
+
+        return p ? p->port : 0;
 }

@@ -200,12 +200,48 @@ static bool word_is_plain(const char *w) {
         return true;
 }
 
+/* The length of the UTF-8 character at s as systemd takes it in a unit file
+ * (its utf8_is_valid(): well formed, shortest form, no surrogate, no
+ * noncharacter), or 0. systemd ignores a whole line that holds anything
+ * else ("String is not UTF-8 clean"). */
+static size_t utf8_char_len(const unsigned char *s) {
+        static const uint32_t shortest[] = { 0, 0, 0x80, 0x800, 0x10000 };
+        uint32_t cp;
+        size_t n;
+
+        if (s[0] < 0x80)
+                return 1;
+        if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+                n = 2;
+                cp = s[0] & 0x1f;
+        } else if ((s[0] & 0xf0) == 0xe0) {
+                n = 3;
+                cp = s[0] & 0x0f;
+        } else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+                n = 4;
+                cp = s[0] & 0x07;
+        } else
+                return 0;
+        for (size_t i = 1; i < n; i++) {
+                if ((s[i] & 0xc0) != 0x80)
+                        return 0;
+                cp = (cp << 6) | (s[i] & 0x3f);
+        }
+        if (cp < shortest[n] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+                return 0;
+        if ((cp >= 0xfdd0 && cp <= 0xfdef) || (cp & 0xfffe) == 0xfffe)
+                return 0;
+        return n;
+}
+
 void cmdline_append_word(StrBuf *b, const char *word, bool force_quote) {
         bool quote = force_quote || !word_is_plain(word);
 
         if (quote)
                 sb_appendc(b, '"');
         for (const unsigned char *c = (const unsigned char *) word; *c; c++) {
+                size_t n;
+
                 switch (*c) {
                 case '%':
                         sb_append(b, "%%");
@@ -222,8 +258,16 @@ void cmdline_append_word(StrBuf *b, const char *word, bool force_quote) {
                 default:
                         if (*c < 0x20 || *c == 0x7f)
                                 sb_appendf(b, "\\x%02x", *c);
-                        else
+                        else if (*c < 0x80)
                                 sb_appendc(b, (char) *c);
+                        else if ((n = utf8_char_len(c)) > 0) {
+                                /* UTF-8 as itself, readable in the unit. */
+                                sb_appendn(b, (const char *) c, n);
+                                c += n - 1;
+                        } else
+                                /* Any other byte as an escape: the line stays UTF-8
+                                 * and "\xNN" gives systemd that very byte. */
+                                sb_appendf(b, "\\x%02x", *c);
                 }
         }
         if (quote)

@@ -170,34 +170,34 @@ static bool listeners_clash(const Listener *a, const Listener *b) {
 }
 
 static unsigned port_value(const ClientConfig *cc, const ClientPort *cp) {
-        switch (cp->kind) {
-        case PORT_P2P:
+        switch (cp->move) {
+        case MOVE_P2P:
                 return cc->p2p_port ?: cp->port;
-        case PORT_P2P_EXTRA:
+        case MOVE_P2P_OFFSET:
                 return (unsigned) (cc->p2p_port ?: client_default_p2p_port(cc->client)) + cp->port;
-        case PORT_JSON_RPC:
+        case MOVE_JSON_RPC:
                 return cc->json_rpc_port ?: cp->port;
-        case PORT_WS:
+        case MOVE_JSON_RPC_OFFSET:
                 return (unsigned) (cc->json_rpc_port ?: 8545) + cp->port;
-        case PORT_FIXED:
+        case MOVE_FIXED:
                 return cp->port;
         }
         return 0;
 }
 
-unsigned config_client_port(const Config *c, Client client, const char *what) {
-        const ClientInfo *info = client_info(client);
+int config_client_port(const Config *c, Client client, PortKind kind) {
+        const ClientPort *cp = client_port(client, kind);
 
-        for (size_t i = 0; info && i < info->n_ports; i++)
-                if (streq(info->ports[i].what, what))
-                        return port_value(&c->clients[client], &info->ports[i]);
-        return 0;
+        if (!cp)
+                return -ENOENT;
+        return (int) port_value(&c->clients[client], cp);
 }
 
 unsigned config_ws_port(const Config *c, Client client) {
-        unsigned ws = config_client_port(c, client, "WebSocket");
+        int ws = config_client_port(c, client, PORT_WS);
 
-        return ws ?: c->clients[client].json_rpc_port;
+        /* Without a WebSocket port of its own, it is served on the JSON-RPC port. */
+        return ws >= 0 ? (unsigned) ws : c->clients[client].json_rpc_port;
 }
 
 const char *endpoint_connect_host(const Endpoint *e) {
@@ -224,16 +224,16 @@ static size_t collect(const Config *c, Client cl, Listener *out) {
                 Listener l = { .client = cl, .what = cp->what, .protos = cp->protos };
                 unsigned port = port_value(cc, cp);
 
-                switch (cp->kind) {
-                case PORT_P2P:
-                case PORT_P2P_EXTRA:
+                switch (cp->move) {
+                case MOVE_P2P:
+                case MOVE_P2P_OFFSET:
                         l.key = "port";
                         break;
-                case PORT_JSON_RPC:
-                case PORT_WS:
+                case MOVE_JSON_RPC:
+                case MOVE_JSON_RPC_OFFSET:
                         l.key = "jsonRpcPort";
                         break;
-                case PORT_FIXED:
+                case MOVE_FIXED:
                         break;
                 }
                 if (port == 0 || port > 65535)

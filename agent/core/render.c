@@ -57,6 +57,19 @@ static void arg_jwt(Cmd *c, const char *prefix) {
         arg_specifier(c, w);
 }
 
+/* The client's port of that kind. A kind its table lacks is our mistake,
+ * never a port 0 on the command line: the unit fails to render (-ENOENT). */
+static unsigned port_of(StrBuf *b, const Config *cfg, Client client, PortKind kind) {
+        int r = config_client_port(cfg, client, kind);
+
+        if (r < 0) {
+                if (!b->err)
+                        b->err = r;
+                return 0;
+        }
+        return (unsigned) r;
+}
+
 /* A path in a setting that is not a command line (RequiresMountsFor=,
  * ReadWritePaths=, LoadCredential=...): validation already refused spaces,
  * quotes, backslashes and control characters; specifiers are escaped. */
@@ -113,7 +126,7 @@ static void render_network_flag(Cmd *c, Client client, Network net) {
 static void geth_args(Cmd *c, const Config *cfg, Client client) {
         const ClientConfig *cc = &cfg->clients[client];
         const char *host = cc->endpoint.host;
-        unsigned port = cc->endpoint.port, p2p = config_client_port(cfg, client, "P2P"),
+        unsigned port = cc->endpoint.port, p2p = port_of(c->b, cfg, client, PORT_P2P),
                  rpc = cc->json_rpc_port, ws = config_ws_port(cfg, client);
 
         render_network_flag(c, client, cfg->network);
@@ -136,13 +149,13 @@ static void geth_args(Cmd *c, const Config *cfg, Client client) {
         arg(c, "--ws.origins=*");
         arg(c, "--metrics");
         arg(c, "--metrics.addr=127.0.0.1");
-        argf(c, "--metrics.port=%u", config_client_port(cfg, client, "metrics"));
+        argf(c, "--metrics.port=%u", port_of(c->b, cfg, client, PORT_METRICS));
 }
 
 static void nethermind_args(Cmd *c, const Config *cfg, Client client) {
         const ClientConfig *cc = &cfg->clients[client];
         const char *host = cc->endpoint.host;
-        unsigned port = cc->endpoint.port, p2p = config_client_port(cfg, client, "P2P"),
+        unsigned port = cc->endpoint.port, p2p = port_of(c->b, cfg, client, PORT_P2P),
                  rpc = cc->json_rpc_port, ws = config_ws_port(cfg, client);
 
         /* Nethermind takes its options as separate words. */
@@ -174,13 +187,13 @@ static void nethermind_args(Cmd *c, const Config *cfg, Client client) {
         arg(c, "--Metrics.ExposeHost");
         arg(c, "127.0.0.1");
         arg(c, "--Metrics.ExposePort");
-        argf(c, "%u", config_client_port(cfg, client, "metrics"));
+        argf(c, "%u", port_of(c->b, cfg, client, PORT_METRICS));
 }
 
 static void besu_args(Cmd *c, const Config *cfg, Client client) {
         const ClientConfig *cc = &cfg->clients[client];
         const char *host = cc->endpoint.host;
-        unsigned port = cc->endpoint.port, p2p = config_client_port(cfg, client, "P2P"),
+        unsigned port = cc->endpoint.port, p2p = port_of(c->b, cfg, client, PORT_P2P),
                  rpc = cc->json_rpc_port, ws = config_ws_port(cfg, client);
 
         /* Besu's engine API listens on the JSON-RPC host. */
@@ -203,20 +216,20 @@ static void besu_args(Cmd *c, const Config *cfg, Client client) {
         arg(c, "--rpc-ws-api=ETH,NET,WEB3,TXPOOL,DEBUG,TRACE");
         arg(c, "--metrics-enabled=true");
         arg(c, "--metrics-host=127.0.0.1");
-        argf(c, "--metrics-port=%u", config_client_port(cfg, client, "metrics"));
+        argf(c, "--metrics-port=%u", port_of(c->b, cfg, client, PORT_METRICS));
 }
 
 static void erigon_args(Cmd *c, const Config *cfg, Client client) {
         const ClientConfig *cc = &cfg->clients[client];
         const char *host = cc->endpoint.host;
-        unsigned port = cc->endpoint.port, p2p = config_client_port(cfg, client, "P2P"),
+        unsigned port = cc->endpoint.port, p2p = port_of(c->b, cfg, client, PORT_P2P),
                  rpc = cc->json_rpc_port;
 
         render_network_flag(c, client, cfg->network);
         argf(c, "--datadir=%s", cc->data_dir);
         arg(c, "--externalcl");
         argf(c, "--port=%u", p2p);
-        argf(c, "--torrent.port=%u", config_client_port(cfg, client, "torrent"));
+        argf(c, "--torrent.port=%u", port_of(c->b, cfg, client, PORT_TORRENT));
         argf(c, "--authrpc.addr=%s", host);
         argf(c, "--authrpc.port=%u", port);
         arg(c, "--authrpc.vhosts=*");
@@ -227,23 +240,23 @@ static void erigon_args(Cmd *c, const Config *cfg, Client client) {
         arg(c, "--http.api=eth,erigon,web3,net,debug,trace,txpool");
         arg(c, "--http.corsdomain=*");
         arg(c, "--ws");
-        argf(c, "--private.api.addr=127.0.0.1:%u", config_client_port(cfg, client, "private API"));
+        argf(c, "--private.api.addr=127.0.0.1:%u", port_of(c->b, cfg, client, PORT_PRIVATE_API));
         arg(c, "--metrics");
         arg(c, "--metrics.addr=127.0.0.1");
-        argf(c, "--metrics.port=%u", config_client_port(cfg, client, "metrics"));
+        argf(c, "--metrics.port=%u", port_of(c->b, cfg, client, PORT_METRICS));
 }
 
 static void reth_args(Cmd *c, const Config *cfg, Client client) {
         const ClientConfig *cc = &cfg->clients[client];
         const char *host = cc->endpoint.host;
-        unsigned port = cc->endpoint.port, p2p = config_client_port(cfg, client, "P2P"),
+        unsigned port = cc->endpoint.port, p2p = port_of(c->b, cfg, client, PORT_P2P),
                  rpc = cc->json_rpc_port, ws = config_ws_port(cfg, client);
 
         render_network_flag(c, client, cfg->network);
         argf(c, "--datadir=%s", cc->data_dir);
         argf(c, "--port=%u", p2p);
         argf(c, "--discovery.port=%u", p2p);
-        argf(c, "--discovery.v5.port=%u", config_client_port(cfg, client, "discovery v5"));
+        argf(c, "--discovery.v5.port=%u", port_of(c->b, cfg, client, PORT_DISCOVERY_V5));
         argf(c, "--authrpc.addr=%s", host);
         argf(c, "--authrpc.port=%u", port);
         arg_jwt(c, "--authrpc.jwtsecret=");
@@ -257,15 +270,15 @@ static void reth_args(Cmd *c, const Config *cfg, Client client) {
         argf(c, "--ws.port=%u", ws);
         arg(c, "--ws.api=eth,net,web3,txpool,debug,trace");
         arg(c, "--ws.origins=*");
-        argf(c, "--metrics=127.0.0.1:%u", config_client_port(cfg, client, "metrics"));
+        argf(c, "--metrics=127.0.0.1:%u", port_of(c->b, cfg, client, PORT_METRICS));
 }
 
 static void lighthouse_args(Cmd *c, const Config *cfg, Client client) {
         const ClientConfig *cc = &cfg->clients[client];
         const ClientConfig *mev = &cfg->clients[CLIENT_MEV_BOOST];
         const char *host = cc->endpoint.host, *el = cc->exec_endpoint.url, *cp = cc->checkpoint_sync_url;
-        unsigned port = cc->endpoint.port, p2p = config_client_port(cfg, client, "P2P"),
-                 metrics = config_client_port(cfg, client, "metrics");
+        unsigned port = cc->endpoint.port, p2p = port_of(c->b, cfg, client, PORT_P2P),
+                 metrics = port_of(c->b, cfg, client, PORT_METRICS);
 
         render_network_flag(c, client, cfg->network);
         argf(c, "--datadir=%s", cc->data_dir);
@@ -276,7 +289,7 @@ static void lighthouse_args(Cmd *c, const Config *cfg, Client client) {
         argf(c, "--execution-endpoint=%s", el);
         arg_jwt(c, "--execution-jwt=");
         argf(c, "--port=%u", p2p);
-        argf(c, "--quic-port=%u", config_client_port(cfg, client, "QUIC"));
+        argf(c, "--quic-port=%u", port_of(c->b, cfg, client, PORT_QUIC));
         arg(c, "--prune-payloads=false");
         if (cc->slasher_enable) {
                 arg(c, "--slasher");
@@ -296,8 +309,8 @@ static void prysm_args(Cmd *c, const Config *cfg, Client client) {
         const ClientConfig *cc = &cfg->clients[client];
         const ClientConfig *mev = &cfg->clients[CLIENT_MEV_BOOST];
         const char *host = cc->endpoint.host, *el = cc->exec_endpoint.url, *cp = cc->checkpoint_sync_url;
-        unsigned port = cc->endpoint.port, p2p = config_client_port(cfg, client, "P2P"),
-                 metrics = config_client_port(cfg, client, "metrics");
+        unsigned port = cc->endpoint.port, p2p = port_of(c->b, cfg, client, PORT_P2P),
+                 metrics = port_of(c->b, cfg, client, PORT_METRICS);
 
         render_network_flag(c, client, cfg->network);
         argf(c, "--datadir=%s", cc->data_dir);
@@ -307,9 +320,9 @@ static void prysm_args(Cmd *c, const Config *cfg, Client client) {
         argf(c, "--execution-endpoint=%s", el);
         arg_jwt(c, "--jwt-secret=");
         argf(c, "--p2p-tcp-port=%u", p2p);
-        argf(c, "--p2p-quic-port=%u", p2p);
-        argf(c, "--p2p-udp-port=%u", config_client_port(cfg, client, "P2P discovery"));
-        argf(c, "--rpc-port=%u", config_client_port(cfg, client, "gRPC"));
+        argf(c, "--p2p-quic-port=%u", port_of(c->b, cfg, client, PORT_QUIC));
+        argf(c, "--p2p-udp-port=%u", port_of(c->b, cfg, client, PORT_DISCOVERY));
+        argf(c, "--rpc-port=%u", port_of(c->b, cfg, client, PORT_GRPC));
         if (mev->enable)
                 argf(c, "--http-mev-relay=%s", mev->endpoint.url);
         if (cc->slasher_enable) {
@@ -328,8 +341,8 @@ static void teku_args(Cmd *c, const Config *cfg, Client client) {
         const ClientConfig *cc = &cfg->clients[client];
         const ClientConfig *mev = &cfg->clients[CLIENT_MEV_BOOST];
         const char *host = cc->endpoint.host, *el = cc->exec_endpoint.url, *cp = cc->checkpoint_sync_url;
-        unsigned port = cc->endpoint.port, p2p = config_client_port(cfg, client, "P2P"),
-                 metrics = config_client_port(cfg, client, "metrics");
+        unsigned port = cc->endpoint.port, p2p = port_of(c->b, cfg, client, PORT_P2P),
+                 metrics = port_of(c->b, cfg, client, PORT_METRICS);
 
         render_network_flag(c, client, cfg->network);
         argf(c, "--data-base-path=%s", cc->data_dir);
@@ -340,7 +353,7 @@ static void teku_args(Cmd *c, const Config *cfg, Client client) {
         argf(c, "--ee-endpoint=%s", el);
         arg_jwt(c, "--ee-jwt-secret-file=");
         argf(c, "--p2p-port=%u", p2p);
-        argf(c, "--p2p-quic-port=%u", config_client_port(cfg, client, "QUIC"));
+        argf(c, "--p2p-quic-port=%u", port_of(c->b, cfg, client, PORT_QUIC));
         if (mev->enable)
                 argf(c, "--builder-endpoint=%s", mev->endpoint.url);
         arg(c, "--metrics-enabled=true");
@@ -354,8 +367,8 @@ static void nimbus_args(Cmd *c, const Config *cfg, Client client) {
         const ClientConfig *cc = &cfg->clients[client];
         const ClientConfig *mev = &cfg->clients[CLIENT_MEV_BOOST];
         const char *host = cc->endpoint.host, *el = cc->exec_endpoint.url, *cp = cc->checkpoint_sync_url;
-        unsigned port = cc->endpoint.port, p2p = config_client_port(cfg, client, "P2P"),
-                 metrics = config_client_port(cfg, client, "metrics");
+        unsigned port = cc->endpoint.port, p2p = port_of(c->b, cfg, client, PORT_P2P),
+                 metrics = port_of(c->b, cfg, client, PORT_METRICS);
 
         render_network_flag(c, client, cfg->network);
         argf(c, "--data-dir=%s", cc->data_dir);
@@ -383,8 +396,8 @@ static void lodestar_args(Cmd *c, const Config *cfg, Client client) {
         const ClientConfig *cc = &cfg->clients[client];
         const ClientConfig *mev = &cfg->clients[CLIENT_MEV_BOOST];
         const char *host = cc->endpoint.host, *el = cc->exec_endpoint.url, *cp = cc->checkpoint_sync_url;
-        unsigned port = cc->endpoint.port, p2p = config_client_port(cfg, client, "P2P"),
-                 metrics = config_client_port(cfg, client, "metrics");
+        unsigned port = cc->endpoint.port, p2p = port_of(c->b, cfg, client, PORT_P2P),
+                 metrics = port_of(c->b, cfg, client, PORT_METRICS);
 
         render_network_flag(c, client, cfg->network);
         argf(c, "--dataDir=%s", cc->data_dir);
@@ -506,9 +519,9 @@ static void render_ssv_environment(StrBuf *b, const Config *cfg) {
         env_line(b, "LOG_FILE_PATH", "%s/debug.log", cc->data_dir);
         env_line(b, "PRIVATE_KEY_FILE", "%s", cc->private_key_file);
         env_line(b, "PASSWORD_FILE", "%s", cc->private_key_password_file);
-        env_line(b, "TCP_PORT", "%u", config_client_port(cfg, CLIENT_SSV_NODE, "P2P"));
-        env_line(b, "UDP_PORT", "%u", config_client_port(cfg, CLIENT_SSV_NODE, "P2P discovery"));
-        env_line(b, "METRICS_API_PORT", "%u", config_client_port(cfg, CLIENT_SSV_NODE, "metrics"));
+        env_line(b, "TCP_PORT", "%u", port_of(b, cfg, CLIENT_SSV_NODE, PORT_P2P));
+        env_line(b, "UDP_PORT", "%u", port_of(b, cfg, CLIENT_SSV_NODE, PORT_DISCOVERY));
+        env_line(b, "METRICS_API_PORT", "%u", port_of(b, cfg, CLIENT_SSV_NODE, PORT_METRICS));
 }
 
 static const char *client_doc(Client client) {

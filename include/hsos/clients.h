@@ -58,18 +58,38 @@ enum {
         PROTO_UDP = 1 << 1,
 };
 
+/* What a port is for. The renderer asks for a client's port by its kind,
+ * and a client has at most one port of each kind. */
 typedef enum PortKind {
-        PORT_P2P,       /* follows the client's "port" key */
-        PORT_P2P_EXTRA, /* p2p + offset, moves with "port" */
-        PORT_JSON_RPC,  /* follows "jsonRpcPort" */
-        PORT_WS,        /* jsonRpcPort + offset */
-        PORT_FIXED,
+        PORT_P2P,           /* devp2p or libp2p over TCP (and UDP discovery where it shares the port) */
+        PORT_P2P_SECOND,    /* erigon: the sentry of its second eth protocol */
+        PORT_DISCOVERY,     /* UDP discovery on a port of its own */
+        PORT_DISCOVERY_V5,  /* reth: discv5 */
+        PORT_QUIC,          /* libp2p over QUIC (UDP) */
+        PORT_TORRENT,
+        PORT_JSON_RPC,
+        PORT_WS,            /* a WebSocket port of its own */
+        PORT_PRIVATE_API,
+        PORT_GRPC,
+        PORT_METRICS,
+        _PORT_KIND_MAX,
+        _PORT_KIND_INVALID = -EINVAL,
 } PortKind;
 
+/* Which config key moves a port. */
+typedef enum PortMove {
+        MOVE_FIXED,
+        MOVE_P2P,             /* the client's "port" key */
+        MOVE_P2P_OFFSET,      /* "port" + offset */
+        MOVE_JSON_RPC,        /* "jsonRpcPort" */
+        MOVE_JSON_RPC_OFFSET, /* "jsonRpcPort" + offset */
+} PortMove;
+
 typedef struct ClientPort {
-        const char *what; /* "P2P", "JSON-RPC", "metrics", ... */
         PortKind kind;
-        uint16_t port;    /* default, or the offset for the relative kinds */
+        const char *what; /* how an error names it: "P2P", "JSON-RPC and WebSocket", ... */
+        PortMove move;
+        uint16_t port;    /* default, or the offset for the relative moves */
         PortBind bind;
         unsigned protos;
 } ClientPort;
@@ -100,5 +120,8 @@ const char *network_to_string(Network n);
 Network network_from_string(const char *s);
 uint64_t network_chain_id(Network n);
 
-/* The default P2P port (first PORT_P2P entry), 0 if the client has none. */
+/* The client's port of that kind, NULL if it has none. */
+const ClientPort *client_port(Client c, PortKind kind);
+
+/* The default P2P port (the PORT_P2P entry), 0 if the client has none. */
 uint16_t client_default_p2p_port(Client c);

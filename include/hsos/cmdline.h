@@ -19,5 +19,10 @@ int cmdline_split(const char *s, char ***ret, char **ret_error);
 /* Appends word for an ExecStart= line. With force_quote, or when the word
  * holds anything but [A-Za-z0-9_./:=,@+-], it is written in double quotes
  * with C escapes. '%' is always written "%%" and '$' "$$", so no word can
- * become a specifier, a variable, a directive or a second command. */
+ * become a specifier, a variable, a directive or a second command. Control
+ * characters, and every byte that is not part of UTF-8 as systemd accepts it
+ * (it ignores a line that is not "UTF-8 clean"), are written "\xNN";
+ * other UTF-8 is written as itself. A word is always an argument: the
+ * executable's prefixes (-@:+!) are read after unquoting, so no quoting can
+ * keep them literal there. */
 void cmdline_append_word(StrBuf *b, const char *word, bool force_quote);

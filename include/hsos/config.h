@@ -146,9 +146,9 @@ bool fstype_is_volatile(const char *fstype);
 /* The enabled mount whose mount point holds path most closely, or NULL. */
 const MountConfig *config_mount_holding(const Config *c, const char *path);
 
-/* The port a client listens on for the table entry named `what` ("P2P",
- * "metrics", ...), after the config's port keys; 0 when it has none. */
-unsigned config_client_port(const Config *c, Client client, const char *what);
+/* The port of that kind a client listens on, after the config's port keys;
+ * -ENOENT when its table has no port of that kind. */
+int config_client_port(const Config *c, Client client, PortKind kind);
 /* The WebSocket port of an execution client (its JSON-RPC port or next to it). */
 unsigned config_ws_port(const Config *c, Client client);
 /* A host to connect to a listening endpoint: the wildcard becomes loopback. */

@@ -371,3 +371,138 @@ TEST(split_lone_escaped_semicolon_is_a_literal_semicolon) {
         /* Inside a word it is no escape systemd knows. */
         ASSERT_ERROR(cmdline_split("a\\;b", &w, &err), EINVAL);
 }
+
+/* ---- systemd's grammar, written by hand ----
+ * The tests above read cmdline_append_word's output back with cmdline_split,
+ * the project's own reader: a mistake both share passes them (raw bytes that
+ * are not UTF-8 did: cmdline_split takes them, systemd ignores the whole
+ * line). These two tables come from systemd.service(5) "COMMAND LINES",
+ * systemd.syntax(7) "QUOTING" and systemd.unit(5) "SPECIFIERS", and from
+ * systemd 252 itself where the pages are silent (the integration test
+ * test-exec-words.sh asks it again on every run): a word and the exact text
+ * that must stand for it, then a line and the words systemd documents for it. */
+
+typedef struct WordText {
+        const char *word;
+        bool force_quote;
+        const char *text;
+} WordText;
+
+static const WordText word_texts[] = {
+        { "--syncmode=snap", false, "--syncmode=snap" },
+        { "--syncmode=snap", true, "\"--syncmode=snap\"" },
+        /* Whitespace: quoted; a tab, like every control character, as a C escape. */
+        { "a b", false, "\"a b\"" },
+        { "a\tb", false, "\"a\\x09b\"" },
+        { "a\nb", false, "\"a\\x0ab\"" },
+        { "\r", false, "\"\\x0d\"" },
+        { "\x01", false, "\"\\x01\"" },
+        { "x\x7fy", false, "\"x\\x7fy\"" },
+        /* Quotes: a double quote escaped, a single one as itself inside double quotes. */
+        { "say \"hi\"", false, "\"say \\\"hi\\\"\"" },
+        { "it's", false, "\"it's\"" },
+        { "'", false, "\"'\"" },
+        /* "any backslashes should be doubled" */
+        { "a\\b", false, "\"a\\\\b\"" },
+        { "\\;", false, "\"\\\\;\"" },
+        /* "To pass a literal dollar sign, use $$"; "%%" is a single percent sign. */
+        { "$HOME", false, "\"$$HOME\"" },
+        { "${HOME}", false, "\"$${HOME}\"" },
+        { "$$", false, "\"$$$$\"" },
+        { "$", false, "\"$$\"" },
+        { "50%", false, "\"50%%\"" },
+        { "%h", false, "\"%%h\"" },
+        { "%%", false, "\"%%%%\"" },
+        /* A lone ';' separates command lines unless it is quoted (or "\;"). */
+        { ";", false, "\";\"" },
+        { "a;b", false, "\"a;b\"" },
+        { "; /bin/sh", false, "\"; /bin/sh\"" },
+        /* The empty word. */
+        { "", false, "\"\"" },
+        /* As an argument a leading -@:+ is only a character; '!' is quoted. */
+        { "-x", false, "-x" },
+        { "@x", false, "@x" },
+        { ":x", false, ":x" },
+        { "+x", false, "+x" },
+        { "!x", false, "\"!x\"" },
+        /* "UTF-8 is accepted, and hence typical unicode characters do not need to be escaped." */
+        { "caf\xc3\xa9", false, "\"caf\xc3\xa9\"" },
+        { "\xe2\x82\xac", false, "\"\xe2\x82\xac\"" },
+        { "\xf0\x9f\x98\x80", false, "\"\xf0\x9f\x98\x80\"" },
+        { "\xef\xbf\xbd", false, "\"\xef\xbf\xbd\"" },          /* U+FFFD */
+        { "\xf4\x8f\xbf\xbd", false, "\"\xf4\x8f\xbf\xbd\"" },  /* U+10FFFD */
+        /* What systemd does not take as UTF-8 ("String is not UTF-8 clean,
+         * ignoring assignment") goes byte by byte as "\xNN", which systemd
+         * turns back into that very byte. */
+        { "\xff", false, "\"\\xff\"" },
+        { "a\xc3", false, "\"a\\xc3\"" },                         /* cut short */
+        { "\xc3\xa9\xa9", false, "\"\xc3\xa9\\xa9\"" },           /* a stray continuation byte */
+        { "\xc0\x80", false, "\"\\xc0\\x80\"" },                  /* overlong NUL */
+        { "\xed\xa0\x80", false, "\"\\xed\\xa0\\x80\"" },         /* a surrogate, U+D800 */
+        { "\xef\xbf\xbf", false, "\"\\xef\\xbf\\xbf\"" },         /* U+FFFF, a noncharacter */
+        { "\xef\xb7\x90", false, "\"\\xef\\xb7\\x90\"" },         /* U+FDD0, a noncharacter */
+        { "\xf4\x90\x80\x80", false, "\"\\xf4\\x90\\x80\\x80\"" }, /* beyond U+10FFFF */
+};
+
+TEST(append_word_exact_text) {
+        for (size_t i = 0; i < ELEMENTSOF(word_texts); i++) {
+                _cleanup_free_ char *got = append_one(word_texts[i].word, word_texts[i].force_quote);
+
+                if (!got || !streq(got, word_texts[i].text))
+                        printf("# word %zu of the table\n", i);
+                ASSERT_STREQ(got, word_texts[i].text);
+        }
+}
+
+typedef struct LineWords {
+        const char *line;
+        const char *words[8];
+} LineWords;
+
+static const LineWords line_words[] = {
+        /* systemd.service(5), "COMMAND LINES": "This will execute echo with
+         * five arguments: "/", ">/dev/null", "&", ";", and "ls"." */
+        { "ExecStart=echo / >/dev/null & \\; ls", { "echo", "/", ">/dev/null", "&", ";", "ls" } },
+        /* "ExecStart=sh -c 'dmesg | tac'" */
+        { "ExecStart=sh -c 'dmesg | tac'", { "sh", "-c", "dmesg | tac" } },
+        /* systemd.syntax(7): quotes wrap a whole item and are removed. */
+        { "ExecStart=/bin/echo \"two two\" 'three three'", { "/bin/echo", "two two", "three three" } },
+        { "ExecStart=/bin/echo \"it's\" 'say \"hi\"'", { "/bin/echo", "it's", "say \"hi\"" } },
+        { "ExecStart=/bin/echo \"\"", { "/bin/echo", "" } },
+        /* The escapes of systemd.syntax(7)'s table, in order. */
+        { "ExecStart=/bin/echo \"\\a\\b\\f\\n\\r\\t\\v\\\\\\\"\\'\\s\"",
+          { "/bin/echo", "\a\b\f\n\r\t\v\\\"' " } },
+        { "ExecStart=/bin/echo \\x41 \\101 \\u00e9 \\U0001F600",
+          { "/bin/echo", "A", "A", "\xc3\xa9", "\xf0\x9f\x98\x80" } },
+        /* "To pass a literal dollar sign, use $$"; systemd.unit(5): ""%%"
+         * Single percent sign". */
+        { "ExecStart=/bin/echo $$HOME 50%% \"$${X}\"", { "/bin/echo", "$HOME", "50%", "${X}" } },
+        /* "UTF-8 is accepted". */
+        { "ExecStart=/bin/echo caf\xc3\xa9 \"\xe2\x82\xac\"", { "/bin/echo", "caf\xc3\xa9", "\xe2\x82\xac" } },
+        /* A quoted ';' is a word like any other. */
+        { "ExecStart=/bin/echo \";\" a;b", { "/bin/echo", ";", "a;b" } },
+};
+
+TEST(read_line_documented_words) {
+        for (size_t i = 0; i < ELEMENTSOF(line_words); i++) {
+                _cleanup_strv_free_ char **got = NULL;
+                size_t n = 0;
+
+                while (n < ELEMENTSOF(line_words[i].words) && line_words[i].words[n])
+                        n++;
+                printf("# %s\n", line_words[i].line);
+                ASSERT_OK(read_exec_line(line_words[i].line, &got));
+                ASSERT_EQ(strv_length(got), n);
+                for (size_t k = 0; k < n; k++)
+                        ASSERT_STREQ(got[k], line_words[i].words[k]);
+        }
+}
+
+/* "echo one ; echo "two two"": "This will execute echo two times": a lone
+ * semicolon is no word but a second command, which the reader refuses. */
+TEST(read_line_lone_semicolon_is_a_second_command) {
+        char **got = NULL;
+
+        ASSERT_TRUE(read_exec_line("ExecStart=echo one ; echo \"two two\"", &got) < 0);
+        ASSERT_NULL(got);
+}
