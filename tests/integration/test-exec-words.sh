@@ -119,62 +119,18 @@ run_dump() { # UNIT-DIR UNIT: the dump on stdout
 cat >"$T/argv.py" <<'PY'
 import sys
 sys.path.insert(0, sys.argv[1])
+sys.path.insert(0, sys.argv[5])
 from words import WORDS
+from systemd_argv import command_lines, exec_time, unquote
 
-def unquote(line):
-    """systemd's quote_command_line() undone: words split at spaces, "..."
-    grouping, backslash escapes (\\ \" \$ \` \a \b \f \n \r \t \v, octal)."""
-    words, i, n = [], 0, len(line)
-    simple = {ord("a"): 7, ord("b"): 8, ord("f"): 12, ord("n"): 10, ord("r"): 13, ord("t"): 9, ord("v"): 11}
-    while i < n:
-        while i < n and line[i] == 0x20:
-            i += 1
-        if i >= n:
-            break
-        w, quoted, started = bytearray(), False, False
-        while i < n and (quoted or line[i] != 0x20):
-            c = line[i]
-            if c == 0x22:
-                quoted, started, i = not quoted, True, i + 1
-            elif c == 0x5c:
-                d = line[i + 1]
-                if 0x30 <= d <= 0x37:
-                    w.append(int(line[i + 1:i + 4], 8)); i += 4
-                elif d == ord("x"):
-                    w.append(int(line[i + 2:i + 4], 16)); i += 4
-                elif d in simple:
-                    w.append(simple[d]); i += 2
-                else:
-                    w.append(d); i += 2
-            else:
-                w.append(c); i += 1
-        words.append(bytes(w))
-    return words
-
-def exec_time(w):
-    """systemd.service(5): "To pass a literal dollar sign, use $$"; a lone
-    '$' would be a variable, which no word of ours may hold."""
-    out, i = bytearray(), 0
-    while i < len(w):
-        if w[i:i + 1] == b"$":
-            if w[i + 1:i + 2] != b"$":
-                return None
-            i += 1
-        out.append(w[i]); i += 1
-    return bytes(out)
-
-dump, unit = open(sys.argv[2], "rb").read(), sys.argv[3].encode()
-start = dump.find(b"-> Unit " + unit + b":")
-if start < 0:
-    sys.exit("no unit %s in the dump" % sys.argv[3])
-rest = dump[start:]
-end = rest.find(b"-> Unit ", 1)
-rest = rest[:end] if end > 0 else rest
-at = rest.find(b"-> ExecStart:")
-cl = rest.find(b"Command Line: ", at)
-if at < 0 or cl < 0:
-    sys.exit("no ExecStart command line for %s in the dump" % sys.argv[3])
-line = rest[cl + len(b"Command Line: "):rest.find(b"\n", cl)]
+dump, unit = open(sys.argv[2], "rb").read(), sys.argv[3]
+try:
+    lines = command_lines(dump, unit, b"ExecStart")
+except LookupError as e:
+    sys.exit(str(e))
+if not lines:
+    sys.exit("no ExecStart command line for %s in the dump" % unit)
+line = lines[0]
 words = [exec_time(w) for w in unquote(line)]
 want = [w for _, w in WORDS] if sys.argv[4] == "all" else [WORDS[int(sys.argv[4])][1]]
 got = words[-len(want):]
@@ -200,14 +156,14 @@ else
         for u in geth right wrong; do
                 run_dump "$T/dump" "$u.service" >"$T/dump-$u.txt" || true
         done
-        if python3 "$T/argv.py" "$T" "$T/dump-geth.txt" geth.service all >"$T/argv.out" 2>&1; then
+        if python3 "$T/argv.py" "$T" "$T/dump-geth.txt" geth.service all "$TOP/tests/integration" >"$T/argv.out" 2>&1; then
                 ok "systemd --test reads back the words of geth.service"
         else
                 not_ok "systemd --test reads back the words of geth.service" "$(cat "$T/argv.out")" "$(head -c 2000 "$T/dump.err")"
         fi
         # WORDS[12] is "%h": right.service must give it back, wrong.service must not.
-        if python3 "$T/argv.py" "$T" "$T/dump-right.txt" right.service 12 >"$T/argv.out" 2>&1 &&
-           ! python3 "$T/argv.py" "$T" "$T/dump-wrong.txt" wrong.service 12 >/dev/null 2>&1; then
+        if python3 "$T/argv.py" "$T" "$T/dump-right.txt" right.service 12 "$TOP/tests/integration" >"$T/argv.out" 2>&1 &&
+           ! python3 "$T/argv.py" "$T" "$T/dump-wrong.txt" wrong.service 12 "$TOP/tests/integration" >/dev/null 2>&1; then
                 ok "systemd --test tells a wrong escaping from the right one"
         else
                 not_ok "systemd --test tells a wrong escaping from the right one" "$(cat "$T/argv.out")"
