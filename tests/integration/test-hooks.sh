@@ -148,10 +148,7 @@ JSON
         # ssh-keygen) with /dev, /proc and /sys of this machine, against a
         # loop device holding the labelled ext4 that node.json names.
         truncate -s 64M "$T/initrd-disk.img" && mkfs.ext4 -q -L "hsi$tag" "$T/initrd-disk.img"
-        if ! attach D "$T/initrd-disk.img"; then
-                not_ok "a loop device for the mount in the image" "losetup could not attach $T/initrd-disk.img"
-                return
-        fi
+        attach D "$T/initrd-disk.img" || return # a failed check already
         for d in dev proc sys; do mkdir -p "$R/$d" && mount --bind "/$d" "$R/$d"; done
         cmd=$(sed -n 's/^ExecStart=//p' "$U")
         # shellcheck disable=SC2086 # the unit's command line, split as systemd would
