@@ -106,7 +106,7 @@ dracut_checks() {
   "agent": { "deviceTimeoutSec": 5 } }
 JSON
         if ! hsos_node_json="$T/initrd-node.json" dracutbasedir="$T/dracut" dracut --conf "$T/dracut.conf" \
-                --confdir "$T/dracut.conf.d" --tmpdir "$T" --no-hostonly --no-compress --no-early-microcode \
+                --confdir "$T/dracut.conf.d" --tmpdir "$T" --no-hostonly --no-compress --no-early-microcode --nostrip \
                 -m hsos-agent --kver "$kver" --force "$T/initrd.img" >"$T/dracut.log" 2>&1; then
                 not_ok "dracut builds an initramfs for $kver with the hsos-agent module" "$(tail -30 "$T/dracut.log")"
                 return
