@@ -4,13 +4,19 @@
 # the real Ethereum clients the tests run on loopback, from the npm registry,
 # pinned by tests/peers/package-lock.json, into build/npm. Quick when all is
 # there.
+#
+# dracut-core, not dracut: the tests build an initramfs with our dracut
+# module, and dracut-core brings the dracut and lsinitrd programs alone.
+# Debian's dracut package conflicts with initramfs-tools (it replaces the
+# host's initramfs generator and hooks into kernel installs); dracut-core
+# runs nothing when installed, adds no kernel hook, and leaves /boot alone.
 set -eu
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 
 PACKAGES="build-essential pkg-config clang libclang-rt-14-dev valgrind
 wireguard-tools libcjson-dev libblkid-dev libmount-dev libmnl-dev libsystemd-dev libcurl4-openssl-dev
 systemd util-linux fdisk e2fsprogs btrfs-progs xfsprogs iproute2 openssh-client openssl jq curl
-qemu-system-x86 linux-image-amd64 debootstrap zstd cpio kexec-tools python3 nix-bin
+qemu-system-x86 linux-image-amd64 debootstrap zstd cpio kexec-tools python3 nix-bin dracut-core
 etcd-server etcd-client"
 
 missing=""

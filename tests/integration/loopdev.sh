@@ -24,13 +24,19 @@ require_loop_root() {
         [ -b "$_l" ] || skip_all "loop device $_l has no device node here"
 }
 
+# A loop device that cannot be attached is a failed check, with losetup's
+# words; VAR is then empty (not unset: set -u would end the script), and the
+# checks that need it fail too.
 attach() { # VAR IMAGE [--partitions]
+        eval "$1="
         if [ "${3:-}" = --partitions ]; then
-                _l=$(losetup --partscan --find --show "$2") || return 1
+                _l=$(losetup --partscan --find --show "$2" 2>"$T/losetup.err") \
+                        || { not_ok "attach $2 to a loop device" "$(cat "$T/losetup.err")"; return 1; }
                 # The kernel scans at attach time; partx adds what it missed.
                 [ -b "${_l}p1" ] || partx -a "$_l" 2>/dev/null
         else
-                _l=$(losetup --find --show "$2") || return 1
+                _l=$(losetup --find --show "$2" 2>"$T/losetup.err") \
+                        || { not_ok "attach $2 to a loop device" "$(cat "$T/losetup.err")"; return 1; }
         fi
         LOOPS="$_l $LOOPS"
         eval "$1=\$_l"

@@ -37,9 +37,14 @@ expect_exit 2 "validate: a stray argument exits 2" $A validate extra
 expect_exit 2 "an unknown command exits 2" $A frobnicate
 expect_exit 2 "no command exits 2" $A
 expect_exit 0 "--help" $A --help
-expect_in "$T/out" "validate" "--help lists the commands"
+cp "$T/out" "$T/help"
+for c in validate plan mount run status probe fleet; do
+        if grep -qE "^  $c +[a-z]" "$T/help"; then expect_exit 0 "--help lists $c, whose --help answers" $A $c --help
+        else not_ok "--help lists $c, whose --help answers" "$(cat "$T/help")"; fi
+done
 expect_exit 0 "--version" $A --version
-expect_in "$T/out" "hsos-agent " "--version prints the version"
+[ "$(cat "$T/out")" = "hsos-agent $(cat "$TOP/VERSION")" ] && ok "--version prints the version in VERSION" \
+        || not_ok "--version prints the version in VERSION" "got '$(cat "$T/out")', VERSION holds '$(cat "$TOP/VERSION")'"
 
 # plan, from recorded facts
 C=$TOP/examples/node.json F=$TOP/examples/facts-booted.json

@@ -9,6 +9,8 @@ A=$HSOS_AGENT
 . "$(dirname "$0")/loopdev.sh"
 require_loop_root mkfs.ext4 mkfs.btrfs mkfs.xfs btrfs ip jq
 NS=hsos-test-$$
+# Before the first check: a late skip_all would throw checks away.
+ip netns add "$NS" || skip_all "cannot create a network namespace"
 
 tag=$$
 truncate -s 64M "$T/ext4.img" && mkfs.ext4 -q -L "hsos-e$tag" "$T/ext4.img" || skip_all "mkfs.ext4 failed"
@@ -116,8 +118,8 @@ JSON
 expect_exit 0 "plan for a device with two signatures" $A plan -c "$T/amb.json"
 expect_in "$T/out" "the probe is ambivalent" "an ambivalent probe is an error that says so"
 
-# Addresses over rtnetlink: a client bound to a LAN address waits for it.
-ip netns add "$NS" || skip_all "cannot create a network namespace"
+# Addresses over rtnetlink, in the namespace made above: a client bound to a
+# LAN address waits for it.
 cat >"$T/lan.json" <<JSON
 { "mounts": { "eth": { "enable": false, "what": "/dev/sdz", "where": "/nonexistent" } },
   "consensus": { "nimbus": { "enable": true, "dataDir": "$T/b/eth/nimbus", "jwtSecretFile": "$T/b/keys/jwt.hex",

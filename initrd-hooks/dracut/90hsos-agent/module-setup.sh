@@ -14,8 +14,12 @@ check() {
         return 255 # only when asked for (dracut --add hsos-agent)
 }
 
+# systemd-initrd (and through it systemd): initrd.target and initrd-fs.target,
+# which the unit is wanted by, and the generator of sysroot.mount; base:
+# /etc/initrd-release, the unit's condition, and root in /etc/passwd, without
+# which ssh-keygen refuses to run ("No user exists for uid 0").
 depends() {
-        echo systemd
+        echo base systemd-initrd
 }
 
 installkernel() {
