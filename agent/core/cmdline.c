@@ -234,7 +234,7 @@ static size_t utf8_char_len(const unsigned char *s) {
         return n;
 }
 
-void cmdline_append_word(StrBuf *b, const char *word, bool force_quote) {
+static void append_word(StrBuf *b, const char *word, bool force_quote, bool executable) {
         bool quote = force_quote || !word_is_plain(word);
 
         if (quote)
@@ -247,7 +247,10 @@ void cmdline_append_word(StrBuf *b, const char *word, bool force_quote) {
                         sb_append(b, "%%");
                         break;
                 case '$':
-                        sb_append(b, "$$");
+                        /* Variables are expanded in the arguments at exec
+                         * time, never in the path systemd executes: "$$"
+                         * there would name a file with "$$" in it. */
+                        sb_append(b, executable ? "$" : "$$");
                         break;
                 case '"':
                         sb_append(b, "\\\"");
@@ -272,4 +275,12 @@ void cmdline_append_word(StrBuf *b, const char *word, bool force_quote) {
         }
         if (quote)
                 sb_appendc(b, '"');
+}
+
+void cmdline_append_word(StrBuf *b, const char *word, bool force_quote) {
+        append_word(b, word, force_quote, false);
+}
+
+void cmdline_append_executable(StrBuf *b, const char *path) {
+        append_word(b, path, false, true);
 }

@@ -644,11 +644,11 @@ static void render_wireguard(StrBuf *b, const RenderContext *ctx) {
         arg(&c, cfg->wireguard_config_file);
         arg(&c, cfg->wireguard_interface);
         sb_append(b, "\nExecStart=");
-        cmdline_append_word(b, ctx->executable, false);
+        cmdline_append_executable(b, ctx->executable);
         arg(&c, "up");
         argf(&c, "/run/" WIREGUARD_RUNTIME_DIR "/%s.conf", cfg->wireguard_interface);
         sb_append(b, "\nExecStop=");
-        cmdline_append_word(b, ctx->executable, false);
+        cmdline_append_executable(b, ctx->executable);
         arg(&c, "down");
         argf(&c, "/run/" WIREGUARD_RUNTIME_DIR "/%s.conf", cfg->wireguard_interface);
         /* wg-quick needs root with CAP_NET_ADMIN, sysctls and resolvconf:
@@ -730,7 +730,7 @@ int render_unit(const RenderContext *ctx, Client client, char **ret) {
         }
 
         sb_append(&b, "ExecStart=");
-        cmdline_append_word(&b, ctx->executable, false);
+        cmdline_append_executable(&b, ctx->executable);
         if (info->subcommand)
                 arg(&c, info->subcommand);
         client_args[client](&c, cfg, client);

@@ -26,3 +26,8 @@ int cmdline_split(const char *s, char ***ret, char **ret_error);
  * executable's prefixes (-@:+!) are read after unquoting, so no quoting can
  * keep them literal there. */
 void cmdline_append_word(StrBuf *b, const char *word, bool force_quote);
+
+/* Appends the executable, the first word: as cmdline_append_word, but '$'
+ * as itself. systemd executes that word's path as written (after "%%"),
+ * without expanding variables, so "$$" would stay "$$" in the path. */
+void cmdline_append_executable(StrBuf *b, const char *path);

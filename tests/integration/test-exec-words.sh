@@ -169,4 +169,20 @@ else
                 not_ok "systemd --test tells a wrong escaping from the right one" "$(cat "$T/argv.out")"
         fi
 fi
+
+# An executable whose path holds '$' (agent.packages): systemd runs the path
+# as written, without expanding variables (systemd issues #1274, #23235), so
+# "$$" there names another file. systemd-analyze verify looks the path up.
+mkdir -p "$T/opt/eth\$1"
+printf '#!/bin/sh\nexit 0\n' >"$T/opt/eth\$1/geth"
+chmod 0755 "$T/opt/eth\$1/geth"
+cat >"$T/dollar.json" <<JSON
+{"execution": {"geth": {"enable": true, "dataDir": "$T/g"}}, "agent": {"packages": {"geth": "$T/opt/eth\$1/geth"}}}
+JSON
+mkdir -p "$T/dollar-units"
+"$HSOS_AGENT" plan --config "$T/dollar.json" --units-dir "$T/dollar-units" >/dev/null 2>&1
+expect_in "$T/dollar-units/geth.service" "ExecStart=\"$T/opt/eth\$1/geth\"" "a '\$' in the executable's path is written once"
+out=$(systemd-analyze verify --man=no "$T/dollar-units/geth.service" 2>&1 | grep -i "geth'*[: ].*\(not executable\|no such file\)")
+expect_exit 0 "systemd-analyze verify finds the executable whose path holds '\$'" test -z "$out"
+[ -z "$out" ] || echo "# $out"
 finish

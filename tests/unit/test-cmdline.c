@@ -506,3 +506,24 @@ TEST(read_line_lone_semicolon_is_a_second_command) {
         ASSERT_TRUE(read_exec_line("ExecStart=echo one ; echo \"two two\"", &got) < 0);
         ASSERT_NULL(got);
 }
+
+/* The executable's path is executed as written: no variable is expanded in
+ * it (systemd issues #1274, #23235), so '$' stays single there; '%' is still
+ * a specifier and is doubled. */
+TEST(executable_path_keeps_dollar) {
+        static const char *cases[][2] = {
+                { "/usr/bin/geth", "/usr/bin/geth" },
+                { "/opt/eth$1/geth", "\"/opt/eth$1/geth\"" },
+                { "/opt/50%/geth", "\"/opt/50%%/geth\"" },
+                { "/opt/a b/geth", "\"/opt/a b/geth\"" },
+        };
+
+        for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+                _cleanup_free_ char *got = NULL;
+                StrBuf b = {};
+
+                cmdline_append_executable(&b, cases[i][0]);
+                ASSERT_OK(sb_steal(&b, &got));
+                ASSERT_STREQ(got, cases[i][1]);
+        }
+}
