@@ -290,7 +290,6 @@ static void lighthouse_args(Cmd *c, const Config *cfg, Client client) {
         arg_jwt(c, "--execution-jwt=");
         argf(c, "--port=%u", p2p);
         argf(c, "--quic-port=%u", port_of(c->b, cfg, client, PORT_QUIC));
-        arg(c, "--prune-payloads=false");
         if (cc->slasher_enable) {
                 arg(c, "--slasher");
                 argf(c, "--slasher-history-length=%u", cc->slasher_history_length);

@@ -546,17 +546,13 @@ TEST(mev_boost_wiring_disabled) {
         ASSERT_NOT_CONTAINS(lo, "18551");
 }
 
-/* HomestakerOS's mainnet relays, written out by hand from its module: the
+/* HomestakerOS's mainnet relays (its module on main since 2026-02-17), written out by hand: the
  * agent's own list (mainnet_default_relays) is what is under test. */
 TEST(mev_boost_default_relays_mainnet) {
         static const char relays[] =
-                "https://0xac6e77dfe25ecd6110b8e780608cce0dab71fdd5ebea22a16c0205200f2f8e2e3ad3b71d3499c54ad14d6c21b41a37ae@boost-relay.flashbots.net,"
-                "https://0xad0a8bb54565c2211cee576363f3a347089d2f07cf72679d16911d740262694cadb62d7fd7483f27afd714ca0f1b9118@bloxroute.ethical.blxrbdn.com,"
-                "https://0x9000009807ed12c1f08bf4e81c6da3ba8e3fc3d953898ce0102433094e5f22f21102ec057841fcb81978ed1ea0fa8246@builder-relay-mainnet.blocknative.com,"
-                "https://0xb0b07cd0abef743db4260b0ed50619cf6ad4d82064cb4fbec9d3ec530f7c5e6793d9f286c4e082c0244ffb9f2658fe88@bloxroute.regulated.blxrbdn.com,"
-                "https://0x8b5d2e73e2a3a55c6c87b8b6eb92e0149a125c852751db1422fa951e42a09b82c142c3ea98d0d9930b056a3bc9896b8f@bloxroute.max-profit.blxrbdn.com,"
-                "https://0x98650451ba02064f7b000f5768cf0cf4d4e492317d82871bdc87ef841a0743f69f0f1eea11168503240ac35d101c9135@mainnet-relay.securerpc.com,"
-                "https://0xa1559ace749633b997cb3fdacffb890aeebdb0f5a3b6aaa7eeeaf1a38af0a8fe88b9e4b1f61f236d2e64d95733327a62@relay.ultrasound.money";
+                "https://0xa1559ace749633b997cb3fdacffb890aeebdb0f5a3b6aaa7eeeaf1a38af0a8fe88b9e4b1f61f236d2e64d95733327a62@relay.ultrasound.money,"
+                "https://0xa15b52576bcbf1072f4a011c0f99f9fb6c66f3e1ff321f11f461d15e31b1cb359caa092c71bbded0bae5b5ea401aab7e@aestus.live,"
+                "https://0xa7ab7a996c8584251c8f925da3170bdfd6ebc75d50f5ddc4050a6fdc77f2a3b5fce2cc750d0865e05d7228af97d69561@agnostic-relay.net";
         _cleanup_free_ char *content = client_unit(CLIENT_MEV_BOOST, "mainnet", NULL);
         _cleanup_strv_free_ char **words = exec_words(content);
 
@@ -564,6 +560,14 @@ TEST(mev_boost_default_relays_mainnet) {
         ASSERT_WORD(words, "-relay-check");
         ASSERT_PAIR(words, "-addr", "127.0.0.1:18550");
         ASSERT_STREQ(words[0], "/usr/bin/mev-boost");
+}
+
+/* HomestakerOS dropped "--prune-payloads false" from lighthouse on
+ * 2026-02-17 (c2f24e6): lighthouse prunes payloads again, as by default. */
+TEST(lighthouse_prunes_payloads_as_homestakeros) {
+        _cleanup_free_ char *content = client_unit(CLIENT_LIGHTHOUSE, "mainnet", NULL);
+
+        ASSERT_NOT_CONTAINS(content, "prune-payloads");
 }
 
 TEST(mev_boost_relays_given) {
