@@ -456,6 +456,20 @@ static const char ssv_keygen_script[] =
         "fi; "
         "chown \"$4:$4\" \"$1\" \"$2\"; chmod 0600 \"$1\" \"$2\"";
 
+/* The operator's public key beside its private key, <key>.pub, as
+ * HomestakerOS writes it (its web UI reads it to show the node's operator):
+ * the base64 key, from the "pubkey" field (older ssv: "pubKey") of the
+ * encrypted keystore ssvnode generate-operator-keys writes. Run as the
+ * service's user, who owns the data dir: no root in a directory it writes.
+ * Where it cannot write, it says so and the node starts all the same. */
+static const char ssv_pubkey_script[] =
+        "[ -s \"$1.pub\" ] && exit 0; "
+        "pk=$(sed -n 's/.*\"pub[kK]ey\" *: *\"\\([^\"]*\\)\".*/\\1/p' \"$1\" 2>/dev/null); "
+        "if [ -z \"$pk\" ]; then echo \"no public key in $1: $1.pub not written\" >&2; exit 0; fi; "
+        "umask 022; "
+        "if printf '%s\\n' \"$pk\" > \"$1.pub.tmp\" && mv -f \"$1.pub.tmp\" \"$1.pub\"; then exit 0; fi; "
+        "rm -f \"$1.pub.tmp\"; echo \"cannot write $1.pub\" >&2; exit 0";
+
 static const char ssv_config_script[] =
         "printf 'global:\\n  LogLevel: info\\n' > \"$RUNTIME_DIRECTORY/config.yaml\"";
 
@@ -521,6 +535,12 @@ static void render_ssv_environment(StrBuf *b, const Config *cfg) {
         env_line(b, "TCP_PORT", "%u", port_of(b, cfg, CLIENT_SSV_NODE, PORT_P2P));
         env_line(b, "UDP_PORT", "%u", port_of(b, cfg, CLIENT_SSV_NODE, PORT_DISCOVERY));
         env_line(b, "METRICS_API_PORT", "%u", port_of(b, cfg, CLIENT_SSV_NODE, PORT_METRICS));
+        /* HomestakerOS: BuilderProposals on. ssv-node read it until its v3
+         * proposals (2024-08); newer releases build blinded blocks when the
+         * beacon node has a builder, which mev-boost gives every consensus
+         * client here. */
+        if (cfg->clients[CLIENT_MEV_BOOST].enable)
+                env_line(b, "BUILDER_PROPOSALS", "true");
 }
 
 static const char *client_doc(Client client) {
@@ -723,6 +743,10 @@ int render_unit(const RenderContext *ctx, Client client, char **ret) {
                 arg(&c, cc->private_key_password_file);
                 arg(&c, ctx->executable);
                 arg(&c, info->name);
+                sb_append(&b, "\nExecStartPre=/bin/sh -c ");
+                cmdline_append_word(&b, ssv_pubkey_script, true);
+                arg(&c, "sh");
+                arg(&c, cc->private_key_file);
                 sb_append(&b, "\nExecStartPre=/bin/sh -c ");
                 cmdline_append_word(&b, ssv_config_script, true);
                 sb_appendc(&b, '\n');

@@ -798,6 +798,8 @@ TEST(ssv_node_environment) {
         ASSERT_LINE(content, "Environment=\"TCP_PORT=13001\"");
         ASSERT_LINE(content, "Environment=\"UDP_PORT=12001\"");
         ASSERT_LINE(content, "Environment=\"METRICS_API_PORT=15000\"");
+        /* Builder proposals only with mev-boost (HomestakerOS: BuilderProposals). */
+        ASSERT_NOT_CONTAINS(content, "BUILDER_PROPOSALS");
         ASSERT_LINE(content, "User=ssv-node");
         ASSERT_LINE(content, "RuntimeDirectory=ssv-node");
         ASSERT_LINE(content, "WorkingDirectory=/mnt/addons/ssv");
@@ -808,7 +810,8 @@ TEST(ssv_node_environment) {
 TEST(ssv_node_exec_start_pre) {
         _cleanup_free_ char *content = unit_content(ssv_json, "ssv-node.service");
         _cleanup_strv_free_ char **keygen = command_words_nth(content, "ExecStartPre=", 0),
-                                 **config = command_words_nth(content, "ExecStartPre=", 1),
+                                 **pub = command_words_nth(content, "ExecStartPre=", 1),
+                                 **config = command_words_nth(content, "ExecStartPre=", 2),
                                  **words = exec_words(content);
 
         /* The operator key: generated with full privileges ('+'), then
@@ -829,6 +832,12 @@ TEST(ssv_node_exec_start_pre) {
         ASSERT_STREQ(keygen[5], "/mnt/addons/ssv/password");
         ASSERT_STREQ(keygen[6], "/usr/bin/ssvnode");
         ASSERT_STREQ(keygen[7], "ssv-node");
+
+        /* The public key beside the private key, as the service's user. */
+        ASSERT_EQ(strv_length(pub), 5);
+        ASSERT_STREQ(pub[0], "/bin/sh");
+        ASSERT_CONTAINS(pub[2], "\"$1.pub\"");
+        ASSERT_STREQ(pub[4], "/mnt/addons/ssv/ssv_operator_key");
 
         /* The configuration file in the runtime directory. */
         ASSERT_EQ(strv_length(config), 3);
