@@ -156,11 +156,7 @@ typedef struct Listener {
 } Listener;
 
 static const char *listen_host(const Endpoint *e) {
-        if (e->wildcard)
-                return NULL;
-        if (streq(e->host, "localhost"))
-                return "127.0.0.1";
-        return e->host;
+        return e->wildcard ? NULL : endpoint_bind_host(e);
 }
 
 static bool listeners_clash(const Listener *a, const Listener *b) {
@@ -198,6 +194,10 @@ unsigned config_ws_port(const Config *c, Client client) {
 
         /* Without a WebSocket port of its own, it is served on the JSON-RPC port. */
         return ws >= 0 ? (unsigned) ws : c->clients[client].json_rpc_port;
+}
+
+const char *endpoint_bind_host(const Endpoint *e) {
+        return e->host && streq(e->host, "localhost") ? "127.0.0.1" : e->host;
 }
 
 const char *endpoint_connect_host(const Endpoint *e) {

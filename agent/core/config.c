@@ -764,6 +764,13 @@ static void parse_execution(Parser *p, const cJSON *root, Config *c) {
                 cc->p2p_port = (uint16_t) parser_uint(p, co, path, "port", client_default_p2p_port(cl), 1, 65535);
                 cc->json_rpc_port = (uint16_t) parser_uint(p, co, path, "jsonRpcPort", 8545, 1, 65535);
         }
+        /* Holesky was retired in 2025: nethermind's releases ship no
+         * configuration for it (1.39.0 has mainnet, sepolia, hoodi), and
+         * `--config holesky` stops it at start. */
+        if (c->network == NETWORK_HOLESKY && c->clients[CLIENT_NETHERMIND].enable)
+                parser_error(p, "execution.nethermind.enable",
+                             "nethermind cannot run on holesky: its releases ship no holesky configuration "
+                             "(Holesky was retired in 2025); choose another execution client or network");
 }
 
 static void parse_consensus(Parser *p, const cJSON *root, Config *c) {

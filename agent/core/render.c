@@ -125,7 +125,7 @@ static void render_network_flag(Cmd *c, Client client, Network net) {
 
 static void geth_args(Cmd *c, const Config *cfg, Client client) {
         const ClientConfig *cc = &cfg->clients[client];
-        const char *host = cc->endpoint.host;
+        const char *host = endpoint_bind_host(&cc->endpoint);
         unsigned port = cc->endpoint.port, p2p = port_of(c->b, cfg, client, PORT_P2P),
                  rpc = cc->json_rpc_port, ws = config_ws_port(cfg, client);
 
@@ -154,7 +154,7 @@ static void geth_args(Cmd *c, const Config *cfg, Client client) {
 
 static void nethermind_args(Cmd *c, const Config *cfg, Client client) {
         const ClientConfig *cc = &cfg->clients[client];
-        const char *host = cc->endpoint.host;
+        const char *host = endpoint_bind_host(&cc->endpoint);
         unsigned port = cc->endpoint.port, p2p = port_of(c->b, cfg, client, PORT_P2P),
                  rpc = cc->json_rpc_port, ws = config_ws_port(cfg, client);
 
@@ -192,7 +192,7 @@ static void nethermind_args(Cmd *c, const Config *cfg, Client client) {
 
 static void besu_args(Cmd *c, const Config *cfg, Client client) {
         const ClientConfig *cc = &cfg->clients[client];
-        const char *host = cc->endpoint.host;
+        const char *host = endpoint_bind_host(&cc->endpoint);
         unsigned port = cc->endpoint.port, p2p = port_of(c->b, cfg, client, PORT_P2P),
                  rpc = cc->json_rpc_port, ws = config_ws_port(cfg, client);
 
@@ -221,7 +221,7 @@ static void besu_args(Cmd *c, const Config *cfg, Client client) {
 
 static void erigon_args(Cmd *c, const Config *cfg, Client client) {
         const ClientConfig *cc = &cfg->clients[client];
-        const char *host = cc->endpoint.host;
+        const char *host = endpoint_bind_host(&cc->endpoint);
         unsigned port = cc->endpoint.port, p2p = port_of(c->b, cfg, client, PORT_P2P),
                  rpc = cc->json_rpc_port;
 
@@ -248,7 +248,7 @@ static void erigon_args(Cmd *c, const Config *cfg, Client client) {
 
 static void reth_args(Cmd *c, const Config *cfg, Client client) {
         const ClientConfig *cc = &cfg->clients[client];
-        const char *host = cc->endpoint.host;
+        const char *host = endpoint_bind_host(&cc->endpoint);
         unsigned port = cc->endpoint.port, p2p = port_of(c->b, cfg, client, PORT_P2P),
                  rpc = cc->json_rpc_port, ws = config_ws_port(cfg, client);
 
@@ -276,7 +276,7 @@ static void reth_args(Cmd *c, const Config *cfg, Client client) {
 static void lighthouse_args(Cmd *c, const Config *cfg, Client client) {
         const ClientConfig *cc = &cfg->clients[client];
         const ClientConfig *mev = &cfg->clients[CLIENT_MEV_BOOST];
-        const char *host = cc->endpoint.host, *el = cc->exec_endpoint.url, *cp = cc->checkpoint_sync_url;
+        const char *host = endpoint_bind_host(&cc->endpoint), *el = cc->exec_endpoint.url, *cp = cc->checkpoint_sync_url;
         unsigned port = cc->endpoint.port, p2p = port_of(c->b, cfg, client, PORT_P2P),
                  metrics = port_of(c->b, cfg, client, PORT_METRICS);
 
@@ -307,7 +307,7 @@ static void lighthouse_args(Cmd *c, const Config *cfg, Client client) {
 static void prysm_args(Cmd *c, const Config *cfg, Client client) {
         const ClientConfig *cc = &cfg->clients[client];
         const ClientConfig *mev = &cfg->clients[CLIENT_MEV_BOOST];
-        const char *host = cc->endpoint.host, *el = cc->exec_endpoint.url, *cp = cc->checkpoint_sync_url;
+        const char *host = endpoint_bind_host(&cc->endpoint), *el = cc->exec_endpoint.url, *cp = cc->checkpoint_sync_url;
         unsigned port = cc->endpoint.port, p2p = port_of(c->b, cfg, client, PORT_P2P),
                  metrics = port_of(c->b, cfg, client, PORT_METRICS);
 
@@ -324,10 +324,11 @@ static void prysm_args(Cmd *c, const Config *cfg, Client client) {
         argf(c, "--rpc-port=%u", port_of(c->b, cfg, client, PORT_GRPC));
         if (mev->enable)
                 argf(c, "--http-mev-relay=%s", mev->endpoint.url);
-        if (cc->slasher_enable) {
+        /* HomestakerOS's prysm slasher.enable is "historical slasher": a
+         * beacon node serving history to a slasher. Its --slasher-datadir is
+         * left out: prysm reads it only with --slasher (node.go). */
+        if (cc->slasher_enable)
                 arg(c, "--historical-slasher-node");
-                argf(c, "--slasher-datadir=%s/beacon/slasher_db", cc->data_dir);
-        }
         arg(c, "--monitoring-host=127.0.0.1");
         argf(c, "--monitoring-port=%u", metrics);
         if (cp) {
@@ -339,7 +340,7 @@ static void prysm_args(Cmd *c, const Config *cfg, Client client) {
 static void teku_args(Cmd *c, const Config *cfg, Client client) {
         const ClientConfig *cc = &cfg->clients[client];
         const ClientConfig *mev = &cfg->clients[CLIENT_MEV_BOOST];
-        const char *host = cc->endpoint.host, *el = cc->exec_endpoint.url, *cp = cc->checkpoint_sync_url;
+        const char *host = endpoint_bind_host(&cc->endpoint), *el = cc->exec_endpoint.url, *cp = cc->checkpoint_sync_url;
         unsigned port = cc->endpoint.port, p2p = port_of(c->b, cfg, client, PORT_P2P),
                  metrics = port_of(c->b, cfg, client, PORT_METRICS);
 
@@ -365,7 +366,7 @@ static void teku_args(Cmd *c, const Config *cfg, Client client) {
 static void nimbus_args(Cmd *c, const Config *cfg, Client client) {
         const ClientConfig *cc = &cfg->clients[client];
         const ClientConfig *mev = &cfg->clients[CLIENT_MEV_BOOST];
-        const char *host = cc->endpoint.host, *el = cc->exec_endpoint.url, *cp = cc->checkpoint_sync_url;
+        const char *host = endpoint_bind_host(&cc->endpoint), *el = cc->exec_endpoint.url, *cp = cc->checkpoint_sync_url;
         unsigned port = cc->endpoint.port, p2p = port_of(c->b, cfg, client, PORT_P2P),
                  metrics = port_of(c->b, cfg, client, PORT_METRICS);
 
@@ -394,7 +395,7 @@ static void nimbus_args(Cmd *c, const Config *cfg, Client client) {
 static void lodestar_args(Cmd *c, const Config *cfg, Client client) {
         const ClientConfig *cc = &cfg->clients[client];
         const ClientConfig *mev = &cfg->clients[CLIENT_MEV_BOOST];
-        const char *host = cc->endpoint.host, *el = cc->exec_endpoint.url, *cp = cc->checkpoint_sync_url;
+        const char *host = endpoint_bind_host(&cc->endpoint), *el = cc->exec_endpoint.url, *cp = cc->checkpoint_sync_url;
         unsigned port = cc->endpoint.port, p2p = port_of(c->b, cfg, client, PORT_P2P),
                  metrics = port_of(c->b, cfg, client, PORT_METRICS);
 
@@ -433,7 +434,7 @@ static void mev_boost_args(Cmd *c, const Config *cfg, Client client) {
         arg(c, strempty(relays.s));
         sb_done(&relays);
         arg(c, "-addr");
-        host_port(addr, sizeof addr, cc->endpoint.host, cc->endpoint.port);
+        host_port(addr, sizeof addr, endpoint_bind_host(&cc->endpoint), cc->endpoint.port);
         arg(c, addr);
 }
 
@@ -535,12 +536,10 @@ static void render_ssv_environment(StrBuf *b, const Config *cfg) {
         env_line(b, "TCP_PORT", "%u", port_of(b, cfg, CLIENT_SSV_NODE, PORT_P2P));
         env_line(b, "UDP_PORT", "%u", port_of(b, cfg, CLIENT_SSV_NODE, PORT_DISCOVERY));
         env_line(b, "METRICS_API_PORT", "%u", port_of(b, cfg, CLIENT_SSV_NODE, PORT_METRICS));
-        /* HomestakerOS: BuilderProposals on. ssv-node read it until its v3
-         * proposals (2024-08); newer releases build blinded blocks when the
-         * beacon node has a builder, which mev-boost gives every consensus
-         * client here. */
-        if (cfg->clients[CLIENT_MEV_BOOST].enable)
-                env_line(b, "BUILDER_PROPOSALS", "true");
+        /* HomestakerOS writes BuilderProposals: true, which ssv-node stopped
+         * reading with its v3 proposals (2024-08): since then it proposes
+         * blinded blocks when its beacon node has a builder, and with
+         * mev-boost every consensus client here has one (--builder, ...). */
 }
 
 static const char *client_doc(Client client) {

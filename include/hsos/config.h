@@ -153,3 +153,7 @@ int config_client_port(const Config *c, Client client, PortKind kind);
 unsigned config_ws_port(const Config *c, Client client);
 /* A host to connect to a listening endpoint: the wildcard becomes loopback. */
 const char *endpoint_connect_host(const Endpoint *e);
+/* The address a client binds for a listening endpoint: "localhost" (the
+ * one host name a listening endpoint may have) as 127.0.0.1, since
+ * lighthouse, nimbus and reth take only IP addresses there. */
+const char *endpoint_bind_host(const Endpoint *e);

@@ -5,7 +5,7 @@
 # runs as an unprivileged user on a keystore in the format ssvnode
 # generate-operator-keys writes (ssvsigner/keystore EncryptKeystore: the
 # keystorev4 JSON plus "pubkey", "pubKey" before). Builder proposals are on
-# when mev-boost is.
+# when mev-boost is, through the beacon node.
 . "$(dirname "$0")/lib.sh"
 [ "$(id -u)" = 0 ] || skip_all "needs root (runs the step as another user)"
 for t in setpriv python3; do command -v $t >/dev/null || skip_all "$t is not installed"; done
@@ -21,7 +21,10 @@ JSON
 "$HSOS_AGENT" plan --config "$T/node.json" --units-dir "$T/units" >"$T/plan.txt" 2>&1
 expect_exit 0 "ssv-node's unit is written" test -f "$T/units/ssv-node.service"
 chmod -R a+rX "$T/units"
-expect_in "$T/units/ssv-node.service" 'Environment="BUILDER_PROPOSALS=true"' "builder proposals are on with mev-boost"
+# Builder proposals: ssv-node (since its v3 proposals, 2024-08) proposes
+# blinded blocks when the beacon node it uses has a builder.
+expect_in "$T/units/ssv-node.service" 'Environment="BEACON_NODE_ADDR=http://127.0.0.1:5052"' "ssv-node uses lighthouse's REST API"
+expect_in "$T/units/lighthouse.service" "--builder=http://127.0.0.1:18550" "whose builder is mev-boost: builder proposals are on"
 
 python3 "$TOP/tests/integration/systemd_argv.py" "$T/units" ssv-node.service ExecStartPre 1 >"$T/pub.argv" 2>&1
 expect_in "$T/pub.argv" "b'$T/mnt/addons/ssv/ssv_operator_key'" "the public key step gets the private key's path"

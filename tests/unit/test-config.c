@@ -145,7 +145,7 @@ TEST(full_mainnet_node) {
         ASSERT_TRUE(c->clients[CLIENT_LIGHTHOUSE].slasher_enable);
         ASSERT_EQ(c->clients[CLIENT_LIGHTHOUSE].slasher_history_length, 4096);
         ASSERT_EQ(c->clients[CLIENT_LIGHTHOUSE].slasher_max_db_size, 256);
-        ASSERT_EQ(strv_length(c->clients[CLIENT_MEV_BOOST].relays), 7);
+        ASSERT_EQ(strv_length(c->clients[CLIENT_MEV_BOOST].relays), 3); /* HomestakerOS's, since 2026-02-17 */
 }
 
 TEST(btrfs_disk_mounted_twice_by_subvolid) {
@@ -416,6 +416,11 @@ TEST(wireguard_file_names) {
                                      bad[i]) > 0);
                 ASSERT_REFUSED(doc, "vpn.wireguard.configFile: names the WireGuard interface and its unit");
         }
+}
+
+TEST(nethermind_has_no_holesky) {
+        ASSERT_REFUSED("{\"network\": \"holesky\", \"execution\": {\"nethermind\": {\"enable\": true}}}",
+                       "execution.nethermind.enable: nethermind cannot run on holesky");
 }
 
 TEST(refuses_bad_paths) {

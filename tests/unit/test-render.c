@@ -602,8 +602,10 @@ TEST(prysm_slasher) {
                             *off = client_unit(CLIENT_PRYSM, "mainnet", NULL);
         _cleanup_strv_free_ char **w = exec_words(on), **o = exec_words(off);
 
+        /* HomestakerOS: "Whether to enable historical slasher". */
         ASSERT_WORD(w, "--historical-slasher-node");
-        ASSERT_WORD(w, "--slasher-datadir=/mnt/prysm/beacon/slasher_db");
+        ASSERT_NO_PREFIX(w, "--slasher-datadir"); /* inert without --slasher */
+        ASSERT_NO_WORD(w, "--slasher");
         ASSERT_NO_WORD(o, "--historical-slasher-node");
 }
 
@@ -798,7 +800,7 @@ TEST(ssv_node_environment) {
         ASSERT_LINE(content, "Environment=\"TCP_PORT=13001\"");
         ASSERT_LINE(content, "Environment=\"UDP_PORT=12001\"");
         ASSERT_LINE(content, "Environment=\"METRICS_API_PORT=15000\"");
-        /* Builder proposals only with mev-boost (HomestakerOS: BuilderProposals). */
+        /* HomestakerOS's BuilderProposals is read by no ssv-node since 2024-08. */
         ASSERT_NOT_CONTAINS(content, "BUILDER_PROPOSALS");
         ASSERT_LINE(content, "User=ssv-node");
         ASSERT_LINE(content, "RuntimeDirectory=ssv-node");
