@@ -11,9 +11,9 @@ export HSOS_AGENT
 . "$TOP/tests/peers/peers.sh"
 cleanup() { peers_cleanup; }
 
-FIX=$TOP/../shared/fixtures/peers
+FIX=$TOP/tests/fixtures/peers
 if [ ! -r "$FIX/anvil.jsonl" ] || [ ! -d "$FIX/lodestar" ]; then
-        echo "Bail out! the recordings are not at $FIX (shared/ beside the repository)"
+        echo "Bail out! the recordings are not at $FIX (they are part of the repository)"
         exit 1
 fi
 missing=""
