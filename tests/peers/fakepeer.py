@@ -249,6 +249,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if self.verbose:
             sys.stderr.write("fakepeer: " + fmt % args + "\n")
 
+    def send_response_only(self, code, message=None):
+        # Every answer goes through here (send_response, which would log it,
+        # is not used: it adds headers the recorded clients do not send).
+        self.log_request(code)
+        super().send_response_only(code, message)
+
     def respond(self, status, body, ctype, extra=()):
         self.send_response_only(status)
         if ctype:

@@ -6,7 +6,9 @@
 # fakepeer serves the recordings in tests/fixtures/peers (its default).
 #
 #   fakepeer_start ROLE SCENARIO [ARGS...]  sets FAKEPEER_PORT, FAKEPEER_PID,
-#                                           FAKEPEER_URL
+#                                           FAKEPEER_URL, FAKEPEER_LOG (its stderr:
+#                                           with --verbose a line per answer,
+#                                           "fakepeer: "GET /path HTTP/1.1" 200 -")
 #   fakepeer_scenario PORT NAME             POST /__scenario (NAME may be a list)
 #   fakepeer_stop PID
 #   anvil_start [ARGS...]                   sets ANVIL_PORT, ANVIL_PID, ANVIL_URL;
@@ -80,6 +82,7 @@ fakepeer_start() {
         fi
         FAKEPEER_PORT=$(sed -n 's/^PORT //p' "$_out")
         FAKEPEER_URL=http://127.0.0.1:$FAKEPEER_PORT
+        FAKEPEER_LOG=$_out.err
 }
 
 fakepeer_scenario() {
