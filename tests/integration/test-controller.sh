@@ -10,9 +10,9 @@
 . "$TOP/tests/peers/peers.sh"
 . "$(dirname "$0")/agent.sh"
 A=$HSOS_AGENT
-command -v python3 >/dev/null || skip_all "python3 is not installed"
-command -v jq >/dev/null || skip_all "jq is not installed"
-command -v etcd >/dev/null || skip_all "etcd is not installed (scripts/deps.sh installs etcd-server)"
+missing=""
+for c in python3 jq curl etcd etcdctl; do command -v "$c" >/dev/null 2>&1 || missing="$missing $c"; done
+[ -z "$missing" ] || skip_all "not installed:$missing (scripts/deps.sh installs them)"
 [ "$(id -u)" = 0 ] || skip_all "a second machine id is bind-mounted over /etc/machine-id: needs root"
 
 OTHER_PID="" COLLECTOR_PID=""
@@ -138,13 +138,20 @@ status_has "$T/run/d.sock" '.controller.etcd.lastError | test("refused the login
 grep -q "not-the-password" "$T/agent.log" "$T/st" && not_ok "the password appears nowhere" || ok "the password appears nowhere"
 kill -TERM "$AGENT_PID"; wait "$AGENT_PID" 2>/dev/null; AGENT_PID=""
 
-# etcd over TLS, trusted through caFile / --cacert.
-if command -v openssl >/dev/null; then
-        openssl req -x509 -newkey rsa:2048 -nodes -keyout "$T/ca.key" -out "$T/ca.pem" -days 1 -subj /CN=hsos-test-ca >/dev/null 2>&1
-        openssl req -newkey rsa:2048 -nodes -keyout "$T/srv.key" -out "$T/srv.csr" -subj /CN=127.0.0.1 >/dev/null 2>&1
-        printf 'subjectAltName=IP:127.0.0.1\n' >"$T/san.ext"
+# etcd over TLS, trusted through caFile / --cacert. Without openssl (which
+# scripts/deps.sh installs) each check it would make is a skip of its own.
+TLS_OK="over TLS with caFile: the report appears, fleet --cacert reads it"
+TLS_REFUSED="fleet refuses a server it cannot verify (no --cacert)"
+if ! command -v openssl >/dev/null; then
+        skip "$TLS_OK" "openssl is not installed (scripts/deps.sh installs it)"
+        skip "$TLS_REFUSED" "openssl is not installed (scripts/deps.sh installs it)"
+elif ! { openssl req -x509 -newkey rsa:2048 -nodes -keyout "$T/ca.key" -out "$T/ca.pem" -days 1 -subj /CN=hsos-test-ca &&
+        openssl req -newkey rsa:2048 -nodes -keyout "$T/srv.key" -out "$T/srv.csr" -subj /CN=127.0.0.1 &&
+        printf 'subjectAltName=IP:127.0.0.1\n' >"$T/san.ext" &&
         openssl x509 -req -in "$T/srv.csr" -CA "$T/ca.pem" -CAkey "$T/ca.key" -CAcreateserial -out "$T/srv.pem" -days 1 \
-                -extfile "$T/san.ext" >/dev/null 2>&1
+                -extfile "$T/san.ext"; } >"$T/openssl.log" 2>&1; then
+        not_ok "a test CA and a server certificate for 127.0.0.1 (openssl)" "$(tail -c 1500 "$T/openssl.log")"
+else
         set -- $(peers_free_ports 2)
         TLS_URL=https://127.0.0.1:$1
         etcd --name tls --data-dir "$T/etcd-tls" --listen-client-urls "$TLS_URL" --advertise-client-urls "$TLS_URL" \
@@ -155,11 +162,9 @@ if command -v openssl >/dev/null; then
         node "$T/f.json" tls-node "$T/run/f.sock" "{ \"etcd\": { \"endpoints\": [\"$TLS_URL\"], \"prefix\": \"/tls\", \"caFile\": \"$T/ca.pem\" } }"
         start_agent "$T/f.json"
         until_true 10 sh -c "$A fleet --etcd $TLS_URL --prefix /tls --cacert $T/ca.pem --json | jq -e 'length == 1'" \
-                && ok "over TLS with caFile: the report appears, fleet --cacert reads it" || not_ok "over TLS with caFile" "$(cat "$T/agent.log")"
-        expect_exit 1 "fleet refuses a server it cannot verify (no --cacert)" $A fleet --etcd "$TLS_URL" --prefix /tls
+                && ok "$TLS_OK" || not_ok "$TLS_OK" "$(cat "$T/agent.log")"
+        expect_exit 1 "$TLS_REFUSED" $A fleet --etcd "$TLS_URL" --prefix /tls
         kill -TERM "$AGENT_PID"; wait "$AGENT_PID" 2>/dev/null; AGENT_PID=""
-else
-        ok "etcd over TLS # SKIP openssl is not installed"
 fi
 
 # An HTTP controller: the POST, its token; failing and hanging never slow the node.

@@ -95,8 +95,15 @@ expect_exit 3 "status: an agent that cannot be reached exits 3" $A status --sock
 expect_in "$T/err" "the agent cannot be reached at $T/run/status.sock" "and says where it looked"
 
 # A JWT decrypted into /run later (agenix): watched, it releases its clients.
-if [ "$(id -u)" = 0 ]; then
-        mkdir -p "$T/run-tmpfs" && mount -t tmpfs tmpfs "$T/run-tmpfs"
+# Mounting the tmpfs needs root: without it each check is a skip of its own.
+JWT_BLOCKS="a JWT missing from a tmpfs blocks its client, and is not created there"
+JWT_NOT_IN_RAM="nothing is written in RAM in its place"
+JWT_RELEASES="the JWT appearing later releases the client (inotify, not the timer)"
+if [ "$(id -u)" != 0 ]; then
+        for c in "$JWT_BLOCKS" "$JWT_NOT_IN_RAM" "$JWT_RELEASES"; do skip "$c" "mounting a tmpfs needs root"; done
+elif ! { mkdir -p "$T/run-tmpfs" && mount -t tmpfs tmpfs "$T/run-tmpfs"; } >"$T/mount.log" 2>&1; then
+        not_ok "a tmpfs for the JWT (mount -t tmpfs)" "$(cat "$T/mount.log")"
+else
         cat >"$T/agenix.json" <<JSON
 { "consensus": { "teku": { "enable": true, "dataDir": "$T/teku", "jwtSecretFile": "$T/run-tmpfs/agenix/jwt" } },
   "ssh": { "privateKeyFile": "$T/ssh/key" },
@@ -105,9 +112,8 @@ JSON
         start_agent "$T/agenix.json"
         $A status --socket "$T/run/status.sock" --json >"$T/a1"
         jq -e '.units[0].state == "blocked" and (.units[0].reason | contains("its units wait for it to appear"))' "$T/a1" >/dev/null \
-                && ok "a JWT missing from a tmpfs blocks its client, and is not created there" \
-                || not_ok "a JWT missing from a tmpfs blocks its client" "$(jq -c .units "$T/a1")"
-        [ ! -e "$T/run-tmpfs/agenix/jwt" ] && ok "nothing is written in RAM in its place" || not_ok "nothing is written in RAM in its place"
+                && ok "$JWT_BLOCKS" || not_ok "$JWT_BLOCKS" "$(jq -c .units "$T/a1")"
+        [ ! -e "$T/run-tmpfs/agenix/jwt" ] && ok "$JWT_NOT_IN_RAM" || not_ok "$JWT_NOT_IN_RAM"
         mkdir -p "$T/run-tmpfs/agenix"
         printf '%064x' 42 >"$T/run-tmpfs/agenix/jwt"
         # The refresh timer is an hour away: only the watch can see it.
@@ -115,8 +121,7 @@ JSON
                 && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
         $A status --socket "$T/run/status.sock" --json >"$T/a2"
         jq -e '.units[0].state != "blocked" and (.secrets | map(select(.kind == "jwt"))[0].state == "present")' "$T/a2" >/dev/null \
-                && ok "the JWT appearing later releases the client (inotify, not the timer)" \
-                || not_ok "the JWT appearing later releases the client" "$(jq -c '.units, .secrets' "$T/a2")"
+                && ok "$JWT_RELEASES" || not_ok "$JWT_RELEASES" "$(jq -c '.units, .secrets' "$T/a2")"
         kill "$AGENT_PID"; wait "$AGENT_PID"; AGENT_PID=""
         umount "$T/run-tmpfs"
 fi

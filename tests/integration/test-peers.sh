@@ -4,22 +4,26 @@
 # JSON-RPC exchanges replay the same against fakepeer and against the real
 # anvil from build/npm, the faults are real faults, and Debian's etcd starts,
 # keeps its data across a restart and refuses a request without a token.
-# Does not run the agent.
+# The recordings (tests/fixtures/peers) are read here, from the files, and
+# fakepeer's HTTP answers compared with them: nothing fakepeer makes of the
+# files itself is trusted. Does not run the agent.
 : "${HSOS_AGENT:=/nonexistent}" # lib.sh wants it; nothing here runs it
 export HSOS_AGENT
 . "$(dirname "$0")/lib.sh"
 . "$TOP/tests/peers/peers.sh"
 cleanup() { peers_cleanup; }
 
-FIX=$TOP/../shared/fixtures/peers
-if [ ! -r "$FIX/anvil.jsonl" ] || [ ! -d "$FIX/lodestar" ]; then
-        echo "Bail out! the recordings are not at $FIX (shared/ beside the repository)"
-        exit 1
-fi
+# anvil is not among these: scripts/deps.sh installs it into build/npm, and
+# one that does not start is a failure (below).
 missing=""
 for c in curl jq base64 etcd etcdctl "$PEERS_PYTHON"; do command -v "$c" >/dev/null 2>&1 || missing="$missing $c"; done
-anvil_bin >/dev/null || missing="$missing anvil(build/npm)"
 [ -z "$missing" ] || skip_all "not installed:$missing (scripts/deps.sh installs them)"
+FIX=$TOP/tests/fixtures/peers
+if [ ! -r "$FIX/anvil.jsonl" ] || [ ! -d "$FIX/lodestar" ]; then
+        not_ok "the recordings are in $FIX" "they are part of the repository"
+        finish
+        exit 1
+fi
 
 # get URL [CURL ARGS...]: status in $st, headers in $T/h, body in $T/b.
 get() {
@@ -28,38 +32,118 @@ get() {
 }
 header() { tr -d '\r' <"$T/h" | grep -i "^$1:" | sed 's/^[^:]*: *//'; }
 
+# differs_from_headers REC: what in the answer ($st, $T/h, $T/b) is not as
+# the response recorded in REC (a .headers file: the status line, "Name:
+# value" lines, and a note in parentheses listing what was absent, e.g.
+# "(empty body, no content-type)"), one line each; nothing when all is as
+# recorded. content-length must be the body's own: the recorded one is that
+# of the body recorded then.
+differs_from_headers() {
+        tr -d '\r' <"$1" >"$T/rec"
+        _st=$(sed -n '1s/^HTTP\/[0-9.]* \([0-9][0-9][0-9]\)\( .*\)*$/\1/p' "$T/rec")
+        if [ -z "$_st" ]; then echo "${1##*/}: the first line is not a status line"
+        elif [ "$st" != "$_st" ]; then echo "status $st, recorded $_st"; fi
+        sed 1d "$T/rec" >"$T/rec.h"
+        while IFS= read -r _l; do
+                case $_l in
+                "") ;;
+                "("*")")
+                        _items=${_l#(}
+                        _items=${_items%)}
+                        _IFS=$IFS IFS=,
+                        for _i in $_items; do
+                                _i=$(echo "$_i" | sed 's/^ *//; s/ *$//')
+                                case $_i in
+                                "empty body") [ ! -s "$T/b" ] || echo "a body of $(wc -c <"$T/b") bytes, recorded: empty body" ;;
+                                "no "*) [ -z "$(header "${_i#no }")" ] || echo "${_i#no }: $(header "${_i#no }"), recorded: $_i" ;;
+                                *) echo "${1##*/}: a note this test does not understand: $_i" ;;
+                                esac
+                        done
+                        IFS=$_IFS
+                        ;;
+                *:*)
+                        _n=$(printf %s "${_l%%:*}" | tr 'A-Z' 'a-z') _v=$(printf %s "${_l#*:}" | sed 's/^ *//')
+                        [ "$_n" = content-length ] && _v=$(wc -c <"$T/b" | tr -d ' ')
+                        [ "$(header "$_n")" = "$_v" ] || echo "$_n: \"$(header "$_n")\", recorded \"$_v\""
+                        ;;
+                *) echo "${1##*/}: a line that is neither a header nor a note: $_l" ;;
+                esac
+        done <"$T/rec.h"
+}
+
 # --- Beacon: every recorded Lodestar answer -------------------------------
+# NAME.json is the body of the answer on a route in a situation (the scenario
+# that makes it); NAME.NNN.json was answered with status NNN, the others
+# with 200; ROUTE.headers holds the response headers recorded on ROUTE (the
+# first part of NAME). The JSON is compared as JSON (jq -S), the headers
+# where recorded; a JSON answer without recorded headers has the content
+# type recorded in node-syncing.headers (Lodestar's for all its JSON).
 fakepeer_start beacon synced || { not_ok "fakepeer beacon starts" "$PEERS_ERROR"; finish; exit; }
 B=$FAKEPEER_URL BPORT=$FAKEPEER_PORT
-for f in "$FIX"/lodestar/*.json; do
-        name=$(basename "$f" .json)
-        scn=synced want=200
+json_ctype=$(tr -d '\r' <"$FIX/lodestar/node-syncing.headers" | grep -i '^content-type:' | sed 's/^[^:]*: *//')
+[ -n "$json_ctype" ] || not_ok "node-syncing.headers records a content type" "$(cat "$FIX/lodestar/node-syncing.headers")"
+checked_headers=" "
+for f in "$FIX"/lodestar/*; do
+        file=${f##*/}
+        case $file in
+        *.json) name=${file%.json} ;;
+        *.headers) continue ;; # below
+        *) not_ok "recording $file is read by this test" "a .json body or a .headers file"; continue ;;
+        esac
+        scn=synced
         case $name in
         node-syncing.*) route=/eth/v1/node/syncing scn=${name#node-syncing.} ;;
         node-peer_count) route=/eth/v1/node/peer_count scn=zero-peers ;;
         node-peers) route=/eth/v1/node/peers ;;
         node-version) route=/eth/v1/node/version ;;
         beacon-genesis) route=/eth/v1/beacon/genesis ;;
-        beacon-headers-999999.404) route=/eth/v1/beacon/headers/999999 want=404 ;;
-        unknown-route.404) route=/eth/v1/nope want=404 ;;
+        beacon-headers-999999.404) route=/eth/v1/beacon/headers/999999 ;;
+        unknown-route.404) route=/eth/v1/nope ;;
         *) not_ok "recording $name has a route in this test" "add it to the case above"; continue ;;
         esac
+        case $name in
+        *.[0-9][0-9][0-9]) want=${name##*.} ;;
+        *) want=200 ;;
+        esac
+        if ! jq -S . "$f" >"$T/want" 2>"$T/err"; then
+                not_ok "recording $file is JSON" "$(cat "$T/err")"
+                continue
+        fi
         fakepeer_scenario "$BPORT" "$scn" || { not_ok "scenario $scn for $name" "$PEERS_ERROR"; continue; }
         get "$B$route"
-        printf %s "$(cat "$f")" >"$T/want" # recorded with a newline the client did not send
-        if [ "$st" = "$want" ] && cmp -s "$T/b" "$T/want" \
-                && [ "$(header content-type)" = "application/json; charset=utf-8" ]; then
-                ok "beacon $route ($scn) answers $want with the recorded body of $name"
-        else not_ok "beacon $route ($scn) answers as $name" "status $st" "got:  $(cat "$T/b")" "want: $(cat "$T/want")" "$(cat "$T/h")"; fi
+        bad=""
+        [ "$st" = "$want" ] || bad="status $st, recorded $want"
+        if ! jq -S . "$T/b" >"$T/got" 2>/dev/null; then bad="$bad${bad:+; }the body is not JSON"
+        elif ! cmp -s "$T/got" "$T/want"; then bad="$bad${bad:+; }the body is not the recorded JSON"; fi
+        rec=$FIX/lodestar/${name%%.*}.headers
+        if [ -e "$rec" ]; then
+                d=$(differs_from_headers "$rec")
+                [ -z "$d" ] || bad="$bad${bad:+; }$d (${rec##*/})"
+                checked_headers="$checked_headers${name%%.*} "
+        elif [ "$(header content-type)" != "$json_ctype" ]; then
+                bad="$bad${bad:+; }content-type \"$(header content-type)\", Lodestar's JSON is \"$json_ctype\""
+        fi
+        if [ -z "$bad" ]; then
+                ok "beacon $route ($scn) answers as recorded in $file$([ -e "$rec" ] && echo " and ${rec##*/}")"
+        else not_ok "beacon $route ($scn) answers as recorded in $file" "$bad" "got:  $(cat "$T/b")" "want: $(jq -c . "$f")" \
+                "headers: $(tr -d '\r' <"$T/h" | tr '\n' '|')"; fi
 done
 
-# The health quirk: 200, an empty chunked body, no content type.
-fakepeer_scenario "$BPORT" synced
-get "$B/eth/v1/node/health" --raw
-if [ "$st" = 200 ] && [ -z "$(header content-type)" ] && [ "$(header transfer-encoding)" = chunked ] \
-        && [ "$(od -An -c "$T/b" | tr -d ' ')" = '0\r\n\r\n' ]; then
-        ok "beacon health: 200, empty chunked body, no content type (node-health.headers)"
-else not_ok "beacon health as recorded" "status $st" "$(cat "$T/h")" "body: $(od -c "$T/b")"; fi
+# The recorded headers of a route without a JSON body: the health quirk (200,
+# an empty chunked body, no content type).
+for f in "$FIX"/lodestar/*.headers; do
+        name=$(basename "$f" .headers)
+        case $checked_headers in *" $name "*) continue ;; esac
+        case $name in
+        node-health) route=/eth/v1/node/health ;;
+        *) not_ok "recording $name.headers has a route in this test" "add it to the case above"; continue ;;
+        esac
+        fakepeer_scenario "$BPORT" synced || { not_ok "scenario synced for $name" "$PEERS_ERROR"; continue; }
+        get "$B$route"
+        d=$(differs_from_headers "$f")
+        [ -z "$d" ] && ok "beacon $route answers as recorded in $name.headers: $(tr -d '\r' <"$f" | sed 1d | tr '\n' ' ' | sed 's/ *$//')" \
+                || not_ok "beacon $route answers as recorded in $name.headers" "$d" "headers: $(tr -d '\r' <"$T/h" | tr '\n' '|')" "body: $(od -c "$T/b" | head -3)"
+done
 
 # Scenarios change a running server; a list combines them.
 fakepeer_scenario "$BPORT" syncing,el-offline,peers
@@ -81,7 +165,10 @@ get "$B/eth/v1/beacon/states/head/finality_checkpoints"
 jq -e '.execution_optimistic == true and ([.data.previous_justified, .data.current_justified, .data.finalized]
         | all(.epoch | test("^[0-9]+$")) and all(.root | test("^0x[0-9a-f]{64}$")))' "$T/b" >/dev/null \
         && ok "beacon finality_checkpoints: the Beacon API shape, epochs as decimal strings" || not_ok "beacon finality_checkpoints" "$(cat "$T/b")"
-fakepeer_scenario "$BPORT" bogus 2>/dev/null && not_ok "an unknown scenario is refused" || ok "an unknown scenario is refused"
+# Refused by fakepeer, with its reason: not a request that failed for another one.
+st=$(curl -s -m 5 -o "$T/b" -w '%{http_code}' -X POST --data-binary bogus "$B/__scenario")
+[ "$st" = 400 ] && grep -q "unknown beacon scenario 'bogus'" "$T/b" \
+        && ok "an unknown scenario is refused (400: $(cat "$T/b"))" || not_ok "an unknown scenario is refused" "status $st" "$(cat "$T/b")"
 
 MAINNET=0x4b363db94e286120d76eb905340fdd4e54bfe9f06bf33ff6cf5ad27f511bfe95
 fakepeer_start beacon synced --genesis-root $MAINNET || not_ok "fakepeer beacon --genesis-root starts" "$PEERS_ERROR"
@@ -96,10 +183,14 @@ root_wrong=$(jq -r .data.genesis_validators_root "$T/b")
 fakepeer_stop "$FAKEPEER_PID"
 
 # --- JSON-RPC: the anvil recording replayed ---------------------------------
-# replay URL WHO: each recorded request, its answer compared after jq -S; the
-# block number is the chain's state, not the client's manner: any hex will do.
+# replay URL WHO TAG: each recorded request (read here from anvil.jsonl), its
+# answer compared after jq -S with the recorded response, and its status with
+# the recorded one; the block number is the chain's state, not the client's
+# manner: any hex will do. The headers of answer I are kept in $T/h.TAG.I.
 replay() {
+        _i=0
         while IFS= read -r line; do
+                _i=$((_i + 1))
                 printf %s "$line" >"$T/line"
                 # what it is, the recorded status, and the request as sent
                 # (a string is sent as it is: it stands for a body that is not JSON)
@@ -108,18 +199,26 @@ $(jq -r '(.request | if type == "array" then "batch " + ([.[].method] | join("+"
         elif type == "object" then .method else "invalid JSON" end), .status,
         (.request | if type == "string" then . else tojson end)' "$T/line")
 EOF2
-                st=$(curl -s -m 5 -o "$T/b" -w '%{http_code}' -H 'Content-Type: application/json' --data-binary "$req" "$1/")
+                st=$(curl -s -m 5 -D "$T/h.$3.$_i" -o "$T/b" -w '%{http_code}' -H 'Content-Type: application/json' --data-binary "$req" "$1/")
                 mask='[($line.request | if type == "array" then .[] else . end) | objects | select(.method == "eth_blockNumber") | .id] as $ids
                         | def m: if type == "array" then map(m)
                                  elif (.id as $i | any($ids[]; . == $i)) and ((.result // "") | test("^0x[0-9a-f]+$")) then .result = "0xANY"
                                  else . end; m'
                 jq -S --slurpfile l "$T/line" "\$l[0] as \$line | \$line.response | $mask" -n >"$T/want"
                 if jq -S --slurpfile l "$T/line" "\$l[0] as \$line | $mask" "$T/b" >"$T/got" 2>/dev/null \
-                        && [ "$st" = "$want_st" ] && cmp -s "$T/got" "$T/want"; then
+                        && [ -n "$want_st" ] && [ "$st" = "$want_st" ] && cmp -s "$T/got" "$T/want"; then
                         ok "$2: $what answers as recorded"
-                else not_ok "$2: $what answers as recorded" "status $st" "got:  $(cat "$T/b")" "want: $(jq -c . "$T/want")"; fi
+                else not_ok "$2: $what answers as recorded" "status $st, recorded ${want_st:-none}" "got:  $(cat "$T/b")" "want: $(jq -c . "$T/want")"; fi
         done <"$FIX/anvil.jsonl"
+        # Every line was replayed: none lost to a read that stopped early.
+        _lines=$(grep -c . "$FIX/anvil.jsonl")
+        [ "$_i" -gt 0 ] && [ "$_i" = "$_lines" ] && ok "$2: all $_lines recorded exchanges replayed" \
+                || not_ok "$2: all recorded exchanges replayed" "$_i of $_lines"
 }
+# The headers worth comparing: names in lower case, sorted; the date is a
+# clock's, content-length the body's (the block numbers differ).
+headers_of() { tr -d '\r' <"$1" | sed 1d | grep : | sed 's/^\([^:]*\): */\1: /' \
+        | awk -F': ' '{ n = tolower($1); if (n != "date" && n != "content-length") print n ": " substr($0, length($1) + 3) }' | sort; }
 rpc() { # rpc URL METHOD [CURL ARGS]: the answer on stdout
         _u=$1 _m=$2; shift 2
         curl -s -m 5 "$@" -d "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"$_m\",\"params\":[]}" "$_u/"
@@ -128,10 +227,24 @@ J='Content-Type: application/json'
 
 fakepeer_start jsonrpc synced || { not_ok "fakepeer jsonrpc starts" "$PEERS_ERROR"; finish; exit; }
 R=$FAKEPEER_URL RPORT=$FAKEPEER_PORT
-replay "$R" "fakepeer jsonrpc"
+replay "$R" "fakepeer jsonrpc" fake
 
 if anvil_start; then
-        replay "$ANVIL_URL" "real anvil"
+        replay "$ANVIL_URL" "real anvil" anvil
+        # anvil's headers are not recorded, but the real anvil is here: each
+        # of fakepeer's answers has its headers (and status line).
+        i=1
+        while [ -e "$T/h.fake.$i" ] && [ -e "$T/h.anvil.$i" ]; do
+                what=$(sed -n "${i}p" "$FIX/anvil.jsonl" | jq -r '.request | if type == "array" then "batch" elif type == "object" then .method else "invalid JSON" end')
+                headers_of "$T/h.fake.$i" >"$T/hf"
+                headers_of "$T/h.anvil.$i" >"$T/ha"
+                if [ "$(head -n1 "$T/h.fake.$i" | tr -d '\r')" = "$(head -n1 "$T/h.anvil.$i" | tr -d '\r')" ] && cmp -s "$T/hf" "$T/ha"; then
+                        ok "fakepeer jsonrpc: $what has the real anvil's status line and headers"
+                else not_ok "fakepeer jsonrpc: $what has the real anvil's headers" "fakepeer: $(head -n1 "$T/h.fake.$i" | tr -d '\r') | $(tr '\n' '|' <"$T/hf")" \
+                        "anvil:    $(head -n1 "$T/h.anvil.$i" | tr -d '\r') | $(tr '\n' '|' <"$T/ha")"; fi
+                i=$((i + 1))
+        done
+        [ $((i - 1)) = "$(grep -c . "$FIX/anvil.jsonl")" ] || not_ok "fakepeer and the real anvil: the headers of every exchange compared" "$((i - 1)) compared"
         for who in "fakepeer jsonrpc=$R" "real anvil=$ANVIL_URL"; do
                 u=${who#*=} who=${who%%=*}
                 rpc "$u" eth_chainId -H "$J" | jq -e '.result == "0x7a69"' >/dev/null \
@@ -141,12 +254,15 @@ if anvil_start; then
                 st=$(curl -s -m 5 -o "$T/b" -w '%{http_code}' -d '{"jsonrpc":"2.0","id":1,"method":"eth_chainId","params":[]}' "$u/")
                 [ "$st" = 200 ] && jq -e '.error.code == -32600 and .id == null' "$T/b" >/dev/null \
                         && ok "$who: no JSON content type is 200 with -32600, id null" || not_ok "$who: no JSON content type" "status $st" "$(cat "$T/b")"
+                get "$u/"
+                [ "$st" = 400 ] && ok "$who: GET / is HTTP 400 ($(cat "$T/b"))" || not_ok "$who: GET / is HTTP 400" "status $st" "$(cat "$T/b")"
                 curl -s -m 5 -H "$J" -d '{"jsonrpc":"2.0","id":"tag-9","method":"eth_getBlockByNumber","params":["latest",false]}' "$u/" >"$T/b"
                 jq -e '.id == "tag-9" and (.result.timestamp | test("^0x[0-9a-f]+$")) and (.result.number | test("^0x"))' "$T/b" >/dev/null \
                         && ok "$who: the latest block has a hex timestamp, the id is echoed" || not_ok "$who: latest block" "$(head -c 500 "$T/b")"
+                jq -S '.result | keys' "$T/b" >"$T/keys.$who" 2>/dev/null
         done
-elif [ $? = 77 ]; then
-        not_ok "the real anvil runs" "$PEERS_SKIP"
+        cmp -s "$T/keys.fakepeer jsonrpc" "$T/keys.real anvil" && ok "fakepeer jsonrpc: the latest block has the real anvil's fields" \
+                || not_ok "fakepeer jsonrpc: the latest block has the real anvil's fields" "$(diff "$T/keys.fakepeer jsonrpc" "$T/keys.real anvil" | tr '\n' ' ')"
 else
         not_ok "the real anvil runs" "$PEERS_ERROR"
 fi
@@ -242,7 +358,8 @@ if etcd_start --auth; then
         st=$(curl -s -m 5 -o "$T/b" -w '%{http_code}' -X POST "$ETCD_URL/v3/kv/put" -d "{\"key\":\"$key\",\"value\":\"$val\"}")
         [ "$st" != 200 ] && jq -e '.error' "$T/b" >/dev/null && ok "etcd auth: a put without a token is refused ($st: $(jq -r .message "$T/b"))" \
                 || not_ok "etcd auth: a put without a token is refused" "status $st" "$(cat "$T/b")"
-        tok=$(etcd_token) || not_ok "etcd auth: node logs in with the password from its file"
+        tok=$(etcd_token) && [ -n "$tok" ] && ok "etcd auth: node logs in with the password from its file" \
+                || not_ok "etcd auth: node logs in with the password from its file"
         st=$(curl -s -m 5 -o "$T/b" -w '%{http_code}' -X POST -H "Authorization: $tok" "$ETCD_URL/v3/kv/put" -d "{\"key\":\"$key\",\"value\":\"$val\"}")
         [ "$st" = 200 ] && ok "etcd auth: node's token writes under $ETCD_PREFIX" || not_ok "etcd auth: node writes its prefix" "status $st" "$(cat "$T/b")"
         st=$(curl -s -m 5 -o "$T/b" -w '%{http_code}' -X POST -H "Authorization: $tok" "$ETCD_URL/v3/kv/put" -d "{\"key\":\"$(b64 /elsewhere)\",\"value\":\"$val\"}")

@@ -8,8 +8,9 @@
 . "$TOP/tests/peers/peers.sh"
 . "$(dirname "$0")/agent.sh"
 A=$HSOS_AGENT
-command -v python3 >/dev/null || skip_all "python3 is not installed"
-command -v jq >/dev/null || skip_all "jq is not installed"
+missing=""
+for c in python3 jq curl; do command -v "$c" >/dev/null 2>&1 || missing="$missing $c"; done
+[ -z "$missing" ] || skip_all "not installed:$missing (scripts/deps.sh installs them)"
 
 MAINNET_ROOT=0x4b363db94e286120d76eb905340fdd4e54bfe9f06bf33ff6cf5ad27f511bfe95
 cleanup() {
@@ -34,93 +35,121 @@ probe() {
         else not_ok "$1: $3" "$(head -c 3000 "$T/out")"; fi
 }
 
-# text NAME TEXT: the plain output names it.
-text() {
-        $A probe --config "$T/node.json" >"$T/text" 2>&1
-        expect_in "$T/text" "$2" "$1: says \"$2\""
+# part CLIENT: the plain output (exit 0, every client answered) in $T/text,
+# CLIENT's own part of it in $T/part: from its "CLIENT (role) URL" line to
+# the blank line after it. False, with a not_ok named NAME, when the probe
+# failed or CLIENT has no part.
+part() {
+        $A probe --config "$T/node.json" >"$T/text" 2>"$T/text.err"
+        _rc=$?
+        awk -v c="$1" 'index($0, c " (") == 1 { on = 1 } on && $0 == "" { exit } on' "$T/text" >"$T/part"
+        [ $_rc = 0 ] && [ -s "$T/part" ] && return 0
+        not_ok "$2" "probe exit $_rc, expected 0, or no part for $1 in:" "$(head -c 3000 "$T/text" | sed '1!s/^/# /')" \
+                "stderr: $(head -c 1000 "$T/text.err")"
+        return 1
 }
 
+# text CLIENT NAME TEXT: CLIENT's own part of the plain output says TEXT.
+text() {
+        part "$1" "$2: $1 says \"$3\"" || return 0
+        expect_in "$T/part" "$3" "$2: $1 says \"$3\""
+}
+
+# text_ok CLIENT NAME: CLIENT's own part gives no reason ("  ! ...") and ends
+# in "  ok" (another client's "ok" is not this one's).
+text_ok() {
+        part "$1" "$2: $1 is ok" || return 0
+        if ! grep -q '^  ! ' "$T/part" && [ "$(tail -n1 "$T/part")" = "  ok" ]; then ok "$2: $1 is ok"
+        else not_ok "$2: $1 is ok" "$(sed '1!s/^/# /' "$T/part")"; fi
+}
+
+# scenario PORT NAMES: fakepeer's scenario changed, or a failure said.
+scenario() { fakepeer_scenario "$1" "$2" || not_ok "fakepeer on $1 takes scenario $2" "$PEERS_ERROR"; }
+
 # --- a real anvil ---
-anvil_start --chain-id 1; rc=$?
-if [ $rc = 0 ]; then
-        fakepeer_start beacon synced,peers --genesis-root $MAINNET_ROOT
+# scripts/deps.sh installs it into build/npm: one that does not start is a
+# failure, with its output.
+if ! anvil_start --chain-id 1; then
+        not_ok "anvil starts (chain id 1)" "$PEERS_ERROR"
+elif ! fakepeer_start beacon synced,peers --genesis-root $MAINNET_ROOT; then
+        not_ok "fakepeer beacon starts" "$PEERS_ERROR"
+else
         node "$ANVIL_PORT" "$FAKEPEER_PORT"
         probe "anvil synced" 0 '.execution[0] | .reachable == true and .syncing == false and .chainId == 1
                 and .peers == null and (.version | startswith("anvil/")) and .headAgeSec < 3600 and .error == null'
-        text "anvil" "peers           unknown (not served)"
-        text "anvil, net_peerCount not implemented: no failure" "  ok"
-        kill "$ANVIL_PID"; wait "$ANVIL_PID" 2>/dev/null
-        anvil_start
-        node "$ANVIL_PORT" "$FAKEPEER_PORT"
-        probe "anvil on its own chain" 0 '.execution[0] | .chainId == 31337 and .wrongNetwork == true'
-        text "anvil on its own chain" "geth is on the wrong network: chain id 31337, mainnet is 1"
-elif [ $rc = 77 ]; then
-        ok "anvil: # SKIP $PEERS_SKIP"
-else
-        not_ok "anvil starts" "$PEERS_ERROR"
+        text geth "anvil" "peers           unknown (not served)"
+        text_ok geth "anvil, net_peerCount not implemented: no failure"
+        peers_end "$ANVIL_PID"
+        if anvil_start; then
+                node "$ANVIL_PORT" "$FAKEPEER_PORT"
+                probe "anvil on its own chain" 0 '.execution[0] | .chainId == 31337 and .wrongNetwork == true'
+                text geth "anvil on its own chain" "geth is on the wrong network: chain id 31337, mainnet is 1"
+        else not_ok "anvil starts (its own chain)" "$PEERS_ERROR"; fi
 fi
 
 # --- the Beacon API as Lodestar answers ---
-fakepeer_start beacon synced --genesis-root $MAINNET_ROOT || { not_ok "fakepeer starts" "$PEERS_ERROR"; finish; exit 1; }
-B=$FAKEPEER_PORT
+# --verbose: its log has a line per answer; the daemon's rounds are counted in it.
+fakepeer_start beacon synced --genesis-root $MAINNET_ROOT --verbose || { not_ok "fakepeer starts" "$PEERS_ERROR"; finish; exit 1; }
+B=$FAKEPEER_PORT BLOG=$FAKEPEER_LOG
 fakepeer_start jsonrpc synced,peers --chain-id 0x1 || { not_ok "fakepeer starts" "$PEERS_ERROR"; finish; exit 1; }
 J=$FAKEPEER_PORT
 node "$J" "$B"
 probe "lodestar synced, as recorded" 0 '.consensus[0] | .reachable == true and .health == 200 and .syncing == false
         and .headSlot == 12 and .syncDistance == 0 and .optimistic == false and .elOffline == null and .peers == 0
         and .version == "Lodestar/v1.5.1/2115aa7" and .wrongNetwork == false'
-text "lodestar without el_offline" "el_offline      unknown (not served)"
-text "zero peers (as recorded)" "lighthouse has no peers"
-fakepeer_scenario "$B" synced,peers
+text lighthouse "lodestar without el_offline" "el_offline      unknown (not served)"
+text lighthouse "zero peers (as recorded)" "lighthouse has no peers"
+scenario "$B" synced,peers
 probe "synced with peers" 0 '.consensus[0].peers == 12 and .execution[0].peers == 25'
-text "synced with peers" "  ok"
-fakepeer_scenario "$B" syncing,peers
-text "syncing" "lighthouse is syncing: head slot"
-fakepeer_scenario "$B" stalled,peers
+text_ok geth "synced with peers"
+text_ok lighthouse "synced with peers"
+scenario "$B" syncing,peers
+text lighthouse "syncing" "lighthouse is syncing: head slot"
+scenario "$B" stalled,peers
 probe "stalled, as recorded" 0 '.consensus[0] | .syncing == true and .syncDistance == 9'
-fakepeer_scenario "$B" optimistic,peers
-text "optimistic" "lighthouse is optimistic"
-fakepeer_scenario "$B" el-offline,peers
-text "el_offline" "lighthouse says its execution client is offline (el_offline)"
-fakepeer_scenario "$B" el-online,peers
+scenario "$B" optimistic,peers
+text lighthouse "optimistic" "lighthouse is optimistic"
+scenario "$B" el-offline,peers
+text lighthouse "el_offline" "lighthouse says its execution client is offline (el_offline)"
+scenario "$B" el-online,peers
 probe "el_offline present and false" 0 '.consensus[0].elOffline == false'
-fakepeer_scenario "$B" wrong-network,peers
-text "wrong genesis" "lighthouse is on the wrong network: genesis validators root"
-fakepeer_scenario "$B" no-health,peers
+scenario "$B" wrong-network,peers
+text lighthouse "wrong genesis" "lighthouse is on the wrong network: genesis validators root"
+scenario "$B" no-health,peers
 probe "a route the client lacks is unknown, no failure" 0 '.consensus[0] | .health == null and .reachable == true and .error == null'
-fakepeer_scenario "$B" synced,peers
+scenario "$B" synced,peers
 
 # --- JSON-RPC ---
-fakepeer_scenario "$J" syncing,peers
+scenario "$J" syncing,peers
 probe "execution syncing" 0 '.execution[0] | .syncing == true and .currentBlock < .highestBlock'
-text "execution syncing" "geth is syncing: block"
-fakepeer_scenario "$J" stale-head,peers
+text geth "execution syncing" "geth is syncing: block"
+scenario "$J" stale-head,peers
 probe "stale head" 0 '.execution[0] | .syncing == false and .staleHead == true and .headAgeSec >= 590'
-text "stale head" "geth says it is synced but its latest block is"
-fakepeer_scenario "$J" zero-peers
-text "zero execution peers" "geth has no peers"
-fakepeer_scenario "$J" not-implemented
+text geth "stale head" "geth says it is synced but its latest block is"
+scenario "$J" zero-peers
+text geth "zero execution peers" "geth has no peers"
+scenario "$J" not-implemented
 probe "net_peerCount not implemented" 0 '.execution[0] | .peers == null and .error == null'
-fakepeer_scenario "$J" wrong-chain
-text "wrong chain" "geth is on the wrong network"
-fakepeer_scenario "$J" invalid-json
+scenario "$J" wrong-chain
+text geth "wrong chain" "geth is on the wrong network"
+scenario "$J" invalid-json
 probe "invalid JSON" 0 '.execution[0].error | test("invalid JSON")'
-fakepeer_scenario "$J" http-500
+scenario "$J" http-500
 probe "HTTP 500" 0 '.execution[0].error | test("HTTP 500")'
 
 # --- faults: refused, hung, huge, truncated ---
 node 1 "$B"
 probe "refused" 1 '.execution[0] | .reachable == false and (.error | test("onnect"))'
-fakepeer_scenario "$J" huge
+scenario "$J" huge
 node "$J" "$B" 5000
 start=$(date +%s%N)
 probe "100 MiB answer" 0 '.execution[0].error | test("larger than 1048576 bytes: cut off")'
 ms=$((($(date +%s%N) - start) / 1000000))
 [ $ms -lt 5000 ] && ok "the huge answer is cut off early (${ms} ms)" || not_ok "the huge answer is cut off early" "${ms} ms"
-fakepeer_scenario "$J" truncated
+scenario "$J" truncated
 probe "truncated" 0 '.execution[0] | .reachable == true and (.error | test("transfer closed"))'
-fakepeer_scenario "$J" hang
-fakepeer_scenario "$B" hang
+scenario "$J" hang
+scenario "$B" hang
 node "$J" "$B" 800
 start=$(date +%s%N)
 probe "every endpoint hangs" 1 '[.execution[0], .consensus[0]] | all(.reachable == false and (.error | test("timed out")))'
@@ -130,26 +159,50 @@ ms=$((($(date +%s%N) - start) / 1000000))
 
 # --- the daemon: status answers while every probe hangs ---
 start_agent "$T/node.json"
+[ -s "$T/ready" ] && ok "the daemon starts (READY=1)" || not_ok "the daemon starts (READY=1)" "$(tail -c 2000 "$T/agent.log")"
 sleep 3
-ms_max=0
+# Each answer is the daemon's document (exit 3 is "cannot be reached").
+ms_max=0 answered=0
 for i in 1 2 3 4 5 6 7 8 9 10; do
         start=$(date +%s%N)
-        $A status --socket "$T/run/status.sock" --json >"$T/st" 2>&1
+        $A status --socket "$T/run/status.sock" --json >"$T/st" 2>"$T/st.err"
+        rc=$?
         ms=$((($(date +%s%N) - start) / 1000000))
         [ $ms -gt $ms_max ] && ms_max=$ms
+        [ $rc != 3 ] && jq -e '.execution[0] and .consensus[0]' "$T/st" >/dev/null 2>&1 && answered=$((answered + 1))
 done
-[ $ms_max -lt 1000 ] && ok "status answers while every probe hangs (slowest ${ms_max} ms)" \
-        || not_ok "status answers while every probe hangs" "slowest ${ms_max} ms"
-jq -e '.execution[0].reachable == false and .consensus[0].reachable == false' "$T/st" >/dev/null \
-        && ok "the daemon's status shows both unreachable" || not_ok "the daemon's status shows both unreachable" "$(head -c 2000 "$T/st")"
-fakepeer_scenario "$J" synced,peers
-fakepeer_scenario "$B" synced,peers
-# Three good rounds in a row (1 s apart, plus up to 0.8 s of a hanging round) flip it back.
-i=0
-until $A status --socket "$T/run/status.sock" --json >"$T/st" 2>&1; jq -e '.execution[0].reachable == true and .consensus[0].reachable == true' "$T/st" >/dev/null || [ $i -ge 20 ]; do
-        sleep 0.5; i=$((i + 1))
+[ $answered = 10 ] && [ $ms_max -lt 1000 ] && ok "status answers while every probe hangs (10 of 10, slowest ${ms_max} ms)" \
+        || not_ok "status answers while every probe hangs" "$answered of 10 answered, slowest ${ms_max} ms" \
+                "last: exit $rc $(head -c 1000 "$T/st") $(head -c 500 "$T/st.err")"
+jq -e '[.execution[0], .consensus[0]] | all(.reachable == false and (.error | test("timed out")))' "$T/st" >/dev/null 2>&1 \
+        && ok "the daemon's status shows both unreachable: timed out" || not_ok "the daemon's status shows both unreachable" "$(head -c 2000 "$T/st")"
+
+# Back to good answers: the consensus client's good rounds are counted in
+# fakepeer's log (one /eth/v1/node/syncing answer a round; a hung request is
+# never answered, so never logged). Checks flip after 3 results the same way
+# (shared/spec/status.md): the status must still say unreachable once two good
+# rounds were answered (counted before asking: the first of them was judged by
+# then, a round later), and say reachable only once three were (counted after).
+base=$(grep -c 'GET /eth/v1/node/syncing ' "$BLOG")
+scenario "$J" synced,peers
+scenario "$B" synced,peers
+rounds() { echo $(($(grep -c 'GET /eth/v1/node/syncing ' "$BLOG") - base)); }
+i=0 unreachable_after=0 flipped_at=""
+while [ $i -lt 150 ]; do
+        before=$(rounds)
+        $A status --socket "$T/run/status.sock" --json >"$T/st" 2>&1
+        if jq -e '.execution[0].reachable == true and .consensus[0].reachable == true' "$T/st" >/dev/null 2>&1; then
+                flipped_at=$(rounds)
+                break
+        fi
+        jq -e '.consensus[0].reachable == false' "$T/st" >/dev/null 2>&1 && [ "$before" -gt "$unreachable_after" ] && unreachable_after=$before
+        sleep 0.1
+        i=$((i + 1))
 done
-jq -e '.execution[0].reachable == true and .consensus[0].reachable == true' "$T/st" >/dev/null \
-        && ok "reachable again after the hysteresis rounds" || not_ok "reachable again after the hysteresis rounds" "$(head -c 2000 "$T/st")"
-[ $i -ge 3 ] && ok "not at the first good answer (hysteresis: ${i} polls)" || not_ok "hysteresis" "flipped after $i polls"
+[ -n "$flipped_at" ] && ok "reachable again after the hysteresis rounds" \
+        || not_ok "reachable again after the hysteresis rounds" "$(rounds) good rounds answered" "$(head -c 2000 "$T/st")"
+[ "$unreachable_after" -ge 2 ] && ok "still unreachable after $unreachable_after good rounds: not at the first good answer" \
+        || not_ok "still unreachable after 2 good rounds" "unreachable seen after at most $unreachable_after good rounds, reachable after ${flipped_at:-?}"
+[ -n "$flipped_at" ] && [ "$flipped_at" -ge 3 ] && ok "reachable after 3 good rounds ($flipped_at answered)" \
+        || not_ok "reachable only after 3 good rounds" "reachable after ${flipped_at:-never} answered"
 finish

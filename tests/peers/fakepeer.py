@@ -5,7 +5,7 @@
   --role jsonrpc  like anvil 1.7.1's JSON-RPC
 
 Bodies, status codes and header quirks come from the recordings in --fixtures
-(shared/fixtures/peers): Lodestar's numbers are decimal strings, its health
+(tests/fixtures/peers): Lodestar's numbers are decimal strings, its health
 answers with an empty chunked body and no content type, unknown routes are a
 404 JSON naming the route; anvil answers every POST with HTTP 200, errors
 included, wants Content-Type application/json (else -32600 with id null), has
@@ -249,6 +249,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if self.verbose:
             sys.stderr.write("fakepeer: " + fmt % args + "\n")
 
+    def send_response_only(self, code, message=None):
+        # Every answer goes through here (send_response, which would log it,
+        # is not used: it adds headers the recorded clients do not send).
+        self.log_request(code)
+        super().send_response_only(code, message)
+
     def respond(self, status, body, ctype, extra=()):
         self.send_response_only(status)
         if ctype:
@@ -385,8 +391,8 @@ def main():
     p.add_argument("--role", choices=("beacon", "jsonrpc"), required=True)
     p.add_argument("--scenario", default="synced", help="comma-separated names (see below)")
     p.add_argument("--port", type=int, default=0, help="0 (default) picks a free one")
-    p.add_argument("--fixtures", default=os.path.join(top, "..", "shared", "fixtures", "peers"),
-                   help="the recordings (default: ../shared/fixtures/peers beside the repo)")
+    p.add_argument("--fixtures", default=os.path.join(top, "tests", "fixtures", "peers"),
+                   help="the recordings (default: tests/fixtures/peers in the repository)")
     p.add_argument("--delay-ms", type=int, default=3000, help="for 'slow' (default 3000)")
     p.add_argument("--chain-id", help="the right chain id, hex (default: anvil's 0x7a69)")
     p.add_argument("--genesis-root", help="the right genesis_validators_root (default: the recorded one)")

@@ -3,14 +3,18 @@
 # answering as the recorded clients do), a real anvil from build/npm, a real
 # etcd from Debian. POSIX sh, to be sourced; call peers_cleanup at the end
 # (in the test's cleanup()). Everything started is ended by its PID.
+# fakepeer serves the recordings in tests/fixtures/peers (its default).
 #
 #   fakepeer_start ROLE SCENARIO [ARGS...]  sets FAKEPEER_PORT, FAKEPEER_PID,
-#                                           FAKEPEER_URL
+#                                           FAKEPEER_URL, FAKEPEER_LOG (its stderr:
+#                                           with --verbose a line per answer,
+#                                           "fakepeer: "GET /path HTTP/1.1" 200 -")
 #   fakepeer_scenario PORT NAME             POST /__scenario (NAME may be a list)
 #   fakepeer_stop PID
 #   anvil_start [ARGS...]                   sets ANVIL_PORT, ANVIL_PID, ANVIL_URL;
-#                                           returns 77 with PEERS_SKIP set when
-#                                           anvil is not installed
+#                                           anvil not installed in build/npm is a
+#                                           failure like any other (scripts/deps.sh
+#                                           installs it)
 #   etcd_start [--auth]                     sets ETCD_URL, ETCD_PID, ETCD_DIR,
 #                                           ETCD_CLIENT_PORT, ETCD_PEER_PORT; with
 #                                           --auth also ETCD_ROOT_PASSWORD,
@@ -29,7 +33,7 @@ PEERS_TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 PEERS_DIR=$PEERS_TOP/tests/peers
 PEERS_TMP=$(mktemp -d "${TMPDIR:-/tmp}/hsos-peers.XXXXXX")
 PEERS_PIDS=""
-PEERS_SKIP="" PEERS_ERROR=""
+PEERS_ERROR=""
 # Debian's python3: a version manager's shim in PATH costs a second a start.
 if [ -x /usr/bin/python3 ]; then PEERS_PYTHON=${PEERS_PYTHON:-/usr/bin/python3}; else PEERS_PYTHON=${PEERS_PYTHON:-python3}; fi
 
@@ -78,6 +82,7 @@ fakepeer_start() {
         fi
         FAKEPEER_PORT=$(sed -n 's/^PORT //p' "$_out")
         FAKEPEER_URL=http://127.0.0.1:$FAKEPEER_PORT
+        FAKEPEER_LOG=$_out.err
 }
 
 fakepeer_scenario() {
@@ -99,8 +104,8 @@ anvil_bin() {
 
 anvil_start() {
         if ! _anvil=$(anvil_bin); then
-                PEERS_SKIP="anvil is not installed in build/npm (scripts/deps.sh installs it)"
-                return 77
+                PEERS_ERROR="anvil is not installed in build/npm (scripts/deps.sh installs it)"
+                return 1
         fi
         ANVIL_PORT=$(peers_free_ports 1)
         "$_anvil" --host 127.0.0.1 --port "$ANVIL_PORT" --silent "$@" >"$PEERS_TMP/anvil.$ANVIL_PORT.log" 2>&1 &

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* The clients' health: the questions asked, the answers read as the recorded
- * real clients give them (../shared/fixtures/peers: anvil 1.7.1, Lodestar
+ * real clients give them (tests/fixtures/peers: anvil 1.7.1, Lodestar
  * 1.5.1, quirks included), the checks with hysteresis, and the status. */
 #include <cJSON.h>
 #include <inttypes.h>
@@ -10,7 +10,9 @@
 #include "hsos/status.h"
 #include "hsos/util.h"
 
-#define PEERS "../shared/fixtures/peers"
+/* In the repository, read from its top (where make runs the tests): a
+ * recording that is not there fails the test that wants it. */
+#define PEERS "tests/fixtures/peers"
 
 static Config *config(const char *s) {
         _cleanup_strv_free_ char **errors = NULL;
@@ -45,6 +47,9 @@ static char *anvil_answer(const char *method, ProbeQuery q) {
         for (char *line = strtok_r(data, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
                 _cleanup_(cJSON_Deletep) cJSON *rec = cJSON_Parse(line);
                 cJSON *req = cJSON_GetObjectItem(rec, "request"), *resp = cJSON_GetObjectItem(rec, "response");
+
+                if (!rec || !resp)
+                        HARNESS_FAIL("%s: a line that is not a recorded exchange: %s", PEERS "/anvil.jsonl", line);
 
                 if (!cJSON_IsObject(req) || !streq_ptr(cJSON_GetStringValue(cJSON_GetObjectItem(req, "method")), method))
                         continue;
