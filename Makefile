@@ -19,6 +19,8 @@ SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
 DRACUTDIR ?= $(PREFIX)/lib/dracut/modules.d
 CATALOGDIR ?= $(PREFIX)/lib/systemd/catalog
 CONFIG ?= examples/node.json
+# make image CLIENTS=DIR: the clients' executables to bake in (docs/image.md)
+CLIENTS ?=
 DESTDIR ?=
 
 PKG_CONFIG ?= pkg-config
@@ -280,7 +282,7 @@ install: $(BIN)
 image:
 	$(THEN_MAKE) image-run
 image-run: $(BIN)
-	@sh scripts/image/build.sh $(abspath $(BIN)) $(CONFIG) build/image
+	@CLIENTS="$(CLIENTS)" sh scripts/image/build.sh $(abspath $(BIN)) $(CONFIG) build/image
 
 clean:
 	rm -rf build

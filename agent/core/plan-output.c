@@ -216,6 +216,7 @@ int plan_to_json(const Plan *p, const Config *c, char **ret) {
                 ok = push(units, o);
                 ok = ok && add(o, "name", cJSON_CreateString(u->name));
                 ok = ok && add(o, "client", cJSON_CreateString(client_to_string(u->client)));
+                ok = ok && add(o, "executable", cJSON_CreateString(u->executable));
                 ok = ok && add(o, "role", cJSON_CreateString(role_to_string(client_info(u->client)->role)));
                 ok = ok && add(o, "state", cJSON_CreateString(unit_state_to_string(u->state)));
                 ok = ok && add(o, "reason", string_or_null(u->reason));

@@ -89,6 +89,7 @@ Plan *plan_free(Plan *p) {
                 free(p->units[i].name);
                 free(p->units[i].reason);
                 free(p->units[i].content);
+                free(p->units[i].executable);
         }
         free(p->units);
         for (size_t i = 0; i < p->n_dropins; i++) {
@@ -661,6 +662,9 @@ static int plan_unit(const Config *c, const Facts *f, Plan *p, Client client) {
         u = &p->units[p->n_units - 1];
         u->client = client;
         u->name = TAKE_PTR(name);
+        u->executable = strdup(exe_name);
+        if (!u->executable)
+                return -ENOMEM;
         if (blocked) {
                 /* Everything that keeps it from starting is told, waiting included. */
                 if (waiting && (r = append_reason(&blocked, "%s", waiting)) < 0)

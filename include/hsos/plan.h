@@ -90,6 +90,7 @@ typedef struct PlanUnit {
         UnitState state;
         char *reason;               /* NULL when ready */
         char *content;              /* the unit file */
+        char *executable;           /* as asked: agent.packages' path, or the usual name */
 } PlanUnit;
 
 typedef struct PlanDropIn {

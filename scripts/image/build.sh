@@ -6,7 +6,8 @@
 #                node.json (the kernel unpacks concatenated archives, later
 #                files winning), then any extra layers given
 #   kexec-boot   loads the two on a running Linux and jumps into them
-#   sh scripts/image/build.sh AGENT-BIN NODE.JSON OUT [EXTRA-LAYER-DIR...]
+#   [CLIENTS=DIR] sh scripts/image/build.sh AGENT-BIN NODE.JSON OUT [EXTRA-LAYER-DIR...]
+# CLIENTS: the clients' executables to bake in (scripts/image/clients.sh).
 set -eu
 bin=$1 config=$2 out=$3
 shift 3
@@ -28,10 +29,15 @@ trap 'rm -rf "$stage"' EXIT
 make -s -C "$top" install DESTDIR="$stage" PREFIX=/usr BIN="$bin" >/dev/null
 mkdir -p "$stage/etc/hsos" "$stage/etc/systemd/system/local-fs.target.wants" \
          "$stage/etc/systemd/system/multi-user.target.wants"
-install -m 0644 "$config" "$stage/etc/hsos/node.json"
 ln -sf /usr/lib/systemd/system/hsos-agent-mount.service "$stage/etc/systemd/system/local-fs.target.wants/"
 ln -sf /usr/lib/systemd/system/hsos-agent.service "$stage/etc/systemd/system/multi-user.target.wants/"
 rm -rf "$stage/usr/share/man" "$stage/usr/share/doc"
+# The clients (CLIENTS=DIR), and node.json naming them; the enabled clients
+# the image lacks (in the base, this layer or the extra ones) are named.
+[ -s "$base.list" ] && [ "$base.list" -nt "$base" ] ||
+        { zstd -dc "$base" | cpio -it --quiet >"$base.list.tmp" && mv "$base.list.tmp" "$base.list"; }
+CLIENTS_DIR=${CLIENTS:-} sh "$here/clients.sh" "$bin" "$config" "$stage/etc/hsos/node.json" "$stage" "$base.list" "$@"
+chmod 0644 "$stage/etc/hsos/node.json"
 for extra in "$@"; do
         cp -a "$extra/." "$stage/"
 done
