@@ -682,6 +682,7 @@ static int plan_unit(const Config *c, const Facts *f, Plan *p, Client client) {
                 .executable = exe ?: exe_name,
                 .after = after,
                 .requires = vpn,
+                .notes = &p->notes,
         };
         return render_unit(&ctx, client, &u->content);
 }

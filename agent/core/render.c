@@ -14,11 +14,191 @@
 #define JWT_CREDENTIAL "jwt.hex"
 #define WIREGUARD_RUNTIME_DIR "hsos-wireguard"
 
+/* An option the agent writes, by the names the client's contract gives it
+ * (tests/fixtures/clients/<client>.json): its canonical name, then the other
+ * spellings the client reads as that option, without dashes; a name "-x" is
+ * a short option, written with one dash only. Also named: the options the
+ * client refuses beside it (one network switch beside another, clap's
+ * conflicts_with), which replace it as well. NULL-terminated. */
+typedef struct OptionNames {
+        const char *names[5];
+} OptionNames;
+
+/* How a client reads its options, to find the agent's among extraOptions. */
+typedef struct ClientOptions {
+        const OptionNames *options;
+        size_t n_options;
+        bool single_dash;       /* Go's flag package: -name is --name */
+        bool ignore_case;       /* names match whatever their case */
+        bool ignore_underscore; /* ... and whatever their '_' (Nim's cmpIgnoreStyle) */
+        bool colon_value;       /* --name:value as well as --name=value */
+        bool short_attached;    /* -dVALUE: a one-letter option with its value attached */
+} ClientOptions;
+
 typedef struct Cmd {
         StrBuf *b;
+        /* While the client's own options are written: extraOptions replace
+         * each option they set too, and the plan is told in a note. */
+        const ClientOptions *opts;
+        const char *client;
+        char * const *user;     /* the extraOptions words */
+        char ***notes;          /* where the notes go, or NULL */
+        StrBuf dropped;         /* the words of the agent's option being left out */
+        const char *dropped_by; /* the user's word that sets it ... */
+        size_t dropped_by_len;  /* ... and the length of its option part */
+        bool value_next;        /* the next word, unless an option, is its value */
 } Cmd;
 
+static char ascii_lower(char ch) {
+        return ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch;
+}
+
+/* The end of name at the start of p, by the client's rules, or NULL. */
+static const char *match_name(const ClientOptions *o, const char *p, const char *name) {
+        for (;;) {
+                if (o->ignore_underscore) {
+                        while (*p == '_')
+                                p++;
+                        while (*name == '_')
+                                name++;
+                }
+                if (!*name)
+                        return p;
+                if (*p != *name && !(o->ignore_case && ascii_lower(*p) == ascii_lower(*name)))
+                        return NULL;
+                p++;
+                name++;
+        }
+}
+
+/* Whether word sets the option called name: the length of its option part
+ * ("--name" of "--name=value"), or 0. */
+static size_t option_sets(const ClientOptions *o, const char *word, const char *name) {
+        bool is_short = name[0] == '-';
+        const char *p, *end;
+
+        if (is_short) {
+                if (word[0] != '-' || word[1] == '-')
+                        return 0;
+                p = word + 1;
+                name++;
+        } else if (word[0] == '-' && word[1] == '-')
+                p = word + 2;
+        else if (word[0] == '-' && o->single_dash)
+                p = word + 1;
+        else
+                return 0;
+        end = match_name(o, p, name);
+        if (!end)
+                return 0;
+        if (!*end || *end == '=' || (o->colon_value && *end == ':') ||
+            (is_short && o->short_attached && strlen(name) == 1))
+                return (size_t) (end - word);
+        return 0;
+}
+
+/* The user's word that sets any of names (the first), or NULL. Words after
+ * a "--" are no options. */
+static const char *user_sets(const Cmd *c, const char * const *names, size_t *ret_len) {
+        STRV_FOREACH(w, c->user) {
+                if (streq(*w, "--"))
+                        break;
+                for (const char * const *n = names; *n; n++) {
+                        size_t len = option_sets(c->opts, *w, *n);
+                        if (len > 0) {
+                                *ret_len = len;
+                                return *w;
+                        }
+                }
+        }
+        return NULL;
+}
+
+/* The user's word that sets the agent's option word, or NULL: by the names
+ * of its entry in the client's table; an option missing there by its own. */
+static const char *user_sets_option(const Cmd *c, const char *word, size_t *ret_len) {
+        const char *own[2] = {}, *by;
+        char *name;
+
+        for (size_t i = 0; i < c->opts->n_options; i++) {
+                const char * const *names = c->opts->options[i].names;
+                for (const char * const *n = names; *n; n++)
+                        if (option_sets(c->opts, word, *n) > 0)
+                                return user_sets(c, names, ret_len);
+        }
+        name = strndup(word + strspn(word, "-"), strcspn(word + strspn(word, "-"), "="));
+        if (!name) {
+                c->b->err = -ENOMEM;
+                return NULL;
+        }
+        own[0] = name;
+        by = user_sets(c, own, ret_len);
+        free(name);
+        return by;
+}
+
+/* The note for the option left out, if one was. */
+static void cmd_flush(Cmd *c) {
+        if (!c->dropped_by)
+                return;
+        if (c->dropped.err)
+                c->b->err = c->dropped.err;
+        else if (c->notes &&
+                 strv_extendf(c->notes, "%s: %.*s from extraOptions replaces the agent's %s", c->client,
+                              (int) c->dropped_by_len, c->dropped_by, c->dropped.s) < 0)
+                c->b->err = -ENOMEM;
+        sb_done(&c->dropped);
+        c->dropped = (StrBuf) {};
+        c->dropped_by = NULL;
+}
+
+/* A word of the agent's option being left out, for its note; the unit's own
+ * specifiers as the service sees them (%d its credentials, %t /run). */
+static void note_word(Cmd *c, const char *word, bool specifier) {
+        if (c->dropped.len > 0)
+                sb_appendc(&c->dropped, ' ');
+        for (const char *p = word; *p; p++)
+                if (specifier && *p == '%' && p[1] == 'd') {
+                        sb_append(&c->dropped, "$CREDENTIALS_DIRECTORY");
+                        p++;
+                } else if (specifier && *p == '%' && p[1] == 't') {
+                        sb_append(&c->dropped, "/run");
+                        p++;
+                } else
+                        sb_appendc(&c->dropped, *p);
+}
+
+/* Whether the agent's word is left out: an option that extraOptions set
+ * too, with its value word. A word starting with '-' is an option; after an
+ * option without '=', a word that does not is its value. */
+static bool left_out(Cmd *c, const char *word, bool specifier) {
+        const char *by;
+        size_t len = 0;
+
+        if (!c->opts)
+                return false;
+        if (word[0] != '-') {
+                if (!c->value_next)
+                        return false;
+                c->value_next = false;
+                note_word(c, word, specifier);
+                return true;
+        }
+        cmd_flush(c);
+        c->value_next = false;
+        by = user_sets_option(c, word, &len);
+        if (!by)
+                return false;
+        c->dropped_by = by;
+        c->dropped_by_len = len;
+        c->value_next = !strchr(word, '=');
+        note_word(c, word, specifier);
+        return true;
+}
+
 static void arg(Cmd *c, const char *word) {
+        if (left_out(c, word, false))
+                return;
         sb_append(c->b, " \\\n        ");
         cmdline_append_word(c->b, word, false);
 }
@@ -42,6 +222,8 @@ static void argf(Cmd *c, const char *fmt, ...) {
 /* A fixed word of our own that uses a specifier on purpose (%d: the
  * credentials directory, %t: the runtime directory). Never config content. */
 static void arg_specifier(Cmd *c, const char *word) {
+        if (left_out(c, word, true))
+                return;
         sb_append(c->b, " \\\n        ");
         sb_append(c->b, word);
 }
@@ -123,6 +305,33 @@ static void render_network_flag(Cmd *c, Client client, Network net) {
         }
 }
 
+/* The agent's options of each client and their names, beside the function
+ * that writes them (see OptionNames). */
+static const OptionNames geth_options[] = {
+        /* the network switches: two of them are refused */
+        { { "mainnet", "sepolia", "holesky", "hoodi" } },
+        { { "datadir" } },
+        { { "port" } },
+        { { "discovery.port" } },
+        { { "authrpc.addr" } },
+        { { "authrpc.port" } },
+        { { "authrpc.vhosts" } },
+        { { "authrpc.jwtsecret" } },
+        { { "http" } },
+        { { "http.addr" } },
+        { { "http.port" } },
+        { { "http.api" } },
+        { { "http.corsdomain" } },
+        { { "ws" } },
+        { { "ws.addr" } },
+        { { "ws.port" } },
+        { { "ws.api" } },
+        { { "ws.origins" } },
+        { { "metrics" } },
+        { { "metrics.addr" } },
+        { { "metrics.port" } },
+};
+
 static void geth_args(Cmd *c, const Config *cfg, Client client) {
         const ClientConfig *cc = &cfg->clients[client];
         const char *host = endpoint_bind_host(&cc->endpoint);
@@ -151,6 +360,24 @@ static void geth_args(Cmd *c, const Config *cfg, Client client) {
         arg(c, "--metrics.addr=127.0.0.1");
         argf(c, "--metrics.port=%u", port_of(c->b, cfg, client, PORT_METRICS));
 }
+
+static const OptionNames nethermind_options[] = {
+        { { "config", "-c" } },
+        { { "data-dir", "datadir", "-dd" } },
+        { { "Network.P2PPort", "network-p2pport" } },
+        { { "Network.DiscoveryPort", "network-discoveryport" } },
+        { { "JsonRpc.EngineHost", "jsonrpc-enginehost" } },
+        { { "JsonRpc.EnginePort", "jsonrpc-engineport" } },
+        { { "JsonRpc.JwtSecretFile", "jsonrpc-jwtsecretfile" } },
+        { { "JsonRpc.Enabled", "jsonrpc-enabled" } },
+        { { "JsonRpc.Host", "jsonrpc-host" } },
+        { { "JsonRpc.Port", "jsonrpc-port" } },
+        { { "Init.WebSocketsEnabled", "init-websocketsenabled" } },
+        { { "JsonRpc.WebSocketsPort", "jsonrpc-websocketsport" } },
+        { { "Metrics.Enabled", "metrics-enabled" } },
+        { { "Metrics.ExposeHost", "metrics-exposehost" } },
+        { { "Metrics.ExposePort", "metrics-exposeport" } },
+};
 
 static void nethermind_args(Cmd *c, const Config *cfg, Client client) {
         const ClientConfig *cc = &cfg->clients[client];
@@ -190,6 +417,29 @@ static void nethermind_args(Cmd *c, const Config *cfg, Client client) {
         argf(c, "%u", port_of(c->b, cfg, client, PORT_METRICS));
 }
 
+static const OptionNames besu_options[] = {
+        { { "network" } },
+        { { "data-path" } },
+        { { "p2p-port" } },
+        { { "engine-rpc-enabled" } },
+        { { "engine-rpc-port", "engine-rpc-http-port" } },
+        { { "engine-host-allowlist" } },
+        { { "engine-jwt-secret" } },
+        { { "rpc-http-enabled" } },
+        { { "rpc-http-host" } },
+        { { "rpc-http-port" } },
+        { { "rpc-http-api", "rpc-http-apis" } },
+        { { "rpc-http-cors-origins" } },
+        { { "host-allowlist" } },
+        { { "rpc-ws-enabled" } },
+        { { "rpc-ws-host" } },
+        { { "rpc-ws-port" } },
+        { { "rpc-ws-api", "rpc-ws-apis" } },
+        { { "metrics-enabled" } },
+        { { "metrics-host" } },
+        { { "metrics-port" } },
+};
+
 static void besu_args(Cmd *c, const Config *cfg, Client client) {
         const ClientConfig *cc = &cfg->clients[client];
         const char *host = endpoint_bind_host(&cc->endpoint);
@@ -219,6 +469,28 @@ static void besu_args(Cmd *c, const Config *cfg, Client client) {
         argf(c, "--metrics-port=%u", port_of(c->b, cfg, client, PORT_METRICS));
 }
 
+static const OptionNames erigon_options[] = {
+        { { "chain" } },
+        { { "datadir" } },
+        { { "externalcl" } },
+        { { "port" } },
+        { { "torrent.port" } },
+        { { "authrpc.addr" } },
+        { { "authrpc.port" } },
+        { { "authrpc.vhosts" } },
+        { { "authrpc.jwtsecret" } },
+        { { "http" } },
+        { { "http.addr" } },
+        { { "http.port" } },
+        { { "http.api" } },
+        { { "http.corsdomain" } },
+        { { "ws" } },
+        { { "private.api.addr" } },
+        { { "metrics" } },
+        { { "metrics.addr" } },
+        { { "metrics.port" } },
+};
+
 static void erigon_args(Cmd *c, const Config *cfg, Client client) {
         const ClientConfig *cc = &cfg->clients[client];
         const char *host = endpoint_bind_host(&cc->endpoint);
@@ -246,6 +518,28 @@ static void erigon_args(Cmd *c, const Config *cfg, Client client) {
         argf(c, "--metrics.port=%u", port_of(c->b, cfg, client, PORT_METRICS));
 }
 
+static const OptionNames reth_options[] = {
+        { { "chain" } },
+        { { "datadir" } },
+        { { "port" } },
+        { { "discovery.port" } },
+        { { "discovery.v5.port" } },
+        { { "authrpc.addr" } },
+        { { "authrpc.port" } },
+        { { "authrpc.jwtsecret" } },
+        { { "http" } },
+        { { "http.addr" } },
+        { { "http.port" } },
+        { { "http.api" } },
+        { { "http.corsdomain" } },
+        { { "ws" } },
+        { { "ws.addr" } },
+        { { "ws.port" } },
+        { { "ws.api" } },
+        { { "ws.origins", "ws.corsdomain" } },
+        { { "metrics", "metrics.prometheus" } },
+};
+
 static void reth_args(Cmd *c, const Config *cfg, Client client) {
         const ClientConfig *cc = &cfg->clients[client];
         const char *host = endpoint_bind_host(&cc->endpoint);
@@ -272,6 +566,28 @@ static void reth_args(Cmd *c, const Config *cfg, Client client) {
         arg(c, "--ws.origins=*");
         argf(c, "--metrics=127.0.0.1:%u", port_of(c->b, cfg, client, PORT_METRICS));
 }
+
+static const OptionNames lighthouse_options[] = {
+        { { "network", "testnet-dir" } },
+        { { "datadir", "-d" } },
+        { { "http" } },
+        { { "http-address" } },
+        { { "http-port" } },
+        { { "http-allow-origin" } },
+        { { "execution-endpoint", "execution-endpoints" } },
+        { { "execution-jwt", "jwt-secrets", "execution-jwt-secret-key" } },
+        { { "port" } },
+        { { "quic-port" } },
+        { { "prune-payloads" } },
+        { { "slasher" } },
+        { { "slasher-history-length" } },
+        { { "slasher-max-db-size" } },
+        { { "builder", "payload-builder", "payload-builders" } },
+        { { "metrics" } },
+        { { "metrics-address" } },
+        { { "metrics-port" } },
+        { { "checkpoint-sync-url", "checkpoint-state", "allow-insecure-genesis-sync" } },
+};
 
 static void lighthouse_args(Cmd *c, const Config *cfg, Client client) {
         const ClientConfig *cc = &cfg->clients[client];
@@ -303,6 +619,28 @@ static void lighthouse_args(Cmd *c, const Config *cfg, Client client) {
         if (cp)
                 argf(c, "--checkpoint-sync-url=%s", cp);
 }
+
+static const OptionNames prysm_options[] = {
+        /* the network switches: two of them are refused */
+        { { "mainnet", "sepolia", "holesky", "hoodi" } },
+        { { "datadir" } },
+        { { "accept-terms-of-use" } },
+        { { "http-host", "grpc-gateway-host" } },
+        { { "http-port", "grpc-gateway-port" } },
+        { { "execution-endpoint" } },
+        { { "jwt-secret" } },
+        { { "p2p-tcp-port" } },
+        { { "p2p-quic-port" } },
+        { { "p2p-udp-port" } },
+        { { "rpc-port" } },
+        { { "http-mev-relay" } },
+        { { "historical-slasher-node" } },
+        { { "slasher-datadir" } },
+        { { "monitoring-host" } },
+        { { "monitoring-port" } },
+        { { "checkpoint-sync-url" } },
+        { { "genesis-beacon-api-url" } },
+};
 
 static void prysm_args(Cmd *c, const Config *cfg, Client client) {
         const ClientConfig *cc = &cfg->clients[client];
@@ -337,6 +675,24 @@ static void prysm_args(Cmd *c, const Config *cfg, Client client) {
         }
 }
 
+static const OptionNames teku_options[] = {
+        { { "network", "-n" } },
+        { { "data-base-path", "data-path" } },
+        { { "rest-api-enabled" } },
+        { { "rest-api-interface" } },
+        { { "rest-api-port" } },
+        { { "rest-api-host-allowlist" } },
+        { { "ee-endpoint" } },
+        { { "ee-jwt-secret-file" } },
+        { { "p2p-port" } },
+        { { "p2p-quic-port" } },
+        { { "builder-endpoint" } },
+        { { "metrics-enabled" } },
+        { { "metrics-interface" } },
+        { { "metrics-port" } },
+        { { "checkpoint-sync-url" } },
+};
+
 static void teku_args(Cmd *c, const Config *cfg, Client client) {
         const ClientConfig *cc = &cfg->clients[client];
         const ClientConfig *mev = &cfg->clients[CLIENT_MEV_BOOST];
@@ -362,6 +718,26 @@ static void teku_args(Cmd *c, const Config *cfg, Client client) {
         if (cp)
                 argf(c, "--checkpoint-sync-url=%s", cp);
 }
+
+static const OptionNames nimbus_options[] = {
+        { { "network" } },
+        { { "data-dir", "-d" } },
+        { { "non-interactive" } },
+        { { "rest" } },
+        { { "rest-address" } },
+        { { "rest-port" } },
+        { { "rest-allow-origin" } },
+        { { "el" } },
+        { { "jwt-secret" } },
+        { { "tcp-port" } },
+        { { "udp-port" } },
+        { { "payload-builder" } },
+        { { "payload-builder-url" } },
+        { { "metrics" } },
+        { { "metrics-address" } },
+        { { "metrics-port" } },
+        { { "external-beacon-api-url" } },
+};
 
 static void nimbus_args(Cmd *c, const Config *cfg, Client client) {
         const ClientConfig *cc = &cfg->clients[client];
@@ -392,6 +768,24 @@ static void nimbus_args(Cmd *c, const Config *cfg, Client client) {
                 argf(c, "--external-beacon-api-url=%s", cp);
 }
 
+static const OptionNames lodestar_options[] = {
+        { { "network" } },
+        { { "dataDir", "data-dir" } },
+        { { "rest", "no-rest" } },
+        { { "rest.address" } },
+        { { "rest.port" } },
+        { { "rest.cors" } },
+        { { "execution.urls" } },
+        { { "jwtSecret", "jwt-secret" } },
+        { { "port" } },
+        { { "builder", "no-builder" } },
+        { { "builder.url", "builder.urls" } },
+        { { "metrics", "no-metrics" } },
+        { { "metrics.address" } },
+        { { "metrics.port" } },
+        { { "checkpointSyncUrl", "checkpoint-sync-url" } },
+};
+
 static void lodestar_args(Cmd *c, const Config *cfg, Client client) {
         const ClientConfig *cc = &cfg->clients[client];
         const ClientConfig *mev = &cfg->clients[CLIENT_MEV_BOOST];
@@ -418,6 +812,14 @@ static void lodestar_args(Cmd *c, const Config *cfg, Client client) {
         if (cp)
                 argf(c, "--checkpointSyncUrl=%s", cp);
 }
+
+static const OptionNames mev_boost_options[] = {
+        /* the network switches: two of them are refused */
+        { { "mainnet", "sepolia", "holesky", "hoodi" } },
+        { { "relay-check" } },
+        { { "relay", "relays" } },
+        { { "addr" } },
+};
 
 static void mev_boost_args(Cmd *c, const Config *cfg, Client client) {
         const ClientConfig *cc = &cfg->clients[CLIENT_MEV_BOOST];
@@ -618,6 +1020,10 @@ static void render_hardening(StrBuf *b, Client client) {
         sb_append(b, "SystemCallErrorNumber=EPERM\n");
 }
 
+static const OptionNames ssv_node_options[] = {
+        { { "config", "-c" } },
+};
+
 static void ssv_node_args(Cmd *c, const Config *cfg, Client client) {
         (void) cfg;
         (void) client;
@@ -625,6 +1031,28 @@ static void ssv_node_args(Cmd *c, const Config *cfg, Client client) {
 }
 
 typedef void (*ArgsFunc)(Cmd *c, const Config *cfg, Client client);
+
+#define OPTIONS(t) .options = (t), .n_options = ELEMENTSOF(t)
+
+/* How each client reads its options (the "syntax" of its contract). */
+static const ClientOptions client_options[_CLIENT_MAX] = {
+        [CLIENT_GETH] = { OPTIONS(geth_options), .single_dash = true },
+        /* Matched whatever the case: a spelling nethermind does not take it
+         * refuses anyway, so this can only leave out an option the user's
+         * would have doubled. */
+        [CLIENT_NETHERMIND] = { OPTIONS(nethermind_options), .ignore_case = true },
+        [CLIENT_BESU] = { OPTIONS(besu_options), .short_attached = true },
+        [CLIENT_ERIGON] = { OPTIONS(erigon_options), .single_dash = true },
+        [CLIENT_RETH] = { OPTIONS(reth_options), .short_attached = true },
+        [CLIENT_LIGHTHOUSE] = { OPTIONS(lighthouse_options), .short_attached = true },
+        [CLIENT_PRYSM] = { OPTIONS(prysm_options), .single_dash = true },
+        [CLIENT_TEKU] = { OPTIONS(teku_options), .short_attached = true },
+        [CLIENT_NIMBUS] = { OPTIONS(nimbus_options), .ignore_case = true, .ignore_underscore = true,
+                            .colon_value = true },
+        [CLIENT_LODESTAR] = { OPTIONS(lodestar_options) },
+        [CLIENT_MEV_BOOST] = { OPTIONS(mev_boost_options), .single_dash = true },
+        [CLIENT_SSV_NODE] = { OPTIONS(ssv_node_options), .short_attached = true },
+};
 
 static const ArgsFunc client_args[_CLIENT_MAX] = {
         [CLIENT_GETH] = geth_args,
@@ -755,7 +1183,15 @@ int render_unit(const RenderContext *ctx, Client client, char **ret) {
         cmdline_append_executable(&b, ctx->executable);
         if (info->subcommand)
                 arg(&c, info->subcommand);
+        /* extraOptions replace every option of the agent they set too (a
+         * client may refuse one given twice): it is left out, with a note. */
+        c.opts = &client_options[client];
+        c.client = info->name;
+        c.user = cc->extra_args;
+        c.notes = ctx->notes;
         client_args[client](&c, cfg, client);
+        cmd_flush(&c);
+        c.opts = NULL;
         /* extraOptions: HomestakerOS's words, each written back quoted. */
         STRV_FOREACH(w, cc->extra_args) {
                 sb_append(&b, " \\\n        ");

@@ -11,6 +11,8 @@ typedef struct RenderContext {
         const char *executable;   /* absolute path, or the bare name when not found */
         char **after;             /* units to order after */
         const char *requires;     /* a unit it cannot run without (the VPN), or NULL */
+        char ***notes;            /* a note is added for each of the agent's options that
+                                     extraOptions replace; may be NULL */
 } RenderContext;
 
 int render_unit(const RenderContext *ctx, Client client, char **ret);
