@@ -31,7 +31,7 @@ expect_in "$T/pass.out" "t: 2 passed, 0 failed, 0 skipped" "two checks are count
 
 run skips; rc=$?
 expect_exit 0 "outside CI a skipped check is allowed" test $rc = 0
-expect_in "$T/skips.out" "t: 1 passed, 0 failed, 1 skipped" "a '# SKIP' line is counted as skipped, not passed"
+expect_in "$T/skips.out" "t: 1 passed, 0 failed, 1 skipped" "a skip directive is counted as skipped, not passed"
 expect_in "$T/skips.out" "SKIP skips.sh: b: no anvil here" "the skipped check is named with its reason"
 run skips CI=true; rc=$?
 expect_exit 0 "under CI=true a skipped check fails the run" test $rc = 1
