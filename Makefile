@@ -5,6 +5,7 @@
 #   make demo         build, then show the plan of examples/node.json
 #   make SANITIZE=1 check   unit and integration tiers under ASan and UBSan
 #   make valgrind     the unit tests under valgrind
+#   make check-mutants  flip decisions of the core one at a time; the tests must catch each
 #   make fuzz         run a libFuzzer target (FUZZ_TARGET=config) for FUZZ_SECONDS (default 60)
 #   make bench        benchmarks; figures in build/bench/results.txt
 #   make golden-update  regenerate the golden files (read the diff before committing)
@@ -221,6 +222,15 @@ check-tiers:
 	@mkdir -p $(dir $(HSOS_TEST_LOG)); [ "$${HSOS_TEST_KEEP:-}" = 1 ] || : >$(HSOS_TEST_LOG)
 	@rc=0; for t in $(CHECK_TIERS); do $(MAKE) --no-print-directory $$t || rc=1; done; \
 		sh tests/summary.sh $(HSOS_TEST_LOG) || rc=1; exit $$rc
+
+# The mutation test, not part of make check: each tests/mutants/*.mutant flips
+# one decision of the core in a scratch copy of the tree, and the fast tiers
+# (unit, golden, test-cli and test-unit-security) must catch every one.
+.PHONY: check-mutants check-mutants-run
+check-mutants:
+	$(THEN_MAKE) check-mutants-run
+check-mutants-run:
+	@sh tests/mutants/run.sh
 
 valgrind:
 	$(THEN_MAKE) valgrind-run
