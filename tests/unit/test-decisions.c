@@ -28,8 +28,8 @@ TEST(tcp_and_udp_on_one_port_do_not_clash) {
         ASSERT_EQ(strv_length(errors), 0);
         ASSERT_NOT_NULL(c);
         /* The premise: both on 9001, one TCP, the other UDP. */
-        ASSERT_EQ(config_client_port(c, CLIENT_RETH, "metrics"), 9001);
-        ASSERT_EQ(config_client_port(c, CLIENT_LIGHTHOUSE, "QUIC"), 9001);
+        ASSERT_EQ(config_client_port(c, CLIENT_RETH, PORT_METRICS), 9001);
+        ASSERT_EQ(config_client_port(c, CLIENT_LIGHTHOUSE, PORT_QUIC), 9001);
 }
 
 /* The same without relying on defaults: lighthouse's P2P on 6059 puts its
