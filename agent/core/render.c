@@ -1075,7 +1075,13 @@ static void render_wireguard(StrBuf *b, const RenderContext *ctx) {
 
         sb_appendf(b, "[Unit]\nDescription=WireGuard VPN %s (vpn.wireguard)\n", cfg->wireguard_interface);
         sb_appendf(b, "Documentation=%s\n", client_doc(CLIENT_WIREGUARD));
-        sb_append(b, "Wants=network-online.target\nAfter=network-online.target\nBefore=network.target\n");
+        /* As Debian's wg-quick@.service: after the network is online (and
+         * names resolve, for endpoints). Not Before=network.target as well:
+         * network-online.target is after network.target, so that is a cycle,
+         * which systemd breaks by dropping a job (at shutdown, the stop of
+         * network-online.target). The clients are ordered after this unit. */
+        sb_append(b, "Wants=network-online.target nss-lookup.target\n"
+                     "After=network-online.target nss-lookup.target\n");
         sb_append(b, "RequiresMountsFor=");
         append_path(b, cfg->wireguard_config_file);
         sb_append(b, "\n\n[Service]\nType=oneshot\nRemainAfterExit=yes\n");

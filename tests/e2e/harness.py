@@ -9,7 +9,6 @@ time. On failure the caller prints the console tail and the journal tail
 import base64
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys

@@ -30,8 +30,21 @@ for exe in geth nethermind besu erigon reth lighthouse beacon-chain teku nimbus_
            ssvnode hsos-e2e-clock-sync; do
         ln -f "$standins/usr/bin/hsos-e2e-standin" "$standins/usr/bin/$exe"
 done
+# node.json's vpn.wireguard: a wg-quick file with a key made for this run
+# (clamped as wg genkey does) and no peer: wg-quick brings wg0 up alone.
+wg=$out/wireguard-layer
+rm -rf "$wg"
+mkdir -p "$wg/etc/hsos"
+(umask 077 && python3 - >"$wg/etc/hsos/wg0.conf" <<'EOF') || exit 1
+import base64, os
+key = bytearray(os.urandom(32))
+key[0] &= 248
+key[31] = (key[31] & 127) | 64
+print("[Interface]\nPrivateKey = %s\nAddress = 10.99.0.1/24\nListenPort = 51820" % base64.b64encode(key).decode())
+EOF
 # Two images: the second only bakes another node.json (the base is shared).
-sh "$top/scripts/image/build.sh" "$bin" "$top/tests/e2e/node.json" "$out/ext4" "$top/tests/e2e/guest" "$standins" >&2 || exit 1
+sh "$top/scripts/image/build.sh" "$bin" "$top/tests/e2e/node.json" "$out/ext4" "$top/tests/e2e/guest" "$standins" "$wg" >&2 \
+        || exit 1
 # The btrfs node also reports to a controller: a real etcd that test_boot.py
 # starts on the host's loopback, on a port chosen here, which the guest
 # reaches at 10.0.2.2 (QEMU's user network); it probes and reports every 2 s.
