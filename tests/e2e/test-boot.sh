@@ -27,15 +27,16 @@ rm -rf "$standins"
 mkdir -p "$standins/usr/bin"
 ${CC:-cc} -O2 -Wall -o "$standins/usr/bin/hsos-e2e-standin" "$top/tests/e2e/standins/standin.c" || exit 1
 for exe in geth nethermind besu erigon reth lighthouse beacon-chain teku nimbus_beacon_node lodestar mev-boost \
-           ssvnode hsos-e2e-clock-sync; do
+           ssvnode; do
         ln -f "$standins/usr/bin/hsos-e2e-standin" "$standins/usr/bin/$exe"
 done
 # node.json's vpn.wireguard: a wg-quick file with a key made for this run
-# (clamped as wg genkey does) and no peer: wg-quick brings wg0 up alone.
+# (clamped as wg genkey does) and no peer: wg-quick brings wg0 up alone. It
+# is named as real nodes name it, without ".conf" (/run/secrets/wireguard/wg0).
 wg=$out/wireguard-layer
 rm -rf "$wg"
-mkdir -p "$wg/etc/hsos"
-(umask 077 && python3 - >"$wg/etc/hsos/wg0.conf" <<'EOF') || exit 1
+mkdir -p "$wg/etc/hsos/wireguard"
+(umask 077 && python3 - >"$wg/etc/hsos/wireguard/wg0" <<'EOF') || exit 1
 import base64, os
 key = bytearray(os.urandom(32))
 key[0] &= 248

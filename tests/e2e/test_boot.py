@@ -21,6 +21,27 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import Etcd, Guest, GuestError, Tap, make_btrfs_disk, make_ext4_disk  # noqa: E402
 
+SNTP = None
+
+
+def sntp_start():
+    """The time server the guests' timesyncd asks (10.0.2.2:123 is the
+    host's 127.0.0.1:123 on QEMU's user network): tests/e2e/sntp.py, on
+    loopback only, until the tier ends."""
+    global SNTP
+    if SNTP is None:
+        SNTP = subprocess.Popen([sys.executable, os.path.join(os.path.dirname(__file__), "sntp.py"),
+                                 "127.0.0.1", "123"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        line = SNTP.stdout.readline().decode()
+        if not line.startswith("sntp: listening"):
+            raise GuestError("the host's time server did not start: %s" % line)
+
+
+def sntp_stop():
+    if SNTP is not None:
+        SNTP.kill()
+        SNTP.wait()
+
 image = sys.argv[1]
 image_btrfs = sys.argv[2] if len(sys.argv) > 2 else None
 image_invalid = sys.argv[3] if len(sys.argv) > 3 else None
@@ -308,6 +329,22 @@ def scenario_disk_reboot_kexec():
         tap.ok(len(lines) == 3 and lines[0] == ["active"] and lines[1][:1] == ["wg0"]
                and lines[1][2:] == ["10.99.0.1/24"] and lines[2] == ["51820"],
                "wireguard: wg-quick-wg0 is active, wg0 has the file's address and port", out)
+        # The file has no ".conf", which wg-quick refuses: it ran on the unit's
+        # copy in RAM, root's, mode 0600.
+        rc, out = g.run("stat -c '%a %U' /run/hsos-wireguard/wg0.conf; stat -f -c %T /run/hsos-wireguard/wg0.conf; "
+                        "ls /etc/hsos/wireguard")
+        tap.ok(out.split() == ["600", "root", "tmpfs", "wg0"],
+               "wireguard: a configFile without .conf works: wg-quick read a copy in RAM (0600, root's)", out)
+        # The clients need the VPN (Requires=, After=, as on HomestakerOS) and
+        # started after it was up.
+        rc, out = g.run("systemctl show -P Requires geth.service; systemctl show -P After geth.service; "
+                        "systemctl show -P ActiveEnterTimestampMonotonic wg-quick-wg0.service; "
+                        "systemctl show -P ExecMainStartTimestampMonotonic geth.service")
+        lines = out.splitlines()
+        tap.ok(len(lines) == 4 and "wg-quick-wg0.service" in lines[0].split()
+               and "wg-quick-wg0.service" in lines[1].split()
+               and lines[2].isdigit() and lines[3].isdigit() and 0 < int(lines[2]) <= int(lines[3]),
+               "wireguard: geth Requires= and is After= wg-quick-wg0, and started after it was up", out)
         units_verify(g, "wireguard: systemd-analyze verify of the agent's units with multi-user.target reports nothing")
         no_ordering_cycle(g, "wireguard: boot 1's journal has no ordering cycle")
         argv_checks(g)
@@ -322,13 +359,21 @@ def scenario_disk_reboot_kexec():
                         "systemctl is-active mev-boost.service")
         tap.ok(out.strip() == "active", "address: adding it releases mev-boost, with no command", out)
 
-        # No time server in the guest: the clock is not synchronized, and that
-        # is a reason; marked synchronized (as NTP would), the reason goes.
-        rc, out = g.run("timeout 60 sh -c 'until hsos-agent status | grep -q \"clock is not synchronized\"; "
+        # The image's systemd-timesyncd asks 10.0.2.2 (the test layer's
+        # timesyncd.conf.d), where no time server answers yet: the clock is not
+        # synchronized, and that is a reason. Then the host's SNTP server
+        # answers and timesyncd synchronizes the clock: the reason goes.
+        rc, out = g.run("systemctl is-active systemd-timesyncd.service; "
+                        "timeout 60 sh -c 'until hsos-agent status | grep -q \"clock is not synchronized\"; "
                         "do sleep 0.5; done'; hsos-agent status; echo exit=$?")
-        tap.ok(last_line(out) == "exit=1" and "the system clock is not synchronized" in out,
-               "clock: an unsynchronized clock is a reason (degraded, exit 1)", out)
-        g.check("hsos-e2e-clock-sync")
+        tap.ok(out.startswith("active\n") and last_line(out) == "exit=1"
+               and "the system clock is not synchronized" in out,
+               "clock: timesyncd runs; with no time server the clock is a reason (degraded, exit 1)", out)
+        sntp_start()
+        g.check("systemctl restart systemd-timesyncd.service")  # not its backoff's minutes
+        rc, out = g.run("timeout 90 sh -c 'until [ \"$(timedatectl show -P NTPSynchronized)\" = yes ]; "
+                        "do sleep 0.5; done'; timedatectl show -P NTPSynchronized")
+        tap.ok(out.strip() == "yes", "clock: timesyncd synchronizes the clock from the host's time server", out)
         rc, out = g.run("timeout 60 sh -c 'until hsos-agent status >/dev/null; do sleep 0.5; done'; "
                         "hsos-agent status; echo exit=$?")
         tap.ok(last_line(out) == "exit=0" and "operational" in out,
@@ -460,8 +505,8 @@ CONTROLLER_CHECKS = (
 def controller_checks(g, etcd, interval):
     """The node (node.json names etcd at 10.0.2.2) reports itself; the fleet
     command on the host sees it with the guest's own state."""
-    # No time server: marked synchronized, the node (reth, nimbus) is operational.
-    g.check("hsos-e2e-clock-sync")
+    # The host's time server answers from the start: timesyncd synchronizes
+    # the clock and the node (reth, nimbus) is operational.
     doc, took = wait_status(g, lambda d: d.get("state") == "operational")
     tap.ok(doc.get("state") == "operational", CONTROLLER_CHECKS[0],
            json.dumps(doc.get("reasons")))
@@ -603,7 +648,9 @@ try:
     scenario_disk_reboot_kexec()
     scenario_disk_missing()
     if image_btrfs:
+        sntp_start()  # if scenario_disk_reboot_kexec stopped before starting it
         scenario_btrfs_subvolumes()
 finally:
+    sntp_stop()
     shutil.rmtree(work, ignore_errors=True)
 sys.exit(tap.finish())

@@ -18,8 +18,7 @@
  * else, synced.
  *
  * If /run/hsos-e2e/crash-<name> exists, it exits 1 at once (a crash-looping
- * client). Named hsos-e2e-clock-sync, it marks the kernel's clock
- * synchronized, as an NTP client would (the test guest has no time server). */
+ * client). */
 #define _GNU_SOURCE /* accept4 */
 #include <ctype.h>
 #include <errno.h>
@@ -33,7 +32,6 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
-#include <sys/timex.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -385,19 +383,6 @@ int main(int argc, char **argv) {
         char crash[256];
 
         name = base(argv[0]);
-        if (strcmp(name, "hsos-e2e-clock-sync") == 0) {
-                struct timex tx = { .modes = ADJ_STATUS | ADJ_MAXERROR | ADJ_ESTERROR, .status = 0,
-                                    .maxerror = 1000, .esterror = 1000 };
-                int r = adjtimex(&tx);
-                if (r < 0) {
-                        perror("adjtimex");
-                        return 1;
-                }
-                struct timex q = {};
-                r = adjtimex(&q);
-                printf("clock state %d, status 0x%x, maxerror %ld\n", r, q.status, q.maxerror);
-                return r == TIME_ERROR;
-        }
         snprintf(crash, sizeof crash, "/run/hsos-e2e/crash-%s", name);
         if (access(crash, F_OK) == 0) {
                 fprintf(stderr, "%s (stand-in): crashing as asked by %s\n", name, crash);
