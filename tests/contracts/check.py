@@ -35,6 +35,9 @@ import sys
 import tempfile
 import urllib.parse
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "integration"))
+from systemd_argv import unquote  # noqa: E402  (the dump's "Command Line:" read back)
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 CONTRACTS = os.path.join(HERE, "..", "fixtures", "clients")
 
@@ -83,44 +86,6 @@ def find_systemd():
         if os.access(s, os.X_OK):
             return s
     return None
-
-
-def unquote(line):
-    """The words of a "Command Line:" of the dump: systemd's
-    quote_command_line() undone (words split at spaces, "..." grouping,
-    backslash escapes: \\\\ \\" \\$ and C escapes, octal, \\xNN)."""
-    words, i, n = [], 0, len(line)
-    simple = {ord("a"): 7, ord("b"): 8, ord("f"): 12, ord("n"): 10,
-              ord("r"): 13, ord("t"): 9, ord("v"): 11}
-    while i < n:
-        while i < n and line[i] == 0x20:
-            i += 1
-        if i >= n:
-            break
-        w, quoted = bytearray(), False
-        while i < n and (quoted or line[i] != 0x20):
-            c = line[i]
-            if c == 0x22:
-                quoted, i = not quoted, i + 1
-            elif c == 0x5C and i + 1 < n:
-                d = line[i + 1]
-                if 0x30 <= d <= 0x37:
-                    w.append(int(line[i + 1:i + 4], 8) & 0xFF)
-                    i += 4
-                elif d == ord("x"):
-                    w.append(int(line[i + 2:i + 4], 16))
-                    i += 4
-                elif d in simple:
-                    w.append(simple[d])
-                    i += 2
-                else:
-                    w.append(d)
-                    i += 2
-            else:
-                w.append(c)
-                i += 1
-        words.append(bytes(w))
-    return words
 
 
 ENV_REF = re.compile(rb"\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)\}")

@@ -32,10 +32,10 @@ def unquote(line):
             c = line[i]
             if c == 0x22:
                 quoted, i = not quoted, i + 1
-            elif c == 0x5c:
+            elif c == 0x5c and i + 1 < n:
                 d = line[i + 1]
                 if 0x30 <= d <= 0x37:
-                    w.append(int(line[i + 1:i + 4], 8))
+                    w.append(int(line[i + 1:i + 4], 8) & 0xFF)
                     i += 4
                 elif d == ord("x"):
                     w.append(int(line[i + 2:i + 4], 16))
