@@ -128,9 +128,12 @@ void act_prepare_secrets(const Plan *p, const Config *c, bool quiet, char ***cre
                         r = s->copy_from ? secret_create_jwt_copy(s->path, s->copy_from) : secret_create_jwt(s->path);
                         if (!s->copy_from)
                                 break;
-                        if (r == -ENOENT || r == -EBADMSG) {
+                        if (r == -ENOENT || r == -EBADMSG || r == -EPERM) {
                                 if (asprintf(&err, "its pair %s, whose secret it must share, %s", s->copy_from,
-                                             r == -ENOENT ? "is missing" : "is not a readable JWT") < 0)
+                                             r == -ENOENT ? "is missing"
+                                             : r == -EPERM ? "lies where a less privileged user may write (a "
+                                                             "directory on its path is not root's alone): not copied"
+                                             : "is not a readable JWT") < 0)
                                         return;
                         } else if (r >= 0) {
                                 if (asprintf(&err, "with the secret of its pair %s", s->copy_from) < 0)

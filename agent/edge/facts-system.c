@@ -32,7 +32,9 @@ static int facts_add_jwt_files(Facts *f, char **paths) {
         for (size_t i = 0; i < n; i++) {
                 FileState s = secret_file_read(paths[i], true, hex[i]);
 
-                if (s == FILE_PRESENT && hex[i][0]) {
+                /* Compared only where no client can have swapped it for a
+                 * symlink (which would test any root-only file). */
+                if (s == FILE_PRESENT && hex[i][0] && path_only_root_writes(paths[i])) {
                         ids[i] = ++next;
                         for (size_t j = 0; j < i; j++)
                                 if (ids[j] && streq(hex[i], hex[j])) {

@@ -15,6 +15,25 @@ static bool is_hex(char c) {
         return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 
+bool path_only_root_writes(const char *path) {
+        _cleanup_free_ char *p = strdup(path);
+        char *slash;
+        struct stat st;
+
+        if (!p || p[0] != '/')
+                return false;
+        /* Every directory from the file's up to "/": a user who may write
+         * one of them may put a symlink or another file in the path. */
+        while ((slash = strrchr(p, '/'))) {
+                slash[slash == p] = 0; /* "/a/b" -> "/a", "/a" -> "/" */
+                if (stat(p, &st) < 0 || !S_ISDIR(st.st_mode) || st.st_uid != 0 || (st.st_mode & 022))
+                        return false;
+                if (streq(p, "/"))
+                        return true;
+        }
+        return false;
+}
+
 FileState secret_file_state(const char *path, bool jwt) {
         char hex[65];
         FileState s = secret_file_read(path, jwt, hex);

@@ -190,9 +190,15 @@ int secret_create_jwt(const char *path) {
 
 int secret_create_jwt_copy(const char *path, const char *source) {
         char hex[65];
-        FileState s = secret_file_read(source, true, hex);
+        FileState s;
         int r;
 
+        /* A client could swap a pair in its own directory for a symlink to
+         * any root-only file of 64 hex characters: copy only from a path
+         * no less privileged user can change. */
+        if (!path_only_root_writes(source))
+                return -EPERM;
+        s = secret_file_read(source, true, hex);
         if (s == FILE_ABSENT)
                 r = -ENOENT;
         else if (s != FILE_PRESENT || !hex[0])

@@ -27,6 +27,10 @@ int blockdev_read(const char *sysfs_block, const char *dev_dir, Facts *f);
  * keeping any of its content. A JWT must be 64 hex characters, optionally
  * with a 0x prefix and a trailing newline. */
 FileState secret_file_state(const char *path, bool jwt);
+/* Whether only root may write every directory on the way to path (each
+ * root's, without group or other write): where no less privileged user can
+ * put a symlink. Secrets are copied or compared only from such paths. */
+bool path_only_root_writes(const char *path);
 /* The same, and for a valid JWT its 64 hex characters, lower case, without
  * "0x" (empty otherwise): the caller explicit_bzero()s them. */
 FileState secret_file_read(const char *path, bool jwt, char ret_hex[static 65]);
@@ -98,7 +102,8 @@ int dir_take_over(const char *path, uid_t uid, gid_t gid, const char *owner, uns
  * renamed without replacing, directory fsync'ed. -EEXIST if one exists. */
 int secret_create_jwt(const char *path);
 /* A new JWT file holding the secret of source (its pair): -ENOENT when
- * source is missing, -EBADMSG when it is no JWT or cannot be read. */
+ * source is missing, -EBADMSG when it is no JWT or cannot be read, -EPERM
+ * when a less privileged user may write a directory on its path. */
 int secret_create_jwt_copy(const char *path, const char *source);
 /* A new Ed25519 ssh host key (ssh-keygen) with the same care; the public key
  * goes next to it (.pub). -EEXIST if the key exists. Returns 1, with a note in

@@ -13,7 +13,9 @@
 #include "hsos/facts.h"
 #include "hsos/util.h"
 
-static char dir[] = "/tmp/hsos-test-edge-jwt-XXXXXX";
+/* Under /run, not /tmp: secrets are copied and compared only where no
+ * less privileged user may write a directory on the way (/tmp is 1777). */
+static char dir[] = "/run/hsos-test-edge-jwt-XXXXXX";
 
 static void cleanup(void) {
         char cmd[128];
@@ -28,6 +30,8 @@ static char *path(const char *name) {
         static bool made;
 
         if (!made) {
+                if (geteuid() != 0)
+                        SKIP_THIS("needs root: a directory only root may write, under /run");
                 made = true;
                 if (!mkdtemp(dir))
                         HARNESS_FAIL("cannot create a temporary directory: %s", strerror(errno));
@@ -121,4 +125,29 @@ TEST(a_pair_that_is_missing_or_no_jwt_is_refused) {
         ASSERT_ERROR(secret_create_jwt_copy(out, missing), ENOENT);
         ASSERT_ERROR(secret_create_jwt_copy(out, bad), EBADMSG);
         ASSERT_EQ(access(out, F_OK), -1); /* nothing left behind */
+}
+
+/* A client swaps the pair in its own directory for a symlink to a root-only
+ * file of 64 hex characters (another secret): never copied, never compared. */
+TEST(a_pair_in_a_directory_a_client_writes_is_never_followed) {
+        _cleanup_free_ char *victim = path("root-only.hex"), *client = path("client"), *link = path("client/jwt.hex"),
+                            *dst = path("geth.hex"), *other = path("other.hex");
+        _cleanup_(facts_freep) Facts *f = NULL;
+
+        put(victim, secret_b);
+        ASSERT_EQ(chmod(victim, 0600), 0);
+        ASSERT_EQ(mkdir(client, 0755), 0);
+        ASSERT_EQ(chown(client, 65534, 65534), 0); /* the client's own directory */
+        ASSERT_EQ(symlink(victim, link), 0);
+        ASSERT_ERROR(secret_create_jwt_copy(dst, link), EPERM);
+        ASSERT_EQ(access(dst, F_OK), -1);
+        /* Nor compared: its secretId would tell whether it equals another. */
+        put(other, secret_b);
+        f = facts_for(other, link);
+        ASSERT_EQ(facts_file_state(f, link), FILE_PRESENT);
+        ASSERT_EQ(facts_file_secret_id(f, link), 0);
+        ASSERT_TRUE(facts_file_secret_id(f, other) != 0);
+        ASSERT_TRUE(path_only_root_writes(other));
+        ASSERT_FALSE(path_only_root_writes(link));
+        ASSERT_FALSE(path_only_root_writes("/tmp/x"));
 }
