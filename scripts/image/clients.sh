@@ -21,6 +21,12 @@ bin=$1 node_in=$2 node_out=$3 stage=$4 base_list=$5
 shift 5
 clients=${CLIENTS_DIR:-} layers=$*
 
+# The libraries an ELF file needs, as ldd lists them, but from this machine's
+# own dynamic loader (ldd may run a program's own loader, and these are
+# downloads run as root).
+loader=$(ls /lib64/ld-linux-x86-64.so.2 /lib/ld-linux-aarch64.so.1 2>/dev/null | head -n 1)
+needed() { [ -n "$loader" ] && "$loader" --list "$1" 2>/dev/null; }
+
 # Debian 12 merged /usr: /lib, /lib64, /bin and /sbin are links into /usr.
 canon() { case $1 in /lib/* | /lib64/* | /bin/* | /sbin/*) echo "/usr$1" ;; *) echo "$1" ;; esac; }
 
@@ -95,7 +101,7 @@ echo "$units" | while read -r client exe; do
                 # ldd resolves, copied where the base lacks it.
                 find "$stage$dest" -type f | while read -r f; do
                         [ "$(head -c 4 "$f" | od -An -c | tr -d ' ')" = '177ELF' ] || continue
-                        ldd "$f" 2>/dev/null | awk '/=> \// { print $3 } /^\t\/[^ ]+ \(/ { print $1 }' | while read -r lib; do
+                        needed "$f" | awk '/=> \// { print $3 } /^\t\/[^ ]+ \(/ { print $1 }' | while read -r lib; do
                                 in_base "$lib" && continue
                                 lib=$(canon "$lib")
                                 [ -e "$stage$lib" ] && continue
@@ -103,11 +109,14 @@ echo "$units" | while read -r client exe; do
                                 cp -L "$lib" "$stage$lib"
                                 echo "image: $client needs $lib (not in the base): copied" >&2
                         done
-                        if ldd "$f" 2>/dev/null | grep -q 'not found'; then
-                                echo "image: $client: $(ldd "$f" | grep 'not found' | tr -s ' \t' ' ' | tr '\n' ';') on this machine either" >&2
+                        if needed "$f" | grep -q 'not found'; then
+                                echo "image: $client: $(needed "$f" | grep 'not found' | tr -s ' \t' ' ' | tr '\n' ';') on this machine either" >&2
                                 exit 1
                         fi
                 done
+                # The image is root's: no setuid bit, nothing others may write
+                # (the layer's files all become root's, and core logs in).
+                chmod -R u-s,g-s,go-w "$stage$dest"
                 printf '%s\t%s\n' "$client" "$prog" >>"$plan.packages"
                 echo "image: $client: $prog (from $src)" >&2
         elif [ "${exe#/}" = "$exe" ] && on_base_path "$exe"; then

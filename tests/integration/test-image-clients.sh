@@ -15,6 +15,7 @@ dpkg -L libc6 libcurl4 wireguard-tools systemd | sed 's#^/lib/#/usr/lib/#; s#^/l
 
 mkdir -p "$T/clients/teku/bin" "$T/clients/teku/lib"
 cp "$(command -v jq)" "$T/clients/geth"
+chmod 4777 "$T/clients/geth" # a careless download: setuid, writable by all
 printf '#!/usr/bin/env java\nexec java -jar "$(dirname "$0")/../lib/teku.jar" "$@"\n' >"$T/clients/teku/bin/teku"
 chmod 0755 "$T/clients/teku/bin/teku"
 echo jar >"$T/clients/teku/lib/teku.jar"
@@ -29,6 +30,8 @@ mkdir -p "$T/stage/etc/hsos"
 CLIENTS_DIR=$T/clients sh "$S" "$HSOS_AGENT" "$T/node.json" "$T/stage/etc/hsos/node.json" "$T/stage" "$T/base.list" >"$T/c.out" 2>&1
 expect_exit 0 "clients.sh bakes in what CLIENTS holds" test $? = 0
 expect_exit 0 "geth's executable is in the layer" test -x "$T/stage/opt/hsos/clients/geth/geth"
+expect_exit 0 "without its setuid bit or others' write (the image is root's)" \
+        test "$(stat -c %a "$T/stage/opt/hsos/clients/geth/geth")" = 755
 expect_exit 0 "with libjq, which the base lacks" test -e "$T/stage/usr/lib/x86_64-linux-gnu/libjq.so.1"
 expect_exit 0 "and libonig" test -e "$T/stage/usr/lib/x86_64-linux-gnu/libonig.so.5"
 expect_exit 0 "but not libc, which the base has" test ! -e "$T/stage/usr/lib/x86_64-linux-gnu/libc.so.6"
