@@ -371,9 +371,11 @@ def scenario_disk_reboot_kexec():
                "clock: timesyncd runs; with no time server the clock is a reason (degraded, exit 1)", out)
         sntp_start()
         g.check("systemctl restart systemd-timesyncd.service")  # not its backoff's minutes
-        rc, out = g.run("timeout 90 sh -c 'until [ \"$(timedatectl show -p NTPSynchronized --value)\" = yes ]; "
-                        "do sleep 0.5; done'; timedatectl show -p NTPSynchronized --value")
-        tap.ok(out.strip() == "yes", "clock: timesyncd synchronizes the clock from the host's time server", out)
+        # timesyncd's own word (the image has no D-Bus for timedatectl): it
+        # creates this file when it has synchronized the clock.
+        rc, out = g.run("timeout 90 sh -c 'until [ -e /run/systemd/timesync/synchronized ]; do sleep 0.5; done'; "
+                        "echo rc=$?; journalctl -b -u systemd-timesyncd.service --no-pager | tail -n 3")
+        tap.ok(out.startswith("rc=0\n"), "clock: timesyncd synchronizes the clock from the host's time server", out)
         rc, out = g.run("timeout 60 sh -c 'until hsos-agent status >/dev/null; do sleep 0.5; done'; "
                         "hsos-agent status; echo exit=$?")
         tap.ok(last_line(out) == "exit=0" and "operational" in out,
