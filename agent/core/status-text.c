@@ -247,17 +247,19 @@ static void print_network(Out *o, const cJSON *conn) {
                 const cJSON *addrs = cJSON_GetObjectItemCaseSensitive(i, "addresses"), *a;
                 StrBuf line = {};
                 _cleanup_free_ char *s = NULL;
+                size_t before = o->b.len;
 
-                sb_appendf(&line, cJSON_GetArraySize(addrs) > 0 ? "%-10s %-8s %-10s" : "%-10s %-8s %s",
+                /* The columns stay columns; only the addresses wrap, under
+                 * the first of them. */
+                sb_appendf(&o->b, cJSON_GetArraySize(addrs) > 0 ? "  %-10s %-8s %-10s " : "  %-10s %-8s %s",
                            strempty(get_str(i, "name")), strempty(get_str(i, "operstate")),
                            cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(i, "carrier")) ? "carrier" : "no carrier");
                 cJSON_ArrayForEach(a, addrs)
                         if (cJSON_IsString(a))
-                                sb_appendf(&line, " %s", a->valuestring);
+                                sb_appendf(&line, "%s%s", line.len ? " " : "", a->valuestring);
                 if (sb_steal(&line, &s) < 0)
                         return;
-                sb_append(&o->b, "  ");
-                wrapped(o, s, 2, 4);
+                wrapped(o, s, o->b.len - before, o->b.len - before);
         }
         sb_appendf(&o->b, "  default route: %s, online: %s\n",
                    cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(conn, "defaultRoute")) ? "yes" : "no",

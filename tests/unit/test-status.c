@@ -270,11 +270,19 @@ TEST(the_summary_fits_80_columns) {
 
         f->have_devices = true;
         ASSERT_OK(facts_add_mount(f, "/", "rootfs", "rootfs", "rw"));
+        /* An interface with more addresses than fit (as QEMU's user network
+         * gives): its columns stay columns, the addresses wrap under the first. */
+        ASSERT_OK(facts_add_link(f, "ens3", "up", true));
+        ASSERT_OK(facts_add_address(f, "ens3", "10.0.2.15"));
+        ASSERT_OK(facts_add_address(f, "ens3", "fec0::5054:ff:fe12:3456"));
+        ASSERT_OK(facts_add_address(f, "ens3", "fe80::5054:ff:fe12:3456"));
         ASSERT_OK(plan_build(c, f, &p));
         in.plan = p;
         ASSERT_OK(status_build(&in, &json));
         ASSERT_OK(status_to_text(json, false, &text, &err));
         printf("%s", text);
+        ASSERT_CONTAINS(text, "  ens3       up       carrier    10.0.2.15 fec0::5054:ff:fe12:3456\n"
+                              "                                 fe80::5054:ff:fe12:3456\n");
         ASSERT_CONTAINS(text, "n1 (mainnet): degraded");
         ASSERT_CONTAINS(text, "  - mount eth (/mnt/eth) is waiting: no device LABEL=eth yet\n");
         ASSERT_CONTAINS(text, "  geth.service           blocked\n");
