@@ -844,9 +844,10 @@ static void mev_boost_args(Cmd *c, const Config *cfg, Client client) {
  * environment override it: the settings go in Environment=, and the file is
  * written to the runtime directory as the service's user. A missing operator
  * key (and its password) is generated before the first start, as HomestakerOS
- * does, by a step with full privileges (the key may lie in a root-owned
- * directory); it hands the files to the service's user, mode 0600. Paths reach
- * both scripts as arguments, never inside the script text. */
+ * does, and handed to the service's user, mode 0600: as that user when the
+ * files lie in a client's data dir (ssv-node's own, by default), with full
+ * privileges only where no client may write (a root-owned secrets directory).
+ * Paths reach both scripts as arguments, never inside the script text. */
 static const char ssv_keygen_script[] =
         "set -eu; umask 077; "
         "if [ ! -e \"$2\" ]; then "
@@ -872,6 +873,21 @@ static const char ssv_pubkey_script[] =
         "umask 022; "
         "if printf '%s\\n' \"$pk\" > \"$1.pub.tmp\" && mv -f \"$1.pub.tmp\" \"$1.pub\"; then exit 0; fi; "
         "rm -f \"$1.pub.tmp\"; echo \"cannot write $1.pub\" >&2; exit 0";
+
+/* Whether ssv-node's key or password file lies in a directory a client owns
+ * (under an enabled client's dataDir, ssv-node's own included). */
+static bool ssv_keys_in_client_dir(const Config *cfg, const ClientConfig *ssv) {
+        for (Client cl = 0; cl < _CLIENT_MAX; cl++) {
+                const char *dd = cfg->clients[cl].data_dir;
+
+                if ((!cfg->clients[cl].enable && cl != CLIENT_SSV_NODE) || !dd)
+                        continue;
+                if (path_startswith_dir(ssv->private_key_file, dd) ||
+                    path_startswith_dir(ssv->private_key_password_file, dd))
+                        return true;
+        }
+        return false;
+}
 
 static const char ssv_config_script[] =
         "printf 'global:\\n  LogLevel: info\\n' > \"$RUNTIME_DIRECTORY/config.yaml\"";
@@ -1169,7 +1185,11 @@ int render_unit(const RenderContext *ctx, Client client, char **ret) {
                 append_path(&b, cc->data_dir);
                 sb_appendc(&b, '\n');
                 render_ssv_environment(&b, cfg);
-                sb_append(&b, "ExecStartPre=+/bin/sh -c ");
+                /* With full privileges ('+') only where no client may write:
+                 * in a client's data dir (ssv-node's own, by default) root
+                 * would chown and write by path where that client can plant a
+                 * symlink, so the step runs as ssv-node, who may write there. */
+                sb_append(&b, ssv_keys_in_client_dir(cfg, cc) ? "ExecStartPre=/bin/sh -c " : "ExecStartPre=+/bin/sh -c ");
                 cmdline_append_word(&b, ssv_keygen_script, true);
                 arg(&c, "sh");
                 arg(&c, cc->private_key_file);

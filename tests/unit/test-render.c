@@ -816,12 +816,13 @@ TEST(ssv_node_exec_start_pre) {
                                  **config = command_words_nth(content, "ExecStartPre=", 2),
                                  **words = exec_words(content);
 
-        /* The operator key: generated with full privileges ('+'), then
-         * handed to the service's user. */
+        /* The operator key in ssv-node's own data dir: generated as ssv-node,
+         * never by root, who would chown and write by path where ssv-node can
+         * plant a symlink (to the ssh host key, /etc/shadow...). */
         if (strv_length(keygen) != 8)
                 print_words(keygen);
         ASSERT_EQ(strv_length(keygen), 8);
-        ASSERT_STREQ(keygen[0], "+/bin/sh");
+        ASSERT_STREQ(keygen[0], "/bin/sh");
         ASSERT_STREQ(keygen[1], "-c");
         /* The script reaches sh with its own '$' intact. */
         ASSERT_CONTAINS(keygen[2], "generate-operator-keys");
@@ -851,6 +852,31 @@ TEST(ssv_node_exec_start_pre) {
         ASSERT_STREQ(words[0], "/usr/bin/ssvnode");
         ASSERT_STREQ(words[1], "start-node");
         ASSERT_WORD(words, "--config=/run/ssv-node/config.yaml");
+}
+
+/* Keys in a root-owned secrets directory, which ssv-node may not write:
+ * generated with full privileges, and only there. In any client's data dir
+ * (not only ssv-node's), never. */
+TEST(ssv_node_keygen_privileges_follow_who_may_write_there) {
+        _cleanup_free_ char *root_dir = unit_content(
+                "{ \"mounts\": { \"data\": { \"enable\": true, \"what\": \"/dev/vdb1\", \"where\": \"/mnt\", \"type\": \"ext4\" } },"
+                "  \"execution\": { \"geth\": { \"enable\": true } },"
+                "  \"consensus\": { \"lighthouse\": { \"enable\": true } },"
+                "  \"addons\": { \"ssv-node\": { \"privateKeyFile\": \"/mnt/secrets/ssv/key\","
+                "                                  \"privateKeyPasswordFile\": \"/mnt/secrets/ssv/password\" } } }",
+                "ssv-node.service"),
+                            *client_dir = unit_content(
+                "{ \"mounts\": { \"data\": { \"enable\": true, \"what\": \"/dev/vdb1\", \"where\": \"/mnt\", \"type\": \"ext4\" } },"
+                "  \"execution\": { \"geth\": { \"enable\": true } },"
+                "  \"consensus\": { \"lighthouse\": { \"enable\": true } },"
+                "  \"addons\": { \"ssv-node\": { \"privateKeyFile\": \"/mnt/secrets/ssv/key\","
+                "                                  \"privateKeyPasswordFile\": \"/mnt/lighthouse/ssv-password\" } } }",
+                "ssv-node.service");
+        _cleanup_strv_free_ char **a = command_words_nth(root_dir, "ExecStartPre=", 0),
+                                 **b = command_words_nth(client_dir, "ExecStartPre=", 0);
+
+        ASSERT_STREQ(a[0], "+/bin/sh");
+        ASSERT_STREQ(b[0], "/bin/sh");
 }
 
 TEST(ssv_node_hoodi_and_lan_endpoints) {
