@@ -16,6 +16,7 @@ static const char * const file_state_table[_FILE_STATE_MAX] = {
         [FILE_ABSENT] = "absent",
         [FILE_PRESENT] = "present",
         [FILE_INVALID] = "invalid",
+        [FILE_UNSAFE] = "unsafe",
 };
 
 const char *file_state_to_string(FileState s) {
@@ -624,7 +625,7 @@ static void read_files(FactsReader *rd, const cJSON *root, Facts *f) {
                         return;
                 s = file_state_from_string(state);
                 if (s < 0) {
-                        reader_fail(rd, p, "state must be \"present\", \"invalid\" or \"absent\"");
+                        reader_fail(rd, p, "state must be \"present\", \"invalid\", \"unsafe\" or \"absent\"");
                         return;
                 }
                 const cJSON *id = cJSON_GetObjectItemCaseSensitive(i, "secretId");

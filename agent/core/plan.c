@@ -438,6 +438,14 @@ static int plan_secret(const Config *c, const Facts *f, Plan *p, SecretKind kind
                 s->reason = xasprintf("%s is not 64 hex characters (an optional 0x prefix allowed); "
                                       "it is never replaced: fix it or remove it", path);
                 return s->reason ? 0 : -ENOMEM;
+        case FILE_UNSAFE:
+                /* A client could point it at any root-only file (systemd's
+                 * LoadCredential= would hand that file to the client). */
+                s->state = SECRET_INVALID;
+                s->reason = xasprintf("%s is reached through a symlink that a less privileged user could have "
+                                      "made (in a directory not root's alone, or not root's): not followed; "
+                                      "put the file itself there", path);
+                return s->reason ? 0 : -ENOMEM;
         case FILE_ABSENT:
         case _FILE_STATE_MAX:
         case _FILE_STATE_INVALID:

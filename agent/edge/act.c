@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "hsos/act.h"
+#include "hsos/anchor.h"
 #include "hsos/edge.h"
 #include "hsos/util.h"
 
@@ -66,29 +67,57 @@ int act_mount(const PlanMount *pm, ActReport fn, void *ud) {
         return 0;
 }
 
+/* What a take-over of dir must leave alone: the plan's other dirs and its
+ * secrets that lie inside (another client's data, a shared JWT). */
+static int take_over_keep(const Plan *p, const PlanDir *dir, char ***ret) {
+        _cleanup_strv_free_ char **keep = NULL;
+
+        for (size_t i = 0; i < p->n_dirs; i++)
+                if (&p->dirs[i] != dir && !streq(p->dirs[i].path, dir->path) &&
+                    path_startswith_dir(p->dirs[i].path, dir->path) && strv_extend(&keep, p->dirs[i].path) < 0)
+                        return -ENOMEM;
+        for (size_t i = 0; i < p->n_secrets; i++)
+                if (path_startswith_dir(p->secrets[i].path, dir->path) && strv_extend(&keep, p->secrets[i].path) < 0)
+                        return -ENOMEM;
+        *ret = TAKE_PTR(keep);
+        return 0;
+}
+
 void act_prepare_dirs(const Plan *p, ActReport fn, void *ud) {
         for (size_t i = 0; i < p->n_dirs; i++) {
                 const PlanDir *d = &p->dirs[i];
-                unsigned long changed = 0;
+                _cleanup_strv_free_ char **keep = NULL;
+                TakeOverResult t;
                 int r = dir_create(d->path, d->mode, d->uid, d->gid);
 
                 if (r < 0) {
                         report(fn, ud, ACT_DIR, d->path, true, "failed: %s",
-                               r == -ENOTDIR ? "a file is in the way of the directory" : strerror(-r));
+                               r == -ENOTDIR ? "a file is in the way of the directory"
+                               : r == -ELOOP ? "a symlink a less privileged user could have made is on its path "
+                                               "(not followed)"
+                                             : strerror(-r));
                         continue;
                 }
                 if (r > 0)
                         report(fn, ud, ACT_DIR, d->path, false, "created (%s, %04o)", d->owner, (unsigned) d->mode);
                 if (!d->data)
                         continue;
+                if (take_over_keep(p, d, &keep) < 0)
+                        return;
                 /* HomestakerOS left data owned by root: hand it to its client, once. */
-                r = dir_take_over(d->path, d->uid, d->gid, d->owner, &changed);
-                if (r < 0)
+                r = dir_take_over(d->path, d->uid, d->gid, keep, &t);
+                if (r == -EPERM)
+                        report(fn, ud, ACT_DIR, d->path, true,
+                               "failed: owned by uid %u, not by %s (uid %u): left as it is (if the data is %s's: "
+                               "chown -R %s: %s)", (unsigned) t.owner, d->owner, (unsigned) d->uid, d->owner,
+                               d->owner, d->path);
+                else if (r < 0)
                         report(fn, ud, ACT_DIR, d->path, true, "failed: taking it over for %s: %s", d->owner,
                                strerror(-r));
-                else if (changed > 0)
+                else if (r > 0)
                         report(fn, ud, ACT_DIR, d->path, false,
-                               "taken over for %s (%lu entries changed owner; done once)", d->owner, changed);
+                               "taken over for %s (%lu entries changed owner%s; done once)", d->owner, t.changed,
+                               t.linked > 0 ? ", files with more than one link left as they were" : "");
         }
 }
 
@@ -256,11 +285,52 @@ static int run_useradd(void) {
         return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -EIO;
 }
 
+int act_install_ssh_keys(const struct passwd *pw, const char *want, bool *ret_changed) {
+        _cleanup_close_ int home = -EBADF, ssh = -EBADF;
+        _cleanup_free_ char *have = NULL;
+        struct stat st;
+        size_t size;
+        int r;
+
+        *ret_changed = false;
+        home = anchor_open(pw->pw_dir, O_RDONLY | O_DIRECTORY, ANCHOR_FOLLOW_LAST, NULL);
+        if (home < 0)
+                return home;
+        if (mkdirat(home, ".ssh", 0700) < 0 && errno != EEXIST)
+                return -errno;
+        ssh = openat(home, ".ssh", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (ssh < 0) {
+                r = -errno;
+                if (r == -ENOTDIR && fstatat(home, ".ssh", &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
+                        r = -ELOOP;
+                return r;
+        }
+        if (fstat(ssh, &st) < 0)
+                return -errno;
+        if (st.st_uid != pw->pw_uid && st.st_uid != 0)
+                return -EPERM;
+        if ((st.st_uid != pw->pw_uid || st.st_gid != pw->pw_gid) && fchown(ssh, pw->pw_uid, pw->pw_gid) < 0)
+                return -errno;
+        if ((st.st_mode & 07777) != 0700 && fchmod(ssh, 0700) < 0)
+                return -errno;
+
+        r = read_regular_at(ssh, "authorized_keys", 64 * 1024, &have, &size);
+        if (r >= 0 && streq(have, want))
+                return 0;
+        /* Anything else by that name (a FIFO, a symlink) is replaced, never opened. */
+        r = write_replace_at(ssh, "authorized_keys", want, 0600, pw->pw_uid, pw->pw_gid, true);
+        if (r < 0)
+                return r;
+        *ret_changed = true;
+        return 0;
+}
+
 static void set_ssh_keys(const Config *c, ActReport fn, void *ud) {
-        _cleanup_free_ char *dir = NULL, *path = NULL, *want = NULL, *have = NULL;
+        _cleanup_free_ char *want = NULL;
         StrBuf b = {};
         struct passwd *pw;
-        size_t size;
+        bool changed;
+        int r;
 
         if (strv_length(c->ssh_authorized_keys) == 0)
                 return;
@@ -274,18 +344,19 @@ static void set_ssh_keys(const Config *c, ActReport fn, void *ud) {
         }
         STRV_FOREACH(k, c->ssh_authorized_keys)
                 sb_appendf(&b, "%s\n", *k);
-        if (sb_steal(&b, &want) < 0 || asprintf(&dir, "%s/.ssh", pw->pw_dir) < 0 ||
-            asprintf(&path, "%s/authorized_keys", dir) < 0)
+        if (sb_steal(&b, &want) < 0)
                 return;
-        if (read_file_capped(path, 64 * 1024, &have, &size) >= 0 && streq(have, want))
-                return;
-        if ((mkdir(dir, 0700) < 0 && errno != EEXIST) || chown(dir, pw->pw_uid, pw->pw_gid) < 0 ||
-            chmod(dir, 0700) < 0 || write_file_atomic(path, want) < 0 || chown(path, pw->pw_uid, pw->pw_gid) < 0 ||
-            chmod(path, 0600) < 0) {
-                report(fn, ud, ACT_NODE, "ssh", true, "cannot install the authorized keys of %s: %s", LOGIN_USER,
-                       strerror(errno));
+        r = act_install_ssh_keys(pw, want, &changed);
+        if (r < 0) {
+                report(fn, ud, ACT_NODE, "ssh", true, "cannot install the authorized keys of %s in %s/.ssh: %s",
+                       LOGIN_USER, pw->pw_dir,
+                       r == -ELOOP ? "a symlink is in the way (not followed)"
+                       : r == -ENOTDIR ? "something not a directory is in the way"
+                       : r == -EPERM ? "~/.ssh belongs to another user" : strerror(-r));
                 return;
         }
+        if (!changed)
+                return;
         report(fn, ud, ACT_NODE, "ssh", false, "%zu authorized key%s installed for %s",
                strv_length(c->ssh_authorized_keys), strv_length(c->ssh_authorized_keys) == 1 ? "" : "s", LOGIN_USER);
 }

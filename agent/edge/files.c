@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "hsos/anchor.h"
 #include "hsos/cleanup.h"
 #include "hsos/edge.h"
 #include "hsos/util.h"
@@ -16,22 +17,23 @@ static bool is_hex(char c) {
 }
 
 bool path_only_root_writes(const char *path) {
-        _cleanup_free_ char *p = strdup(path);
-        char *slash;
+        _cleanup_free_ char *dir = NULL;
+        _cleanup_close_ int fd = -EBADF;
+        const char *slash = path ? strrchr(path, '/') : NULL;
+        bool root_only = false;
         struct stat st;
 
-        if (!p || p[0] != '/')
+        if (!slash || path[0] != '/')
                 return false;
-        /* Every directory from the file's up to "/": a user who may write
-         * one of them may put a symlink or another file in the path. */
-        while ((slash = strrchr(p, '/'))) {
-                slash[slash == p] = 0; /* "/a/b" -> "/a", "/a" -> "/" */
-                if (stat(p, &st) < 0 || !S_ISDIR(st.st_mode) || st.st_uid != 0 || (st.st_mode & 022))
-                        return false;
-                if (streq(p, "/"))
-                        return true;
-        }
-        return false;
+        dir = slash == path ? strdup("/") : strndup(path, (size_t) (slash - path));
+        if (!dir)
+                return false;
+        /* Every directory on the way, and the file's own: a user who may
+         * write one of them may put a symlink or another file in the path. */
+        fd = anchor_open(dir, O_PATH | O_DIRECTORY, ANCHOR_FOLLOW_LAST, &root_only);
+        if (fd < 0 || fstat(fd, &st) < 0)
+                return false;
+        return root_only && st.st_uid == 0 && !(st.st_mode & 022);
 }
 
 FileState secret_file_state(const char *path, bool jwt) {
@@ -52,12 +54,17 @@ FileState secret_file_read(const char *path, bool jwt, char ret_hex[static 65]) 
         FileState s = FILE_INVALID;
 
         ret_hex[0] = 0;
-        fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+        /* From "/", following only symlinks root made in root's directories:
+         * a client's symlink to a root-only file is not read (nor given to
+         * systemd's LoadCredential=). O_NONBLOCK: a FIFO does not block. */
+        fd = anchor_open(path, O_RDONLY | O_NONBLOCK, ANCHOR_FOLLOW_LAST, NULL);
         if (fd < 0) {
-                if (errno == ENOENT || errno == ENOTDIR || errno == ELOOP)
+                if (fd == -ENOENT || fd == -ENOTDIR)
                         return FILE_ABSENT;
+                if (fd == -ELOOP)
+                        return FILE_UNSAFE;
                 /* It exists, but we may not read it (a plan without privileges). */
-                if (errno == EACCES || errno == EPERM)
+                if (fd == -EACCES || fd == -EPERM)
                         return FILE_PRESENT;
                 return FILE_INVALID;
         }
@@ -95,32 +102,29 @@ int write_file_atomic(const char *path, const char *content) {
 }
 
 int write_file_replace(const char *path, const char *content, bool durable) {
-        _cleanup_free_ char *tmp = NULL;
-        _cleanup_close_ int fd = -EBADF;
-        size_t n = strlen(content);
+        _cleanup_free_ char *dir = NULL;
+        _cleanup_close_ int dirfd = -EBADF;
+        const char *slash = strrchr(path, '/');
 
-        if (asprintf(&tmp, "%s.XXXXXX", path) < 0)
+        if (!slash) {
+                dir = strdup(".");
+                slash = path - 1;
+        } else
+                dir = slash == path ? strdup("/") : strndup(path, (size_t) (slash - path));
+        if (!dir)
                 return -ENOMEM;
-        fd = mkostemp(tmp, O_CLOEXEC);
-        if (fd < 0)
+        if (!slash[1])
+                return -EISDIR;
+        /* An absolute path (the agent's own files, units, the metrics textfile
+         * in node_exporter's directory) is reached from "/"; a relative one
+         * is the user's own on the command line. */
+        if (dir[0] == '/')
+                dirfd = anchor_open(dir, O_RDONLY | O_DIRECTORY, ANCHOR_FOLLOW_LAST, NULL);
+        else if ((dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
                 return -errno;
-        for (size_t off = 0; off < n;) {
-                ssize_t k = write(fd, content + off, n - off);
-                if (k < 0) {
-                        if (errno == EINTR)
-                                continue;
-                        int r = -errno;
-                        unlink(tmp);
-                        return r;
-                }
-                off += (size_t) k;
-        }
-        if (fchmod(fd, 0644) < 0 || (durable && fsync(fd) < 0) || rename(tmp, path) < 0) {
-                int r = -errno;
-                unlink(tmp);
-                return r;
-        }
-        return 0;
+        if (dirfd < 0)
+                return dirfd;
+        return write_replace_at(dirfd, slash + 1, content, 0644, (uid_t) -1, (gid_t) -1, durable);
 }
 
 int read_secret_line(const char *path, char **ret) {

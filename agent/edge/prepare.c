@@ -4,7 +4,7 @@
  * made so that a crash leaves either nothing or the whole file. */
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,60 +13,19 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "hsos/anchor.h"
 #include "hsos/cleanup.h"
 #include "hsos/edge.h"
 #include "hsos/util.h"
 
 int dir_create(const char *path, mode_t mode, uid_t uid, gid_t gid) {
-        _cleanup_free_ char *p = strdup(path);
-        struct stat st;
+        _cleanup_close_ int fd = -EBADF;
+        bool created = false;
 
-        if (!p)
-                return -ENOMEM;
-        if (stat(path, &st) == 0)
-                return S_ISDIR(st.st_mode) ? 0 : -ENOTDIR;
-        /* Parents first, 0755 root, as mkdir -p. */
-        for (char *s = p + 1; (s = strchr(s, '/')); s++) {
-                *s = 0;
-                if (mkdir(p, 0755) < 0 && errno != EEXIST)
-                        return -errno;
-                if (stat(p, &st) < 0)
-                        return -errno;
-                if (!S_ISDIR(st.st_mode))
-                        return -ENOTDIR;
-                *s = '/';
-        }
-        if (mkdir(path, mode) < 0)
-                return errno == EEXIST ? 0 : -errno;
-        /* mkdir applies the umask: set the mode the plan asks for. */
-        if (chmod(path, mode) < 0 || chown(path, uid, gid) < 0)
-                return -errno;
-        return 1;
-}
-
-/* nftw has no user data: the walk's parameters live here for its duration. */
-static struct {
-        uid_t uid;
-        gid_t gid;
-        unsigned long changed;
-        int error;
-} walk;
-
-static int take_over_entry(const char *fpath, const struct stat *sb, int typeflag, struct FTW *ftwbuf) {
-        (void) ftwbuf;
-        if (typeflag == FTW_NS || typeflag == FTW_DNR) {
-                walk.error = EACCES;
-                return 0;
-        }
-        if (sb->st_uid == walk.uid && sb->st_gid == walk.gid)
-                return 0;
-        /* lchown: a symlink itself changes owner, its target does not. */
-        if (lchown(fpath, walk.uid, walk.gid) < 0) {
-                walk.error = errno;
-                return 0;
-        }
-        walk.changed++;
-        return 0;
+        fd = anchor_mkdir(path, mode, uid, gid, &created);
+        if (fd < 0)
+                return fd;
+        return created;
 }
 
 static int write_all(int fd, const void *buf, size_t n) {
@@ -85,45 +44,148 @@ static int write_all(int fd, const void *buf, size_t n) {
         return 0;
 }
 
-int dir_take_over(const char *path, uid_t uid, gid_t gid, const char *owner, unsigned long *ret_changed) {
-        _cleanup_free_ char *marker = NULL, *content = NULL;
-        _cleanup_close_ int fd = -EBADF;
-        char buf[128] = "";
-        ssize_t n;
-        int r;
+/* The walk of a take-over. It enters only what it opened itself, relative
+ * to the directory it stands in, and changes each entry through an fd of
+ * that very inode: a client renaming things under the walk can make it miss
+ * an entry, never reach one outside. */
+typedef struct TakeOver {
+        uid_t uid;
+        gid_t gid;
+        dev_t dev;
+        const dev_t *skip_dev;      /* entries never handed over (other dirs, secrets) */
+        const ino_t *skip_ino;
+        size_t n_skip;
+        unsigned long changed, linked;
+        int error;
+} TakeOver;
 
-        *ret_changed = 0;
-        if (path_join(path, TAKE_OVER_MARKER, &marker) < 0 || asprintf(&content, "%s %u\n", owner, (unsigned) uid) < 0)
-                return -ENOMEM;
+#define TAKE_OVER_MAX_DEPTH 256
 
-        fd = open(marker, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-        if (fd >= 0) {
-                n = read(fd, buf, sizeof buf - 1);
-                if (n > 0 && streq(buf, content))
-                        return 0; /* done before, for this owner */
-                fd = safe_close_fd(fd);
+static bool take_over_skips(const TakeOver *t, const struct stat *st) {
+        for (size_t i = 0; i < t->n_skip; i++)
+                if (t->skip_dev[i] == st->st_dev && t->skip_ino[i] == st->st_ino)
+                        return true;
+        return false;
+}
+
+static int take_over_one(TakeOver *t, int fd, const struct stat *st) {
+        if (st->st_uid == t->uid && st->st_gid == t->gid)
+                return 0;
+        /* AT_EMPTY_PATH on an O_PATH fd: the inode checked, a symlink itself. */
+        if (fchownat(fd, "", t->uid, t->gid, AT_EMPTY_PATH) < 0)
+                return -errno;
+        t->changed++;
+        return 0;
+}
+
+static void take_over_walk(TakeOver *t, int dfd, unsigned depth) {
+        _cleanup_(closedirp) DIR *d = NULL;
+        struct dirent *de;
+        int dup_fd;
+
+        if (depth > TAKE_OVER_MAX_DEPTH) {
+                t->error = ELOOP;
+                return;
         }
+        dup_fd = fcntl(dfd, F_DUPFD_CLOEXEC, 3);
+        if (dup_fd < 0 || !(d = fdopendir(dup_fd))) {
+                if (dup_fd >= 0)
+                        close(dup_fd);
+                t->error = errno;
+                return;
+        }
+        while ((errno = 0, de = readdir(d))) {
+                _cleanup_close_ int fd = -EBADF;
+                struct stat st;
+                int r;
 
-        walk.uid = uid;
-        walk.gid = gid;
-        walk.changed = 0;
-        walk.error = 0;
-        /* FTW_PHYS: never follow a symlink; FTW_MOUNT: stay on this file system. */
-        if (nftw(path, take_over_entry, 64, FTW_PHYS | FTW_MOUNT) < 0)
-                return -errno;
-        *ret_changed = walk.changed;
-        if (walk.error)
-                return -walk.error;
+                if (streq(de->d_name, ".") || streq(de->d_name, ".."))
+                        continue;
+                fd = openat(dfd, de->d_name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+                if (fd < 0) {
+                        if (errno != ENOENT) /* gone meanwhile: nothing to hand over */
+                                t->error = errno;
+                        continue;
+                }
+                if (fstat(fd, &st) < 0) {
+                        t->error = errno;
+                        continue;
+                }
+                if (st.st_dev != t->dev || take_over_skips(t, &st))
+                        continue; /* another mount, or not this client's */
+                if (S_ISDIR(st.st_mode)) {
+                        /* Reopened through the O_PATH fd: the same inode, whatever the name is now. */
+                        _cleanup_close_ int sub = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
-        /* Written last: a take-over cut short runs again at the next boot. */
-        fd = open(marker, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
-        if (fd < 0)
+                        if (sub < 0) {
+                                t->error = errno;
+                                continue;
+                        }
+                        take_over_walk(t, sub, depth + 1);
+                } else if (S_ISBLK(st.st_mode) || S_ISCHR(st.st_mode)) {
+                        continue; /* a device node would hand the device over: left as it is */
+                } else if (st.st_nlink > 1) {
+                        /* A hard link may be a name of a file elsewhere (fs.protected_hardlinks=0). */
+                        t->linked++;
+                        continue;
+                }
+                /* The directory itself after its entries: it stays root's while walked. */
+                r = take_over_one(t, fd, &st);
+                if (r < 0)
+                        t->error = -r;
+        }
+        if (errno != 0)
+                t->error = errno;
+}
+
+int dir_take_over(const char *path, uid_t uid, gid_t gid, char * const *keep, TakeOverResult *ret) {
+        _cleanup_close_ int top = -EBADF;
+        _cleanup_free_ dev_t *skip_dev = NULL;
+        _cleanup_free_ ino_t *skip_ino = NULL;
+        TakeOver t = { .uid = uid, .gid = gid };
+        struct stat st;
+        size_t n = 0;
+
+        *ret = (TakeOverResult) {};
+        top = anchor_open(path, O_RDONLY | O_DIRECTORY, 0, NULL);
+        if (top < 0)
+                return top;
+        if (fstat(top, &st) < 0)
                 return -errno;
-        r = write_all(fd, content, strlen(content));
-        if (r < 0)
-                return r;
-        if (fchown(fd, uid, gid) < 0 || fsync(fd) < 0)
+        ret->owner = st.st_uid;
+        if (st.st_uid == uid)
+                return 0; /* its client's already: made so, or taken over before */
+        /* Only a top that is still root's: a client cannot give a directory to
+         * root, so nothing a client made or holds is handed to another. */
+        if (st.st_uid != 0)
+                return -EPERM;
+
+        skip_dev = calloc(strv_length(keep) + 1, sizeof *skip_dev);
+        skip_ino = calloc(strv_length(keep) + 1, sizeof *skip_ino);
+        if (!skip_dev || !skip_ino)
+                return -ENOMEM;
+        STRV_FOREACH(k, keep) {
+                _cleanup_close_ int fd = anchor_open(*k, O_PATH, 0, NULL);
+                struct stat kst;
+
+                if (fd >= 0 && fstat(fd, &kst) == 0) {
+                        skip_dev[n] = kst.st_dev;
+                        skip_ino[n++] = kst.st_ino;
+                }
+        }
+        t.dev = st.st_dev;
+        t.skip_dev = skip_dev;
+        t.skip_ino = skip_ino;
+        t.n_skip = n;
+        take_over_walk(&t, top, 0);
+        ret->changed = t.changed;
+        ret->linked = t.linked;
+        if (t.error)
+                return -t.error;
+        /* The top last: a take-over cut short is done again, from the start. */
+        if (fchown(top, uid, gid) < 0)
                 return -errno;
+        ret->changed++;
         return 1;
 }
 
@@ -137,19 +199,6 @@ static int split_path(const char *path, char **ret_dir, const char **ret_base) {
         return *ret_dir ? 0 : -ENOMEM;
 }
 
-/* rename() that never replaces: renameat2(RENAME_NOREPLACE), or link+unlink
- * where the file system lacks it. */
-static int rename_noreplace(int dirfd, const char *from, const char *to) {
-        if (renameat2(dirfd, from, dirfd, to, RENAME_NOREPLACE) == 0)
-                return 0;
-        if (errno != EINVAL && errno != ENOSYS)
-                return -errno;
-        if (linkat(dirfd, from, dirfd, to, 0) < 0)
-                return -errno;
-        (void) unlinkat(dirfd, from, 0);
-        return 0;
-}
-
 /* Opens the directory a new secret goes in; -EEXIST when the secret (or
  * anything by its name, a dangling symlink included) is there already. */
 static int open_secret_dir(const char *path, char **ret_dir, const char **ret_base) {
@@ -161,9 +210,10 @@ static int open_secret_dir(const char *path, char **ret_dir, const char **ret_ba
         r = split_path(path, &dir, &base);
         if (r < 0)
                 return r;
-        dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        /* Reached from "/" without a symlink a client could have made. */
+        dirfd = anchor_open(dir, O_RDONLY | O_DIRECTORY, ANCHOR_FOLLOW_LAST, NULL);
         if (dirfd < 0)
-                return -errno;
+                return dirfd;
         if (faccessat(dirfd, base, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
                 return -EEXIST;
         *ret_dir = TAKE_PTR(dir);
@@ -222,39 +272,21 @@ static int write_new_jwt(const char *path, char text[static 64]) {
                 explicit_bzero(text, 64);
                 return dirfd;
         }
-
-        if (asprintf(&tmp, ".%s.XXXXXX", base) < 0) {
+        /* Unnamed until complete (O_TMPFILE), then linked without replacing anything. */
+        fd = tmpfile_at(dirfd, 0600, &tmp);
+        if (fd < 0) {
                 explicit_bzero(text, 64);
-                return -ENOMEM;
-        }
-        {
-                _cleanup_free_ char *full = NULL;
-                if (path_join(dir, tmp, &full) < 0) {
-                        explicit_bzero(text, 64);
-                        return -ENOMEM;
-                }
-                fd = mkostemp(full, O_CLOEXEC);
-                if (fd < 0) {
-                        r = -errno;
-                        explicit_bzero(text, 64);
-                        return r;
-                }
-                free(tmp);
-                tmp = strdup(strrchr(full, '/') + 1);
-                if (!tmp) {
-                        unlink(full);
-                        explicit_bzero(text, 64);
-                        return -ENOMEM;
-                }
+                return fd;
         }
         r = fchmod(fd, 0600) < 0 ? -errno : write_all(fd, text, 64);
         explicit_bzero(text, 64);
         if (r >= 0 && fsync(fd) < 0)
                 r = -errno;
         if (r >= 0)
-                r = rename_noreplace(dirfd, tmp, base);
+                r = link_new_at(dirfd, fd, tmp, base);
         if (r < 0) {
-                (void) unlinkat(dirfd, tmp, 0);
+                if (tmp)
+                        (void) unlinkat(dirfd, tmp, 0);
                 return r;
         }
         if (fsync(dirfd) < 0)
@@ -262,7 +294,7 @@ static int write_new_jwt(const char *path, char text[static 64]) {
         return 0;
 }
 
-static int fsync_path(int dirfd, const char *name) {
+static int fsync_at(int dirfd, const char *name) {
         _cleanup_close_ int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 
         if (fd < 0 || fsync(fd) < 0)
@@ -270,10 +302,22 @@ static int fsync_path(int dirfd, const char *name) {
         return 0;
 }
 
+/* renameat2 without replace between two directories, or link+unlink. */
+static int move_noreplace(int fromfd, const char *from, int tofd, const char *to) {
+        if (renameat2(fromfd, from, tofd, to, RENAME_NOREPLACE) == 0)
+                return 0;
+        if (errno != EINVAL && errno != ENOSYS)
+                return -errno;
+        if (linkat(fromfd, from, tofd, to, 0) < 0)
+                return -errno;
+        (void) unlinkat(fromfd, from, 0);
+        return 0;
+}
+
 int secret_create_ssh_host_key(const char *path, const char *comment, char **ret_error) {
-        _cleanup_free_ char *dir = NULL, *tmpdir = NULL, *keygen = NULL, *key = NULL, *pub = NULL, *pub_name = NULL,
-                            *tmp_key = NULL, *tmp_pub = NULL;
-        _cleanup_close_ int dirfd = -EBADF;
+        _cleanup_free_ char *dir = NULL, *keygen = NULL, *pub_name = NULL;
+        _cleanup_close_ int dirfd = -EBADF, tmpfd = -EBADF;
+        char tmpname[32];
         const char *base;
         pid_t pid;
         int r, status;
@@ -286,16 +330,26 @@ int secret_create_ssh_host_key(const char *path, const char *comment, char **ret
                 *ret_error = strdup("ssh-keygen was not found (package openssh-client)");
                 return r;
         }
-
-        /* Generated in a private directory beside the key, then moved into place. */
-        if (asprintf(&tmpdir, "%s/.%s.XXXXXX", dir, base) < 0)
+        if (asprintf(&pub_name, "%s.pub", base) < 0)
                 return -ENOMEM;
-        if (!mkdtemp(tmpdir))
-                return -errno;
-        if (asprintf(&key, "%s/key", tmpdir) < 0 || asprintf(&pub, "%s/key.pub", tmpdir) < 0 ||
-            asprintf(&pub_name, "%s.pub", base) < 0) {
-                r = -ENOMEM;
-                goto finish;
+
+        /* Generated in a private directory beside the key, reached only by
+         * its fd (ssh-keygen runs in it), then moved into place. */
+        for (int tries = 0;; tries++) {
+                unsigned rnd;
+                if (getrandom(&rnd, sizeof rnd, 0) != (ssize_t) sizeof rnd)
+                        return -EIO;
+                snprintf(tmpname, sizeof tmpname, ".hsos-keygen-%08x", rnd);
+                if (mkdirat(dirfd, tmpname, 0700) == 0)
+                        break;
+                if (errno != EEXIST || tries >= 16)
+                        return -errno;
+        }
+        tmpfd = openat(dirfd, tmpname, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (tmpfd < 0) {
+                r = -errno;
+                (void) unlinkat(dirfd, tmpname, AT_REMOVEDIR);
+                return r;
         }
 
         pid = fork();
@@ -309,7 +363,9 @@ int secret_create_ssh_host_key(const char *path, const char *comment, char **ret
                         dup2(null, STDIN_FILENO);
                         dup2(null, STDOUT_FILENO);
                 }
-                execl(keygen, "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", comment, "-f", key, (char *) NULL);
+                if (fchdir(tmpfd) < 0)
+                        _exit(126);
+                execl(keygen, "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", comment, "-f", "key", (char *) NULL);
                 _exit(127);
         }
         while (waitpid(pid, &status, 0) < 0)
@@ -326,20 +382,14 @@ int secret_create_ssh_host_key(const char *path, const char *comment, char **ret
                 goto finish;
         }
 
-        tmp_key = strdup(key + strlen(dir) + 1);
-        tmp_pub = strdup(pub + strlen(dir) + 1);
-        if (!tmp_key || !tmp_pub) {
-                r = -ENOMEM;
+        if ((r = fsync_at(tmpfd, "key")) < 0 || (r = fsync_at(tmpfd, "key.pub")) < 0)
                 goto finish;
-        }
-        if ((r = fsync_path(dirfd, tmp_key)) < 0 || (r = fsync_path(dirfd, tmp_pub)) < 0)
-                goto finish;
-        r = rename_noreplace(dirfd, tmp_key, base);
+        r = move_noreplace(tmpfd, "key", dirfd, base);
         if (r < 0)
                 goto finish;
         /* Nothing on disk is overwritten, not even a stale public key: sshd
          * needs only the private one. */
-        r = rename_noreplace(dirfd, tmp_pub, pub_name);
+        r = move_noreplace(tmpfd, "key.pub", dirfd, pub_name);
         if (r == -EEXIST) {
                 if (asprintf(ret_error, "%s existed already and was left as it was", pub_name) < 0) {
                         r = -ENOMEM;
@@ -352,10 +402,8 @@ int secret_create_ssh_host_key(const char *path, const char *comment, char **ret
                 r = -errno;
 
 finish:
-        if (key)
-                (void) unlink(key);
-        if (pub)
-                (void) unlink(pub);
-        (void) rmdir(tmpdir);
+        (void) unlinkat(tmpfd, "key", 0);
+        (void) unlinkat(tmpfd, "key.pub", 0);
+        (void) unlinkat(dirfd, tmpname, AT_REMOVEDIR);
         return r;
 }

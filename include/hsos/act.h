@@ -36,6 +36,15 @@ void act_prepare_dirs(const Plan *p, ActReport report, void *userdata);
  * the image lacks) is reported and added to *problems (may be NULL). */
 void act_localize(const Config *c, char ***problems, ActReport report, void *userdata);
 
+/* Writes want as pw's ~/.ssh/authorized_keys (pw_dir/.ssh made 0700,
+ * pw's). The user owns its home: every step below it is taken through fds
+ * opened without following a symlink, and the old file is read only if it
+ * is a regular one of bounded size (a FIFO would block). *ret_changed tells
+ * whether it was written. -ELOOP when a symlink is in the way, -EPERM when
+ * ~/.ssh belongs to another user. */
+struct passwd;
+int act_install_ssh_keys(const struct passwd *pw, const char *want, bool *ret_changed);
+
 /* sshd's configuration from node.json (/etc/ssh/sshd_config.d): no
  * passwords, and the persistent host key when it is present and sshd would
  * accept it (0600, root's); otherwise sshd keeps the key made in RAM for this

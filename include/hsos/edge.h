@@ -91,11 +91,20 @@ int mounter_mount(const char *device, const char *target, const char *fstype, co
 /* Creates dir and its missing parents (0755 root), the last one with mode
  * and owner; an existing directory is left as it is. 1 when created. */
 int dir_create(const char *path, mode_t mode, uid_t uid, gid_t gid);
-/* Hands a data dir to its client once: owner changed recursively, symlinks
- * not followed, other mounts not entered; a marker in the dir remembers it.
- * Returns the number of entries changed (0: nothing to do). */
-int dir_take_over(const char *path, uid_t uid, gid_t gid, const char *owner, unsigned long *ret_changed);
-#define TAKE_OVER_MARKER ".hsos-agent-owner"
+/* Hands a data dir HomestakerOS left to root to its client: done only while
+ * its top is still root's (a client cannot give a directory to root, so the
+ * top's owner is the marker), the top changed last so a walk cut short is
+ * done again. The walk never follows a symlink nor enters what it did not
+ * open itself, stays on the top's file system, skips files with more than one
+ * link and device nodes, and leaves alone the entries keep names (other dirs
+ * and secrets of the plan). 1 when done now, 0 when the top is uid's already,
+ * -EPERM when another user owns the top (ret->owner says who). */
+typedef struct TakeOverResult {
+        uid_t owner;                /* of the top, before */
+        unsigned long changed;      /* entries that changed owner */
+        unsigned long linked;       /* files left as they were: more than one link */
+} TakeOverResult;
+int dir_take_over(const char *path, uid_t uid, gid_t gid, char * const *keep, TakeOverResult *ret);
 
 /* A new JWT: 32 bytes from the kernel's random source as 64 hex characters,
  * mode 0600, written to a temporary file in the same directory, fsync'ed,

@@ -38,6 +38,7 @@ typedef enum FileState {
         FILE_ABSENT,
         FILE_PRESENT,      /* exists (and, for a JWT, holds 64 hex characters) */
         FILE_INVALID,      /* exists, but a JWT that is not 64 hex characters */
+        FILE_UNSAFE,       /* behind a symlink a less privileged user could have made: not followed */
         _FILE_STATE_MAX,
         _FILE_STATE_INVALID = -EINVAL,
 } FileState;

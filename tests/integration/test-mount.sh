@@ -119,7 +119,6 @@ echo keep >"$T/outside/secret"
 ln -s "$T/outside/secret" "$T/m3/geth/link-out"
 mount -t tmpfs tmpfs "$T/m3/geth/nested"
 echo other >"$T/m3/geth/nested/file"
-rm -rf "$T/m3/geth/.hsos-agent-owner"
 chown -R 0:0 "$T/m3/geth"
 umount "$T/m3/geth/nested"; umount "$T/m3"
 conf takeover.json <<JSON
@@ -130,11 +129,14 @@ expect_exit 0 "mount a disk with a root-owned data dir" $A mount -c "$T/takeover
 expect_in "$T/out" "dir $T/m3/geth: taken over for geth" "the take-over is logged"
 [ "$(stat -c %u "$T/m3/geth/chaindata/000001.ldb")" = 801 ] && ok "files inside are handed to geth" || not_ok "files inside are handed to geth"
 [ "$(stat -c %u "$T/outside/secret")" = 0 ] && ok "a symlink's target outside is not touched" || not_ok "a symlink's target outside is not touched"
-[ -f "$T/m3/geth/.hsos-agent-owner" ] && ok "a marker remembers the take-over" || not_ok "a marker remembers the take-over"
+[ "$(stat -c %u "$T/m3/geth")" = 801 ] && ok "the top's owner remembers the take-over" \
+        || not_ok "the top's owner remembers the take-over"
+[ ! -e "$T/m3/geth/.hsos-agent-owner" ] && ok "no marker in the client's own directory" \
+        || not_ok "no marker in the client's own directory"
 expect_exit 0 "mount again after the take-over" $A mount -c "$T/takeover.json"
 expect_not_in "$T/out" "taken over" "it is done only once"
 # Another mount inside the data dir is not entered.
-rm -f "$T/m3/geth/.hsos-agent-owner"
+chown 0:0 "$T/m3/geth"
 mount -t tmpfs tmpfs "$T/m3/geth/nested"
 touch "$T/m3/geth/nested/on-tmpfs"
 expect_exit 0 "take over again with a mount inside" $A mount -c "$T/takeover.json"

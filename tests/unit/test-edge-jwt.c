@@ -141,10 +141,11 @@ TEST(a_pair_in_a_directory_a_client_writes_is_never_followed) {
         ASSERT_EQ(symlink(victim, link), 0);
         ASSERT_ERROR(secret_create_jwt_copy(dst, link), EPERM);
         ASSERT_EQ(access(dst, F_OK), -1);
-        /* Nor compared: its secretId would tell whether it equals another. */
+        /* Nor read, nor compared (its secretId would tell whether it equals
+         * another): a symlink in a client's directory is not followed at all. */
         put(other, secret_b);
         f = facts_for(other, link);
-        ASSERT_EQ(facts_file_state(f, link), FILE_PRESENT);
+        ASSERT_EQ(facts_file_state(f, link), FILE_UNSAFE);
         ASSERT_EQ(facts_file_secret_id(f, link), 0);
         ASSERT_TRUE(facts_file_secret_id(f, other) != 0);
         ASSERT_TRUE(path_only_root_writes(other));

@@ -135,9 +135,10 @@ TEST(dir_create_refuses_a_file_in_the_way) {
         rm_rf(d);
 }
 
-TEST(take_over_is_remembered) {
-        _cleanup_free_ char *d = NULL, *file = NULL;
-        unsigned long changed = 0;
+TEST(take_over_only_while_the_top_is_roots) {
+        _cleanup_free_ char *d = NULL, *file = NULL, *keep = NULL, *kept = NULL;
+        char *keeps[2] = {};
+        TakeOverResult t;
         struct stat st;
         FILE *fp;
 
@@ -147,18 +148,33 @@ TEST(take_over_is_remembered) {
                 SKIP_THIS("changing owners needs root");
         d = tmpdir();
         ASSERT_OK(path_join(d, "chaindata", &file));
+        ASSERT_OK(path_join(d, "other", &keep));
+        ASSERT_OK(path_join(keep, "file", &kept));
         fp = fopen(file, "we");
         ASSERT_NOT_NULL(fp);
         fclose(fp);
-        ASSERT_EQ(dir_take_over(d, 801, 801, "geth", &changed), 1);
-        ASSERT_EQ(changed, 2); /* the directory and its file */
+        ASSERT_OK(mkdir(keep, 0755));
+        fp = fopen(kept, "we");
+        ASSERT_NOT_NULL(fp);
+        fclose(fp);
+        keeps[0] = keep;
+        ASSERT_EQ(dir_take_over(d, 801, 801, keeps, &t), 1);
+        ASSERT_EQ(t.changed, 2); /* the file, then the directory */
+        ASSERT_EQ(t.owner, 0);
         ASSERT_OK(stat(file, &st));
         ASSERT_EQ(st.st_uid, 801);
-        ASSERT_EQ(dir_take_over(d, 801, 801, "geth", &changed), 0);
-        ASSERT_EQ(changed, 0);
-        /* Another owner later (the client changed): done again, for it. */
-        ASSERT_EQ(dir_take_over(d, 811, 811, "lighthouse", &changed), 1);
+        /* What the plan keeps (another client's dir, a secret) is not entered. */
+        ASSERT_OK(stat(kept, &st));
+        ASSERT_EQ(st.st_uid, 0);
+        ASSERT_OK(stat(keep, &st));
+        ASSERT_EQ(st.st_uid, 0);
+        /* Done: the top is the client's now, nothing is walked again. */
+        ASSERT_EQ(dir_take_over(d, 801, 801, NULL, &t), 0);
+        ASSERT_EQ(t.changed, 0);
+        /* Another client's dir is never handed over: a client could have made it. */
+        ASSERT_ERROR(dir_take_over(d, 811, 811, NULL, &t), EPERM);
+        ASSERT_EQ(t.owner, 801);
         ASSERT_OK(stat(file, &st));
-        ASSERT_EQ(st.st_uid, 811);
+        ASSERT_EQ(st.st_uid, 801);
         rm_rf(d);
 }
