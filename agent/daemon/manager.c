@@ -28,9 +28,11 @@
 #include "hsos/version.h"
 #include "log.h"
 #include "manager.h"
+#include "worker.h"
 
 static void manager_schedule(Manager *m);
 static void manager_start_units(Manager *m);
+static void manager_ready(Manager *m);
 
 /* ---- node.json ---- */
 
@@ -304,18 +306,22 @@ static void remember_state(Manager *m, const char *name, const char *state) {
 }
 
 /* The system users the units run as: shipped as sysusers.d, applied at boot
- * by systemd-sysusers. Should one be missing (an image that skipped it), it
- * is created before its unit starts. */
-static void ensure_users(Manager *m) {
+ * by systemd-sysusers. Should one be missing (an image that skipped it), the
+ * disk work creates it (in the worker: systemd-sysusers may take its time);
+ * its unit is not started meanwhile (systemd would fail it with 217/USER). */
+static bool unit_user_missing(const PlanUnit *pu) {
+        return pu->client != CLIENT_WIREGUARD && !getpwnam(client_to_string(pu->client));
+}
+
+/* In the worker. */
+static void ensure_users(const Plan *p) {
         bool missing = false;
         int status;
         pid_t pid;
 
-        for (size_t i = 0; i < m->plan->n_units; i++) {
-                Client cl = m->plan->units[i].client;
-                if (cl != CLIENT_WIREGUARD && m->plan->units[i].state == UNIT_READY && !getpwnam(client_to_string(cl)))
+        for (size_t i = 0; i < p->n_units; i++)
+                if (p->units[i].state == UNIT_READY && unit_user_missing(&p->units[i]))
                         missing = true;
-        }
         if (!missing)
                 return;
         pid = fork();
@@ -335,7 +341,6 @@ static void ensure_users(Manager *m) {
 static void manager_start_units(Manager *m) {
         if (!m->systemd || !m->plan || m->reload_pending)
                 return;
-        ensure_users(m);
         for (size_t i = 0; i < m->plan->n_units; i++) {
                 const PlanUnit *pu = &m->plan->units[i];
                 UnitTrack *u = systemd_track(m->systemd, pu->name);
@@ -355,6 +360,11 @@ static void manager_start_units(Manager *m) {
                 }
                 if (!u || pu->state != UNIT_READY || !u->known || u->job_pending)
                         continue;
+                if (unit_user_missing(pu)) {
+                        log_event(LOG_WARNING, NULL, field, "%s waits: its user %s does not exist (yet)", pu->name,
+                                  client_to_string(pu->client));
+                        continue;
+                }
                 running = streq_ptr(u->active_state, "active") || streq_ptr(u->active_state, "activating") ||
                           streq_ptr(u->active_state, "reloading");
                 if (u->started_content && streq(u->started_content, pu->content))
@@ -371,10 +381,7 @@ static void manager_start_units(Manager *m) {
                 free(u->started_content);
                 u->started_content = strdup(pu->content);
         }
-        if (!m->ready) {
-                m->ready = true;
-                (void) sd_notify(false, "READY=1");
-        }
+        manager_ready(m);
 }
 
 /* A unit's state changed: the status follows, and a unit that became known
@@ -518,27 +525,16 @@ static void reload_sshd(Manager *m) {
 
 /* ---- the evaluation ---- */
 
-static void manager_evaluate(Manager *m) {
+/* In the worker (a forked child): the disk work, from the facts as they are
+ * now. Late disks are mounted as soon as they appear; each mount changes the
+ * facts, so the plan is made again until nothing is pending. */
+static void disk_work(Worker *w, void *userdata) {
+        Manager *m = userdata;
         _cleanup_(facts_freep) Facts *f = NULL;
         _cleanup_(plan_freep) Plan *p = NULL;
+        _cleanup_strv_free_ char **problems = NULL, **created = NULL;
         int r;
 
-        if (!m->config) {
-                m->evaluated = true;
-                facts_free(m->facts);
-                m->facts = facts_new();
-                if (m->facts)
-                        (void) system_read(m->facts);
-                rebuild_status(m);
-                if (!m->ready) {
-                        m->ready = true;
-                        (void) sd_notify(false, "READY=1");
-                }
-                return;
-        }
-
-        /* Late disks are mounted as soon as they appear; each mount changes
-         * the facts, so the plan is made again until nothing is pending. */
         for (int round = 0; round < 16; round++) {
                 bool mounted = false;
 
@@ -552,7 +548,7 @@ static void manager_evaluate(Manager *m) {
                         return;
                 }
                 for (size_t i = 0; i < p->n_mounts; i++)
-                        if (p->mounts[i].state == MOUNT_PENDING && act_mount(&p->mounts[i], journal_report, m) >= 0)
+                        if (p->mounts[i].state == MOUNT_PENDING && act_mount(&p->mounts[i], worker_report, w) >= 0)
                                 mounted = true;
                 if (!mounted)
                         break;
@@ -560,30 +556,122 @@ static void manager_evaluate(Manager *m) {
 
         /* The machine's identity is the node's only where the agent applies the
          * node (systemd answers): never on a machine it merely plans for. */
-        m->problems = strv_free(m->problems);
         if (m->systemd) {
-                act_localize(m->config, &m->problems, journal_report, m);
-                if (act_sshd(p, &m->problems, journal_report, m) > 0)
-                        reload_sshd(m);
-                (void) act_journal(m->config, f, p, &m->problems, journal_report, m);
+                act_localize(m->config, &problems, worker_report, w);
+                if (act_sshd(p, &problems, worker_report, w) > 0)
+                        worker_note(w, WORKER_SSHD_CHANGED, "");
+                (void) act_journal(m->config, f, p, &problems, worker_report, w);
         }
-        act_prepare_dirs(p, journal_report, m);
-        act_prepare_secrets(p, m->config, true, &m->created_secrets, journal_report, m);
+        act_prepare_dirs(p, worker_report, w);
+        act_prepare_secrets(p, m->config, true, &created, worker_report, w);
+        if (m->systemd)
+                ensure_users(p);
+        STRV_FOREACH(s, problems)
+                worker_note(w, WORKER_PROBLEM, *s);
+        STRV_FOREACH(s, created)
+                worker_note(w, WORKER_SECRET_CREATED, *s);
+}
 
-        facts_free(m->facts);
-        m->facts = TAKE_PTR(f);
-        plan_free(m->plan);
-        m->plan = TAKE_PTR(p);
-        add_spaces(m);
-        watch_secrets(m);
-        apply_units(m);
-        m->evaluated = true;
-        rebuild_status(m);
-        write_metrics(m);
-        if (!m->systemd && !m->ready) {
-                m->ready = true;
-                (void) sd_notify(false, "READY=1");
+static void on_worker_note(void *userdata, WorkerNote note, const char *text) {
+        Manager *m = userdata;
+
+        switch (note) {
+        case WORKER_PROBLEM:
+                (void) strv_extend(&m->next_problems, text);
+                break;
+        case WORKER_SECRET_CREATED:
+                if (!strv_contains(m->created_secrets, text))
+                        (void) strv_extend(&m->created_secrets, text);
+                break;
+        case WORKER_SECRET_FAILED:
+                break;
+        case WORKER_SSHD_CHANGED:
+                m->sshd_changed = true;
+                break;
+        case _WORKER_NOTE_MAX:
+                break;
         }
+}
+
+static void manager_ready(Manager *m) {
+        if (m->ready)
+                return;
+        m->ready = true;
+        (void) sd_notify(false, "READY=1");
+}
+
+/* The disk work is done: the plan is made from the facts it left, and the
+ * units follow. */
+static void on_worker_done(void *userdata, int status) {
+        Manager *m = userdata;
+        _cleanup_(facts_freep) Facts *f = NULL;
+        _cleanup_(plan_freep) Plan *p = NULL;
+        int r;
+
+        m->worker = worker_free(m->worker);
+        if (status != 0)
+                log_error("the disk work ended abnormally (%s %d): it is done again at the next evaluation",
+                          status < 0 ? "signal" : "exit status", status < 0 ? -status : status);
+        strv_free(m->problems);
+        m->problems = TAKE_PTR(m->next_problems);
+        if (m->sshd_changed && m->systemd)
+                reload_sshd(m);
+        m->sshd_changed = false;
+
+        r = gather_facts(m, &f);
+        if (r >= 0)
+                r = plan_build(m->config, f, &p);
+        if (r < 0)
+                log_error("cannot evaluate the node: %s", strerror(-r));
+        else {
+                facts_free(m->facts);
+                m->facts = TAKE_PTR(f);
+                plan_free(m->plan);
+                m->plan = TAKE_PTR(p);
+                m->retired_config = config_free(m->retired_config);
+                add_spaces(m);
+                watch_secrets(m);
+                apply_units(m);
+                m->evaluated = true;
+                rebuild_status(m);
+                write_metrics(m);
+        }
+        if (!m->systemd)
+                manager_ready(m);
+        if (m->evaluate_again) {
+                m->evaluate_again = false;
+                manager_schedule(m);
+        }
+}
+
+static void manager_evaluate(Manager *m) {
+        static const WorkerCallbacks cb = {
+                .report = journal_report,
+                .note = on_worker_note,
+                .done = on_worker_done,
+        };
+        int r;
+
+        if (m->worker) {
+                /* One at a time: what changed meanwhile is seen right after. */
+                m->evaluate_again = true;
+                return;
+        }
+        if (!m->config) {
+                m->evaluated = true;
+                facts_free(m->facts);
+                m->facts = facts_new();
+                if (m->facts)
+                        (void) system_read(m->facts);
+                rebuild_status(m);
+                manager_ready(m);
+                return;
+        }
+        m->next_problems = strv_free(m->next_problems);
+        m->sshd_changed = false;
+        r = worker_start(m->event, disk_work, &cb, m, &m->worker);
+        if (r < 0)
+                log_error("cannot start the disk work: %s; tried again at the next evaluation", strerror(-r));
 }
 
 static int on_defer(sd_event_source *s, void *userdata) {
@@ -759,7 +847,12 @@ static int on_hup(sd_event_source *s, const struct signalfd_siginfo *si, void *u
                 return 0;
         }
         log_event(LOG_NOTICE, MID_CONFIG_LOADED, NULL, "%s reloaded", m->config_path);
-        config_free(m->config);
+        /* The plan in use points into the config it was made from: that one
+         * lives until a plan of the new one replaces it. */
+        if (m->plan && !m->retired_config)
+                m->retired_config = m->config;
+        else
+                config_free(m->config);
         m->config = c;
         memcpy(m->config_sha256, sha, sizeof sha);
         m->config_errors = strv_free(m->config_errors);
@@ -821,6 +914,7 @@ int manager_new(const char *config_path, Manager **ret) {
         sigaddset(&mask, SIGTERM);
         sigaddset(&mask, SIGINT);
         sigaddset(&mask, SIGHUP);
+        sigaddset(&mask, SIGCHLD); /* the worker's end, through sd-event */
         sigprocmask(SIG_BLOCK, &mask, NULL);
         if ((r = sd_event_add_signal(m->event, &m->sig_term, SIGTERM, on_term, m)) < 0 ||
             (r = sd_event_add_signal(m->event, &m->sig_int, SIGINT, on_term, m)) < 0 ||
@@ -875,6 +969,7 @@ int manager_new(const char *config_path, Manager **ret) {
 Manager *manager_free(Manager *m) {
         if (!m)
                 return NULL;
+        worker_free(m->worker);
         status_server_free(m->status_server);
         controller_free(m->controller);
         probe_run_cancel(m->probe_run);
@@ -897,13 +992,16 @@ Manager *manager_free(Manager *m) {
         safe_close_fd(m->mountinfo_fd);
         safe_close_fd(m->inotify_fd);
         sd_event_unref(m->event);
+        plan_free(m->plan);
+        m->plan = NULL;
         config_free(m->config);
+        config_free(m->retired_config);
         strv_free(m->config_errors);
         facts_free(m->facts);
-        plan_free(m->plan);
         free(m->status_json);
         strv_free(m->created_secrets);
         strv_free(m->problems);
+        strv_free(m->next_problems);
         strv_free(m->unit_states);
         strv_free(m->watched_dirs);
         free(m->config_path);

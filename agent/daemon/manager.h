@@ -27,6 +27,7 @@ typedef struct Manager {
         sd_event *event;
         char *config_path;
         Config *config;            /* NULL: node.json was invalid at boot */
+        Config *retired_config;    /* replaced by a reload; m->plan still points into it */
         char **config_errors;
         bool reload_refused;
         char config_sha256[65];
@@ -43,6 +44,10 @@ typedef struct Manager {
         uint64_t started_at_usec;
         char **created_secrets;
         char **problems;           /* from the last evaluation: what could not be done */
+        char **next_problems;      /* gathered from the running disk work */
+        struct Worker *worker;     /* the disk work running in a child, or NULL */
+        bool evaluate_again;       /* something changed while it ran */
+        bool sshd_changed;
         char **watched_dirs;       /* where missing secrets are watched for */
         char **unit_states;        /* "geth.service=blocked", for logging transitions */
         int uevent_fd, rtnl_fd, mountinfo_fd, inotify_fd;

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+/* Work that may take long or block (mounting, the take-over of a data dir of
+ * a million files, ssh-keygen, useradd, systemd-sysusers, journalctl) runs in
+ * a forked child of the daemon, so the event loop keeps answering the status
+ * socket and the watchdog meanwhile. The child reports each line of what it
+ * did, and its notes, over a pipe as small typed records; the parent hears
+ * them as they come and once more when the child has exited. */
+
+#include <stdbool.h>
+
+#include <systemd/sd-event.h>
+
+#include "hsos/act.h"
+
+typedef struct Worker Worker;
+
+typedef enum WorkerNote {
+        WORKER_PROBLEM,          /* something that could not be done (status "problems") */
+        WORKER_SECRET_CREATED,   /* a secret's path */
+        WORKER_SECRET_FAILED,    /* "PATH\nERROR": a secret whose creation failed */
+        WORKER_SSHD_CHANGED,     /* sshd's drop-in changed: reload it */
+        _WORKER_NOTE_MAX,
+} WorkerNote;
+
+typedef struct WorkerCallbacks {
+        void (*report)(void *userdata, ActKind kind, const char *subject, bool failure, const char *line);
+        void (*note)(void *userdata, WorkerNote note, const char *text);
+        /* The child exited (status as waitid's si_status; killed: -signal). */
+        void (*done)(void *userdata, int status);
+} WorkerCallbacks;
+
+/* Forks a child running work(w, userdata), which must only compute, touch
+ * the system and report (never the parent's bus, sockets or event loop);
+ * the child exits when work returns. SIGCHLD must be blocked. */
+int worker_start(sd_event *e, void (*work)(Worker *w, void *userdata), const WorkerCallbacks *cb, void *userdata,
+                 Worker **ret);
+/* Kills a running child (SIGKILL) and frees; no callback is called. */
+Worker *worker_free(Worker *w);
+
+/* In the child: an ActReport that sends its line to the parent (userdata is
+ * the Worker). */
+void worker_report(void *userdata, ActKind kind, const char *subject, bool failure, const char *line);
+void worker_note(Worker *w, WorkerNote note, const char *text);
