@@ -377,6 +377,50 @@ char *strdup_printable(const char *s, size_t max) {
         return strn_printable(s, strlen(s), max, 0);
 }
 
+/* Where the parts of url begin and end: the authority begins at *ret_host
+ * (after "scheme://", and after the user info "user:pass@" when there is
+ * one, which begins at *ret_userinfo); the query and the fragment begin at
+ * *ret_rest. */
+static void url_parts(const char *url, size_t *ret_userinfo, size_t *ret_host, size_t *ret_rest) {
+        const char *p = strstr(url, "://"), *a;
+        size_t authority, end;
+
+        /* A "://" after a '/', '?' or '#' belongs to the path or the query. */
+        authority = p && (size_t) (p - url) <= strcspn(url, "/?#") ? (size_t) (p - url) + 3 : 0;
+        end = authority + strcspn(url + authority, "/?#");
+        *ret_userinfo = *ret_host = authority;
+        for (a = url + authority; a < url + end; a++)
+                if (*a == '@')
+                        *ret_host = (size_t) (a - url) + 1;
+        *ret_rest = end + strcspn(url + end, "?#");
+}
+
+int url_redact(const char *url, char **ret) {
+        size_t userinfo, host, rest;
+        char *s;
+
+        url_parts(url, &userinfo, &host, &rest);
+        if (asprintf(&s, "%.*s%.*s", (int) userinfo, url, (int) (rest - host), url + host) < 0)
+                return -ENOMEM;
+        *ret = s;
+        return 0;
+}
+
+bool url_secret_in(const char *text, const char *url) {
+        size_t userinfo, host, rest, colon;
+
+        url_parts(url, &userinfo, &host, &rest);
+        if (host > userinfo + 1) {
+                /* "user:pass", and the password alone */
+                if (memmem(text, strlen(text), url + userinfo, host - 1 - userinfo))
+                        return true;
+                colon = userinfo + strcspn(url + userinfo, ":");
+                if (colon + 1 < host - 1 && memmem(text, strlen(text), url + colon + 1, host - 2 - colon))
+                        return true;
+        }
+        return url[rest] && url[rest + 1] && strstr(text, url + rest + 1);
+}
+
 static bool digits(const char *s, size_t n, unsigned *ret) {
         unsigned v = 0;
 

@@ -128,6 +128,15 @@ char *strn_printable(const char *s, size_t n, size_t max, PrintableFlags flags);
 /* strn_printable() of a C string, non-ASCII text kept. */
 char *strdup_printable(const char *s, size_t max);
 
+/* url fit for a message, without what is meant for its server alone: the
+ * user info and the query and fragment, so neither a password nor an API key
+ * reaches a log line, the status or etcd:
+ * "https://user:pass@host:2379/v3/kv?api_key=x#f" -> "https://host:2379/v3/kv". */
+int url_redact(const char *url, char **ret);
+/* True when text holds url's user info, its password, or its query or
+ * fragment: text is then no message to show (a library's error text). */
+bool url_secret_in(const char *text, const char *url);
+
 /* "2026-11-26T12:00:00Z" (UTC, optional fraction of a second) -> microseconds
  * since the epoch; -EINVAL for anything else. */
 int time_parse_rfc3339(const char *s, uint64_t *ret_usec);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Strings from outside made fit to show (strn_printable). */
+/* Strings from outside made fit to show (strn_printable), and URLs made fit
+ * for a message (url_redact, url_secret_in). */
 #include "harness.h"
 #include "hsos/json-doc.h"
 #include "hsos/util.h"
@@ -86,4 +87,39 @@ TEST(json_make_printable) {
         ASSERT_OK(json_make_printable(doc));
         s = cJSON_PrintUnformatted(doc);
         ASSERT_STREQ(s, "{\"st?ate\":\"ok?2J\",\"list\":[\"?]0;x?\",{\"v\":\"日本\"}]}");
+}
+
+TEST(url_redact) {
+        static const char * const cases[][2] = {
+                { "https://user:pass@host:2379/v3/kv?api_key=x", "https://host:2379/v3/kv" },
+                { "https://user:pass@host:2379/v3/kv?api_key=x#frag", "https://host:2379/v3/kv" },
+                { "http://127.0.0.1:2379", "http://127.0.0.1:2379" },
+                { "http://[::1]:8080/report/node-1", "http://[::1]:8080/report/node-1" },
+                { "http://token@h/a@b?c=d", "http://h/a@b" },
+                { "http://a@b@h:1/", "http://h:1/" },
+                { "http://h#x", "http://h" },
+                { "http://h/p?", "http://h/p" },
+                { "user:pass@host:1/x?k=v", "host:1/x" },
+                { "http://h/redirect?to=http://u:p@x", "http://h/redirect" },
+                { "", "" },
+        };
+
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+                _cleanup_free_ char *s = NULL;
+
+                ASSERT_OK(url_redact(cases[i][0], &s));
+                ASSERT_STREQ(s, cases[i][1]);
+        }
+}
+
+TEST(url_secret_in) {
+        const char *url = "https://alice:hunter2@host:2379/v3/kv?api_key=SECRET";
+
+        ASSERT_FALSE(url_secret_in("Failed to connect to host port 2379 after 0 ms: Couldn't connect to server", url));
+        ASSERT_TRUE(url_secret_in("Could not resolve proxy: alice:hunter2@proxy", url));
+        ASSERT_TRUE(url_secret_in("Login denied for hunter2", url));
+        ASSERT_TRUE(url_secret_in("bad URL https://host:2379/v3/kv?api_key=SECRET", url));
+        ASSERT_FALSE(url_secret_in("anything", "http://127.0.0.1:2379"));
+        ASSERT_FALSE(url_secret_in("anything", "http://@h/?"));
+        ASSERT_TRUE(url_secret_in("a token", "http://token@h/"));
 }
