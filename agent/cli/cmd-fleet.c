@@ -60,7 +60,7 @@ static void call_done(Call *c) {
 /* One POST to etcd, waited for. 0 with the answer, or -EIO with a message. */
 static int etcd_call(Http *h, const char *base, const char *path, const char *body, const char *token,
                      const char *cacert, unsigned timeout_ms, Call *c, char **ret_error) {
-        _cleanup_free_ char *url = NULL, *msg = NULL;
+        _cleanup_free_ char *url = NULL, *msg = NULL, *shown = NULL;
         HttpOptions o = {
                 .body = body,
                 .content_type = "application/json",
@@ -79,14 +79,17 @@ static int etcd_call(Http *h, const char *base, const char *path, const char *bo
                 r = http_run(h);
         if (r < 0)
                 return r;
+        /* Not its user info nor its query: a password or a key may be there. */
+        if (url_redact(base, &shown) < 0)
+                return -ENOMEM;
         if (c->error)
-                return asprintf(ret_error, "%s: %s", base, c->error) < 0 ? -ENOMEM : -EIO;
+                return asprintf(ret_error, "%s: %s", shown, c->error) < 0 ? -ENOMEM : -EIO;
         if (etcd_parse_error(c->body, c->size, &code, &msg) > 0) {
                 *ret_error = TAKE_PTR(msg);
                 return -EIO;
         }
         if (c->status != 200)
-                return asprintf(ret_error, "%s answered HTTP %ld", base, c->status) < 0 ? -ENOMEM : -EIO;
+                return asprintf(ret_error, "%s answered HTTP %ld", shown, c->status) < 0 ? -ENOMEM : -EIO;
         return 0;
 }
 

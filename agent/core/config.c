@@ -401,6 +401,18 @@ void parser_describe_error(Parser *p, const char *path, const char *value, const
         parser_error(p, path, "%s, got %s", msg, d);
 }
 
+/* A controller's URL is shown without its user info and query: the errors
+ * reach the journal, the status and etcd. */
+static void describe_url_error(Parser *p, const char *path, const char *url, const char *msg) {
+        _cleanup_free_ char *shown = NULL;
+
+        if (url_redact(url, &shown) < 0) {
+                p->r = -ENOMEM;
+                return;
+        }
+        parser_describe_error(p, path, shown, msg);
+}
+
 static void parse_localization(Parser *p, const cJSON *root, Config *c) {
         static const char * const known[] = { "hostname", "timezone", NULL };
         const cJSON *o = member(root, "localization");
@@ -945,7 +957,7 @@ static void parse_controller(Parser *p, const cJSON *ao, Config *c) {
                         if (r == -ENOMEM)
                                 p->r = r;
                         else if (r < 0)
-                                parser_describe_error(p, ip, *u, err);
+                                describe_url_error(p, ip, *u, err);
                 }
                 etcd->prefix = parser_string(p, eo, "agent.controller.etcd", "prefix", "/homestakeros");
                 if (etcd->prefix && (etcd->prefix[0] != '/' || endswith(etcd->prefix, "/") ||
@@ -974,7 +986,7 @@ static void parse_controller(Parser *p, const cJSON *ao, Config *c) {
                         if (r == -ENOMEM)
                                 p->r = r;
                         else if (r < 0)
-                                parser_describe_error(p, "agent.controller.http.url", http->url, err);
+                                describe_url_error(p, "agent.controller.http.url", http->url, err);
                         endpoint_done(&e);
                 }
                 http->token_file = is_absent(member(ho, "tokenFile")) ? NULL :

@@ -8,6 +8,7 @@
 #include <cJSON.h>
 
 #include "hsos/fleet.h"
+#include "hsos/json-doc.h"
 #include "hsos/status.h"
 #include "hsos/util.h"
 
@@ -61,7 +62,9 @@ static int rows_build(const char *prefix, const EtcdKeyValue *kvs, size_t n, Row
                                                           : -EINVAL;
                 if (r == -ENOMEM)
                         goto fail;
-                row->name = strdup_printable(r >= 0 ? host : kvs[i].key, 76);
+                /* ASCII in the columns: they are counted in bytes. */
+                row->name = r >= 0 ? strn_printable(host, strlen(host), 76, PRINTABLE_ASCII)
+                                   : strn_printable(kvs[i].key, kvs[i].key_size, 76, PRINTABLE_ASCII);
                 if (!row->name) {
                         r = -ENOMEM;
                         goto fail;
@@ -75,6 +78,10 @@ static int rows_build(const char *prefix, const EtcdKeyValue *kvs, size_t n, Row
                         continue;
                 }
                 r = status_document_parse(kvs[i].value, kvs[i].value_size, &row->doc, &row->problem);
+                /* Another node's words, shown in a terminal (text and JSON):
+                 * its controls and bidi controls become '?'. */
+                if (r >= 0)
+                        r = json_make_printable(row->doc);
                 if (r == -ENOMEM)
                         goto fail;
         }
@@ -134,7 +141,9 @@ static void age_text(char *buf, size_t size, const cJSON *doc, uint64_t now_usec
 }
 
 static int client_name(const cJSON *c, char **ret) {
-        *ret = strdup_printable(get_str(c, "client") ?: "?", 20);
+        const char *s = get_str(c, "client") ?: "?";
+
+        *ret = strn_printable(s, strlen(s), 20, PRINTABLE_ASCII);
         return *ret ? 0 : -ENOMEM;
 }
 
@@ -303,7 +312,8 @@ int fleet_to_text(const char *prefix, const EtcdKeyValue *kvs, size_t n, uint64_
                 } else
                         sb_pad(&b, w + 2);
 
-                state = strdup_printable(row->doc ? get_str(row->doc, "state") : "invalid", STATE_WIDTH);
+                const char *st = row->doc ? get_str(row->doc, "state") : "invalid";
+                state = strn_printable(st, strlen(st), STATE_WIDTH, PRINTABLE_ASCII);
                 if (!state) {
                         r = -ENOMEM;
                         goto fail;
@@ -315,7 +325,8 @@ int fleet_to_text(const char *prefix, const EtcdKeyValue *kvs, size_t n, uint64_
                 sb_appendf(&b, "%*s", (int) (STATE_WIDTH + 1 - strlen(state)), "");
 
                 if (!row->doc) {
-                        _cleanup_free_ char *what = strdup_printable(row->problem, 400);
+                        _cleanup_free_ char *what = strn_printable(row->problem, strlen(row->problem), 400,
+                                                                   PRINTABLE_ASCII);
 
                         if (!what || split_words(what, &items) < 0) {
                                 r = -ENOMEM;
@@ -363,7 +374,7 @@ int fleet_to_json(const char *prefix, const EtcdKeyValue *kvs, size_t n, char **
                         rows[i].doc = NULL;
                         continue;
                 }
-                _cleanup_free_ char *key = strdup_printable(rows[i].kv->key, 1024);
+                _cleanup_free_ char *key = strn_printable(rows[i].kv->key, rows[i].kv->key_size, 1024, 0);
                 o = cJSON_CreateObject();
                 if (!key || !o || !cJSON_AddItemToArray(a, o)) {
                         cJSON_Delete(o);

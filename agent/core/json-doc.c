@@ -31,41 +31,9 @@ static int fail_at(const char *data, size_t offset, char **ret_error, const char
         return -EINVAL;
 }
 
-/* Returns the length of the valid UTF-8 sequence at s (at most n bytes), or 0. */
-static size_t utf8_valid_len(const unsigned char *s, size_t n) {
-        unsigned char c = s[0];
-        size_t len;
-        unsigned cp;
-
-        if (c < 0x80)
-                return 1;
-        if (c >= 0xc2 && c <= 0xdf) {
-                len = 2;
-                cp = c & 0x1f;
-        } else if (c >= 0xe0 && c <= 0xef) {
-                len = 3;
-                cp = c & 0x0f;
-        } else if (c >= 0xf0 && c <= 0xf4) {
-                len = 4;
-                cp = c & 0x07;
-        } else
-                return 0;
-        if (n < len)
-                return 0;
-        for (size_t i = 1; i < len; i++) {
-                if ((s[i] & 0xc0) != 0x80)
-                        return 0;
-                cp = (cp << 6) | (s[i] & 0x3f);
-        }
-        if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-            (cp >= 0xd800 && cp <= 0xdfff))
-                return 0;
-        return len;
-}
-
 bool utf8_is_valid(const char *s, size_t n) {
         for (size_t i = 0; i < n;) {
-                size_t k = utf8_valid_len((const unsigned char *) s + i, n - i);
+                size_t k = utf8_decode(s + i, n - i, NULL);
 
                 if (k == 0)
                         return false;
@@ -83,7 +51,7 @@ static int prescan(const char *data, size_t size, unsigned depth_max, bool *ret_
         char msg[96];
 
         for (size_t i = 0; i < size;) {
-                size_t n = utf8_valid_len(s + i, size - i);
+                size_t n = utf8_decode(data + i, size - i, NULL);
 
                 if (n == 0) {
                         snprintf(msg, sizeof msg, "not valid UTF-8: byte 0x%02x", s[i]);
@@ -188,24 +156,41 @@ char *json_describe(const cJSON *v) {
         if (cJSON_IsObject(v))
                 return strdup("an object");
         if (cJSON_IsString(v)) {
+                _cleanup_free_ char *t = NULL;
                 StrBuf b = {};
-                const char *str = v->valuestring;
-                size_t n = strlen(str);
+                size_t n = strlen(v->valuestring);
 
-                if (n > 60) {
-                        /* Cut at a character boundary. */
-                        size_t cut = 57;
-                        while (cut > 0 && ((unsigned char) str[cut] & 0xc0) == 0x80)
-                                cut--;
-                        _cleanup_free_ char *t = NULL;
-                        if (asprintf(&t, "%.*s...", (int) cut, str) < 0)
-                                return NULL;
-                        sb_append_json_string(&b, t);
-                } else
-                        sb_append_json_string(&b, str);
+                /* Cut at a character boundary, cleaned of controls: it may come
+                 * from outside (an etcd answer). */
+                t = strn_printable(v->valuestring, n, n > 60 ? 57 : 60, 0);
+                if (!t)
+                        return NULL;
+                sb_append_json_string(&b, t);
                 if (sb_steal(&b, &s) < 0)
                         return NULL;
                 return s;
         }
         return strdup("an unknown value");
+}
+
+/* Overwrites s with its printable form, never longer. */
+static int make_printable(char *s) {
+        _cleanup_free_ char *t = strdup_printable(s, SIZE_MAX);
+
+        if (!t)
+                return -ENOMEM;
+        strcpy(s, t);
+        return 0;
+}
+
+int json_make_printable(cJSON *v) {
+        for (cJSON *c = v; c; c = c->next) {
+                if (c->string && !(c->type & cJSON_StringIsConst) && make_printable(c->string) < 0)
+                        return -ENOMEM;
+                if (cJSON_IsString(c) && c->valuestring && make_printable(c->valuestring) < 0)
+                        return -ENOMEM;
+                if (c->child && json_make_printable(c->child) < 0)
+                        return -ENOMEM;
+        }
+        return 0;
 }

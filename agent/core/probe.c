@@ -173,12 +173,15 @@ void probe_answer_done(ProbeAnswer *a) {
 }
 
 int probe_answer_fail(ProbeAnswer *a, ProbeQuery q, const char *what) {
+        _cleanup_free_ char *shown = NULL;
         char *e;
 
         /* The same question first whatever order the answers come in. */
         if (a->error && a->error_query <= (int) q)
                 return 0;
-        if (asprintf(&e, "%s: %s", strempty(probe_query_to_string(q)), what) < 0)
+        /* What an HTTP library says may quote the answer. */
+        shown = strdup_printable(what, 400);
+        if (!shown || asprintf(&e, "%s: %s", strempty(probe_query_to_string(q)), shown) < 0)
                 return -ENOMEM;
         free(a->error);
         a->error = e;
@@ -260,18 +263,9 @@ static int parse_bool(const cJSON *v, int *ret) {
         return true;
 }
 
-/* A client's own text (its version), kept printable and short. */
-static char *printable_dup(const char *s) {
-        size_t n = strnlen(s, 128);
-        char *c = strndup(s, n);
-
-        if (!c)
-                return NULL;
-        for (char *p = c; *p; p++)
-                if ((unsigned char) *p < 0x20 || *p == 0x7f)
-                        *p = '?';
-        return c;
-}
+/* A client's own text (its version, an error's message): kept printable and
+ * short where it is stored. */
+#define CLIENT_TEXT_MAX 128
 
 static const char *http_reason(long status) {
         switch (status) {
@@ -298,7 +292,7 @@ static int parse_jsonrpc(ProbeQuery q, const cJSON *doc, ProbeAnswer *a, char **
         if (err && !cJSON_IsNull(err)) {
                 const cJSON *code = cJSON_GetObjectItemCaseSensitive(err, "code");
                 const char *msg = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(err, "message"));
-                _cleanup_free_ char *m = msg ? printable_dup(msg) : NULL;
+                _cleanup_free_ char *m = msg ? strdup_printable(msg, CLIENT_TEXT_MAX) : NULL;
 
                 if (cJSON_IsNumber(code) && code->valuedouble == -32601)
                         return -EOPNOTSUPP;
@@ -350,7 +344,7 @@ static int parse_jsonrpc(ProbeQuery q, const cJSON *doc, ProbeAnswer *a, char **
                 if (!cJSON_IsString(res))
                         return fail(ret_error, "result is not a string");
                 free(a->version);
-                a->version = printable_dup(res->valuestring);
+                a->version = strdup_printable(res->valuestring, CLIENT_TEXT_MAX);
                 return a->version ? 0 : -ENOMEM;
         default:
                 return -EINVAL;
@@ -385,7 +379,7 @@ static int parse_beacon(ProbeQuery q, const cJSON *doc, ProbeAnswer *a, char **r
                 if (!cJSON_IsString(v))
                         return fail(ret_error, "data.version is not a string");
                 free(a->version);
-                a->version = printable_dup(v->valuestring);
+                a->version = strdup_printable(v->valuestring, CLIENT_TEXT_MAX);
                 return a->version ? 0 : -ENOMEM;
         case Q_FINALITY:
                 v = cJSON_GetObjectItemCaseSensitive(data, "finalized");

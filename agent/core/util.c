@@ -302,18 +302,123 @@ bool format_rfc3339(uint64_t usec, char buf[static 32]) {
         return usec != 0 && gmtime_r(&t, &tm) && strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) != 0;
 }
 
-char *strdup_printable(const char *s, size_t max) {
-        size_t n = strlen(s), k = n > max ? max : n;
-        char *c = malloc(k + 4);
+size_t utf8_decode(const char *s, size_t n, uint32_t *ret_cp) {
+        const unsigned char *u = (const unsigned char *) s;
+        uint32_t cp;
+        size_t len;
 
+        if (n == 0)
+                return 0;
+        if (u[0] < 0x80) {
+                len = 1;
+                cp = u[0];
+        } else if (u[0] >= 0xc2 && u[0] <= 0xdf) {
+                len = 2;
+                cp = u[0] & 0x1f;
+        } else if (u[0] >= 0xe0 && u[0] <= 0xef) {
+                len = 3;
+                cp = u[0] & 0x0f;
+        } else if (u[0] >= 0xf0 && u[0] <= 0xf4) {
+                len = 4;
+                cp = u[0] & 0x07;
+        } else
+                return 0;
+        if (n < len)
+                return 0;
+        for (size_t i = 1; i < len; i++) {
+                if ((u[i] & 0xc0) != 0x80)
+                        return 0;
+                cp = (cp << 6) | (u[i] & 0x3f);
+        }
+        if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+            (cp >= 0xd800 && cp <= 0xdfff))
+                return 0;
+        if (ret_cp)
+                *ret_cp = cp;
+        return len;
+}
+
+/* What acts on a terminal or reorders a line rather than shows. */
+static bool char_is_control(uint32_t cp) {
+        return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || cp == 0x061c || cp == 0x200e || cp == 0x200f ||
+               (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+char *strn_printable(const char *s, size_t n, size_t max, PrintableFlags flags) {
+        size_t i = 0, k = 0;
+        char *c;
+
+        /* Never longer than what it copies: each replaced character or byte
+         * is one '?'. */
+        c = malloc((n < max ? n : max) + 4);
         if (!c)
                 return NULL;
-        for (size_t i = 0; i < k; i++)
-                c[i] = s[i] >= 0x20 && s[i] < 0x7f ? s[i] : '?';
-        if (n > max)
+        while (i < n) {
+                uint32_t cp = 0;
+                size_t len = utf8_decode(s + i, n - i, &cp);
+
+                if (i + (len ?: 1) > max)
+                        break;
+                if (len == 0 || char_is_control(cp) || (len > 1 && (flags & PRINTABLE_ASCII)))
+                        c[k++] = '?';
+                else {
+                        memcpy(c + k, s + i, len);
+                        k += len;
+                }
+                i += len ?: 1;
+        }
+        if (i < n)
                 memcpy(c + k, "...", 3), k += 3;
         c[k] = 0;
         return c;
+}
+
+char *strdup_printable(const char *s, size_t max) {
+        return strn_printable(s, strlen(s), max, 0);
+}
+
+/* Where the parts of url begin and end: the authority begins at *ret_host
+ * (after "scheme://", and after the user info "user:pass@" when there is
+ * one, which begins at *ret_userinfo); the query and the fragment begin at
+ * *ret_rest. */
+static void url_parts(const char *url, size_t *ret_userinfo, size_t *ret_host, size_t *ret_rest) {
+        const char *p = strstr(url, "://"), *a;
+        size_t authority, end;
+
+        /* A "://" after a '/', '?' or '#' belongs to the path or the query. */
+        authority = p && (size_t) (p - url) <= strcspn(url, "/?#") ? (size_t) (p - url) + 3 : 0;
+        end = authority + strcspn(url + authority, "/?#");
+        *ret_userinfo = *ret_host = authority;
+        for (a = url + authority; a < url + end; a++)
+                if (*a == '@')
+                        *ret_host = (size_t) (a - url) + 1;
+        *ret_rest = end + strcspn(url + end, "?#");
+}
+
+int url_redact(const char *url, char **ret) {
+        size_t userinfo, host, rest;
+        char *s;
+
+        url_parts(url, &userinfo, &host, &rest);
+        if (asprintf(&s, "%.*s%.*s", (int) userinfo, url, (int) (rest - host), url + host) < 0)
+                return -ENOMEM;
+        *ret = s;
+        return 0;
+}
+
+bool url_secret_in(const char *text, const char *url) {
+        size_t userinfo, host, rest, colon;
+
+        url_parts(url, &userinfo, &host, &rest);
+        if (host > userinfo + 1) {
+                /* "user:pass", and the password alone */
+                if (memmem(text, strlen(text), url + userinfo, host - 1 - userinfo))
+                        return true;
+                colon = userinfo + strcspn(url + userinfo, ":");
+                if (colon + 1 < host - 1 && memmem(text, strlen(text), url + colon + 1, host - 2 - colon))
+                        return true;
+        }
+        return url[rest] && url[rest + 1] && strstr(text, url + rest + 1);
 }
 
 static bool digits(const char *s, size_t n, unsigned *ret) {

@@ -276,12 +276,14 @@ static void on_etcd(void *userdata, const HttpResult *res) {
         r->step = STEP_NONE;
         if (res->error) {
                 /* The next attempt goes to the next endpoint. */
-                const char *ep = r->endpoints[r->endpoint];
+                _cleanup_free_ char *ep = NULL;
+
+                (void) url_redact(r->endpoints[r->endpoint], &ep);
                 if (r->endpoints[r->endpoint + 1])
                         r->endpoint++;
                 else
                         r->endpoint = 0;
-                return fail(r, "%s: %s", ep, res->error);
+                return fail(r, "%s: %s", ep ?: "etcd", res->error);
         }
         k = etcd_parse_error(res->body, res->size, &code, &msg);
         if (k > 0) {
@@ -382,13 +384,16 @@ static void on_etcd(void *userdata, const HttpResult *res) {
 
 static void on_post(void *userdata, const HttpResult *res) {
         Reporter *r = userdata;
+        _cleanup_free_ char *shown = NULL;
 
         r->req = NULL;
         r->step = STEP_NONE;
         if (res->error)
                 return fail(r, "%s", res->error);
+        /* Not its user info nor its query: an API key may be there. */
         if (res->status < 200 || res->status > 299)
-                return fail(r, "%s answered HTTP %ld", r->url, res->status);
+                return fail(r, "%s answered HTTP %ld", url_redact(r->url, &shown) >= 0 ? shown : "the controller",
+                            res->status);
         free(r->last_key);
         r->last_key = TAKE_PTR(r->pending_key);
         r->last_write_usec = now_usec(CLOCK_MONOTONIC);

@@ -22,6 +22,7 @@ struct HttpRequest {
         bool too_big;
         http_done_t done;
         void *userdata;
+        char *url;              /* to keep its secrets out of curl's error text */
         char errbuf[CURL_ERROR_SIZE];
         HttpRequest *next, *prev;
 };
@@ -49,6 +50,7 @@ static void request_free(HttpRequest *r) {
         curl_easy_cleanup(r->easy);
         curl_slist_free_all(r->headers);
         free(r->body);
+        free(r->url);
         free(r);
 }
 
@@ -75,6 +77,7 @@ static void finish(Http *h) {
                 HttpResult res = {};
                 curl_off_t total = 0;
                 char why[CURL_ERROR_SIZE + 64];
+                _cleanup_free_ char *shown = NULL;
 
                 if (msg->msg != CURLMSG_DONE)
                         continue;
@@ -92,7 +95,15 @@ static void finish(Http *h) {
                         snprintf(why, sizeof why, "the answer is larger than %zu bytes: cut off", r->max);
                         res.error = why;
                 } else if (msg->data.result != CURLE_OK) {
-                        snprintf(why, sizeof why, "%s", r->errbuf[0] ? r->errbuf : curl_easy_strerror(msg->data.result));
+                        const char *e = r->errbuf[0] ? r->errbuf : curl_easy_strerror(msg->data.result);
+
+                        /* curl names the host and port, not the URL; should its text
+                         * ever hold the user info or the query, its plain words do. */
+                        if (url_secret_in(e, r->url))
+                                e = curl_easy_strerror(msg->data.result);
+                        /* It may quote the answer: made printable here, once. */
+                        shown = strdup_printable(e, CURL_ERROR_SIZE);
+                        snprintf(why, sizeof why, "%s", shown ?: curl_easy_strerror(msg->data.result));
                         res.error = why;
                 }
                 if (r->done)
@@ -251,6 +262,12 @@ int http_request(Http *h, const char *url, const HttpOptions *o, http_done_t don
                 return -ENOMEM;
         }
         r->http = h;
+        r->url = strdup(url);
+        if (!r->url) {
+                curl_easy_cleanup(e);
+                free(r);
+                return -ENOMEM;
+        }
         r->done = done;
         r->userdata = userdata;
         r->max = o->max_bytes ? o->max_bytes : 1024 * 1024;

@@ -104,10 +104,38 @@ void sb_append_json_string(StrBuf *b, const char *s);
  * for 0 (unknown) or a time that cannot be shown. */
 bool format_rfc3339(uint64_t usec, char buf[static 32]);
 
-/* A copy of s fit to show anywhere (a terminal, a log line, an error
- * message): every byte that is not printable ASCII becomes '?', and more than
- * max bytes end in "...". NULL when out of memory. */
+/* The length (1 to 4) of the valid UTF-8 character at s (at most n bytes)
+ * and, when ret_cp is given, its code point; 0 for a byte that begins none
+ * (a cut sequence, an overlong form, a surrogate, past U+10FFFF). */
+size_t utf8_decode(const char *s, size_t n, uint32_t *ret_cp);
+
+typedef enum PrintableFlags {
+        PRINTABLE_ASCII = 1 << 0, /* every non-ASCII character becomes '?' too (columns counted in bytes) */
+} PrintableFlags;
+
+/* The one door for strings from outside (a client's answer, an etcd value, an
+ * HTTP answer, what libcurl says of them), passed where they are stored: a
+ * copy of the n bytes at s fit to show anywhere, a terminal, a log line, a
+ * JSON document, a Prometheus label. Valid UTF-8 text stays (é, 日本); what
+ * acts on a terminal or reorders a line becomes '?', one per character: C0
+ * controls and DEL, NUL, C1 controls (U+0080..U+009F, e.g. U+009B, a CSI),
+ * the bidi controls U+061C, U+200E, U+200F, U+202A..U+202E and
+ * U+2066..U+2069; so does each byte that begins no valid UTF-8 sequence. More
+ * than max bytes are cut before the first character that would cross max
+ * (never inside one) and end in "...": at most max + 3 bytes, always valid
+ * UTF-8. NULL when out of memory. */
+char *strn_printable(const char *s, size_t n, size_t max, PrintableFlags flags);
+/* strn_printable() of a C string, non-ASCII text kept. */
 char *strdup_printable(const char *s, size_t max);
+
+/* url fit for a message, without what is meant for its server alone: the
+ * user info and the query and fragment, so neither a password nor an API key
+ * reaches a log line, the status or etcd:
+ * "https://user:pass@host:2379/v3/kv?api_key=x#f" -> "https://host:2379/v3/kv". */
+int url_redact(const char *url, char **ret);
+/* True when text holds url's user info, its password, or its query or
+ * fragment: text is then no message to show (a library's error text). */
+bool url_secret_in(const char *text, const char *url);
 
 /* "2026-11-26T12:00:00Z" (UTC, optional fraction of a second) -> microseconds
  * since the epoch; -EINVAL for anything else. */

@@ -203,4 +203,35 @@ until_true 40 status_has "$T/run/e.sock" '.controller.http.lastError == null' \
         && ok "reporting recovers" || not_ok "reporting recovers" "$(cat "$T/st")"
 grep -q "fails" "$T/agent.log" && grep -q "works again" "$T/agent.log" && ok "failing and recovering are logged" \
         || not_ok "failing and recovering are logged" "$(cat "$T/agent.log")"
+kill -TERM "$AGENT_PID"; wait "$AGENT_PID" 2>/dev/null; AGENT_PID=""
+
+# Credentials in a controller's URL (issue #13): the user info and the query
+# reach neither lastError, the log, the status, nor a CLI's message; these
+# go to the journal and to etcd, where every node of the fleet reads them.
+# The HTTP controller answers 500, the etcd endpoint refuses.
+PW=pa55-not-shown KEY=SECRET-KEY-42 REFUSED=$(peers_free_ports 1)
+node "$T/g.json" cred-node "$T/run/g.sock" "{
+        \"http\": { \"url\": \"http://hsos:$PW@127.0.0.1:$P/report/{hostname}?api_key=$KEY#frag\" },
+        \"etcd\": { \"endpoints\": [\"http://root:$PW@127.0.0.1:$REFUSED/?api_key=$KEY\"] } }"
+echo 500 >"$T/collector/mode"
+start_agent "$T/g.json"
+until_true 10 status_has "$T/run/g.sock" '(.controller.http.lastError | test("HTTP 500")) and (.controller.etcd.lastError | test("onnect"))' \
+        && ok "with credentials in the URLs: both controllers' errors show: $(jq -c '[.controller.http.lastError, .controller.etcd.lastError]' "$T/st")" \
+        || not_ok "both controllers' errors show" "$(cat "$T/st")" "$(cat "$T/agent.log")"
+jq -e '.controller.http.lastError | startswith("http://127.0.0.1:'"$P"'/report/cred-node answered")' "$T/st" >/dev/null \
+        && jq -e '.controller.etcd.lastError | startswith("http://127.0.0.1:'"$REFUSED"'/: ")' "$T/st" >/dev/null \
+        && ok "the URLs are named without user info, query and fragment" || not_ok "the URLs are named without user info, query and fragment" "$(cat "$T/st")"
+$A status --socket "$T/run/g.sock" >"$T/st.text" 2>&1
+grep -q "failing\|fails" "$T/agent.log" && ok "the failures are logged" || not_ok "the failures are logged" "$(cat "$T/agent.log")"
+printf '{ "agent": { "controller": { "http": { "url": "http://hsos:%s@bad host/?api_key=%s" } } } }\n' "$PW" "$KEY" >"$T/bad-url.json"
+$A validate --config "$T/bad-url.json" >"$T/validate.out" 2>&1
+grep -q "agent.controller.http.url" "$T/validate.out" && ok "a bad controller URL is refused and named: $(grep -m1 controller.http "$T/validate.out")" \
+        || not_ok "a bad controller URL is refused and named" "$(cat "$T/validate.out")"
+$A fleet --etcd "http://root:$PW@127.0.0.1:$REFUSED/?api_key=$KEY" >"$T/fleet.out" 2>&1
+grep -q "127.0.0.1:$REFUSED" "$T/fleet.out" && ok "fleet names the endpoint it cannot reach: $(head -c 200 "$T/fleet.out")" \
+        || not_ok "fleet names the endpoint it cannot reach" "$(cat "$T/fleet.out")"
+for f in "$T/st" "$T/st.text" "$T/agent.log" "$T/validate.out" "$T/fleet.out"; do
+        if grep -q -e "$PW" -e "$KEY" -e frag "$f"; then not_ok "no password nor API key in $(basename "$f")" "$(grep -e "$PW" -e "$KEY" -e frag "$f" | head -c 1500)"
+        else ok "no password nor API key in $(basename "$f")"; fi
+done
 finish

@@ -63,6 +63,28 @@ text_ok() {
         else not_ok "$2: $1 is ok" "$(sed '1!s/^/# /' "$T/part")"; fi
 }
 
+# plain FILE: FILE is valid UTF-8 and holds no raw control a terminal acts on
+# or that reorders a line: C0 but tab and newline, DEL, C1 (U+0080..U+009F),
+# the bidi controls. Says what it found on stderr.
+plain() {
+        python3 - "$1" <<'PY'
+import re, sys
+try:
+    t = open(sys.argv[1], "rb").read().decode("utf-8")
+except UnicodeDecodeError as e:
+    sys.exit("not valid UTF-8: %s" % e)
+bad = re.findall("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]", t)
+if bad:
+    sys.exit("raw controls: %r" % bad)
+PY
+}
+
+# plain_ok NAME FILE: one check that FILE is plain (see plain).
+plain_ok() {
+        if _why=$(plain "$2" 2>&1); then ok "$1"
+        else not_ok "$1" "$_why" "$(python3 -c 'import sys; print(repr(open(sys.argv[1], "rb").read()[:1000]))' "$2")"; fi
+}
+
 # scenario PORT NAMES: fakepeer's scenario changed, or a failure said.
 scenario() { fakepeer_scenario "$1" "$2" || not_ok "fakepeer on $1 takes scenario $2" "$PEERS_ERROR"; }
 
@@ -137,6 +159,26 @@ probe "invalid JSON" 0 '.execution[0].error | test("invalid JSON")'
 scenario "$J" http-500
 probe "HTTP 500" 0 '.execution[0].error | test("HTTP 500")'
 
+# --- a client's version: cut at a character, its controls cleaned (issue #13) ---
+# A version of 200 bytes with "é" across byte 128 (the cut), and one with
+# U+009B (a CSI to many terminals), U+202E, U+2066 and ESC besides é 日本.
+scenario "$J" synced,peers,long-version
+scenario "$B" synced,peers,hostile-version
+$A probe --config "$T/node.json" >"$T/v.text" 2>&1
+plain_ok "probe's text with a long and a hostile version: valid UTF-8, no raw C1 or bidi control" "$T/v.text"
+$A probe --config "$T/node.json" --json >"$T/v.json" 2>&1
+plain_ok "probe --json likewise" "$T/v.json"
+jq -e '(.execution[0].version | startswith("anvil/v1.7.1/xxx") and endswith("x...") and (utf8bytelength <= 131))
+        and .consensus[0].version == "Lodestar/v1.5.1/2115aa7?31m?exe.txt??[2J é 日本"' "$T/v.json" >/dev/null 2>&1 \
+        && ok "the long version is cut before the é, the hostile one keeps its text: $(jq -c '.consensus[0].version' "$T/v.json")" \
+        || not_ok "the versions as stored" "$(jq -c '[.execution[0].version, .consensus[0].version]' "$T/v.json" 2>&1 | head -c 1500)"
+scenario "$J" synced,peers,hostile-version
+scenario "$B" synced,peers,long-version
+$A probe --config "$T/node.json" >"$T/v.text" 2>&1
+plain_ok "the other way round (JSON-RPC hostile, Beacon API long): the text stays plain" "$T/v.text"
+scenario "$J" synced,peers
+scenario "$B" synced,peers
+
 # --- faults: refused, hung, huge, truncated ---
 node 1 "$B"
 probe "refused" 1 '.execution[0] | .reachable == false and (.error | test("onnect"))'
@@ -205,4 +247,41 @@ done
         || not_ok "still unreachable after 2 good rounds" "unreachable seen after at most $unreachable_after good rounds, reachable after ${flipped_at:-?}"
 [ -n "$flipped_at" ] && [ "$flipped_at" -ge 3 ] && ok "reachable after 3 good rounds ($flipped_at answered)" \
         || not_ok "reachable only after 3 good rounds" "reachable after ${flipped_at:-never} answered"
+
+# --- the daemon with a long and a hostile version (issue #13) ---
+# Cut inside the é, the status was no longer UTF-8: the textfile stayed
+# unwritten and every other node's fleet showed this one as invalid.
+kill "$AGENT_PID"; wait "$AGENT_PID" 2>/dev/null; AGENT_PID=""
+scenario "$J" synced,peers,long-version
+scenario "$B" synced,peers,hostile-version
+mkdir -p "$T/metrics"
+cat >"$T/node-v.json" <<JSON
+{ "execution": { "geth": { "enable": true, "jsonRpcPort": $J } },
+  "consensus": { "lighthouse": { "enable": true, "endpoint": "http://127.0.0.1:$B" } },
+  "agent": { "probeTimeoutMs": 1000, "statusSocket": "$T/run/v.sock", "reportIntervalSec": 1,
+             "metricsTextfile": "$T/metrics/hsos.prom" } }
+JSON
+start_agent "$T/node-v.json"
+# (status exits 1 for a degraded node: the clients are not installed here)
+versions() {
+        $A status --socket "$T/run/v.sock" --json >"$T/v.st" 2>"$T/v.st.err"
+        jq -e '.execution[0].version != null and .consensus[0].version != null' "$T/v.st" >/dev/null 2>&1
+}
+i=0; while ! versions && [ $i -lt 50 ]; do sleep 0.2; i=$((i + 1)); done
+versions && ok "the daemon's status shows both versions" \
+        || not_ok "the daemon's status shows both versions" "$(head -c 1500 "$T/v.st")" "$(head -c 500 "$T/v.st.err")" "$(tail -c 1000 "$T/agent.log")"
+plain_ok "the daemon's status --json: valid UTF-8, no raw C1 or bidi control" "$T/v.st"
+$A status --socket "$T/run/v.sock" >"$T/v.st.text" 2>&1
+plain_ok "the daemon's status text likewise" "$T/v.st.text"
+# Written after each probe round: the figures of the round that read the versions.
+probed() {
+        grep -q '^hsos_execution_reachable{client="geth"} 1$' "$T/metrics/hsos.prom" 2>/dev/null &&
+                grep -q '^hsos_consensus_reachable{client="lighthouse"} 1$' "$T/metrics/hsos.prom"
+}
+i=0; while ! probed && [ $i -lt 25 ]; do sleep 0.2; i=$((i + 1)); done
+probed && ok "the metrics textfile follows the probe rounds (both clients reachable)" \
+        || not_ok "the metrics textfile follows the probe rounds" "$(grep -h reachable "$T/metrics/hsos.prom" 2>&1)" \
+                "$(grep metrics "$T/agent.log" | head -c 1000)"
+if [ -e "$T/metrics/hsos.prom" ]; then plain_ok "the textfile: valid UTF-8, no raw control" "$T/metrics/hsos.prom"
+else not_ok "the textfile: valid UTF-8, no raw control" "not written"; fi
 finish

@@ -51,6 +51,10 @@ Faults, both roles, every route but /__scenario:
   invalid-json    200, Content-Type JSON, body '{"data":' and garbage
   http-500        500 Internal Server Error
   ok              no fault (clears one set earlier)
+The client's version (/eth/v1/node/version, web3_clientVersion), both roles:
+  long-version    up to 200 bytes, a 2-byte character across byte 128, CJK after it
+  hostile-version C1 and bidi controls in it (U+009B, U+202E, U+2066), ESC,
+                  and plain non-ASCII text (é 日本)
 "Connection refused" is a test not running a server.
 """
 import argparse
@@ -66,6 +70,7 @@ GENESIS = {
     "sepolia": "0xd8ea171f3c94aea21ebc42a1ed61052acf3f9209c00e4efbaaddac09ed9b8078",
 }
 FAULTS = ("ok", "hang", "slow", "truncated", "huge", "invalid-json", "http-500")
+VERSIONS = ("long-version", "hostile-version")
 BEACON = ("synced", "syncing", "stalled", "stalled-first-epoch", "optimistic",
           "el-offline", "el-online", "zero-peers", "peers", "wrong-network",
           "no-health", "not-ready")
@@ -107,11 +112,13 @@ class Peer:
         known = BEACON if self.role == "beacon" else JSONRPC
         s = dict(fault="ok", syncing="node-syncing.synced", health=200, peers="0",
                  extra={}, optimistic=False, genesis=self.genesis_root,
-                 eth_syncing=False, head_age=0, peer_count=None, chain=self.chain_id)
+                 eth_syncing=False, head_age=0, peer_count=None, chain=self.chain_id, version=None)
         for n in names.split(","):
             n = n.strip()
             if n in FAULTS:
                 s["fault"] = n
+            elif n in VERSIONS:
+                s["version"] = self.version_text(n)
             elif n not in known:
                 raise ValueError("unknown %s scenario %r" % (self.role, n))
             elif self.role == "beacon":
@@ -152,6 +159,16 @@ class Peer:
                     s["chain"] = "0x1" if int(self.chain_id, 16) != 1 else "0xaa36a7"
         self.s = s  # one assignment: a request sees the old or the new scenario
 
+    def version_text(self, name):
+        real = self.lodestar["node-version"]["data"]["version"] if self.role == "beacon" \
+            else self.anvil["web3_clientVersion"]
+        if name == "long-version":
+            v = (real + "/").ljust(127, "x") + "\u00e9"  # é: bytes 127 and 128
+            while len((v + "\u65e5\u672c").encode()) <= 200:
+                v += "\u65e5\u672c"  # 日本
+            return v
+        return real + "\u009b31m\u202eexe.txt\u2066\x1b[2J \u00e9 \u65e5\u672c"
+
     # Beacon API: (status, body) for a GET; None for a route it does not know.
     def beacon(self, path):
         s = self.s
@@ -173,6 +190,8 @@ class Peer:
         if path == "/eth/v1/node/peers":
             return 200, self.lodestar["node-peers"]
         if path == "/eth/v1/node/version":
+            if s["version"] is not None:
+                return 200, {"data": {"version": s["version"]}}
             return 200, self.lodestar["node-version"]
         if path == "/eth/v1/beacon/genesis":
             body = json.loads(dumps(self.lodestar["beacon-genesis"]))
@@ -214,6 +233,8 @@ class Peer:
             res["result"] = s["chain"]
         elif m == "net_version":
             res["result"] = str(int(s["chain"], 16))
+        elif m == "web3_clientVersion" and s["version"] is not None:
+            res["result"] = s["version"]
         elif m in ("web3_clientVersion", "net_listening"):
             res["result"] = self.anvil[m]
         else:

@@ -6,6 +6,7 @@
 
 #include "harness.h"
 #include "hsos/fleet.h"
+#include "hsos/json-doc.h"
 #include "hsos/util.h"
 
 /* 2026-11-26T12:00:00Z */
@@ -171,4 +172,36 @@ TEST(rfc3339) {
         ASSERT_ERROR(time_parse_rfc3339("2026-11-26T24:00:00Z", &t), EINVAL);
         ASSERT_ERROR(time_parse_rfc3339("2026-11-26T12:00:00.Z", &t), EINVAL);
         ASSERT_ERROR(time_parse_rfc3339("", &t), EINVAL);
+}
+
+/* Another node's words reach this terminal cleaned, in text and JSON alike
+ * (issue #13): C1 and bidi controls become '?', its text stays. */
+TEST(another_nodes_controls_never_reach_the_terminal) {
+        static const char doc[] =
+                "{\"schema\":\"hsos.status/1\",\"generatedAt\":\"2026-11-26T11:59:48Z\",\"hostname\":\"d\\u202eelta\","
+                "\"state\":\"ok\\u009b2J\",\"note\":\"é 日本\",\"\\u202ekey\":1,"
+                "\"execution\":[{\"client\":\"ge\\u009bth\",\"reachable\":true,\"syncing\":false,"
+                "\"version\":\"Geth\\u0085\\u2066x\\u0007\"}],\"consensus\":[]}";
+        EtcdKeyValue kvs[] = { kv("/p/nodes/delta/status", doc), kv("/p/nodes/\xc2\x9b\xe2\x80\xae/x", doc) };
+        _cleanup_free_ char *t = NULL, *j = NULL;
+
+        ASSERT_OK(fleet_to_text("/p", kvs, ELEMENTSOF(kvs), NOW, false, &t));
+        printf("%s", t);
+        ASSERT_TRUE(utf8_is_valid(t, strlen(t)));
+        ASSERT_NOT_CONTAINS(t, "\xc2\x9b");
+        ASSERT_NOT_CONTAINS(t, "\xe2\x80\xae");
+        ASSERT_CONTAINS(t, "delta          ok?2J          12s  ge?th synced\n");
+        ASSERT_OK(fleet_to_json("/p", kvs, ELEMENTSOF(kvs), &j));
+        printf("%s\n", j);
+        ASSERT_TRUE(utf8_is_valid(j, strlen(j)));
+        ASSERT_NOT_CONTAINS(j, "\xc2\x9b");
+        ASSERT_NOT_CONTAINS(j, "\xc2\x85");
+        ASSERT_NOT_CONTAINS(j, "\xe2\x80\xae");
+        ASSERT_NOT_CONTAINS(j, "\xe2\x81\xa6");
+        ASSERT_CONTAINS(j, "\"state\":\t\"ok?2J\"");
+        ASSERT_CONTAINS(j, "\"hostname\":\t\"d?elta\"");
+        ASSERT_CONTAINS(j, "\"?key\":\t1");
+        ASSERT_CONTAINS(j, "\"version\":\t\"Geth??x?\"");
+        ASSERT_CONTAINS(j, "\"note\":\t\"é 日本\"");
+        ASSERT_CONTAINS(j, "\"key\":\t\"/p/nodes/?" "?/x\"");
 }

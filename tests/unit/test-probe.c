@@ -6,6 +6,8 @@
 #include <inttypes.h>
 
 #include "harness.h"
+#include "hsos/json-doc.h"
+#include "hsos/metrics.h"
 #include "hsos/probe.h"
 #include "hsos/status.h"
 #include "hsos/util.h"
@@ -494,4 +496,98 @@ TEST(the_probe_text_names_every_figure) {
         ASSERT_CONTAINS(text, "  version         anvil/v1.7.1\n");
         ASSERT_CONTAINS(text, "  peers           unknown (not served)\n");
         ASSERT_CONTAINS(text, "  ! geth is on the wrong network: chain id 31337, mainnet is 1\n");
+}
+
+/* No raw C1 control (U+0080..U+009F) nor bidi control in s, and valid UTF-8. */
+static bool shows_plainly(const char *s) {
+        static const char * const bad[] = { "\xc2\x9b", "\xc2\x85", "\xe2\x80\xae", "\xe2\x81\xa6", "\033" };
+
+        if (!utf8_is_valid(s, strlen(s)))
+                return false;
+        for (size_t i = 0; i < ELEMENTSOF(bad); i++)
+                if (strstr(s, bad[i]))
+                        return false;
+        return true;
+}
+
+/* A client's version as it is stored, shown and reported (issue #13: a
+ * version cut inside a character made the status invalid UTF-8, the
+ * textfile stale and the node "invalid" in the fleet; C1 and bidi controls
+ * passed raw to the terminal). */
+TEST(a_clients_version_is_cut_at_a_character_and_cleaned) {
+        char v[256], body[512];
+        size_t n;
+        ProbeAnswer a;
+
+        /* 127 bytes, then "é" across byte 128, then "日本" to 200 bytes. */
+        memset(v, 'v', 127);
+        n = 127 + (size_t) sprintf(v + 127, "é");
+        while (n + 6 <= 200)
+                n += (size_t) sprintf(v + n, "日本");
+        snprintf(body, sizeof body, "{\"data\":{\"version\":\"%s\"}}", v);
+        probe_answer_init(&a);
+        ASSERT_OK(feed(Q_NODE_VERSION, 200, body, &a));
+        ASSERT_TRUE(utf8_is_valid(a.version, strlen(a.version)));
+        ASSERT_TRUE(strlen(a.version) <= 128 + 3);
+        ASSERT_TRUE(strncmp(a.version, v, 127) == 0);
+        ASSERT_STREQ(a.version + 127, "...");
+
+        /* U+009B (CSI), U+202E (RLO), U+2066, ESC: each a '?'; é and 日本 stay. */
+        ASSERT_OK(feed(Q_WEB3_CLIENT_VERSION, 200,
+                       "{\"jsonrpc\":\"2.0\",\"id\":6,\"result\":\"Geth/v1\\u009b31m\\u202eexe.txt\\u2066"
+                       "\\u001b[2J é 日本\"}", &a));
+        ASSERT_STREQ(a.version, "Geth/v1?31m?exe.txt??[2J é 日本");
+        probe_answer_done(&a);
+
+        /* An error's message likewise. */
+        _cleanup_free_ char *err = NULL;
+        probe_answer_init(&a);
+        static const char refused[] = "{\"jsonrpc\":\"2.0\",\"id\":1,\"error\":{\"code\":-1,"
+                                      "\"message\":\"no\\u009b\\u202eé\"}}";
+        ASSERT_ERROR(probe_parse(Q_ETH_SYNCING, 200, refused, strlen(refused), &a, &err), EBADMSG);
+        ASSERT_STREQ(err, "error -1: no??é");
+        /* And what the HTTP library says. */
+        ASSERT_OK(probe_answer_fail(&a, Q_ETH_SYNCING, "bad header \xc2\x9b\xe2\x80\xae\xff"));
+        ASSERT_STREQ(a.error, "eth_syncing: bad header ???");
+        probe_answer_done(&a);
+}
+
+TEST(a_long_version_keeps_the_status_and_metrics_valid) {
+        _cleanup_(health_board_freep) HealthBoard *b = board(GETH);
+        _cleanup_free_ char *text = NULL, *json = NULL, *metrics = NULL, *merr = NULL, *body = NULL;
+        _cleanup_(cJSON_Deletep) cJSON *h = NULL;
+        char v[256];
+        size_t n;
+        ProbeAnswer a;
+
+        memset(v, 'v', 127);
+        n = 127 + (size_t) sprintf(v + 127, "é");
+        while (n + 6 <= 200)
+                n += (size_t) sprintf(v + n, "日本");
+        ASSERT_TRUE(asprintf(&body, "{\"jsonrpc\":\"2.0\",\"id\":6,\"result\":\"%s\\u009b\\u202e\"}", v) > 0);
+        exec_answer(&a, 0, 3, 25, 1);
+        ASSERT_OK(feed(Q_WEB3_CLIENT_VERSION, 200, body, &a));
+        health_observe(b, 0, &a, NETWORK_MAINNET, NOW, false);
+
+        ASSERT_OK(health_board_to_text(b, NETWORK_MAINNET, &text));
+        ASSERT_TRUE(shows_plainly(text));
+        h = health_to_json(&b->clients[0]);
+        json = cJSON_PrintUnformatted(h);
+        ASSERT_NOT_NULL(json);
+        ASSERT_TRUE(shows_plainly(json));
+
+        /* The status document the daemon writes, and its textfile. */
+        static const char node[] = "{\"execution\": {\"geth\": {\"enable\": true}}}";
+        _cleanup_(config_freep) Config *c = config(node);
+        _cleanup_(facts_freep) Facts *f = facts_new();
+        _cleanup_(plan_freep) Plan *p = NULL;
+        _cleanup_free_ char *status = NULL;
+
+        f->have_devices = f->have_units = true;
+        ASSERT_OK(plan_build(c, f, &p));
+        StatusInput in = { .config = c, .facts = f, .plan = p, .evaluated = true, .health = b, .now_usec = NOW };
+        ASSERT_OK(status_build(&in, &status));
+        ASSERT_TRUE(shows_plainly(status));
+        ASSERT_OK(metrics_from_status(status, strlen(status), &metrics, &merr));
+        ASSERT_TRUE(shows_plainly(metrics));
 }
