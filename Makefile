@@ -2,6 +2,10 @@
 #   make              build build/default/hsos-agent
 #   make check        install what is missing (Debian 12, root), build, run every test tier
 #   make check STRICT=1   the same, a skipped check failing (as under CI=true)
+#   make check-unit T=test-plan   one unit test binary (tests/unit/test-plan.c);
+#       T=test-plan/NAME its TESTs named NAME (a pattern: 'ssv_*'; or run
+#       build/default/tests/test-plan NAME, --list names them)
+#   make check-integration T=test-daemon   one integration script
 #   make demo         build, then show the plan of examples/node.json
 #   make SANITIZE=1 check   unit and integration tiers under ASan and UBSan
 #   make valgrind     the unit tests under valgrind
@@ -81,7 +85,7 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/t
 
 BIN := $(BUILD)/hsos-agent
 
-.PHONY: image image-run demo-run check-tiers valgrind-run bench-run fuzz-run need-libs check-e2e all deps check check-unit check-golden check-integration check-nix check-fuzz-corpus check-core-purity \
+.PHONY: no-such-test image image-run demo-run check-tiers valgrind-run bench-run fuzz-run need-libs check-e2e all deps check check-unit check-golden check-integration check-nix check-fuzz-corpus check-core-purity \
 	demo valgrind fuzz bench golden-update install clean distclean
 
 all: $(BIN)
@@ -110,25 +114,33 @@ $(POISON_DIR)/.stamp: Makefile
 			> $(POISON_DIR)/$$h; done
 	@touch $@
 
-$(BUILD)/core/%.o: agent/core/%.c $(HEADERS) $(POISON_DIR)/.stamp
-	@mkdir -p $(@D)
-	@echo "  CC      $<"
-	$(Q)$(CC) $(CORE_CFLAGS) -c $< -o $@
+# Each object depends on the headers it includes, as the compiler lists them
+# (-MMD: FILE.d beside FILE; -MP: a header deleted since is no error), so
+# touching a header rebuilds what includes it and nothing else. An object
+# without its .d (a build from before) is built again to have one.
+DEPFLAGS = -MMD -MP -MF $@.d -MT $@
+DEPFILES := $(CORE_OBJ:=.d) $(EDGE_OBJ:=.d) $(DAEMON_OBJ:=.d) $(CLI_OBJ:=.d) $(UNIT_TESTS:=.d)
+$(DEPFILES):
 
-$(BUILD)/edge/%.o: agent/edge/%.c $(HEADERS)
+$(BUILD)/core/%.o: agent/core/%.c $(BUILD)/core/%.o.d $(POISON_DIR)/.stamp
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
-	$(Q)$(CC) $(EDGE_CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(CORE_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
-$(BUILD)/daemon/%.o: agent/daemon/%.c $(HEADERS)
+$(BUILD)/edge/%.o: agent/edge/%.c $(BUILD)/edge/%.o.d
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
-	$(Q)$(CC) $(EDGE_CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(EDGE_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
-$(BUILD)/cli/%.o: agent/cli/%.c $(HEADERS)
+$(BUILD)/daemon/%.o: agent/daemon/%.c $(BUILD)/daemon/%.o.d
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
-	$(Q)$(CC) $(EDGE_CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(EDGE_CFLAGS) $(DEPFLAGS) -c $< -o $@
+
+$(BUILD)/cli/%.o: agent/cli/%.c $(BUILD)/cli/%.o.d
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(EDGE_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
 $(BUILD)/libhsos-core.a: $(CORE_OBJ)
 	@rm -f $@
@@ -140,15 +152,17 @@ $(BIN): $(CLI_OBJ) $(DAEMON_OBJ) $(EDGE_OBJ) $(BUILD)/libhsos-core.a
 	$(Q)$(CC) $(BASE_LDFLAGS) -o $@ $(CLI_OBJ) $(DAEMON_OBJ) $(EDGE_OBJ) $(BUILD)/libhsos-core.a $(EDGE_LIBS)
 
 # Unit tests link the core only, except those named test-edge-*.
-$(BUILD)/tests/test-edge-%: tests/unit/test-edge-%.c tests/unit/harness.h $(EDGE_OBJ) $(BUILD)/libhsos-core.a
+$(BUILD)/tests/test-edge-%: tests/unit/test-edge-%.c $(BUILD)/tests/test-edge-%.d $(EDGE_OBJ) $(BUILD)/libhsos-core.a
 	@mkdir -p $(@D)
 	@echo "  CCLD    $@"
-	$(Q)$(CC) $(EDGE_CFLAGS) -Itests/unit $(BASE_LDFLAGS) -o $@ $< $(EDGE_OBJ) $(BUILD)/libhsos-core.a $(EDGE_LIBS)
+	$(Q)$(CC) $(EDGE_CFLAGS) -Itests/unit $(DEPFLAGS) $(BASE_LDFLAGS) -o $@ $< $(EDGE_OBJ) $(BUILD)/libhsos-core.a $(EDGE_LIBS)
 
-$(BUILD)/tests/test-%: tests/unit/test-%.c tests/unit/harness.h tests/unit/systemd-read.h $(BUILD)/libhsos-core.a
+$(BUILD)/tests/test-%: tests/unit/test-%.c $(BUILD)/tests/test-%.d $(BUILD)/libhsos-core.a
 	@mkdir -p $(@D)
 	@echo "  CCLD    $@"
-	$(Q)$(CC) $(CORE_CFLAGS) -Itests/unit $(BASE_LDFLAGS) -o $@ $< $(BUILD)/libhsos-core.a $(CORE_LIBS)
+	$(Q)$(CC) $(CORE_CFLAGS) -Itests/unit $(DEPFLAGS) $(BASE_LDFLAGS) -o $@ $< $(BUILD)/libhsos-core.a $(CORE_LIBS)
+
+include $(wildcard $(DEPFILES))
 
 # Every tier runs through tests/run-tests.sh, which counts checks (not files)
 # into HSOS_TEST_LOG; tests/summary.sh closes with one line over all tiers.
@@ -162,8 +176,20 @@ RUN_TESTS = HSOS_TEST_TIER=$(1)$(TIER_SUFFIX) sh tests/run-tests.sh
 check-core-purity: $(POISON_DIR)/.stamp
 	@HSOS_CORE_CC="$(CC)" HSOS_CORE_CFLAGS="$(CORE_CFLAGS)" $(call RUN_TESTS,purity) tests/unit/check-core-purity.sh
 
-check-unit: $(UNIT_TESTS) check-core-purity
-	@$(call RUN_TESTS,unit) $(UNIT_TESTS)
+# T= picks one test (see the top of this file): T_FILE is the binary or
+# script, T_ONLY the names within a unit test binary (tests/unit/harness.h).
+# Only make's command line sets it, never a $T in the environment.
+T :=
+T_FILE := $(basename $(firstword $(subst /, ,$(T))))
+T_ONLY := $(if $(findstring /,$(T)),$(patsubst $(firstword $(subst /, ,$(T)))/%,%,$(T)))
+T_UNIT := $(if $(wildcard tests/unit/$(T_FILE).c),$(BUILD)/tests/$(T_FILE),no-such-test)
+T_SCRIPT := $(if $(wildcard tests/integration/$(T_FILE).sh),tests/integration/$(T_FILE).sh,no-such-test)
+
+no-such-test:
+	@echo "T=$(T): there is no tests/unit/$(T_FILE).c or tests/integration/$(T_FILE).sh" >&2; exit 2
+
+check-unit: $(if $(T),$(T_UNIT),$(UNIT_TESTS) check-core-purity)
+	@$(if $(T_ONLY),HSOS_TEST_ONLY='$(T_ONLY)') $(call RUN_TESTS,unit) $(if $(T),$(T_UNIT),$(UNIT_TESTS))
 
 check-golden: $(BIN)
 	@HSOS_AGENT=$(abspath $(BIN)) $(call RUN_TESTS,golden) tests/golden/run.sh
@@ -171,8 +197,9 @@ check-golden: $(BIN)
 golden-update: $(BIN)
 	@sh tests/golden/run.sh $(BIN) --update
 
-check-integration: $(BIN)
-	@HSOS_AGENT=$(abspath $(BIN)) $(call RUN_TESTS,integration) $(wildcard tests/integration/test-*.sh)
+check-integration: $(BIN) $(if $(T),$(T_SCRIPT))
+	$(if $(T_ONLY),$(error T=$(T): a script runs whole; T=FILE/NAME picks the tests of a unit test binary))
+	@HSOS_AGENT=$(abspath $(BIN)) $(call RUN_TESTS,integration) $(if $(T),$(T_SCRIPT),$(wildcard tests/integration/test-*.sh))
 
 # The Nix side without nixpkgs: every .nix parses, the module's pure parts
 # evaluated with a stand-in lib give node.json that validates (tests/nix/).
@@ -219,6 +246,7 @@ endif
 check:
 	$(THEN_MAKE) check-tiers
 check-tiers:
+	@[ -z "$(T)" ] || { echo "T= picks a test of one tier: make check-unit T=... or make check-integration T=..." >&2; exit 2; }
 	@mkdir -p $(dir $(HSOS_TEST_LOG)); [ "$${HSOS_TEST_KEEP:-}" = 1 ] || : >$(HSOS_TEST_LOG)
 	@rc=0; for t in $(CHECK_TIERS); do $(MAKE) --no-print-directory $$t || rc=1; done; \
 		sh tests/summary.sh $(HSOS_TEST_LOG) || rc=1; exit $$rc

@@ -75,8 +75,17 @@ static int ask(const char *path, char **ret, char **ret_why) {
         fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
         if (fd < 0)
                 return -errno;
-        if (connect(fd, (struct sockaddr *) &sa, sizeof sa) < 0 && errno != EINPROGRESS && errno != EAGAIN)
-                return -errno;
+        /* EAGAIN: the daemon's listen backlog is full (a flood it is
+         * draining); the socket is not connecting, so connect again. */
+        while (connect(fd, (struct sockaddr *) &sa, sizeof sa) < 0) {
+                if (errno != EAGAIN)
+                        return -errno;
+                if (now_ms() >= deadline) {
+                        *ret_why = strdup("its socket accepted no connection within 10 s");
+                        return -ETIMEDOUT;
+                }
+                (void) poll(NULL, 0, 10);
+        }
         for (;;) {
                 struct pollfd p = { .fd = fd, .events = sent < sizeof req - 1 ? POLLOUT : POLLIN };
                 long long left = deadline - now_ms();

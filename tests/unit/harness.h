@@ -6,9 +6,16 @@
  * TAP, closed by "# N passed, N failed, N skipped". SKIP_THIS(why) skips the
  * one test that calls it ("ok N - name # SKIP why"); the others still run.
  * A skip is no pass: tests/run-tests.sh counts it apart and fails it under
- * CI=true or STRICT=1. There is no way to skip the whole binary. */
+ * CI=true or STRICT=1. There is no way to skip the whole binary.
+ *
+ * One test, or a few, by name: `test-plan NAME...` or HSOS_TEST_ONLY="NAME..."
+ * (`make check-unit T=test-plan/NAME`) runs the tests whose names match one
+ * of the patterns (fnmatch: `ssv_*`), numbered anew; a pattern that matches
+ * none ends the binary as a failure, so a misspelled name never passes.
+ * `test-plan --list` prints every name. */
 
 #include <errno.h>
+#include <fnmatch.h>
 #include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -154,28 +161,83 @@ static inline void harness_register(const char *name, void (*fn)(void)) {
                 longjmp(harness_jmp, 1);                                        \
         } while (0)
 
-int main(void) {
-        static size_t passed, failed, skipped; /* static: survive longjmp */
+/* The tests to run: those matching a pattern, all without one. Returns the
+ * number selected, or -1 (said) when a pattern matches none. */
+static inline long harness_select(char **patterns, size_t n_patterns, char *selected) {
+        long n = 0;
+
+        for (size_t i = 0; i < harness_n; i++) {
+                selected[i] = n_patterns == 0;
+                for (size_t p = 0; p < n_patterns && !selected[i]; p++)
+                        selected[i] = fnmatch(patterns[p], harness_tests[i].name, 0) == 0;
+                n += selected[i];
+        }
+        for (size_t p = 0; p < n_patterns; p++) {
+                size_t i = 0;
+
+                while (i < harness_n && fnmatch(patterns[p], harness_tests[i].name, 0) != 0)
+                        i++;
+                if (i == harness_n) {
+                        printf("Bail out! no test is named %s (--list names them)\n", patterns[p]);
+                        return -1;
+                }
+        }
+        return n;
+}
+
+int main(int argc, char **argv) {
+        static size_t passed, failed, skipped, number; /* static: survive longjmp */
+        static char *patterns[64], *selected, *only;
+        size_t n_patterns = 0;
+        long n;
 
         setvbuf(stdout, NULL, _IOLBF, 0);
-        printf("1..%zu\n", harness_n);
+        if (argc == 2 && strcmp(argv[1], "--list") == 0) {
+                for (size_t i = 0; i < harness_n; i++)
+                        printf("%s\n", harness_tests[i].name);
+                free(harness_tests);
+                return 0;
+        }
+        if (argc > 1)
+                for (int a = 1; a < argc && n_patterns < 64; a++)
+                        patterns[n_patterns++] = argv[a];
+        else if (getenv("HSOS_TEST_ONLY") && (only = strdup(getenv("HSOS_TEST_ONLY"))))
+                for (char *save = NULL, *w = strtok_r(only, " ,", &save); w && n_patterns < 64;
+                     w = strtok_r(NULL, " ,", &save))
+                        patterns[n_patterns++] = w;
+        selected = calloc(harness_n + 1, 1);
+        if (!selected)
+                printf("Bail out! out of memory\n");
+        n = selected ? harness_select(patterns, n_patterns, selected) : -1;
+        if (n < 0) {
+                free(selected);
+                free(only);
+                free(harness_tests);
+                return 1;
+        }
+        printf("1..%ld\n", n);
         for (size_t i = 0; i < harness_n; i++) {
+                if (!selected[i])
+                        continue;
+                number++;
                 harness_failed_now = 0;
                 harness_skip_reason[0] = 0;
                 if (setjmp(harness_jmp) == 0)
                         harness_tests[i].fn();
                 if (harness_skip_reason[0]) {
-                        printf("ok %zu - %s # SKIP %s\n", i + 1, harness_tests[i].name, harness_skip_reason);
+                        printf("ok %zu - %s # SKIP %s\n", number, harness_tests[i].name, harness_skip_reason);
                         skipped++;
                 } else if (harness_failed_now) {
-                        printf("not ok %zu - %s\n", i + 1, harness_tests[i].name);
+                        printf("not ok %zu - %s\n", number, harness_tests[i].name);
                         failed++;
                 } else {
-                        printf("ok %zu - %s\n", i + 1, harness_tests[i].name);
+                        printf("ok %zu - %s\n", number, harness_tests[i].name);
                         passed++;
                 }
         }
         printf("# %zu passed, %zu failed, %zu skipped\n", passed, failed, skipped);
+        free(selected);
+        free(only);
         free(harness_tests);
         return failed ? 1 : 0;
 }
