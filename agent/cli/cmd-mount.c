@@ -187,6 +187,26 @@ static int run_mounts(const Config *c, MountRun *runs) {
         }
 }
 
+/* The secrets that could not be created are facts now: the plan made again
+ * from them says which units wait for them, and why. */
+static void print_failed_secrets(const Config *c, const Facts *f) {
+        _cleanup_(plan_freep) Plan *p = NULL;
+
+        if (plan_build(c, f, &p) < 0)
+                return;
+        for (size_t i = 0; i < p->n_secrets; i++) {
+                const PlanSecret *s = &p->secrets[i];
+
+                if (s->state != SECRET_FAILED)
+                        continue;
+                STRV_FOREACH(name, s->units) {
+                        const PlanUnit *u = plan_find_unit(p, *name);
+                        if (u && u->state != UNIT_READY)
+                                printf("unit %s: %s: %s\n", u->name, unit_state_to_string(u->state), u->reason);
+                }
+        }
+}
+
 int cmd_mount(int argc, char **argv) {
         static const struct option options[] = {
                 { "config", required_argument, NULL, 'c' },
@@ -249,6 +269,7 @@ int cmd_mount(int argc, char **argv) {
                 return 1;
         }
         act_prepare_dirs(p, print_report, NULL);
-        act_prepare_secrets(p, c, false, NULL, print_report, NULL);
+        if (act_prepare_secrets(p, c, false, NULL, f, print_report, NULL) > 0)
+                print_failed_secrets(c, f);
         return all ? 0 : 1;
 }

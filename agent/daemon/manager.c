@@ -404,7 +404,7 @@ static void watch_secrets(Manager *m) {
                 _cleanup_free_ char *dir = NULL;
                 char *slash;
 
-                if (s->state != SECRET_BLOCKED && s->state != SECRET_MISSING)
+                if (s->state != SECRET_BLOCKED && s->state != SECRET_MISSING && s->state != SECRET_FAILED)
                         continue;
                 dir = strdup(s->path);
                 if (!dir)
@@ -568,7 +568,17 @@ static void manager_evaluate(Manager *m) {
                 (void) act_journal(m->config, f, p, &m->problems, journal_report, m);
         }
         act_prepare_dirs(p, journal_report, m);
-        act_prepare_secrets(p, m->config, true, &m->created_secrets, journal_report, m);
+        /* A secret that could not be created (a full or read-only disk) is a
+         * fact now: the plan made again blocks its units, which would start
+         * without it. The next evaluation reads the disk afresh and tries again. */
+        if (act_prepare_secrets(p, m->config, true, &m->created_secrets, f, journal_report, m) > 0) {
+                plan_free(TAKE_PTR(p));
+                r = plan_build(m->config, f, &p);
+                if (r < 0) {
+                        log_error("cannot evaluate the node: %s", strerror(-r));
+                        return;
+                }
+        }
 
         facts_free(m->facts);
         m->facts = TAKE_PTR(f);

@@ -58,6 +58,7 @@ typedef enum SecretState {
         SECRET_INVALID,  /* exists but is not valid: an error, never replaced */
         SECRET_MISSING,  /* missing and never invented (wireguard) */
         SECRET_BLOCKED,  /* missing, and its place is not persistent (or not mounted yet) */
+        SECRET_FAILED,   /* missing, and creating it failed (a fact): its units wait */
         _SECRET_STATE_MAX,
         _SECRET_STATE_INVALID = -EINVAL,
 } SecretState;

@@ -217,6 +217,90 @@ TEST(an_invalid_jwt_is_an_error_never_replaced) {
                 ASSERT_FALSE(streq(p->dirs[i].path, "/mnt/secrets"));
 }
 
+/* A JWT the agent tried to create and could not (a full disk: ENOSPC) is a
+ * fact: the plan made again blocks every client that needs it, naming the
+ * file and the error, instead of starting them without their
+ * LoadCredential= file. */
+TEST(a_jwt_that_could_not_be_created_blocks_its_units) {
+        _cleanup_(config_freep) Config *c = config(
+                "{\"execution\": {\"geth\": {\"enable\": true, \"dataDir\": \"/mnt/geth\", \"jwtSecretFile\": \"/mnt/secrets/jwt.hex\"}},"
+                " \"consensus\": {\"lighthouse\": {\"enable\": true, \"dataDir\": \"/mnt/lh\", \"jwtSecretFile\": \"/mnt/secrets/jwt.hex\"}}}");
+        _cleanup_(facts_freep) Facts *f = ram_node(c);
+        _cleanup_(plan_freep) Plan *p = NULL, *again = NULL;
+        const PlanSecret *s;
+
+        ASSERT_OK(facts_add_mount(f, "/mnt", "/dev/sda1", "ext4", "rw"));
+        p = plan(c, f);
+        ASSERT_EQ(secret(p, SECRET_JWT, "/mnt/secrets/jwt.hex")->state, SECRET_CREATE);
+        ASSERT_UNIT(p, "geth.service", UNIT_READY, NULL);
+
+        ASSERT_OK(facts_set_create_error(f, "/mnt/secrets/jwt.hex", "No space left on device"));
+        again = plan(c, f);
+        s = secret(again, SECRET_JWT, "/mnt/secrets/jwt.hex");
+        ASSERT_EQ(s->state, SECRET_FAILED);
+        ASSERT_STREQ(secret_state_to_string(s->state), "failed");
+        ASSERT_STREQ(s->reason, "/mnt/secrets/jwt.hex could not be created: No space left on device");
+        ASSERT_UNIT(again, "geth.service", UNIT_BLOCKED,
+                    "JWT secret: /mnt/secrets/jwt.hex could not be created: No space left on device");
+        ASSERT_UNIT(again, "lighthouse.service", UNIT_BLOCKED,
+                    "JWT secret: /mnt/secrets/jwt.hex could not be created: No space left on device");
+        /* Its data dirs are still made; nothing more is planned for the secret. */
+        for (size_t i = 0; i < again->n_dirs; i++)
+                ASSERT_FALSE(streq(again->dirs[i].path, "/mnt/secrets"));
+}
+
+/* The failure is a fact of one evaluation: the next one reads the disk
+ * afresh and tries again, and the secret created then releases its units. */
+TEST(a_secret_created_after_a_failure_releases_its_units) {
+        _cleanup_(config_freep) Config *c = config(geth_on_mnt);
+        _cleanup_(facts_freep) Facts *f = ram_node(c), *later = ram_node(c);
+        _cleanup_(plan_freep) Plan *p = NULL, *again = NULL;
+
+        ASSERT_OK(facts_add_mount(f, "/mnt", "/dev/sda1", "ext4", "rw"));
+        ASSERT_OK(facts_set_create_error(f, "/mnt/secrets/jwt.hex", "Read-only file system"));
+        ASSERT_EQ(facts_file_state(f, "/mnt/secrets/jwt.hex"), FILE_ABSENT);
+        p = plan(c, f);
+        ASSERT_UNIT(p, "geth.service", UNIT_BLOCKED, "could not be created: Read-only file system");
+
+        ASSERT_OK(facts_add_mount(later, "/mnt", "/dev/sda1", "ext4", "rw"));
+        ASSERT_OK(facts_add_file(later, "/mnt/secrets/jwt.hex", FILE_PRESENT));
+        again = plan(c, later);
+        ASSERT_EQ(secret(again, SECRET_JWT, "/mnt/secrets/jwt.hex")->state, SECRET_PRESENT);
+        ASSERT_UNIT(again, "geth.service", UNIT_READY, NULL);
+}
+
+TEST(a_paired_jwt_that_could_not_be_created_blocks_both_clients) {
+        _cleanup_(config_freep) Config *c = config(
+                "{\"execution\": {\"geth\": {\"enable\": true, \"dataDir\": \"/mnt/geth\", \"jwtSecretFile\": \"/mnt/geth/jwt.hex\"}},"
+                " \"consensus\": {\"lighthouse\": {\"enable\": true, \"dataDir\": \"/mnt/lh\", \"jwtSecretFile\": \"/mnt/lh/jwt.hex\"}}}");
+        _cleanup_(facts_freep) Facts *f = ram_node(c);
+        _cleanup_(plan_freep) Plan *p = NULL;
+
+        ASSERT_OK(facts_add_mount(f, "/mnt", "/dev/sda1", "ext4", "rw"));
+        ASSERT_OK(facts_set_create_error(f, "/mnt/geth/jwt.hex", "No space left on device"));
+        p = plan(c, f);
+        ASSERT_EQ(secret(p, SECRET_JWT, "/mnt/geth/jwt.hex")->state, SECRET_FAILED);
+        ASSERT_UNIT(p, "geth.service", UNIT_BLOCKED, "/mnt/geth/jwt.hex could not be created: No space left on device");
+        /* Its pair would copy a secret that is not there: it waits for it. */
+        ASSERT_EQ(secret(p, SECRET_JWT, "/mnt/lh/jwt.hex")->state, SECRET_BLOCKED);
+        ASSERT_UNIT(p, "lighthouse.service", UNIT_BLOCKED, "waiting for its pair /mnt/geth/jwt.hex");
+}
+
+TEST(an_ssh_host_key_that_could_not_be_created_leaves_sshd_on_a_ram_key) {
+        _cleanup_(config_freep) Config *c = config("{}");
+        _cleanup_(facts_freep) Facts *f = ram_node(c);
+        _cleanup_(plan_freep) Plan *p = NULL;
+        const PlanSecret *s;
+
+        ASSERT_OK(facts_add_mount(f, "/mnt", "/dev/sda1", "ext4", "rw"));
+        ASSERT_OK(facts_set_create_error(f, "/mnt/secrets/ssh/id_ed25519", "ssh-keygen failed"));
+        p = plan(c, f);
+        s = secret(p, SECRET_SSH_HOST_KEY, "/mnt/secrets/ssh/id_ed25519");
+        ASSERT_EQ(s->state, SECRET_FAILED);
+        ASSERT_STREQ(s->reason, "/mnt/secrets/ssh/id_ed25519 could not be created: ssh-keygen failed; "
+                                "sshd runs with a key made in RAM for this boot");
+}
+
 /* A real node's execution and consensus clients named two JWT files: they
  * work only if both hold one secret. */
 static const char *paired_jwts =
