@@ -108,7 +108,7 @@ static bool mount_pass(const Plan *p, const Config *c, bool f_have_devices, Moun
                         return true;
                 case MOUNT_WAITING:
                         *ret_waiting = true;
-                        if (!run->announced && f_have_devices && !startswith(strempty(pm->reason), "waiting for mount")) {
+                        if (!run->announced && f_have_devices && pm->why.kind != REASON_PARENT_MOUNT) {
                                 run->announced = true;
                                 print_mount(pm, "waiting for %s (up to %u s)", pm->config->what,
                                             c->agent.device_timeout_sec);
@@ -164,7 +164,7 @@ static int run_mounts(const Config *c, MountRun *runs) {
                                 if (run->done)
                                         continue;
                                 run->done = true;
-                                if (startswith(strempty(pm->reason), "waiting for mount"))
+                                if (pm->why.kind == REASON_PARENT_MOUNT)
                                         print_mount(pm, "failed: not mounted, %s", pm->reason);
                                 else if (!f->have_devices)
                                         print_mount(pm, "failed: no device %s known: permission denied probing "
