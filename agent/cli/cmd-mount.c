@@ -108,7 +108,7 @@ static bool mount_pass(const Plan *p, const Config *c, bool f_have_devices, Moun
                         return true;
                 case MOUNT_WAITING:
                         *ret_waiting = true;
-                        if (!run->announced && f_have_devices && !startswith(strempty(pm->reason), "waiting for mount")) {
+                        if (!run->announced && f_have_devices && pm->why.kind != REASON_PARENT_MOUNT) {
                                 run->announced = true;
                                 print_mount(pm, "waiting for %s (up to %u s)", pm->config->what,
                                             c->agent.device_timeout_sec);
@@ -164,7 +164,7 @@ static int run_mounts(const Config *c, MountRun *runs) {
                                 if (run->done)
                                         continue;
                                 run->done = true;
-                                if (startswith(strempty(pm->reason), "waiting for mount"))
+                                if (pm->why.kind == REASON_PARENT_MOUNT)
                                         print_mount(pm, "failed: not mounted, %s", pm->reason);
                                 else if (!f->have_devices)
                                         print_mount(pm, "failed: no device %s known: permission denied probing "
@@ -183,6 +183,26 @@ static int run_mounts(const Config *c, MountRun *runs) {
                 if (r < 0) {
                         printf("warning: watching for devices failed (%s): not waiting any longer\n", strerror(-r));
                         ev = safe_close_fd(ev);
+                }
+        }
+}
+
+/* The secrets that could not be created are facts now: the plan made again
+ * from them says which units wait for them, and why. */
+static void print_failed_secrets(const Config *c, const Facts *f) {
+        _cleanup_(plan_freep) Plan *p = NULL;
+
+        if (plan_build(c, f, &p) < 0)
+                return;
+        for (size_t i = 0; i < p->n_secrets; i++) {
+                const PlanSecret *s = &p->secrets[i];
+
+                if (s->state != SECRET_FAILED)
+                        continue;
+                STRV_FOREACH(name, s->units) {
+                        const PlanUnit *u = plan_find_unit(p, *name);
+                        if (u && u->state != UNIT_READY)
+                                printf("unit %s: %s: %s\n", u->name, unit_state_to_string(u->state), u->reason);
                 }
         }
 }
@@ -249,6 +269,7 @@ int cmd_mount(int argc, char **argv) {
                 return 1;
         }
         act_prepare_dirs(p, print_report, NULL);
-        act_prepare_secrets(p, c, false, NULL, print_report, NULL);
+        if (act_prepare_secrets(p, c, false, NULL, f, print_report, NULL) > 0)
+                print_failed_secrets(c, f);
         return all ? 0 : 1;
 }

@@ -75,8 +75,10 @@ Facts *facts_free(Facts *f) {
                 free(f->addresses[i].address);
         }
         free(f->addresses);
-        for (size_t i = 0; i < f->n_files; i++)
+        for (size_t i = 0; i < f->n_files; i++) {
                 free(f->files[i].path);
+                free(f->files[i].create_error);
+        }
         free(f->files);
         for (size_t i = 0; i < f->n_executables; i++) {
                 free(f->executables[i].name);
@@ -170,9 +172,32 @@ int facts_add_file_id(Facts *f, const char *path, FileState state, unsigned secr
         if (!a)
                 return -ENOMEM;
         f->files = a;
-        a[f->n_files - 1].state = state;
-        a[f->n_files - 1].secret_id = secret_id;
+        a[f->n_files - 1] = (FactFile) { .state = state, .secret_id = secret_id };
         return dup_or_null(path, &a[f->n_files - 1].path);
+}
+
+int facts_set_create_error(Facts *f, const char *path, const char *error) {
+        FactFile *x = NULL;
+        char *e;
+        int r;
+
+        for (size_t i = 0; i < f->n_files && !x; i++)
+                if (streq_ptr(f->files[i].path, path))
+                        x = &f->files[i];
+        if (!x) {
+                r = facts_add_file(f, path, FILE_ABSENT);
+                if (r < 0)
+                        return r;
+                x = &f->files[f->n_files - 1];
+        }
+        e = strdup(error);
+        if (!e)
+                return -ENOMEM;
+        free(x->create_error);
+        x->create_error = e;
+        x->state = FILE_ABSENT;
+        x->secret_id = 0;
+        return 0;
 }
 
 int facts_add_executable(Facts *f, const char *name, const char *path) {
@@ -312,6 +337,13 @@ unsigned facts_file_secret_id(const Facts *f, const char *path) {
                 if (streq_ptr(f->files[i].path, path))
                         return f->files[i].secret_id;
         return 0;
+}
+
+const char *facts_file_create_error(const Facts *f, const char *path) {
+        for (size_t i = 0; i < f->n_files; i++)
+                if (streq_ptr(f->files[i].path, path))
+                        return f->files[i].state == FILE_ABSENT ? f->files[i].create_error : NULL;
+        return NULL;
 }
 
 FileState facts_file_state(const Facts *f, const char *path) {
@@ -620,12 +652,17 @@ static void read_files(FactsReader *rd, const cJSON *root, Facts *f) {
                 snprintf(p, sizeof p, "files[%zu]", k++);
                 if (!item_is_object(rd, i, p))
                         return;
-                const char *path = get_str(rd, i, p, "path", true), *state = get_str(rd, i, p, "state", true);
+                const char *path = get_str(rd, i, p, "path", true), *state = get_str(rd, i, p, "state", true),
+                           *create_error = get_str(rd, i, p, "createError", false);
                 if (rd->error || rd->r < 0)
                         return;
                 s = file_state_from_string(state);
                 if (s < 0) {
                         reader_fail(rd, p, "state must be \"present\", \"invalid\", \"unsafe\" or \"absent\"");
+                        return;
+                }
+                if (create_error && s != FILE_ABSENT) {
+                        reader_fail(rd, p, "createError belongs to an absent file (one the agent could not create)");
                         return;
                 }
                 const cJSON *id = cJSON_GetObjectItemCaseSensitive(i, "secretId");
@@ -635,7 +672,8 @@ static void read_files(FactsReader *rd, const cJSON *root, Facts *f) {
                                            "secretId hold the same secret)");
                         return;
                 }
-                if (facts_add_file_id(f, path, s, id ? (unsigned) v : 0) < 0) {
+                if (facts_add_file_id(f, path, s, id ? (unsigned) v : 0) < 0 ||
+                    (create_error && facts_set_create_error(f, path, create_error) < 0)) {
                         rd->r = -ENOMEM;
                         return;
                 }
@@ -773,6 +811,10 @@ int facts_to_json(const Facts *f, char **ret) {
                 json_field(&b, "state", file_state_to_string(f->files[i].state), false);
                 if (f->files[i].secret_id)
                         sb_appendf(&b, ", \"secretId\": %u", f->files[i].secret_id);
+                if (f->files[i].create_error) {
+                        sb_append(&b, ", ");
+                        json_field(&b, "createError", f->files[i].create_error, false);
+                }
                 sb_append(&b, " }");
         }
         sb_append(&b, f->n_files ? "\n  ],\n" : "],\n");

@@ -29,6 +29,7 @@ static const char * const secret_state_table[_SECRET_STATE_MAX] = {
         [SECRET_INVALID] = "invalid",
         [SECRET_MISSING] = "missing",
         [SECRET_BLOCKED] = "blocked",
+        [SECRET_FAILED] = "failed",
 };
 
 static const char * const unit_state_table[_UNIT_STATE_MAX] = {
@@ -69,6 +70,7 @@ Plan *plan_free(Plan *p) {
         for (size_t i = 0; i < p->n_mounts; i++) {
                 free(p->mounts[i].device);
                 free(p->mounts[i].fstype);
+                plan_reason_done(&p->mounts[i].why);
                 free(p->mounts[i].reason);
         }
         free(p->mounts);
@@ -87,6 +89,9 @@ Plan *plan_free(Plan *p) {
         free(p->secrets);
         for (size_t i = 0; i < p->n_units; i++) {
                 free(p->units[i].name);
+                for (size_t k = 0; k < p->units[i].n_whys; k++)
+                        plan_reason_done(&p->units[i].whys[k]);
+                free(p->units[i].whys);
                 free(p->units[i].reason);
                 free(p->units[i].content);
                 free(p->units[i].executable);
@@ -127,6 +132,102 @@ static char *xasprintf(const char *fmt, ...) {
         r = vasprintf(&s, fmt, ap);
         va_end(ap);
         return r < 0 ? NULL : s;
+}
+
+/* ---- reasons ---- */
+
+/* The data of a reason, borrowed: reason_make() copies it. */
+typedef struct ReasonData {
+        const char *path, *where, *name, *device, *fstype, *detail;
+        SecretKind secret;
+        SecretState secret_state;
+        UnitState unit_state;
+        Client client;
+        bool packaged;
+} ReasonData;
+
+static int reason_make(PlanReason *r, ReasonKind kind, const ReasonData *d) {
+        *r = (PlanReason) {
+                .kind = kind,
+                .secret = d->secret,
+                .secret_state = d->secret_state,
+                .unit_state = d->unit_state,
+                .client = d->client,
+                .packaged = d->packaged,
+        };
+        if ((d->path && !(r->path = strdup(d->path))) || (d->where && !(r->where = strdup(d->where))) ||
+            (d->name && !(r->name = strdup(d->name))) || (d->device && !(r->device = strdup(d->device))) ||
+            (d->fstype && !(r->fstype = strdup(d->fstype))) || (d->detail && !(r->detail = strdup(d->detail)))) {
+                plan_reason_done(r);
+                return -ENOMEM;
+        }
+        return 0;
+}
+
+/* A mount that is not to be mounted now: its state, why, and the words. */
+static int mount_not_now(PlanMount *pm, MountState state, ReasonKind kind, const ReasonData *d) {
+        int r;
+
+        pm->state = state;
+        r = reason_make(&pm->why, kind, d);
+        if (r < 0)
+                return r;
+        return plan_reason_render(&pm->why, &pm->reason);
+}
+
+/* Reasons gathered for a unit, in order. */
+typedef struct Reasons {
+        PlanReason *a;
+        size_t n;
+} Reasons;
+
+static void reasons_done(Reasons *l) {
+        for (size_t i = 0; i < l->n; i++)
+                plan_reason_done(&l->a[i]);
+        free(l->a);
+        *l = (Reasons) {};
+}
+
+static int reasons_add(Reasons *l, ReasonKind kind, const ReasonData *d) {
+        PlanReason *a = array_grow(l->a, &l->n, sizeof(PlanReason));
+        int r;
+
+        if (!a)
+                return -ENOMEM;
+        l->a = a;
+        r = reason_make(&a[l->n - 1], kind, d);
+        if (r < 0)
+                l->n--;
+        return r;
+}
+
+/* Moves every reason of from to the end of to. */
+static int reasons_move(Reasons *to, Reasons *from) {
+        for (size_t i = 0; i < from->n; i++) {
+                PlanReason *a = array_grow(to->a, &to->n, sizeof(PlanReason));
+                if (!a)
+                        return -ENOMEM;
+                to->a = a;
+                a[to->n - 1] = from->a[i];
+                from->a[i] = (PlanReason) { .kind = REASON_NONE };
+        }
+        return 0;
+}
+
+/* The reasons in words, joined by "; ". */
+static int reasons_render(const PlanReason *a, size_t n, char **ret) {
+        StrBuf b = {};
+
+        for (size_t i = 0; i < n; i++) {
+                _cleanup_free_ char *s = NULL;
+                int r = plan_reason_render(&a[i], &s);
+                if (r < 0) {
+                        sb_done(&b);
+                        return r;
+                }
+                sb_appendf(&b, "%s%s", i > 0 ? "; " : "", strempty(s));
+        }
+        return sb_steal(&b, ret);
 }
 
 /* ---- mounts ---- */
@@ -178,7 +279,7 @@ static int plan_one_mount(const Facts *f, Plan *p, const MountConfig *mc) {
         PlanMount *pm, *parent = NULL;
         const FactDevice *d = NULL;
         const FactMount *at;
-        char *reason = NULL;
+        _cleanup_free_ char *reason = NULL;
         int r;
 
         pm = array_grow(p->mounts, &p->n_mounts, sizeof(PlanMount));
@@ -199,18 +300,14 @@ static int plan_one_mount(const Facts *f, Plan *p, const MountConfig *mc) {
         if (fstype_has_free_source(mc->type)) {
                 /* tmpfs, nfs, ...: no device to find; mounted as the config says. */
                 at = facts_mount_at(f, mc->where);
-                if (parent && parent->state != MOUNT_MOUNTED) {
-                        pm->state = MOUNT_WAITING;
-                        pm->reason = xasprintf("waiting for mount %s (%s) to be in place first",
-                                               parent->config->name, parent->config->where);
-                        return pm->reason ? 0 : -ENOMEM;
-                }
-                if (at && !(streq_ptr(at->source, mc->what) && streq_ptr(at->fstype, mc->type))) {
-                        pm->state = MOUNT_FAILED;
-                        pm->reason = xasprintf("something else is mounted at %s (%s, %s); it is left alone",
-                                               mc->where, strempty(at->source), strempty(at->fstype));
-                        return pm->reason ? 0 : -ENOMEM;
-                }
+                if (parent && parent->state != MOUNT_MOUNTED)
+                        return mount_not_now(pm, MOUNT_WAITING, REASON_PARENT_MOUNT,
+                                             &(ReasonData) { .name = parent->config->name,
+                                                             .where = parent->config->where });
+                if (at && !(streq_ptr(at->source, mc->what) && streq_ptr(at->fstype, mc->type)))
+                        return mount_not_now(pm, MOUNT_FAILED, REASON_OCCUPIED,
+                                             &(ReasonData) { .where = mc->where, .device = at->source,
+                                                             .fstype = at->fstype });
                 pm->state = at ? MOUNT_MOUNTED : MOUNT_PENDING;
                 pm->fstype = strdup(mc->type);
                 return pm->fstype ? 0 : -ENOMEM;
@@ -219,11 +316,8 @@ static int plan_one_mount(const Facts *f, Plan *p, const MountConfig *mc) {
         r = facts_resolve_device(f, mc->what, &d, &reason);
         if (r == -ENOMEM)
                 return r;
-        if (r < 0) {
-                pm->state = MOUNT_FAILED;
-                pm->reason = reason;
-                return 0;
-        }
+        if (r < 0)
+                return mount_not_now(pm, MOUNT_FAILED, REASON_DEVICE_AMBIGUOUS, &(ReasonData) { .detail = reason });
         if (d && !(pm->device = strdup(d->devname)))
                 return -ENOMEM;
 
@@ -234,46 +328,30 @@ static int plan_one_mount(const Facts *f, Plan *p, const MountConfig *mc) {
                         pm->fstype = strdup(strempty(at->fstype));
                         return pm->fstype ? 0 : -ENOMEM;
                 }
-                pm->state = MOUNT_FAILED;
                 if (source_matches(at, mc, d))
-                        pm->reason = xasprintf("%s is mounted at %s with another subvolume than \"%s\" asks for",
-                                               strempty(at->source), mc->where, mc->options);
-                else
-                        pm->reason = xasprintf("something else is mounted at %s (%s, %s); it is left alone",
-                                               mc->where, strempty(at->source), strempty(at->fstype));
-                return pm->reason ? 0 : -ENOMEM;
+                        return mount_not_now(pm, MOUNT_FAILED, REASON_WRONG_SUBVOLUME,
+                                             &(ReasonData) { .device = at->source, .where = mc->where,
+                                                             .detail = mc->options });
+                return mount_not_now(pm, MOUNT_FAILED, REASON_OCCUPIED,
+                                     &(ReasonData) { .where = mc->where, .device = at->source, .fstype = at->fstype });
         }
 
-        if (parent && parent->state != MOUNT_MOUNTED) {
-                pm->state = MOUNT_WAITING;
-                pm->reason = xasprintf("waiting for mount %s (%s) to be in place first",
-                                       parent->config->name, parent->config->where);
-                return pm->reason ? 0 : -ENOMEM;
-        }
-        if (!d) {
-                pm->state = MOUNT_WAITING;
-                pm->reason = f->have_devices ? xasprintf("no device %s yet", mc->what)
-                                             : xasprintf("no device %s known (block devices could not be read)",
-                                                         mc->what);
-                return pm->reason ? 0 : -ENOMEM;
-        }
-        if (d->error) {
-                pm->state = MOUNT_FAILED;
-                pm->reason = xasprintf("%s: %s", d->devname, d->error);
-                return pm->reason ? 0 : -ENOMEM;
-        }
+        if (parent && parent->state != MOUNT_MOUNTED)
+                return mount_not_now(pm, MOUNT_WAITING, REASON_PARENT_MOUNT,
+                                     &(ReasonData) { .name = parent->config->name, .where = parent->config->where });
+        if (!d)
+                return mount_not_now(pm, MOUNT_WAITING, f->have_devices ? REASON_NO_DEVICE : REASON_DEVICES_UNREADABLE,
+                                     &(ReasonData) { .name = mc->what });
+        if (d->error)
+                return mount_not_now(pm, MOUNT_FAILED, REASON_DEVICE_PROBE,
+                                     &(ReasonData) { .device = d->devname, .detail = d->error });
         if (streq(mc->type, "auto")) {
-                if (!d->type) {
-                        pm->state = MOUNT_FAILED;
-                        pm->reason = xasprintf("no file system found on %s", d->devname);
-                        return pm->reason ? 0 : -ENOMEM;
-                }
-        } else if (d->type && !streq(d->type, mc->type)) {
-                pm->state = MOUNT_FAILED;
-                pm->reason = xasprintf("wrong file system type: %s holds %s, the config says %s",
-                                       d->devname, d->type, mc->type);
-                return pm->reason ? 0 : -ENOMEM;
-        }
+                if (!d->type)
+                        return mount_not_now(pm, MOUNT_FAILED, REASON_NO_FILE_SYSTEM,
+                                             &(ReasonData) { .device = d->devname });
+        } else if (d->type && !streq(d->type, mc->type))
+                return mount_not_now(pm, MOUNT_FAILED, REASON_WRONG_FSTYPE,
+                                     &(ReasonData) { .device = d->devname, .fstype = d->type, .detail = mc->type });
         pm->state = MOUNT_PENDING;
         pm->fstype = strdup(streq(mc->type, "auto") ? d->type : mc->type);
         return pm->fstype ? 0 : -ENOMEM;
@@ -322,41 +400,46 @@ static const PlanMount *plan_mount_of(const Plan *p, const MountConfig *mc) {
 
 /* ---- storage: rule 1 ---- */
 
-/* Whether path lies on persistent storage that is in place now. Returns 0 and
- * *ret_reason NULL when it does, or a reason why not. */
-int plan_storage_check(const Config *c, const Facts *f, const Plan *p, const char *path, char **ret_reason) {
+/* Whether path lies on persistent storage that is in place now: REASON_NONE
+ * when it does, else why not. */
+static int storage_check(const Config *c, const Facts *f, const Plan *p, const char *path, PlanReason *ret) {
         const MountConfig *mc = config_mount_holding(c, path);
         const FactMount *m;
 
-        *ret_reason = NULL;
+        *ret = (PlanReason) { .kind = REASON_NONE };
         if (mc) {
                 const PlanMount *pm = plan_mount_of(p, mc);
-                if (pm && pm->state == MOUNT_PENDING) {
-                        *ret_reason = xasprintf("%s is on mount %s (%s), which is not mounted yet", path,
-                                                mc->name, mc->where);
-                        return *ret_reason ? 0 : -ENOMEM;
-                }
-                if (pm && pm->state != MOUNT_MOUNTED) {
-                        *ret_reason = xasprintf("%s is on mount %s (%s), which is not in place: %s", path,
-                                                mc->name, mc->where, strempty(pm->reason));
-                        return *ret_reason ? 0 : -ENOMEM;
-                }
+                if (pm && pm->state == MOUNT_PENDING)
+                        return reason_make(ret, REASON_STORAGE_MOUNT_PENDING,
+                                           &(ReasonData) { .path = path, .name = mc->name, .where = mc->where });
+                if (pm && pm->state != MOUNT_MOUNTED)
+                        return reason_make(ret, REASON_STORAGE_MOUNT_ABSENT,
+                                           &(ReasonData) { .path = path, .name = mc->name, .where = mc->where,
+                                                           .detail = pm->reason });
         }
         m = facts_mount_holding(f, path);
-        if (!m) {
-                *ret_reason = xasprintf("%s is on no mounted file system the mount table shows", path);
-                return *ret_reason ? 0 : -ENOMEM;
-        }
+        if (!m)
+                return reason_make(ret, REASON_STORAGE_UNMOUNTED, &(ReasonData) { .path = path });
         if (fstype_is_volatile(strempty(m->fstype))) {
                 if (streq(m->target, "/"))
-                        *ret_reason = xasprintf("%s is on the RAM root (%s), not on persistent storage", path,
-                                                strempty(m->fstype));
-                else
-                        *ret_reason = xasprintf("%s is on %s (%s), not on persistent storage", path,
-                                                strempty(m->fstype), m->target);
-                return *ret_reason ? 0 : -ENOMEM;
+                        return reason_make(ret, REASON_STORAGE_RAM_ROOT,
+                                           &(ReasonData) { .path = path, .fstype = m->fstype });
+                return reason_make(ret, REASON_STORAGE_VOLATILE,
+                                   &(ReasonData) { .path = path, .fstype = m->fstype, .where = m->target });
         }
         return 0;
+}
+
+int plan_storage_check(const Config *c, const Facts *f, const Plan *p, const char *path, char **ret_reason) {
+        PlanReason why;
+        int r;
+
+        r = storage_check(c, f, p, path, &why);
+        if (r < 0)
+                return r;
+        r = plan_reason_render(&why, ret_reason);
+        plan_reason_done(&why);
+        return r;
 }
 
 /* ---- secrets: rule 2 ---- */
@@ -464,6 +547,18 @@ static int plan_secret(const Config *c, const Facts *f, Plan *p, SecretKind kind
                         : xasprintf("missing and not created: %s; its units wait for it to appear", why);
                 return s->reason ? 0 : -ENOMEM;
         }
+        /* Created in an earlier step that failed (a full or read-only disk):
+         * its units wait rather than start without it. The next evaluation's
+         * facts do not carry it, so the creation is tried again then. */
+        const char *error = facts_file_create_error(f, path);
+        if (error) {
+                s->state = SECRET_FAILED;
+                s->reason = kind == SECRET_SSH_HOST_KEY
+                        ? xasprintf("%s could not be created: %s; sshd runs with a key made in RAM for this boot",
+                                    path, error)
+                        : xasprintf("%s could not be created: %s", path, error);
+                return s->reason ? 0 : -ENOMEM;
+        }
         s->state = SECRET_CREATE;
         if (kind == SECRET_SSV_OPERATOR_KEY || kind == SECRET_SSV_PASSWORD) {
                 s->reason = strdup("generated by ssv-node.service on its first start");
@@ -490,29 +585,6 @@ static int plan_secret_dir(Plan *p, SecretKind kind, const char *path) {
 
 /* ---- units ---- */
 
-static int append_reason(char **reasons, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int append_reason(char **reasons, const char *fmt, ...) {
-        _cleanup_free_ char *s = NULL;
-        va_list ap;
-        char *joined;
-        int r;
-
-        va_start(ap, fmt);
-        r = vasprintf(&s, fmt, ap);
-        va_end(ap);
-        if (r < 0)
-                return -ENOMEM;
-        if (!*reasons) {
-                *reasons = TAKE_PTR(s);
-                return 0;
-        }
-        if (asprintf(&joined, "%s; %s", *reasons, s) < 0)
-                return -ENOMEM;
-        free(*reasons);
-        *reasons = joined;
-        return 0;
-}
-
 static const char *jwt_problem(const PlanSecret *s) {
         switch (s->state) {
         case SECRET_PRESENT:
@@ -521,6 +593,7 @@ static const char *jwt_problem(const PlanSecret *s) {
         case SECRET_INVALID:
         case SECRET_MISSING:
         case SECRET_BLOCKED:
+        case SECRET_FAILED:
         case _SECRET_STATE_MAX:
         case _SECRET_STATE_INVALID:
                 break;
@@ -562,7 +635,8 @@ static int collect_after(const Config *c, Client client, char ***ret) {
 static int plan_unit(const Config *c, const Facts *f, Plan *p, Client client) {
         const ClientConfig *cc = &c->clients[client];
         const ClientInfo *info = client_info(client);
-        _cleanup_free_ char *name = NULL, *blocked = NULL, *waiting = NULL, *why = NULL, *vpn = NULL;
+        _cleanup_free_ char *name = NULL, *vpn = NULL;
+        _cleanup_(reasons_done) Reasons blocked = {}, waiting = {};
         _cleanup_strv_free_ char **after = NULL;
         const char *exe_name = c->agent.packages[client] ?: info->executable;
         const char *exe = facts_executable(f, exe_name);
@@ -573,26 +647,26 @@ static int plan_unit(const Config *c, const Facts *f, Plan *p, Client client) {
         if (r < 0)
                 return r;
 
-        if (!exe) {
-                if (c->agent.packages[client])
-                        r = append_reason(&blocked, "executable %s (agent.packages.%s) was not found",
-                                          exe_name, info->name);
-                else
-                        r = append_reason(&blocked, "executable %s was not found on PATH (agent.packages.%s can name it)",
-                                          exe_name, info->name);
-                if (r < 0)
-                        return r;
-        }
+        if (!exe && (r = reasons_add(&blocked, REASON_EXECUTABLE_NOT_FOUND,
+                                     &(ReasonData) { .name = exe_name, .client = client,
+                                                     .packaged = !!c->agent.packages[client] })) < 0)
+                return r;
 
         /* Rule 1: the data stays on disk. */
         if (cc->data_dir && client != CLIENT_MEV_BOOST && client != CLIENT_WIREGUARD) {
-                r = plan_storage_check(c, f, p, cc->data_dir, &why);
+                PlanReason why;
+
+                r = storage_check(c, f, p, cc->data_dir, &why);
                 if (r < 0)
                         return r;
-                if (why) {
-                        r = append_reason(&blocked, "%s", why);
-                        if (r < 0)
-                                return r;
+                if (why.kind != REASON_NONE) {
+                        PlanReason *a = array_grow(blocked.a, &blocked.n, sizeof(PlanReason));
+                        if (!a) {
+                                plan_reason_done(&why);
+                                return -ENOMEM;
+                        }
+                        blocked.a = a;
+                        a[blocked.n - 1] = why;
                 } else {
                         r = add_dir(p, cc->data_dir, info->uid, info->name, 0700, true);
                         if (r < 0)
@@ -607,8 +681,11 @@ static int plan_unit(const Config *c, const Facts *f, Plan *p, Client client) {
                         r = plan_secret_dir(p, SECRET_JWT, cc->jwt_secret_file);
                 if (r < 0)
                         return r;
-                const char *problem = jwt_problem(find_secret(p, SECRET_JWT, cc->jwt_secret_file));
-                if (problem && (r = append_reason(&blocked, "JWT secret: %s", problem)) < 0)
+                const PlanSecret *s = find_secret(p, SECRET_JWT, cc->jwt_secret_file);
+                const char *problem = jwt_problem(s);
+                if (problem && (r = reasons_add(&blocked, REASON_SECRET, &(ReasonData) {
+                                        .secret = SECRET_JWT, .secret_state = s->state, .path = s->path,
+                                        .detail = problem })) < 0)
                         return r;
         }
         if (client == CLIENT_WIREGUARD) {
@@ -618,7 +695,9 @@ static int plan_unit(const Config *c, const Facts *f, Plan *p, Client client) {
                 if (r < 0)
                         return r;
                 const PlanSecret *s = find_secret(p, SECRET_WIREGUARD, c->wireguard_config_file);
-                if (s->state != SECRET_PRESENT && (r = append_reason(&blocked, "%s", s->reason)) < 0)
+                if (s->state != SECRET_PRESENT && (r = reasons_add(&blocked, REASON_SECRET, &(ReasonData) {
+                                        .secret = SECRET_WIREGUARD, .secret_state = s->state, .path = s->path,
+                                        .detail = s->reason })) < 0)
                         return r;
         }
         if (client == CLIENT_SSV_NODE) {
@@ -632,8 +711,10 @@ static int plan_unit(const Config *c, const Facts *f, Plan *p, Client client) {
                         if (r < 0)
                                 return r;
                         const PlanSecret *s = find_secret(p, kinds[i], paths[i]);
-                        if ((s->state == SECRET_BLOCKED || s->state == SECRET_INVALID) &&
-                            (r = append_reason(&blocked, "%s: %s", secret_kind_to_string(kinds[i]), s->reason)) < 0)
+                        if ((s->state == SECRET_BLOCKED || s->state == SECRET_INVALID || s->state == SECRET_FAILED) &&
+                            (r = reasons_add(&blocked, REASON_SECRET, &(ReasonData) {
+                                        .secret = kinds[i], .secret_state = s->state, .path = s->path,
+                                        .detail = s->reason })) < 0)
                                 return r;
                 }
         }
@@ -641,7 +722,7 @@ static int plan_unit(const Config *c, const Facts *f, Plan *p, Client client) {
         /* Rule 3: listen where the address exists. */
         if (cc->endpoint.host && !cc->endpoint.loopback && !cc->endpoint.wildcard &&
             !facts_has_address(f, cc->endpoint.host)) {
-                r = append_reason(&waiting, "waiting for address %s to appear on an interface", cc->endpoint.host);
+                r = reasons_add(&waiting, REASON_ADDRESS, &(ReasonData) { .name = cc->endpoint.host });
                 if (r < 0)
                         return r;
         }
@@ -658,8 +739,8 @@ static int plan_unit(const Config *c, const Facts *f, Plan *p, Client client) {
                         return r;
                 const PlanUnit *v = plan_find_unit(p, vpn);
                 if (v && v->state != UNIT_READY &&
-                    (r = append_reason(v->state == UNIT_BLOCKED ? &blocked : &waiting, "needs %s, which is %s",
-                                       vpn, unit_state_to_string(v->state))) < 0)
+                    (r = reasons_add(v->state == UNIT_BLOCKED ? &blocked : &waiting, REASON_NEEDS_VPN,
+                                     &(ReasonData) { .name = vpn, .unit_state = v->state })) < 0)
                         return r;
         }
 
@@ -673,17 +754,19 @@ static int plan_unit(const Config *c, const Facts *f, Plan *p, Client client) {
         u->executable = strdup(exe_name);
         if (!u->executable)
                 return -ENOMEM;
-        if (blocked) {
-                /* Everything that keeps it from starting is told, waiting included. */
-                if (waiting && (r = append_reason(&blocked, "%s", waiting)) < 0)
+        /* Everything that keeps it from starting is told, waiting included. */
+        u->state = blocked.n > 0 ? UNIT_BLOCKED : waiting.n > 0 ? UNIT_WAITING : UNIT_READY;
+        r = reasons_move(&blocked, &waiting);
+        if (r < 0)
+                return r;
+        if (blocked.n > 0) {
+                r = reasons_render(blocked.a, blocked.n, &u->reason);
+                if (r < 0)
                         return r;
-                u->state = UNIT_BLOCKED;
-                u->reason = TAKE_PTR(blocked);
-        } else if (waiting) {
-                u->state = UNIT_WAITING;
-                u->reason = TAKE_PTR(waiting);
-        } else
-                u->state = UNIT_READY;
+                u->whys = TAKE_PTR(blocked.a);
+                u->n_whys = blocked.n;
+                blocked.n = 0;
+        }
 
         RenderContext ctx = {
                 .config = c,
@@ -744,6 +827,7 @@ static int plan_jwts(const Config *c, const Facts *f, Plan *p) {
                 case SECRET_INVALID:
                 case SECRET_BLOCKED:
                 case SECRET_MISSING:
+                case SECRET_FAILED:
                         if (!waiting_for)
                                 waiting_for = s->path;
                         break;

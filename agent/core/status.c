@@ -300,6 +300,7 @@ static const char *secret_status(const PlanSecret *s, char **created) {
         case SECRET_INVALID:
                 return "invalid";
         case SECRET_BLOCKED:
+        case SECRET_FAILED: /* its units wait, as for a blocked one; the reason says why */
         case _SECRET_STATE_MAX:
         case _SECRET_STATE_INVALID:
                 break;

@@ -411,7 +411,7 @@ static void watch_secrets(Manager *m) {
                 _cleanup_free_ char *dir = NULL;
                 char *slash;
 
-                if (s->state != SECRET_BLOCKED && s->state != SECRET_MISSING)
+                if (s->state != SECRET_BLOCKED && s->state != SECRET_MISSING && s->state != SECRET_FAILED)
                         continue;
                 dir = strdup(s->path);
                 if (!dir)
@@ -559,20 +559,27 @@ static void disk_work(Worker *w, void *userdata) {
         if (m->systemd) {
                 act_localize(m->config, &problems, worker_report, w);
                 if (act_sshd(p, &problems, worker_report, w) > 0)
-                        worker_note(w, WORKER_SSHD_CHANGED, "");
+                        worker_note(w, WORKER_SSHD_CHANGED, NULL, NULL);
                 (void) act_journal(m->config, f, p, &problems, worker_report, w);
         }
         act_prepare_dirs(p, worker_report, w);
-        act_prepare_secrets(p, m->config, true, &created, worker_report, w);
+        /* A secret that could not be created (a full or read-only disk) is a
+         * fact for the plan the parent makes next: it blocks the secret's
+         * units, which would start without it. The next evaluation reads the
+         * disk afresh and tries again. */
+        (void) act_prepare_secrets(p, m->config, true, &created, f, worker_report, w);
+        for (size_t i = 0; i < f->n_files; i++)
+                if (f->files[i].create_error)
+                        worker_note(w, WORKER_SECRET_FAILED, f->files[i].path, f->files[i].create_error);
         if (m->systemd)
                 ensure_users(p);
         STRV_FOREACH(s, problems)
-                worker_note(w, WORKER_PROBLEM, *s);
+                worker_note(w, WORKER_PROBLEM, *s, NULL);
         STRV_FOREACH(s, created)
-                worker_note(w, WORKER_SECRET_CREATED, *s);
+                worker_note(w, WORKER_SECRET_CREATED, *s, NULL);
 }
 
-static void on_worker_note(void *userdata, WorkerNote note, const char *text) {
+static void on_worker_note(void *userdata, WorkerNote note, const char *text, const char *detail) {
         Manager *m = userdata;
 
         switch (note) {
@@ -584,6 +591,9 @@ static void on_worker_note(void *userdata, WorkerNote note, const char *text) {
                         (void) strv_extend(&m->created_secrets, text);
                 break;
         case WORKER_SECRET_FAILED:
+                /* path, error: pairs */
+                if (strv_extend(&m->failed_secrets, text) < 0 || strv_extend(&m->failed_secrets, detail) < 0)
+                        m->failed_secrets = strv_free(m->failed_secrets);
                 break;
         case WORKER_SSHD_CHANGED:
                 m->sshd_changed = true;
@@ -619,6 +629,10 @@ static void on_worker_done(void *userdata, int status) {
         m->sshd_changed = false;
 
         r = gather_facts(m, &f);
+        /* What the work could not create is a fact (while still absent). */
+        for (size_t i = 0; r >= 0 && i + 1 < strv_length(m->failed_secrets); i += 2)
+                r = facts_set_create_error(f, m->failed_secrets[i], m->failed_secrets[i + 1]);
+        m->failed_secrets = strv_free(m->failed_secrets);
         if (r >= 0)
                 r = plan_build(m->config, f, &p);
         if (r < 0)
@@ -668,6 +682,7 @@ static void manager_evaluate(Manager *m) {
                 return;
         }
         m->next_problems = strv_free(m->next_problems);
+        m->failed_secrets = strv_free(m->failed_secrets);
         m->sshd_changed = false;
         r = worker_start(m->event, disk_work, &cb, m, &m->worker);
         if (r < 0)
@@ -1002,6 +1017,7 @@ Manager *manager_free(Manager *m) {
         strv_free(m->created_secrets);
         strv_free(m->problems);
         strv_free(m->next_problems);
+        strv_free(m->failed_secrets);
         strv_free(m->unit_states);
         strv_free(m->watched_dirs);
         free(m->config_path);

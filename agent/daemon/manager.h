@@ -45,6 +45,7 @@ typedef struct Manager {
         char **created_secrets;
         char **problems;           /* from the last evaluation: what could not be done */
         char **next_problems;      /* gathered from the running disk work */
+        char **failed_secrets;     /* path, error, ...: secrets the running disk work could not create */
         struct Worker *worker;     /* the disk work running in a child, or NULL */
         bool evaluate_again;       /* something changed while it ran */
         bool sshd_changed;

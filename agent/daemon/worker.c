@@ -75,7 +75,7 @@ static void parse_records(Worker *w) {
                 if (rec.type == RECORD_REPORT && rec.kind < _ACT_KIND_MAX && w->cb.report)
                         w->cb.report(w->userdata, (ActKind) rec.kind, a, rec.failure, b);
                 else if (rec.type == RECORD_NOTE && rec.kind < _WORKER_NOTE_MAX && w->cb.note)
-                        w->cb.note(w->userdata, (WorkerNote) rec.kind, a);
+                        w->cb.note(w->userdata, (WorkerNote) rec.kind, a, b);
         }
         memmove(w->buf, w->buf + off, w->len - off);
         w->len -= off;
@@ -217,6 +217,6 @@ void worker_report(void *userdata, ActKind kind, const char *subject, bool failu
         send_record(userdata, RECORD_REPORT, (uint8_t) kind, failure, subject, line);
 }
 
-void worker_note(Worker *w, WorkerNote note, const char *text) {
-        send_record(w, RECORD_NOTE, (uint8_t) note, false, text, NULL);
+void worker_note(Worker *w, WorkerNote note, const char *text, const char *detail) {
+        send_record(w, RECORD_NOTE, (uint8_t) note, false, text, detail);
 }

@@ -19,14 +19,14 @@ typedef struct Worker Worker;
 typedef enum WorkerNote {
         WORKER_PROBLEM,          /* something that could not be done (status "problems") */
         WORKER_SECRET_CREATED,   /* a secret's path */
-        WORKER_SECRET_FAILED,    /* "PATH\nERROR": a secret whose creation failed */
+        WORKER_SECRET_FAILED,    /* a secret whose creation failed: its path, the error */
         WORKER_SSHD_CHANGED,     /* sshd's drop-in changed: reload it */
         _WORKER_NOTE_MAX,
 } WorkerNote;
 
 typedef struct WorkerCallbacks {
         void (*report)(void *userdata, ActKind kind, const char *subject, bool failure, const char *line);
-        void (*note)(void *userdata, WorkerNote note, const char *text);
+        void (*note)(void *userdata, WorkerNote note, const char *text, const char *detail);
         /* The child exited (status as waitid's si_status; killed: -signal). */
         void (*done)(void *userdata, int status);
 } WorkerCallbacks;
@@ -42,4 +42,4 @@ Worker *worker_free(Worker *w);
 /* In the child: an ActReport that sends its line to the parent (userdata is
  * the Worker). */
 void worker_report(void *userdata, ActKind kind, const char *subject, bool failure, const char *line);
-void worker_note(Worker *w, WorkerNote note, const char *text);
+void worker_note(Worker *w, WorkerNote note, const char *text, const char *detail);

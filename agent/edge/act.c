@@ -121,7 +121,10 @@ void act_prepare_dirs(const Plan *p, ActReport fn, void *ud) {
         }
 }
 
-void act_prepare_secrets(const Plan *p, const Config *c, bool quiet, char ***created, ActReport fn, void *ud) {
+unsigned act_prepare_secrets(const Plan *p, const Config *c, bool quiet, char ***created, Facts *failures,
+                             ActReport fn, void *ud) {
+        unsigned n_failed = 0;
+
         for (size_t i = 0; i < p->n_secrets; i++) {
                 const PlanSecret *s = &p->secrets[i];
                 const char *kind = secret_kind_to_string(s->kind);
@@ -129,7 +132,7 @@ void act_prepare_secrets(const Plan *p, const Config *c, bool quiet, char ***cre
                 int r = -EINVAL;
 
                 if (asprintf(&subject, "%s %s", kind, s->path) < 0)
-                        return;
+                        return n_failed;
                 switch (s->state) {
                 case SECRET_PRESENT:
                         if (!quiet)
@@ -144,6 +147,9 @@ void act_prepare_secrets(const Plan *p, const Config *c, bool quiet, char ***cre
                 case SECRET_BLOCKED:
                         if (!quiet)
                                 report(fn, ud, ACT_SECRET, subject, false, "not created: %s", s->reason);
+                        continue;
+                case SECRET_FAILED:
+                        report(fn, ud, ACT_SECRET, subject, true, "not created: %s", s->reason);
                         continue;
                 case SECRET_CREATE:
                         break;
@@ -163,17 +169,17 @@ void act_prepare_secrets(const Plan *p, const Config *c, bool quiet, char ***cre
                                              : r == -EPERM ? "lies where a less privileged user may write (a "
                                                              "directory on its path is not root's alone): not copied"
                                              : "is not a readable JWT") < 0)
-                                        return;
+                                        return n_failed;
                         } else if (r >= 0) {
                                 if (asprintf(&err, "with the secret of its pair %s", s->copy_from) < 0)
-                                        return;
+                                        return n_failed;
                                 r = 1;
                         }
                         break;
                 case SECRET_SSH_HOST_KEY: {
                         _cleanup_free_ char *comment = NULL;
                         if (asprintf(&comment, "root@%s", c->hostname) < 0)
-                                return;
+                                return n_failed;
                         r = secret_create_ssh_host_key(s->path, comment, &err);
                         break;
                 }
@@ -190,17 +196,22 @@ void act_prepare_secrets(const Plan *p, const Config *c, bool quiet, char ***cre
                 }
                 if (r == -EEXIST)
                         report(fn, ud, ACT_SECRET, subject, false, "present (appeared meanwhile; not replaced)");
-                else if (r < 0)
+                else if (r < 0) {
                         report(fn, ud, ACT_SECRET, subject, true, "failed: %s", err ?: strerror(-r));
-                else {
+                        /* A fact for the plan made again: its units wait. */
+                        if (failures)
+                                (void) facts_set_create_error(failures, s->path, err ?: strerror(-r));
+                        n_failed++;
+                } else {
                         if (created && strv_extend(created, s->path) < 0)
-                                return;
+                                return n_failed;
                         if (r > 0)
                                 report(fn, ud, ACT_SECRET, subject, false, "created (%s)", err);
                         else
                                 report(fn, ud, ACT_SECRET, subject, false, "created");
                 }
         }
+        return n_failed;
 }
 
 #define ZONEINFO "/usr/share/zoneinfo"

@@ -58,6 +58,9 @@ int act_sshd(const Plan *p, char ***problems, ActReport report, void *userdata);
 int act_journal(const Config *c, const Facts *f, const Plan *p, char ***problems, ActReport report, void *userdata);
 
 /* The secrets to create; paths created are added to *created (may be NULL).
- * With quiet, secrets that need nothing done are not reported. */
-void act_prepare_secrets(const Plan *p, const Config *c, bool quiet, char ***created, ActReport report,
-                         void *userdata);
+ * A creation that fails is recorded in failures (may be NULL) as a fact
+ * (facts_set_create_error), so that the plan made again from them blocks the
+ * secret's units. With quiet, secrets that need nothing done are not
+ * reported. Returns how many could not be created. */
+unsigned act_prepare_secrets(const Plan *p, const Config *c, bool quiet, char ***created, Facts *failures,
+                             ActReport report, void *userdata);

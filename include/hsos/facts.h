@@ -50,6 +50,10 @@ typedef struct FactFile {
          * (compared, never recorded); 0 when not compared (absent, invalid,
          * or not readable without privileges). */
         unsigned secret_id;
+        /* Absent, and the agent could not create it (a full or read-only
+         * disk): why, in the words of the error. NULL otherwise. The plan
+         * blocks its units with it; the next creation that works forgets it. */
+        char *create_error;
 } FactFile;
 
 typedef struct FactExecutable {
@@ -136,6 +140,8 @@ int facts_add_address(Facts *f, const char *ifname, const char *address);
 int facts_add_file(Facts *f, const char *path, FileState state);
 int facts_add_file_id(Facts *f, const char *path, FileState state, unsigned secret_id);
 int facts_add_executable(Facts *f, const char *name, const char *path);
+/* Creating the secret at path failed with error: the file is absent. */
+int facts_set_create_error(Facts *f, const char *path, const char *error);
 
 int facts_add_unit(Facts *f, const char *name, const char *active_state, const char *sub_state, const char *result,
                    unsigned restarts, unsigned restarts_recent, int exit_status);
@@ -162,6 +168,8 @@ bool facts_has_address(const Facts *f, const char *address);
 int facts_resolve_device(const Facts *f, const char *what, const FactDevice **ret, char **ret_reason);
 FileState facts_file_state(const Facts *f, const char *path);
 unsigned facts_file_secret_id(const Facts *f, const char *path);
+/* Why creating it failed, or NULL. */
+const char *facts_file_create_error(const Facts *f, const char *path);
 /* NULL when not found or not asked about. */
 const char *facts_executable(const Facts *f, const char *name);
 

@@ -25,14 +25,6 @@ typedef enum MountState {
         _MOUNT_STATE_INVALID = -EINVAL,
 } MountState;
 
-typedef struct PlanMount {
-        const MountConfig *config;  /* borrowed from the Config */
-        char *device;               /* the device node it resolves to, or NULL */
-        char *fstype;               /* the type to mount with, or NULL when unknown */
-        MountState state;
-        char *reason;               /* NULL when mounted */
-} PlanMount;
-
 typedef struct PlanDir {
         char *path;
         uid_t uid;
@@ -58,6 +50,7 @@ typedef enum SecretState {
         SECRET_INVALID,  /* exists but is not valid: an error, never replaced */
         SECRET_MISSING,  /* missing and never invented (wireguard) */
         SECRET_BLOCKED,  /* missing, and its place is not persistent (or not mounted yet) */
+        SECRET_FAILED,   /* missing, and creating it failed (a fact): its units wait */
         _SECRET_STATE_MAX,
         _SECRET_STATE_INVALID = -EINVAL,
 } SecretState;
@@ -84,11 +77,68 @@ typedef enum UnitState {
         _UNIT_STATE_INVALID = -EINVAL,
 } UnitState;
 
+/* Why a mount or a unit is not ready: a kind with its data. Code branches
+ * on the kind; the English text (PlanMount.reason, PlanUnit.reason) is
+ * rendered from it, by plan_reason_render(). Which fields a kind uses is
+ * said beside it; the others are NULL. */
+typedef enum ReasonKind {
+        REASON_NONE,                 /* nothing to wait for */
+        /* a mount */
+        REASON_PARENT_MOUNT,         /* name, where: the mount above it is not in place */
+        REASON_NO_DEVICE,            /* name (its what): no such device yet */
+        REASON_DEVICES_UNREADABLE,   /* name (its what): block devices could not be read */
+        REASON_DEVICE_AMBIGUOUS,     /* detail: several devices carry its tag (the facts' words) */
+        REASON_DEVICE_PROBE,         /* device, detail: the probe could not decide */
+        REASON_NO_FILE_SYSTEM,       /* device: none found, and the type is auto */
+        REASON_WRONG_FSTYPE,         /* device, fstype (found), detail (the type asked) */
+        REASON_OCCUPIED,             /* where, device (the source there), fstype: something else is mounted */
+        REASON_WRONG_SUBVOLUME,      /* device (the source), where, detail (the options asked) */
+        /* rule 1: a path that must lie on persistent storage in place */
+        REASON_STORAGE_MOUNT_PENDING, /* path, name, where: on a mount not mounted yet */
+        REASON_STORAGE_MOUNT_ABSENT,  /* path, name, where, detail (the mount's reason): not in place */
+        REASON_STORAGE_UNMOUNTED,     /* path: on no mounted file system */
+        REASON_STORAGE_RAM_ROOT,      /* path, fstype: on the RAM root */
+        REASON_STORAGE_VOLATILE,      /* path, fstype, where (the mount): on tmpfs or the like */
+        /* a unit */
+        REASON_EXECUTABLE_NOT_FOUND, /* name (the executable), client, packaged (agent.packages names it) */
+        REASON_SECRET,               /* secret, secret_state, path, detail (the secret's reason) */
+        REASON_ADDRESS,              /* name (the address): not on any interface yet */
+        REASON_NEEDS_VPN,            /* name (the VPN's unit), unit_state (not ready) */
+        _REASON_KIND_MAX,
+        _REASON_KIND_INVALID = -EINVAL,
+} ReasonKind;
+
+typedef struct PlanReason {
+        ReasonKind kind;
+        char *path;
+        char *where;
+        char *name;
+        char *device;
+        char *fstype;
+        char *detail;
+        SecretKind secret;
+        SecretState secret_state;
+        UnitState unit_state;
+        Client client;
+        bool packaged;
+} PlanReason;
+
+typedef struct PlanMount {
+        const MountConfig *config;  /* borrowed from the Config */
+        char *device;               /* the device node it resolves to, or NULL */
+        char *fstype;               /* the type to mount with, or NULL when unknown */
+        MountState state;
+        PlanReason why;             /* REASON_NONE when mounted or to be mounted */
+        char *reason;               /* why, rendered; NULL when mounted */
+} PlanMount;
+
 typedef struct PlanUnit {
         char *name;                 /* geth.service */
         Client client;
         UnitState state;
-        char *reason;               /* NULL when ready */
+        PlanReason *whys;           /* what blocks it first, then what it waits for */
+        size_t n_whys;
+        char *reason;               /* the whys rendered, joined by "; "; NULL when ready */
         char *content;              /* the unit file */
         char *executable;           /* as asked: agent.packages' path, or the usual name */
 } PlanUnit;
@@ -134,6 +184,12 @@ const char *mount_state_to_string(MountState s);
 const char *secret_kind_to_string(SecretKind k);
 const char *secret_state_to_string(SecretState s);
 const char *unit_state_to_string(UnitState s);
+const char *reason_kind_to_string(ReasonKind k);
+
+/* The English text of a reason; *ret is NULL for REASON_NONE. */
+int plan_reason_render(const PlanReason *r, char **ret);
+/* Frees a reason's data; it becomes REASON_NONE. */
+void plan_reason_done(PlanReason *r);
 
 /* Unit names as HomestakerOS names them. */
 int client_unit_name(const Config *c, Client client, char **ret);

@@ -126,6 +126,40 @@ JSON
         umount "$T/run-tmpfs"
 fi
 
+# A JWT that cannot be created on a disk that is persistent but read-only
+# (EROFS; a full one fails the same way, tests/integration/test-mount.sh):
+# its client is blocked with the error, never started without it. Made
+# writable again, the mount table's change releases it.
+RO_BLOCKS="a JWT that could not be created blocks its client, naming the file and the error"
+RO_STATUS="the status shows that secret blocked, with the error"
+RO_RELEASES="once the disk is writable the JWT is created and the client released"
+if [ "$(id -u)" != 0 ]; then
+        for c in "$RO_BLOCKS" "$RO_STATUS" "$RO_RELEASES"; do skip "$c" "mounting an ext4 image needs root"; done
+elif ! { truncate -s 4M "$T/ro.img" && mkfs.ext4 -q "$T/ro.img" && mkdir -p "$T/ro" &&
+         mount -o loop "$T/ro.img" "$T/ro" && mount -o remount,ro "$T/ro"; } >"$T/mount.log" 2>&1; then
+        not_ok "a read-only ext4 for the JWT (mount -o loop, remount,ro)" "$(cat "$T/mount.log")"
+else
+        cat >"$T/ro.json" <<JSON
+{ "consensus": { "teku": { "enable": true, "dataDir": "$T/teku", "jwtSecretFile": "$T/ro/jwt.hex" } },
+  "ssh": { "privateKeyFile": "$T/ssh/key" },
+  "agent": { "statusSocket": "$T/run/status.sock", "reportIntervalSec": 3600, "packages": { "teku": "/bin/true" } } }
+JSON
+        start_agent "$T/ro.json"
+        $A status --socket "$T/run/status.sock" --json >"$T/r1"
+        jq -e '.units[0].state == "blocked" and (.units[0].reason | endswith("JWT secret: '"$T"'/ro/jwt.hex could not be created: Read-only file system"))' \
+                "$T/r1" >/dev/null && ok "$RO_BLOCKS" || not_ok "$RO_BLOCKS" "$(jq -c .units "$T/r1")"
+        jq -e '.secrets | map(select(.kind == "jwt"))[0] | .state == "blocked" and (.reason | endswith("could not be created: Read-only file system"))' \
+                "$T/r1" >/dev/null && ok "$RO_STATUS" || not_ok "$RO_STATUS" "$(jq -c .secrets "$T/r1")"
+        mount -o remount,rw "$T/ro"
+        i=0; while ! $A status --socket "$T/run/status.sock" --json 2>/dev/null | jq -e '.units[0].state != "blocked"' >/dev/null \
+                && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+        $A status --socket "$T/run/status.sock" --json >"$T/r2"
+        jq -e '.units[0].state != "blocked" and (.secrets | map(select(.kind == "jwt"))[0].state == "created")' "$T/r2" >/dev/null \
+                && [ -s "$T/ro/jwt.hex" ] && ok "$RO_RELEASES" || not_ok "$RO_RELEASES" "$(jq -c '.units, .secrets' "$T/r2")"
+        kill "$AGENT_PID"; wait "$AGENT_PID"; AGENT_PID=""
+        umount "$T/ro"
+fi
+
 # An invalid node.json at start: config-error, nothing done, every error shown.
 printf '{ "localization": { "hostname": "bad name" }, "bogus": 1, "agent": { "statusSocket": "%s/run/status.sock" } }' "$T" >"$T/bad.json"
 start_agent "$T/bad.json"

@@ -255,6 +255,37 @@ expect_exit 0 "no mounts to make" $A mount -c "$T/ram.json"
 expect_in "$T/out" "secret jwt $T/ram/jwt.hex: not created: missing and not created: $T/ram/jwt.hex is on tmpfs" "and it says why"
 [ ! -e "$T/ram/teku" ] && ok "no data dir is created in RAM" || not_ok "no data dir is created in RAM"
 
+# A JWT that cannot be created (a full disk: ENOSPC) blocks its client: it
+# would start without its LoadCredential= file. The failure is a fact the plan
+# made again sees; a later run, with room on the disk, creates it.
+truncate -s 2M "$T/full.img" && mkfs.ext4 -q -m 0 -L "hsf$tag" "$T/full.img"
+attach FULL "$T/full.img"
+mkdir -p "$T/fill" && mount "$FULL" "$T/fill" && mkdir -p "$T/fill/secrets"
+# Filled until a file gets no byte at all (ext4 hands back preallocated
+# blocks when a file is closed: one dd is not enough).
+i=0; while [ $i -lt 20 ]; do
+        dd if=/dev/zero of="$T/fill/filler$i" bs=1024 status=none 2>/dev/null; sync
+        [ -s "$T/fill/filler$i" ] || break
+        i=$((i + 1))
+done
+umount "$T/fill"
+J=$T/full/secrets/jwt.hex
+conf full.json <<JSON
+{ "mounts": { "full": { "enable": true, "what": "LABEL=hsf$tag", "where": "$T/full" } },
+  "consensus": { "teku": { "enable": true, "dataDir": "$T/full-data/teku", "jwtSecretFile": "$J" } },
+  "agent": { "packages": { "teku": "/bin/true" } } }
+JSON
+expect_exit 0 "a full disk: the mounts are still in place (exit 0)" $A mount -c "$T/full.json"
+expect_in "$T/out" "secret jwt $J: failed: No space left on device" "the JWT's creation fails with ENOSPC"
+expect_in "$T/out" "unit teku.service: blocked: JWT secret: $J could not be created: No space left on device" \
+        "its client is blocked, naming the file and the error"
+[ ! -e "$J" ] && ok "no JWT is left half-written" || not_ok "no JWT is left half-written" "$(ls -la "$T/full/secrets")"
+rm -f "$T"/full/filler*; sync
+expect_exit 0 "room on the disk again" $A mount -c "$T/full.json"
+expect_in "$T/out" "secret jwt $J: created" "the JWT is created then"
+expect_not_in "$T/out" "unit teku.service: blocked" "and its client is no longer blocked"
+umount "$T/full"
+
 # Without root: a plain refusal, no pointless wait. (setpriv: util-linux.)
 printf '{ "mounts": { "p": { "enable": true, "what": "LABEL=hsl%s", "where": "%s/perm" } } }' $tag "$T" | conf perm.json
 chmod 755 "$T"; chmod 644 "$T/perm.json"

@@ -132,6 +132,7 @@ TEST(json_round_trip_built_by_hand) {
         ASSERT_OK(facts_add_mount(f, "/mnt/a b", "/dev/sda1", "ext4", "rw,subvol=@eth"));
         ASSERT_OK(facts_add_address(f, "eth0", "192.168.100.50"));
         ASSERT_OK(facts_add_file(f, "/mnt/secrets/jwt.hex", FILE_INVALID));
+        ASSERT_OK(facts_set_create_error(f, "/mnt/lh/jwt.hex", "No space left on device"));
         ASSERT_OK(facts_add_executable(f, "geth", NULL));
         ASSERT_OK(facts_add_executable(f, "besu", "/nix/store/abc-besu/bin/besu"));
 
@@ -146,6 +147,10 @@ TEST(json_round_trip_built_by_hand) {
         ASSERT_STREQ(g->mounts[0].options, "rw,subvol=@eth");
         ASSERT_TRUE(facts_has_address(g, "192.168.100.50"));
         ASSERT_EQ(facts_file_state(g, "/mnt/secrets/jwt.hex"), FILE_INVALID);
+        ASSERT_NULL(facts_file_create_error(g, "/mnt/secrets/jwt.hex"));
+        ASSERT_EQ(facts_file_state(g, "/mnt/lh/jwt.hex"), FILE_ABSENT);
+        ASSERT_STREQ(facts_file_create_error(g, "/mnt/lh/jwt.hex"), "No space left on device");
+        ASSERT_CONTAINS(a, "\"createError\": \"No space left on device\"");
         ASSERT_EQ(g->n_executables, 2);
         ASSERT_NULL(facts_executable(g, "geth"));
         ASSERT_STREQ(facts_executable(g, "besu"), "/nix/store/abc-besu/bin/besu");
@@ -316,6 +321,10 @@ TEST(error_bad_file_state) {
         parse_error("{ \"files\": [ { \"path\": \"/mnt/secrets/jwt.hex\", \"state\": \"maybe\" } ] }", "files[0]", "state");
         parse_error("{ \"files\": [ { \"path\": \"/x\", \"state\": \"PRESENT\" } ] }", "files[0]", "\"present\"");
         parse_error("{ \"files\": [ { \"path\": \"/x\" } ] }", "files[0].state", "required");
+        parse_error("{ \"files\": [ { \"path\": \"/x\", \"state\": \"present\", \"createError\": \"EROFS\" } ] }",
+                    "files[0]", "createError belongs to an absent file");
+        parse_error("{ \"files\": [ { \"path\": \"/x\", \"state\": \"absent\", \"createError\": 28 } ] }",
+                    "files[0].createError", "must be a string");
 }
 
 TEST(error_not_an_object_or_not_json) {

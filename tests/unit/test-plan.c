@@ -217,6 +217,93 @@ TEST(an_invalid_jwt_is_an_error_never_replaced) {
                 ASSERT_FALSE(streq(p->dirs[i].path, "/mnt/secrets"));
 }
 
+/* A JWT the agent tried to create and could not (a full disk: ENOSPC) is a
+ * fact: the plan made again blocks every client that needs it, naming the
+ * file and the error, instead of starting them without their
+ * LoadCredential= file. */
+TEST(a_jwt_that_could_not_be_created_blocks_its_units) {
+        _cleanup_(config_freep) Config *c = config(
+                "{\"execution\": {\"geth\": {\"enable\": true, \"dataDir\": \"/mnt/geth\", \"jwtSecretFile\": \"/mnt/secrets/jwt.hex\"}},"
+                " \"consensus\": {\"lighthouse\": {\"enable\": true, \"dataDir\": \"/mnt/lh\", \"jwtSecretFile\": \"/mnt/secrets/jwt.hex\"}}}");
+        _cleanup_(facts_freep) Facts *f = ram_node(c);
+        _cleanup_(plan_freep) Plan *p = NULL, *again = NULL;
+        const PlanSecret *s;
+
+        ASSERT_OK(facts_add_mount(f, "/mnt", "/dev/sda1", "ext4", "rw"));
+        p = plan(c, f);
+        ASSERT_EQ(secret(p, SECRET_JWT, "/mnt/secrets/jwt.hex")->state, SECRET_CREATE);
+        ASSERT_UNIT(p, "geth.service", UNIT_READY, NULL);
+
+        ASSERT_OK(facts_set_create_error(f, "/mnt/secrets/jwt.hex", "No space left on device"));
+        again = plan(c, f);
+        s = secret(again, SECRET_JWT, "/mnt/secrets/jwt.hex");
+        ASSERT_EQ(s->state, SECRET_FAILED);
+        ASSERT_STREQ(secret_state_to_string(s->state), "failed");
+        ASSERT_STREQ(s->reason, "/mnt/secrets/jwt.hex could not be created: No space left on device");
+        ASSERT_UNIT(again, "geth.service", UNIT_BLOCKED,
+                    "JWT secret: /mnt/secrets/jwt.hex could not be created: No space left on device");
+        ASSERT_UNIT(again, "lighthouse.service", UNIT_BLOCKED,
+                    "JWT secret: /mnt/secrets/jwt.hex could not be created: No space left on device");
+        ASSERT_EQ(unit(again, "geth.service")->whys[0].kind, REASON_SECRET);
+        ASSERT_EQ(unit(again, "geth.service")->whys[0].secret_state, SECRET_FAILED);
+        ASSERT_STREQ(unit(again, "geth.service")->whys[0].path, "/mnt/secrets/jwt.hex");
+        /* Its data dirs are still made; nothing more is planned for the secret. */
+        for (size_t i = 0; i < again->n_dirs; i++)
+                ASSERT_FALSE(streq(again->dirs[i].path, "/mnt/secrets"));
+}
+
+/* The failure is a fact of one evaluation: the next one reads the disk
+ * afresh and tries again, and the secret created then releases its units. */
+TEST(a_secret_created_after_a_failure_releases_its_units) {
+        _cleanup_(config_freep) Config *c = config(geth_on_mnt);
+        _cleanup_(facts_freep) Facts *f = ram_node(c), *later = ram_node(c);
+        _cleanup_(plan_freep) Plan *p = NULL, *again = NULL;
+
+        ASSERT_OK(facts_add_mount(f, "/mnt", "/dev/sda1", "ext4", "rw"));
+        ASSERT_OK(facts_set_create_error(f, "/mnt/secrets/jwt.hex", "Read-only file system"));
+        ASSERT_EQ(facts_file_state(f, "/mnt/secrets/jwt.hex"), FILE_ABSENT);
+        p = plan(c, f);
+        ASSERT_UNIT(p, "geth.service", UNIT_BLOCKED, "could not be created: Read-only file system");
+
+        ASSERT_OK(facts_add_mount(later, "/mnt", "/dev/sda1", "ext4", "rw"));
+        ASSERT_OK(facts_add_file(later, "/mnt/secrets/jwt.hex", FILE_PRESENT));
+        again = plan(c, later);
+        ASSERT_EQ(secret(again, SECRET_JWT, "/mnt/secrets/jwt.hex")->state, SECRET_PRESENT);
+        ASSERT_UNIT(again, "geth.service", UNIT_READY, NULL);
+}
+
+TEST(a_paired_jwt_that_could_not_be_created_blocks_both_clients) {
+        _cleanup_(config_freep) Config *c = config(
+                "{\"execution\": {\"geth\": {\"enable\": true, \"dataDir\": \"/mnt/geth\", \"jwtSecretFile\": \"/mnt/geth/jwt.hex\"}},"
+                " \"consensus\": {\"lighthouse\": {\"enable\": true, \"dataDir\": \"/mnt/lh\", \"jwtSecretFile\": \"/mnt/lh/jwt.hex\"}}}");
+        _cleanup_(facts_freep) Facts *f = ram_node(c);
+        _cleanup_(plan_freep) Plan *p = NULL;
+
+        ASSERT_OK(facts_add_mount(f, "/mnt", "/dev/sda1", "ext4", "rw"));
+        ASSERT_OK(facts_set_create_error(f, "/mnt/geth/jwt.hex", "No space left on device"));
+        p = plan(c, f);
+        ASSERT_EQ(secret(p, SECRET_JWT, "/mnt/geth/jwt.hex")->state, SECRET_FAILED);
+        ASSERT_UNIT(p, "geth.service", UNIT_BLOCKED, "/mnt/geth/jwt.hex could not be created: No space left on device");
+        /* Its pair would copy a secret that is not there: it waits for it. */
+        ASSERT_EQ(secret(p, SECRET_JWT, "/mnt/lh/jwt.hex")->state, SECRET_BLOCKED);
+        ASSERT_UNIT(p, "lighthouse.service", UNIT_BLOCKED, "waiting for its pair /mnt/geth/jwt.hex");
+}
+
+TEST(an_ssh_host_key_that_could_not_be_created_leaves_sshd_on_a_ram_key) {
+        _cleanup_(config_freep) Config *c = config("{}");
+        _cleanup_(facts_freep) Facts *f = ram_node(c);
+        _cleanup_(plan_freep) Plan *p = NULL;
+        const PlanSecret *s;
+
+        ASSERT_OK(facts_add_mount(f, "/mnt", "/dev/sda1", "ext4", "rw"));
+        ASSERT_OK(facts_set_create_error(f, "/mnt/secrets/ssh/id_ed25519", "ssh-keygen failed"));
+        p = plan(c, f);
+        s = secret(p, SECRET_SSH_HOST_KEY, "/mnt/secrets/ssh/id_ed25519");
+        ASSERT_EQ(s->state, SECRET_FAILED);
+        ASSERT_STREQ(s->reason, "/mnt/secrets/ssh/id_ed25519 could not be created: ssh-keygen failed; "
+                                "sshd runs with a key made in RAM for this boot");
+}
+
 /* A real node's execution and consensus clients named two JWT files: they
  * work only if both hold one secret. */
 static const char *paired_jwts =
@@ -393,6 +480,11 @@ TEST(mounts_parents_first_and_children_wait) {
         ASSERT_EQ(p->mounts[0].state, MOUNT_WAITING);
         ASSERT_EQ(p->mounts[1].state, MOUNT_WAITING);
         ASSERT_STREQ(p->mounts[1].reason, "waiting for mount data (/var/mnt/data) to be in place first");
+        /* What `mount` branches on is the kind, not the words. */
+        ASSERT_EQ(p->mounts[0].why.kind, REASON_NO_DEVICE);
+        ASSERT_STREQ(p->mounts[0].why.name, "LABEL=data");
+        ASSERT_EQ(p->mounts[1].why.kind, REASON_PARENT_MOUNT);
+        ASSERT_STREQ(p->mounts[1].why.name, "data");
 }
 
 TEST(one_btrfs_disk_mounted_twice_by_subvolid) {
@@ -626,4 +718,95 @@ TEST(blocked_units_also_tell_what_they_wait_for) {
 
         ASSERT_UNIT(p, "lighthouse.service", UNIT_BLOCKED, "on the RAM root");
         ASSERT_UNIT(p, "lighthouse.service", UNIT_BLOCKED, "waiting for address 10.9.0.3");
+        /* The same, typed: what blocks it first, then what it waits for. */
+        const PlanUnit *u = unit(p, "lighthouse.service");
+        ASSERT_EQ(u->n_whys, 3);
+        ASSERT_EQ(u->whys[0].kind, REASON_STORAGE_RAM_ROOT);
+        ASSERT_STREQ(u->whys[0].path, "/mnt/lh");
+        ASSERT_EQ(u->whys[1].kind, REASON_SECRET);
+        ASSERT_EQ(u->whys[1].secret, SECRET_JWT);
+        ASSERT_EQ(u->whys[1].secret_state, SECRET_BLOCKED);
+        ASSERT_EQ(u->whys[2].kind, REASON_ADDRESS);
+        ASSERT_STREQ(u->whys[2].name, "10.9.0.3");
+}
+
+/* Each kind of reason, rendered: the words `plan`, the status and the
+ * journal show, unchanged from when they were written as sentences. */
+TEST(each_reason_kind_renders_its_text) {
+        static const struct {
+                PlanReason reason;
+                const char *text;
+        } cases[] = {
+                { { .kind = REASON_PARENT_MOUNT, .name = (char *) "data", .where = (char *) "/var/mnt/data" },
+                  "waiting for mount data (/var/mnt/data) to be in place first" },
+                { { .kind = REASON_NO_DEVICE, .name = (char *) "LABEL=eth" }, "no device LABEL=eth yet" },
+                { { .kind = REASON_DEVICES_UNREADABLE, .name = (char *) "LABEL=eth" },
+                  "no device LABEL=eth known (block devices could not be read)" },
+                { { .kind = REASON_DEVICE_AMBIGUOUS, .detail = (char *) "2 devices have LABEL=eth: /dev/vdb, /dev/vdc" },
+                  "2 devices have LABEL=eth: /dev/vdb, /dev/vdc" },
+                { { .kind = REASON_DEVICE_PROBE, .device = (char *) "/dev/vdc", .detail = (char *) "two signatures" },
+                  "/dev/vdc: two signatures" },
+                { { .kind = REASON_NO_FILE_SYSTEM, .device = (char *) "/dev/vdb" }, "no file system found on /dev/vdb" },
+                { { .kind = REASON_WRONG_FSTYPE, .device = (char *) "/dev/vdb", .fstype = (char *) "ext4",
+                    .detail = (char *) "xfs" },
+                  "wrong file system type: /dev/vdb holds ext4, the config says xfs" },
+                { { .kind = REASON_OCCUPIED, .where = (char *) "/mnt/eth", .device = (char *) "/dev/vdz",
+                    .fstype = (char *) "ext4" },
+                  "something else is mounted at /mnt/eth (/dev/vdz, ext4); it is left alone" },
+                { { .kind = REASON_WRONG_SUBVOLUME, .device = (char *) "/dev/vdb", .where = (char *) "/mnt/eth",
+                    .detail = (char *) "subvol=@eth" },
+                  "/dev/vdb is mounted at /mnt/eth with another subvolume than \"subvol=@eth\" asks for" },
+                { { .kind = REASON_STORAGE_MOUNT_PENDING, .path = (char *) "/mnt/eth/geth", .name = (char *) "eth",
+                    .where = (char *) "/mnt/eth" },
+                  "/mnt/eth/geth is on mount eth (/mnt/eth), which is not mounted yet" },
+                { { .kind = REASON_STORAGE_MOUNT_ABSENT, .path = (char *) "/mnt/eth/geth", .name = (char *) "eth",
+                    .where = (char *) "/mnt/eth", .detail = (char *) "no device LABEL=eth yet" },
+                  "/mnt/eth/geth is on mount eth (/mnt/eth), which is not in place: no device LABEL=eth yet" },
+                { { .kind = REASON_STORAGE_UNMOUNTED, .path = (char *) "/data/geth" },
+                  "/data/geth is on no mounted file system the mount table shows" },
+                { { .kind = REASON_STORAGE_RAM_ROOT, .path = (char *) "/var/lib/geth", .fstype = (char *) "rootfs" },
+                  "/var/lib/geth is on the RAM root (rootfs), not on persistent storage" },
+                { { .kind = REASON_STORAGE_VOLATILE, .path = (char *) "/mnt/geth", .fstype = (char *) "tmpfs",
+                    .where = (char *) "/mnt" },
+                  "/mnt/geth is on tmpfs (/mnt), not on persistent storage" },
+                { { .kind = REASON_EXECUTABLE_NOT_FOUND, .name = (char *) "geth", .client = CLIENT_GETH },
+                  "executable geth was not found on PATH (agent.packages.geth can name it)" },
+                { { .kind = REASON_EXECUTABLE_NOT_FOUND, .name = (char *) "/opt/geth", .client = CLIENT_GETH,
+                    .packaged = true },
+                  "executable /opt/geth (agent.packages.geth) was not found" },
+                { { .kind = REASON_SECRET, .secret = SECRET_JWT, .secret_state = SECRET_FAILED,
+                    .path = (char *) "/mnt/jwt.hex", .detail = (char *) "/mnt/jwt.hex could not be created: EROFS" },
+                  "JWT secret: /mnt/jwt.hex could not be created: EROFS" },
+                { { .kind = REASON_SECRET, .secret = SECRET_WIREGUARD, .secret_state = SECRET_MISSING,
+                    .detail = (char *) "/run/wg0.conf does not exist" },
+                  "/run/wg0.conf does not exist" },
+                { { .kind = REASON_SECRET, .secret = SECRET_SSV_PASSWORD, .secret_state = SECRET_BLOCKED,
+                    .detail = (char *) "waiting for mount ssv (/mnt/ssv)" },
+                  "ssv-password: waiting for mount ssv (/mnt/ssv)" },
+                { { .kind = REASON_ADDRESS, .name = (char *) "10.9.0.3" },
+                  "waiting for address 10.9.0.3 to appear on an interface" },
+                { { .kind = REASON_NEEDS_VPN, .name = (char *) "wg-quick-wg0.service", .unit_state = UNIT_BLOCKED },
+                  "needs wg-quick-wg0.service, which is blocked" },
+        };
+        bool seen[_REASON_KIND_MAX] = {};
+        char *none = (char *) "untouched";
+
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+                _cleanup_free_ char *text = NULL;
+
+                ASSERT_OK(plan_reason_render(&cases[i].reason, &text));
+                ASSERT_STREQ(text, cases[i].text);
+                seen[cases[i].reason.kind] = true;
+        }
+        ASSERT_OK(plan_reason_render(&(PlanReason) { .kind = REASON_NONE }, &none));
+        ASSERT_NULL(none);
+        seen[REASON_NONE] = true;
+        /* Every kind is rendered above, and has a name. */
+        for (ReasonKind k = 0; k < _REASON_KIND_MAX; k++) {
+                if (!seen[k])
+                        HARNESS_FAIL("reason kind %d (%s) is not rendered by this test", k,
+                                     strempty(reason_kind_to_string(k)));
+                ASSERT_NOT_NULL(reason_kind_to_string(k));
+        }
+        ASSERT_ERROR(plan_reason_render(&(PlanReason) { .kind = _REASON_KIND_MAX }, &none), EINVAL);
 }
