@@ -47,7 +47,7 @@ for d in range(int(sys.argv[2])):
         os.close(os.open(os.path.join(sub, "f%04d" % f), os.O_CREAT | os.O_WRONLY, 0o644))
 PY
 node "$T/disk/big"
-kill -HUP "$AGENT_PID"; echo "# HUP at $(date +%s.%N)"
+kill -HUP "$AGENT_PID"
 
 # Status while the take-over runs: until the daemon logs it done.
 done_line="dir $T/disk/big: taken over for geth"
