@@ -60,7 +60,10 @@ BASE_LDFLAGS := -Wl,-z,relro,-z,now,--as-needed $(SAN_FLAGS) $(LDFLAGS)
 # header included in agent/core/ fails the build even where the real one
 # lies in /usr/include.
 CORE_PKGS := libcjson
-EDGE_PKGS := libcjson blkid mount libmnl libsystemd libcurl
+# The root daemon and the CLI never link libcurl (nor, through it, OpenSSL
+# and GnuTLS): HTTP lives in hsos-agent-net, the unprivileged helper.
+EDGE_PKGS := libcjson blkid mount libmnl libsystemd
+NET_PKGS := libcjson libsystemd libcurl libseccomp
 POISON_HEADERS := blkid.h blkid/blkid.h libmount.h libmount/libmount.h libmnl/libmnl.h \
 	systemd/sd-bus.h systemd/sd-event.h systemd/sd-journal.h systemd/sd-device.h \
 	systemd/sd-daemon.h systemd/sd-id128.h curl/curl.h
@@ -68,27 +71,36 @@ POISON_DIR := build/poison
 
 CORE_CFLAGS := -I$(POISON_DIR) $(BASE_CFLAGS) $(shell $(PKG_CONFIG) --cflags $(CORE_PKGS) 2>/dev/null)
 EDGE_CFLAGS := $(BASE_CFLAGS) $(shell $(PKG_CONFIG) --cflags $(EDGE_PKGS) 2>/dev/null)
+NET_CFLAGS := $(BASE_CFLAGS) -Iagent/daemon $(shell $(PKG_CONFIG) --cflags $(NET_PKGS) 2>/dev/null)
 CORE_LIBS := $(shell $(PKG_CONFIG) --libs $(CORE_PKGS) 2>/dev/null) -lm
 EDGE_LIBS := $(shell $(PKG_CONFIG) --libs $(EDGE_PKGS) 2>/dev/null) -lm
+NET_LIBS := $(shell $(PKG_CONFIG) --libs $(NET_PKGS) 2>/dev/null) -lm
 
 CORE_SRC := $(wildcard agent/core/*.c)
 EDGE_SRC := $(wildcard agent/edge/*.c)
 CLI_SRC := $(wildcard agent/cli/*.c)
 DAEMON_SRC := $(wildcard agent/daemon/*.c)
+NET_SRC := $(wildcard agent/net/*.c)
 CORE_OBJ := $(CORE_SRC:agent/core/%.c=$(BUILD)/core/%.o)
 EDGE_OBJ := $(EDGE_SRC:agent/edge/%.c=$(BUILD)/edge/%.o)
 CLI_OBJ := $(CLI_SRC:agent/cli/%.c=$(BUILD)/cli/%.o)
 DAEMON_OBJ := $(DAEMON_SRC:agent/daemon/%.c=$(BUILD)/daemon/%.o)
-HEADERS := $(wildcard include/hsos/*.h agent/core/*.h agent/daemon/*.h)
+NET_OBJ := $(NET_SRC:agent/net/%.c=$(BUILD)/net/%.o)
+# What the helper shares with the rest: the CLI's config loading, file and
+# clock edges, the journal log.
+NET_SHARED_OBJ := $(BUILD)/cli/common.o $(BUILD)/edge/files.o $(BUILD)/edge/anchor.o $(BUILD)/edge/system.o \
+	$(BUILD)/daemon/log.o
+HEADERS := $(wildcard include/hsos/*.h agent/core/*.h agent/daemon/*.h agent/net/*.h)
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test-*.c))
 
 BIN := $(BUILD)/hsos-agent
+NET_BIN := $(dir $(BIN))hsos-agent-net
 
 .PHONY: no-such-test image image-run demo-run check-tiers valgrind-run bench-run fuzz-run need-libs check-e2e all deps check check-unit check-golden check-integration check-nix check-fuzz-corpus check-core-purity \
 	demo valgrind fuzz bench golden-update install clean distclean
 
-all: $(BIN)
+all: $(BIN) $(NET_BIN)
 
 deps:
 	@sh scripts/deps.sh
@@ -103,9 +115,10 @@ THEN_MAKE = @sh scripts/deps.sh && $(MAKE) --no-print-directory
 # Without the libraries, a plain make names what is missing instead of
 # failing on the first header. Order-only: it never forces a rebuild.
 need-libs:
-	@$(PKG_CONFIG) --exists $(EDGE_PKGS) 2>/dev/null || PKG_CONFIG="$(PKG_CONFIG)" sh scripts/check-libs.sh $(EDGE_PKGS)
+	@$(PKG_CONFIG) --exists $(EDGE_PKGS) $(NET_PKGS) 2>/dev/null || \
+		PKG_CONFIG="$(PKG_CONFIG)" sh scripts/check-libs.sh $(sort $(EDGE_PKGS) $(NET_PKGS))
 
-$(CORE_OBJ) $(EDGE_OBJ) $(CLI_OBJ) $(DAEMON_OBJ): | need-libs
+$(CORE_OBJ) $(EDGE_OBJ) $(CLI_OBJ) $(DAEMON_OBJ) $(NET_OBJ): | need-libs
 
 $(POISON_DIR)/.stamp: Makefile
 	@rm -rf $(POISON_DIR)
@@ -119,7 +132,7 @@ $(POISON_DIR)/.stamp: Makefile
 # touching a header rebuilds what includes it and nothing else. An object
 # without its .d (a build from before) is built again to have one.
 DEPFLAGS = -MMD -MP -MF $@.d -MT $@
-DEPFILES := $(CORE_OBJ:=.d) $(EDGE_OBJ:=.d) $(DAEMON_OBJ:=.d) $(CLI_OBJ:=.d) $(UNIT_TESTS:=.d)
+DEPFILES := $(CORE_OBJ:=.d) $(EDGE_OBJ:=.d) $(DAEMON_OBJ:=.d) $(CLI_OBJ:=.d) $(NET_OBJ:=.d) $(UNIT_TESTS:=.d)
 $(DEPFILES):
 
 $(BUILD)/core/%.o: agent/core/%.c $(BUILD)/core/%.o.d $(POISON_DIR)/.stamp
@@ -142,14 +155,25 @@ $(BUILD)/cli/%.o: agent/cli/%.c $(BUILD)/cli/%.o.d
 	@echo "  CC      $<"
 	$(Q)$(CC) $(EDGE_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
+$(BUILD)/net/%.o: agent/net/%.c $(BUILD)/net/%.o.d
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(NET_CFLAGS) $(DEPFLAGS) -c $< -o $@
+
 $(BUILD)/libhsos-core.a: $(CORE_OBJ)
 	@rm -f $@
 	@echo "  AR      $@"
 	$(Q)$(AR) rcs $@ $^
 
-$(BIN): $(CLI_OBJ) $(DAEMON_OBJ) $(EDGE_OBJ) $(BUILD)/libhsos-core.a
+# Order-only: whatever builds the agent builds its helper beside it (probe,
+# fleet and the daemon's network work run there).
+$(BIN): $(CLI_OBJ) $(DAEMON_OBJ) $(EDGE_OBJ) $(BUILD)/libhsos-core.a | $(NET_BIN)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(BASE_LDFLAGS) -o $@ $(CLI_OBJ) $(DAEMON_OBJ) $(EDGE_OBJ) $(BUILD)/libhsos-core.a $(EDGE_LIBS)
+
+$(NET_BIN): $(NET_OBJ) $(NET_SHARED_OBJ) $(BUILD)/libhsos-core.a
+	@echo "  LD      $@"
+	$(Q)$(CC) $(BASE_LDFLAGS) -o $@ $(NET_OBJ) $(NET_SHARED_OBJ) $(BUILD)/libhsos-core.a $(NET_LIBS)
 
 # Unit tests link the core only, except those named test-edge-*.
 $(BUILD)/tests/test-edge-%: tests/unit/test-edge-%.c $(BUILD)/tests/test-edge-%.d $(EDGE_OBJ) $(BUILD)/libhsos-core.a
@@ -279,9 +303,10 @@ $(LABELS_BIN): tests/bench/bench-labels.c $(BUILD)/cli/common.o $(EDGE_OBJ) $(BU
 # The probe round and the fleet simulation: the agent's own Http and etcd code.
 PROBE_BENCH_BIN := build/bench/bench-probe
 FLEET_BENCH_BIN := build/bench/bench-fleet
-build/bench/bench-%: tests/bench/bench-%.c $(BUILD)/cli/common.o $(EDGE_OBJ) $(BUILD)/libhsos-core.a
+NET_LIB_OBJ := $(filter-out $(BUILD)/net/main.o,$(NET_OBJ))
+build/bench/bench-%: tests/bench/bench-%.c $(NET_LIB_OBJ) $(NET_SHARED_OBJ) $(BUILD)/libhsos-core.a
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(EDGE_CFLAGS) $(BASE_LDFLAGS) -o $@ $< $(BUILD)/cli/common.o $(EDGE_OBJ) $(BUILD)/libhsos-core.a $(EDGE_LIBS)
+	$(Q)$(CC) $(NET_CFLAGS) -Iagent/net $(BASE_LDFLAGS) -o $@ $< $(NET_LIB_OBJ) $(NET_SHARED_OBJ) $(BUILD)/libhsos-core.a $(NET_LIBS)
 
 bench:
 	$(THEN_MAKE) bench-run
@@ -302,8 +327,9 @@ demo-run: $(BIN)
 # Unit files name the binary where it is installed (@bindir@).
 SUBST_BINDIR = sed 's|@bindir@|$(BINDIR)|g'
 
-install: $(BIN)
+install: $(BIN) $(NET_BIN)
 	install -Dm0755 $(BIN) $(DESTDIR)$(BINDIR)/hsos-agent
+	install -Dm0755 $(NET_BIN) $(DESTDIR)$(BINDIR)/hsos-agent-net
 	install -d $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(DRACUTDIR)/90hsos-agent
 	for u in hsos-agent-mount.service hsos-agent.service; do \
 		$(SUBST_BINDIR) initrd-hooks/$$u >$(DESTDIR)$(UNITDIR)/$$u && chmod 0644 $(DESTDIR)$(UNITDIR)/$$u; done

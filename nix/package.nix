@@ -11,6 +11,7 @@
 , libmnl
 , systemd
 , curl
+, libseccomp
 , coreutils
 }:
 
@@ -39,8 +40,9 @@ stdenv.mkDerivation {
   nativeBuildInputs = [ pkg-config ];
 
   # libblkid and libmount come from util-linux; libsystemd from systemd;
-  # libcurl joins with the daemon's health probes.
-  buildInputs = [ cjson util-linux libmnl systemd curl ];
+  # libcurl and libseccomp are hsos-agent-net's (the unprivileged helper
+  # that probes the clients and reports to the controller).
+  buildInputs = [ cjson util-linux libmnl systemd curl libseccomp ];
 
   makeFlags = [ "PREFIX=${placeholder "out"}" ];
 

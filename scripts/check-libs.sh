@@ -19,6 +19,7 @@ for m in "$@"; do
         libmnl) d=libmnl-dev ;;
         libsystemd) d=libsystemd-dev ;;
         libcurl) d=libcurl4-openssl-dev ;;
+        libseccomp) d=libseccomp-dev ;;
         *) d="(the package with $m.pc)" ;;
         esac
         missing="$missing $m" packages="$packages $d"

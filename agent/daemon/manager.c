@@ -38,7 +38,7 @@ static void manager_ready(Manager *m);
 
 /* Loads node.json; on invalid content keeps the errors. 0 valid, -EINVAL
  * invalid, -errno unreadable. */
-static int load_config(const char *path, Config **ret, char ***ret_errors, char sha[65]) {
+static int load_config(const char *path, Config **ret, char ***ret_errors, char sha[65], char **ret_text) {
         _cleanup_free_ char *data = NULL;
         size_t size;
         int r;
@@ -52,7 +52,10 @@ static int load_config(const char *path, Config **ret, char ***ret_errors, char 
                 return -EINVAL;
         }
         sha256_hex(data, size, sha);
-        return config_parse(data, size, ret, ret_errors);
+        r = config_parse(data, size, ret, ret_errors);
+        if (r >= 0 && ret_text)
+                *ret_text = TAKE_PTR(data);
+        return r;
 }
 
 /* ---- reports from the disk work, to the journal ---- */
@@ -146,7 +149,12 @@ static void rebuild_status(Manager *m) {
         };
         NodeState state;
 
-        controller_state(m->controller, &in.etcd, &in.http);
+        _cleanup_strv_free_ char **problems = strv_copy(m->problems);
+
+        net_helper_controller(m->net, &in.etcd, &in.http);
+        /* The helper down is a problem of the node's (its clients are not asked). */
+        if (net_helper_problem(m->net) && strv_extend(&problems, net_helper_problem(m->net)) >= 0)
+                in.problems = problems;
         if (status_evaluate(&in, &state, &reasons) < 0 || status_build(&in, &json) < 0) {
                 log_error("cannot build the status: out of memory");
                 return;
@@ -157,8 +165,10 @@ static void rebuild_status(Manager *m) {
         if (status_change_key(m->status_json, &key) >= 0 && !streq_ptr(key, m->change_key)) {
                 free(m->change_key);
                 m->change_key = TAKE_PTR(key);
-                controller_poke(m->controller);
-        }
+                net_helper_status(m->net, m->status_json);
+                net_helper_poke(m->net);
+        } else
+                net_helper_status(m->net, m->status_json);
 
         if (!m->state_logged || state != m->state) {
                 _cleanup_free_ char *field = NULL;
@@ -741,10 +751,16 @@ static int on_timer(sd_event_source *s, uint64_t usec, void *userdata) {
 
 /* ---- the clients' health ---- */
 
-static void on_probed(void *userdata) {
+/* A round's answers from the helper, judged here (hysteresis on). */
+static void on_answers(void *userdata, uint64_t round, ProbeAnswer *answers, const bool *answered_for, size_t n) {
         Manager *m = userdata;
 
-        m->probe_run = NULL;
+        (void) round;
+        if (!m->config || !m->board || n != m->board->n_clients)
+                return;
+        for (size_t i = 0; i < n; i++)
+                if (answered_for[i])
+                        health_observe(m->board, i, &answers[i], m->config->network, now_usec(CLOCK_REALTIME), true);
         rebuild_status(m);
         write_metrics(m);
 }
@@ -768,7 +784,7 @@ static void probe_now(Manager *m) {
         _cleanup_free_ bool *ask = NULL;
         int r;
 
-        if (!m->config || !m->round || !m->board || m->probe_run || m->round->n_targets == 0)
+        if (!m->config || !m->round || !m->board || !m->net || m->round->n_targets == 0)
                 return;
         ask = calloc(m->round->n_targets, sizeof(bool));
         if (!ask)
@@ -778,9 +794,8 @@ static void probe_now(Manager *m) {
                 if (!ask[i])
                         health_forget(m->board, i);
         }
-        r = probe_run_start(m->http, m->round, ask, m->board, m->config->network, m->config->agent.probe_timeout_ms,
-                            true, on_probed, m, &m->probe_run);
-        if (r < 0)
+        r = net_helper_probe(m->net, ++m->probe_seq, ask, m->round->n_targets);
+        if (r < 0 && r != -EBUSY)
                 log_error("cannot probe the clients: %s", strerror(-r));
 }
 
@@ -798,8 +813,7 @@ static void setup_probes(Manager *m) {
         _cleanup_(probe_round_freep) ProbeRound *round = NULL;
         _cleanup_(health_board_freep) HealthBoard *board = NULL;
 
-        probe_run_cancel(TAKE_PTR(m->probe_run));
-        if (!m->config || !m->http || probe_round_new(m->config, &round) < 0 ||
+        if (!m->config || probe_round_new(m->config, &round) < 0 ||
             health_board_new(round, m->board, &board) < 0) {
                 m->round = probe_round_free(m->round);
                 m->board = health_board_free(m->board);
@@ -811,22 +825,25 @@ static void setup_probes(Manager *m) {
         m->board = TAKE_PTR(board);
 }
 
-/* ---- the controller ---- */
+/* ---- the network helper: probes and the controller ---- */
 
-static void on_controller_changed(void *userdata) {
+static void on_net_controller(void *userdata) {
         rebuild_status(userdata);
 }
 
-static void setup_controller(Manager *m) {
+static void on_net_state(void *userdata) {
+        rebuild_status(userdata);
+}
+
+/* The helper hears node.json (and the controller's files, read here). */
+static void configure_net(Manager *m) {
         int r;
 
-        m->controller = controller_free(m->controller);
-        if (!m->config || !m->http)
+        if (!m->net || !m->config || !m->config_text)
                 return;
-        r = controller_new(m->event, m->http, m->config, m->machine_id, status_document, on_controller_changed, m,
-                           &m->controller);
+        r = net_helper_configure(m->net, m->config_text, m->config, m->machine_id, m->round ? m->round->n_targets : 0);
         if (r < 0)
-                log_error("cannot set up reporting to the controller: %s", strerror(-r));
+                log_error("cannot hand node.json to the network helper: %s", strerror(-r));
 }
 
 /* ---- signals ---- */
@@ -840,7 +857,9 @@ static int on_hup(sd_event_source *s, const struct signalfd_siginfo *si, void *u
 
         (void) s;
         (void) si;
-        r = load_config(m->config_path, &c, &errors, sha);
+        _cleanup_free_ char *text = NULL;
+
+        r = load_config(m->config_path, &c, &errors, sha, &text);
         if (r == -ENOMEM)
                 return 0;
         if (r < 0) {
@@ -872,8 +891,10 @@ static int on_hup(sd_event_source *s, const struct signalfd_siginfo *si, void *u
         memcpy(m->config_sha256, sha, sizeof sha);
         m->config_errors = strv_free(m->config_errors);
         m->reload_refused = false;
+        free(m->config_text);
+        m->config_text = TAKE_PTR(text);
         setup_probes(m);
-        setup_controller(m);
+        configure_net(m);
         manager_schedule(m);
         return 0;
 }
@@ -906,7 +927,7 @@ int manager_new(const char *config_path, Manager **ret) {
                 return -ENOMEM;
         }
 
-        r = load_config(config_path, &m->config, &errors, m->config_sha256);
+        r = load_config(config_path, &m->config, &errors, m->config_sha256, &m->config_text);
         if (r == -ENOMEM) {
                 manager_free(m);
                 return r;
@@ -953,9 +974,6 @@ int manager_new(const char *config_path, Manager **ret) {
 
         (void) setup_watches(m);
 
-        r = http_new(m->event, &m->http);
-        if (r < 0)
-                log_error("cannot set up HTTP for the clients' health: %s", strerror(-r));
         setup_probes(m);
         {
                 _cleanup_free_ char *id = NULL;
@@ -965,7 +983,17 @@ int manager_new(const char *config_path, Manager **ret) {
                         m->machine_id = TAKE_PTR(id);
                 }
         }
-        setup_controller(m);
+        {
+                static const NetHelperCallbacks cb = {
+                        .answers = on_answers,
+                        .controller = on_net_controller,
+                        .state = on_net_state,
+                };
+                r = net_helper_new(m->event, &cb, m, &m->net);
+                if (r < 0)
+                        log_error("cannot start the network helper: %s", strerror(-r));
+                configure_net(m);
+        }
         /* The first round a second after start, once units are known. */
         r = sd_event_add_time_relative(m->event, &m->probe_timer, CLOCK_MONOTONIC, 1000000, 0, on_probe_timer, m);
         if (r >= 0)
@@ -986,9 +1014,7 @@ Manager *manager_free(Manager *m) {
                 return NULL;
         worker_free(m->worker);
         status_server_free(m->status_server);
-        controller_free(m->controller);
-        probe_run_cancel(m->probe_run);
-        http_free(m->http);
+        net_helper_free(m->net);
         probe_round_free(m->round);
         health_board_free(m->board);
         sd_event_source_disable_unref(m->probe_timer);
@@ -1021,6 +1047,7 @@ Manager *manager_free(Manager *m) {
         strv_free(m->unit_states);
         strv_free(m->watched_dirs);
         free(m->config_path);
+        free(m->config_text);
         free(m->machine_id);
         free(m->change_key);
         free(m);

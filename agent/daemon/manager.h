@@ -13,10 +13,10 @@
 
 #include "hsos/config.h"
 #include "hsos/facts.h"
-#include "hsos/http.h"
+#include "hsos/probe.h"
 #include "hsos/plan.h"
 #include "hsos/status.h"
-#include "controller.h"
+#include "nethelper.h"
 #include "status-server.h"
 #include "systemd.h"
 
@@ -56,13 +56,13 @@ typedef struct Manager {
         sd_event_source *defer, *timer, *uevent, *rtnl, *mountinfo, *inotify;
         sd_event_source *sig_term, *sig_int, *sig_hup;
         /* the clients' health */
-        Http *http;
-        ProbeRound *round;
-        HealthBoard *board;
-        ProbeRun *probe_run;
+        ProbeRound *round;         /* the questions (asked by the network helper) */
+        HealthBoard *board;        /* the answers, judged here */
+        uint64_t probe_seq;        /* the newest round asked */
         sd_event_source *probe_timer;
         /* the team's view */
-        Controller *controller;
+        NetHelper *net;            /* probes and the controller: unprivileged, apart */
+        char *config_text;         /* node.json as loaded, for the helper */
         char *machine_id;
         char *change_key;          /* what the controller last heard about */
 } Manager;

@@ -29,6 +29,7 @@ typedef struct HttpOptions {
         const char *content_type;  /* for the body ("application/json") */
         const char *authorization; /* the whole Authorization header value, or NULL */
         const char *ca_file;       /* trust this CA for https, NULL: the system's */
+        const char *ca_pem;        /* the same, given as its PEM text (read by someone else) */
         unsigned timeout_ms;       /* the whole request, connection included */
         size_t max_bytes;          /* a longer answer is cut off and is an error */
         bool use_proxy;            /* honour http_proxy and friends (never for local clients) */
@@ -75,13 +76,17 @@ int http_run(Http *h);
 #include "hsos/probe.h"
 
 typedef struct ProbeRun ProbeRun;
-typedef void (*probe_done_t)(void *userdata);
+/* Every answer is in, or its deadline passed: answers[i] for each target
+ * asked (asked[i]); the callee may take them (probe_answer_init what it
+ * took). They are gone when it returns. */
+typedef void (*probe_done_t)(void *userdata, ProbeAnswer *answers, const bool *asked, size_t n);
 
 /* Asks every target of round (those ask[i] allows; ask NULL: all) once, all
- * at the same time, each question with timeout_ms. When every answer is in,
- * or its deadline passed, each answer is judged into board (hysteresis as
- * given) and done is called. round and board must outlive the run. */
-int probe_run_start(Http *h, const ProbeRound *round, const bool *ask, HealthBoard *board, Network network,
-                    unsigned timeout_ms, bool hysteresis, probe_done_t done, void *userdata, ProbeRun **ret);
-/* Stops a run: nothing is judged, done is not called. */
+ * at the same time, each question with timeout_ms, each answer read by the
+ * pure core (probe_parse); judging them is the caller's (health_observe).
+ * round must outlive the run. 0 when there was nothing to ask (done is not
+ * called), 1 when started. */
+int probe_run_start(Http *h, const ProbeRound *round, const bool *ask, unsigned timeout_ms, probe_done_t done,
+                    void *userdata, ProbeRun **ret);
+/* Stops a run: done is not called. */
 void probe_run_cancel(ProbeRun *run);

@@ -229,6 +229,25 @@ def wait_status(g, cond, timeout=60):
         g.run("sleep 0.5")
 
 
+def privsep_checks(g):
+    """The root daemon maps no libcurl and parses nothing from the network;
+    its helper, which does, runs as hsos-net without privileges."""
+    main = g.check("systemctl show -P MainPID hsos-agent.service").strip()
+    rc, maps = g.run("grep -E 'libcurl|libssl|libcrypto|libgnutls' /proc/%s/maps | awk '{print $6}' | sort -u" % main)
+    tap.ok(rc in (0, 1) and main not in ("", "0") and maps.strip() == "",
+           "privsep: the root agent maps no libcurl, OpenSSL or GnuTLS", maps)
+    rc, out = g.run("for d in /proc/[0-9]*; do p=${d#/proc/}; [ \"$(cat $d/comm 2>/dev/null)\" = hsos-agent-net ] && "
+                    "[ \"$(awk '{ print $4 }' $d/stat)\" = %s ] && "
+                    "{ awk '/^(Uid|CapEff|NoNewPrivs|Seccomp):/ { print $1, $2 }' /proc/$p/status; "
+                    "id -un $(awk '/^Uid:/ { print $2 }' /proc/$p/status); grep -c libcurl /proc/$p/maps; }; done; true" % main)
+    lines = out.strip().splitlines()
+    seen = dict(l.split(None, 1) for l in lines[:4] if " " in l)
+    tap.ok(rc == 0 and len(lines) == 6 and seen.get("Uid:") not in (None, "0") and seen.get("CapEff:") == "0" * 16
+           and seen.get("NoNewPrivs:") == "1" and seen.get("Seccomp:") == "2" and lines[4] == "hsos-net"
+           and lines[5].isdigit() and int(lines[5]) > 0,
+           "privsep: the helper runs as hsos-net, no capabilities, no_new_privs, seccomp, and it maps libcurl", out)
+
+
 def probe_checks(g):
     """The clients' own word (the stand-ins answer as synced mainnet clients),
     and a client that changes its answer, judged with hysteresis."""
@@ -383,6 +402,7 @@ def scenario_disk_reboot_kexec():
         tap.ok(last_line(out) == "exit=0" and "clock is not synchronized" not in out,
                "clock: synchronized, the reason is gone", out)
         probe_checks(g)
+        privsep_checks(g)
         daemon_checks(g)
         g.check("echo boot-1 > /root/written-in-boot-1")
         bid1 = g.boot_id()

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* One probe round: every question of every client in flight at once, each
- * answer read by the pure core, the round judged when the last one is in. */
+ * answer read by the pure core, handed over when the last one is in. */
 #include <errno.h>
 #include <stdlib.h>
 #include <time.h>
@@ -18,9 +18,6 @@ typedef struct ProbeCall {
 
 struct ProbeRun {
         const ProbeRound *round;
-        HealthBoard *board;
-        Network network;
-        bool hysteresis;
         ProbeAnswer *answers;   /* one per target */
         bool *asked;
         ProbeCall *calls;
@@ -62,18 +59,13 @@ static void on_answer(void *userdata, const HttpResult *res) {
         if (--run->pending > 0)
                 return;
 
-        for (size_t i = 0; i < run->round->n_targets; i++)
-                if (run->asked[i])
-                        health_observe(run->board, i, &run->answers[i], run->network, now_usec(CLOCK_REALTIME), run->hysteresis);
-        probe_done_t done = run->done;
-        void *ud = run->userdata;
+        if (run->done)
+                run->done(run->userdata, run->answers, run->asked, run->round->n_targets);
         run_free(run);
-        if (done)
-                done(ud);
 }
 
-int probe_run_start(Http *h, const ProbeRound *round, const bool *ask, HealthBoard *board, Network network,
-                    unsigned timeout_ms, bool hysteresis, probe_done_t done, void *userdata, ProbeRun **ret) {
+int probe_run_start(Http *h, const ProbeRound *round, const bool *ask, unsigned timeout_ms, probe_done_t done,
+                    void *userdata, ProbeRun **ret) {
         ProbeRun *run = calloc(1, sizeof(ProbeRun));
         size_t n = 0;
         int r;
@@ -81,9 +73,6 @@ int probe_run_start(Http *h, const ProbeRound *round, const bool *ask, HealthBoa
         if (!run)
                 return -ENOMEM;
         run->round = round;
-        run->board = board;
-        run->network = network;
-        run->hysteresis = hysteresis;
         run->done = done;
         run->userdata = userdata;
         run->answers = calloc(round->n_targets ?: 1, sizeof(ProbeAnswer));
@@ -104,7 +93,7 @@ int probe_run_start(Http *h, const ProbeRound *round, const bool *ask, HealthBoa
                 run_free(run);
                 if (ret)
                         *ret = NULL;
-                return 0; /* nothing to ask: done at once, nothing judged */
+                return 0; /* nothing to ask */
         }
         run->pending = n;
         for (size_t i = 0; i < round->n_requests; i++) {

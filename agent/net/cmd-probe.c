@@ -9,6 +9,7 @@
 #include <systemd/sd-event.h>
 
 #include "hsos/cli.h"
+#include "hsos/edge.h"
 #include "hsos/http.h"
 #include "hsos/probe.h"
 #include "hsos/util.h"
@@ -22,6 +23,20 @@ static void help(void) {
                "  -c, --config FILE   node.json (default %s)\n"
                "      --json          the status document's \"execution\" and \"consensus\" parts\n",
                program_name, CONFIG_DEFAULT_PATH);
+}
+
+/* A one-shot probe takes each answer as it is: no hysteresis. */
+typedef struct Judge {
+        HealthBoard *board;
+        Network network;
+} Judge;
+
+static void judge(void *userdata, ProbeAnswer *answers, const bool *asked, size_t n) {
+        Judge *j = userdata;
+
+        for (size_t i = 0; i < n; i++)
+                if (asked[i])
+                        health_observe(j->board, i, &answers[i], j->network, now_usec(CLOCK_REALTIME), false);
 }
 
 int cmd_probe(int argc, char **argv) {
@@ -67,9 +82,10 @@ int cmd_probe(int argc, char **argv) {
         r = sd_event_new(&event);
         if (r >= 0)
                 r = http_new(event, &http);
-        if (r >= 0)
-                r = probe_run_start(http, round, NULL, board, c->network, c->agent.probe_timeout_ms, false, NULL, NULL,
-                                    NULL);
+        if (r >= 0) {
+                Judge j = { .board = board, .network = c->network };
+                r = probe_run_start(http, round, NULL, c->agent.probe_timeout_ms, judge, &j, NULL);
+        }
         if (r >= 0)
                 r = http_run(http);
         http = http_free(http);

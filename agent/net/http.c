@@ -321,7 +321,14 @@ int http_request(Http *h, const char *url, const HttpOptions *o, http_done_t don
         }
         if (!o->use_proxy)
                 (void) curl_easy_setopt(e, CURLOPT_PROXY, "");
-        if (o->ca_file)
+        if (o->ca_pem) {
+                struct curl_blob blob = {
+                        .data = (void *) o->ca_pem,
+                        .len = strlen(o->ca_pem),
+                        .flags = CURL_BLOB_COPY,
+                };
+                (void) curl_easy_setopt(e, CURLOPT_CAINFO_BLOB, &blob);
+        } else if (o->ca_file)
                 (void) curl_easy_setopt(e, CURLOPT_CAINFO, o->ca_file);
         if (o->body) {
                 (void) curl_easy_setopt(e, CURLOPT_POST, 1L);

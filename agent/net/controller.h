@@ -32,10 +32,22 @@ typedef int (*controller_status_t)(void *userdata, char **ret_json);
 /* Something in controller_state() changed: the status follows. */
 typedef void (*controller_changed_t)(void *userdata);
 
+/* The files the controller needs (the etcd password, the HTTP token, a CA),
+ * read by the root process: the helper that reports may read none of them.
+ * For each path its content (a secret: its one line) or why it could not be
+ * read. */
+typedef struct ControllerFiles {
+        char * const *paths;
+        char * const *contents;
+        char * const *errors;
+        size_t n;
+} ControllerFiles;
+
 /* NULL in *ret (and 0) when the config names no controller. machine_id may
- * be NULL (etcd then refuses to claim). */
-int controller_new(sd_event *event, Http *http, const Config *c, const char *machine_id, controller_status_t get,
-                   controller_changed_t changed, void *userdata, Controller **ret);
+ * be NULL (etcd then refuses to claim). files: as above (copied); NULL: read
+ * from disk here. */
+int controller_new(sd_event *event, Http *http, const Config *c, const char *machine_id, const ControllerFiles *files,
+                   controller_status_t get, controller_changed_t changed, void *userdata, Controller **ret);
 Controller *controller_free(Controller *c);
 static inline void controller_freep(Controller **c) {
         controller_free(*c);

@@ -49,6 +49,8 @@ typedef struct Reporter {
         bool kept_alive;              /* this tick */
         unsigned retries;             /* claims this tick */
         char *ca_file;
+        char *ca_pem;                 /* its content, read by root */
+        char *ca_error;               /* why it could not be */
         /* etcd */
         char **endpoints;
         size_t endpoint;
@@ -66,6 +68,9 @@ typedef struct Reporter {
 
 struct Controller {
         sd_event *event;
+        bool have_files;
+        char **file_paths, **file_contents, **file_errors; /* contents/errors: n entries, NULLs allowed */
+        size_t n_files;
         Http *http;
         char *hostname;
         char *machine_id;
@@ -77,6 +82,36 @@ struct Controller {
 };
 
 static void step(Reporter *r);
+
+/* A file the controller needs: from root's table, or (no table) from disk.
+ * A secret is its one line. *ret_error says why it could not be read. */
+static int controller_file(Controller *c, const char *path, bool secret, char **ret, char **ret_error) {
+        int k;
+
+        *ret = NULL;
+        *ret_error = NULL;
+        if (c->have_files) {
+                for (size_t i = 0; i < c->n_files; i++) {
+                        if (!streq(c->file_paths[i], path))
+                                continue;
+                        if (c->file_contents[i]) {
+                                *ret = strdup(c->file_contents[i]);
+                                return *ret ? 0 : -ENOMEM;
+                        }
+                        *ret_error = strdup(c->file_errors[i] ?: "not read");
+                        return -EIO;
+                }
+                *ret_error = strdup("not handed over by the agent");
+                return -ENOENT;
+        }
+        k = secret ? read_secret_line(path, ret) : ({
+                size_t size;
+                read_file_capped(path, 1024 * 1024, ret, &size);
+        });
+        if (k < 0)
+                *ret_error = strdup(k == -EINVAL ? "it is empty or holds a NUL byte" : strerror(-k));
+        return k;
+}
 
 static void schedule(Reporter *r, uint64_t usec) {
         (void) sd_event_source_set_time_relative(r->timer, usec);
@@ -182,6 +217,7 @@ static int etcd_send(Reporter *r, Step s, const char *path, const char *body, un
                 /* etcd wants the bare token, not "Bearer". */
                 .authorization = s == STEP_AUTH ? NULL : r->token,
                 .ca_file = r->ca_file,
+                .ca_pem = r->ca_pem,
                 .timeout_ms = timeout_ms,
                 .max_bytes = 4 * 1024 * 1024,
                 .use_proxy = true,
@@ -207,10 +243,12 @@ static void etcd_step(Reporter *r) {
         if (r->username && !r->token) {
                 _cleanup_free_ char *password = NULL;
 
-                k = read_secret_line(r->password_file, &password);
+                _cleanup_free_ char *why = NULL;
+
+                k = controller_file(r->ctl, r->password_file, true, &password, &why);
                 if (k < 0)
                         return fail(r, "cannot read the etcd password from %s: %s", r->password_file,
-                                    k == -EINVAL ? "it is empty or holds a NUL byte" : strerror(-k));
+                                    why ?: strerror(-k));
                 k = etcd_request_authenticate(r->username, password, &body);
                 explicit_bzero(password, strlen(password));
                 if (k >= 0)
@@ -406,6 +444,7 @@ static void post_step(Reporter *r) {
         HttpOptions o = {
                 .content_type = "application/json",
                 .ca_file = r->ca_file,
+                .ca_pem = r->ca_pem,
                 .timeout_ms = r->ctl->interval_sec * 1000 < 2000 ? 2000 : r->ctl->interval_sec * 1000,
                 .max_bytes = 64 * 1024,
                 .use_proxy = true,
@@ -418,10 +457,11 @@ static void post_step(Reporter *r) {
         if (k < 0)
                 return fail(r, "cannot build the report: %s", strerror(-k));
         if (r->token_file) {
-                k = read_secret_line(r->token_file, &token);
+                _cleanup_free_ char *why = NULL;
+
+                k = controller_file(r->ctl, r->token_file, true, &token, &why);
                 if (k < 0)
-                        return fail(r, "cannot read the token from %s: %s", r->token_file,
-                                    k == -EINVAL ? "it is empty or holds a NUL byte" : strerror(-k));
+                        return fail(r, "cannot read the token from %s: %s", r->token_file, why ?: strerror(-k));
                 if (asprintf(&auth, "Bearer %s", token) < 0)
                         return fail(r, "out of memory");
                 explicit_bzero(token, strlen(token));
@@ -444,6 +484,8 @@ static void post_step(Reporter *r) {
 static void step(Reporter *r) {
         if (r->req)
                 return;
+        if (r->ca_error)
+                return fail(r, "cannot read the CA file %s: %s", r->ca_file, r->ca_error);
         if (r->etcd)
                 etcd_step(r);
         else
@@ -485,6 +527,8 @@ static void reporter_done(Reporter *r) {
         free(r->last_key);
         free(r->pending_key);
         free(r->ca_file);
+        free(r->ca_pem);
+        free(r->ca_error);
         strv_free(r->endpoints);
         free(r->username);
         free(r->password_file);
@@ -504,6 +548,15 @@ Controller *controller_free(Controller *c) {
                 return NULL;
         reporter_done(&c->etcd);
         reporter_done(&c->post);
+        for (size_t i = 0; i < c->n_files; i++) {
+                if (c->file_contents[i])
+                        explicit_bzero(c->file_contents[i], strlen(c->file_contents[i]));
+                free(c->file_contents[i]);
+                free(c->file_errors[i]);
+        }
+        strv_free(c->file_paths);
+        free(c->file_contents);
+        free(c->file_errors);
         free(c->hostname);
         free(c->machine_id);
         sd_event_unref(c->event);
@@ -526,8 +579,23 @@ static int expand_url(const char *url, const char *hostname, char **ret) {
         return 0;
 }
 
-int controller_new(sd_event *event, Http *http, const Config *cfg, const char *machine_id, controller_status_t get,
-                   controller_changed_t changed, void *userdata, Controller **ret) {
+/* The CA a reporter trusts: read now (root handed it over, or from disk). */
+static int reporter_ca(Reporter *r) {
+        _cleanup_free_ char *why = NULL;
+        int k;
+
+        if (!r->ca_file)
+                return 0;
+        k = controller_file(r->ctl, r->ca_file, false, &r->ca_pem, &why);
+        if (k == -ENOMEM)
+                return k;
+        if (k < 0)
+                r->ca_error = TAKE_PTR(why);
+        return 0;
+}
+
+int controller_new(sd_event *event, Http *http, const Config *cfg, const char *machine_id, const ControllerFiles *files,
+                   controller_status_t get, controller_changed_t changed, void *userdata, Controller **ret) {
         _cleanup_(controller_freep) Controller *c = NULL;
         const EtcdConfig *e = &cfg->agent.etcd;
         const HttpControllerConfig *h = &cfg->agent.http;
@@ -549,6 +617,22 @@ int controller_new(sd_event *event, Http *http, const Config *cfg, const char *m
         c->machine_id = machine_id ? strdup(machine_id) : NULL;
         if (!c->hostname || (machine_id && !c->machine_id))
                 return -ENOMEM;
+        if (files) {
+                c->have_files = true;
+                c->n_files = files->n;
+                c->file_paths = calloc(files->n + 1, sizeof(char *));
+                c->file_contents = calloc(files->n + 1, sizeof(char *));
+                c->file_errors = calloc(files->n + 1, sizeof(char *));
+                if (!c->file_paths || !c->file_contents || !c->file_errors)
+                        return -ENOMEM;
+                for (size_t i = 0; i < files->n; i++) {
+                        c->file_paths[i] = strdup(files->paths[i]);
+                        if (!c->file_paths[i] ||
+                            (files->contents[i] && !(c->file_contents[i] = strdup(files->contents[i]))) ||
+                            (files->errors[i] && !(c->file_errors[i] = strdup(files->errors[i]))))
+                                return -ENOMEM;
+                }
+        }
 
         if (e->enable) {
                 Reporter *r = &c->etcd;
@@ -563,7 +647,8 @@ int controller_new(sd_event *event, Http *http, const Config *cfg, const char *m
                     (e->password_file && !(r->password_file = strdup(e->password_file))) ||
                     (e->ca_file && !(r->ca_file = strdup(e->ca_file))))
                         return -ENOMEM;
-                if ((k = reporter_start(c, r)) < 0)
+                r->ctl = c;
+                if ((k = reporter_ca(r)) < 0 || (k = reporter_start(c, r)) < 0)
                         return k;
         }
         if (h->enable) {
@@ -574,7 +659,8 @@ int controller_new(sd_event *event, Http *http, const Config *cfg, const char *m
                 if ((h->token_file && !(r->token_file = strdup(h->token_file))) ||
                     (h->ca_file && !(r->ca_file = strdup(h->ca_file))))
                         return -ENOMEM;
-                if ((k = reporter_start(c, r)) < 0)
+                r->ctl = c;
+                if ((k = reporter_ca(r)) < 0 || (k = reporter_start(c, r)) < 0)
                         return k;
         }
         *ret = TAKE_PTR(c);

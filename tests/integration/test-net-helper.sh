@@ -1,0 +1,115 @@
+#!/bin/sh
+# Privilege separation: the root daemon never maps libcurl (nor OpenSSL or
+# GnuTLS), and parses nothing from the network; its network helper
+# (hsos-agent-net child) runs as an unprivileged user, without capabilities,
+# with no_new_privs and a system-call filter, in a mount namespace where the
+# whole file system is read-only. A helper that dies is started again after
+# a backoff and the status says so; one that breaks the protocol is killed.
+. "$(dirname "$0")/lib.sh"
+A=$HSOS_AGENT
+[ "$(id -u)" = 0 ] || skip_all "dropping privileges needs root"
+command -v python3 >/dev/null || skip_all "python3 is not installed"
+command -v jq >/dev/null || skip_all "jq is not installed"
+[ -x "$(dirname "$A")/hsos-agent-net" ] || skip_all "hsos-agent-net is not built beside $A"
+. "$(dirname "$0")/agent.sh"
+
+cat >"$T/node.json" <<JSON
+{ "execution": { "geth": { "enable": true, "dataDir": "$T/geth", "jwtSecretFile": "$T/jwt.hex" } },
+  "ssh": { "privateKeyFile": "$T/ssh/key" },
+  "agent": { "statusSocket": "$T/run/status.sock", "reportIntervalSec": 1 } }
+JSON
+
+helper_of() { # PID: the helper among its children
+        for c in $(cat /proc/"$1"/task/*/children 2>/dev/null) $(ps -o pid= --ppid "$1" 2>/dev/null); do
+                [ "$(cat /proc/"$c"/comm 2>/dev/null)" = hsos-agent-net ] && { echo "$c"; return; }
+        done
+}
+wait_helper() { # PID [NOT]: waits up to 10 s for a helper (other than NOT)
+        i=0
+        while [ $i -lt 100 ]; do
+                h=$(helper_of "$1")
+                [ -n "$h" ] && [ "$h" != "${2:-}" ] && { echo "$h"; return; }
+                sleep 0.1; i=$((i + 1))
+        done
+}
+
+start_agent "$T/node.json"
+[ -s "$T/ready" ] && ok "the daemon says READY=1" || not_ok "the daemon says READY=1" "$(cat "$T/agent.log")"
+H=$(wait_helper "$AGENT_PID")
+[ -n "$H" ] && ok "the daemon starts its network helper" || not_ok "the daemon starts its network helper" "$(ps -ef | grep hsos)"
+
+libs=$(grep -E 'libcurl|libssl|libcrypto|libgnutls|libnghttp|libssh' /proc/"$AGENT_PID"/maps | awk '{ print $6 }' | sort -u)
+[ -z "$libs" ] && ok "the root process maps no libcurl, OpenSSL or GnuTLS" \
+        || not_ok "the root process maps no libcurl, OpenSSL or GnuTLS" "$libs"
+grep -q libcurl /proc/"$H"/maps && ok "the helper is what speaks HTTP (it maps libcurl)" \
+        || not_ok "the helper is what speaks HTTP (it maps libcurl)"
+
+field() { awk -v f="$2:" '$1 == f { $1 = ""; sub(/^ /, ""); print }' /proc/"$1"/status; }
+want_uid=$(id -u hsos-net 2>/dev/null || id -u nobody)
+[ "$(field "$H" Uid | tr -s '\t ' ' ')" = "$want_uid $want_uid $want_uid $want_uid" ] \
+        && ok "the helper runs as $(id -un "$want_uid"), every uid" || not_ok "the helper runs unprivileged" "Uid: $(field "$H" Uid)"
+[ "$(field "$H" Groups)" = "" ] && ok "with no supplementary groups" || not_ok "with no supplementary groups" "$(field "$H" Groups)"
+[ "$(field "$H" CapEff)" = 0000000000000000 ] && [ "$(field "$H" CapPrm)" = 0000000000000000 ] \
+        && ok "without capabilities" || not_ok "without capabilities" "CapEff $(field "$H" CapEff) CapPrm $(field "$H" CapPrm)"
+[ "$(field "$H" NoNewPrivs)" = 1 ] && ok "with no_new_privs" || not_ok "with no_new_privs" "$(field "$H" NoNewPrivs)"
+[ "$(field "$H" Seccomp)" = 2 ] && ok "with a system-call filter" || not_ok "with a system-call filter" "Seccomp: $(field "$H" Seccomp)"
+[ "$(readlink /proc/"$H"/ns/mnt)" != "$(readlink /proc/"$AGENT_PID"/ns/mnt)" ] \
+        && ok "in a mount namespace of its own" || not_ok "in a mount namespace of its own"
+rw=$(awk '{ split($6, o, ","); if (o[1] != "ro") print $5 }' /proc/"$H"/mountinfo | head -5)
+[ -z "$rw" ] && ok "where every mount is read-only" || not_ok "where every mount is read-only" "$rw"
+# What the helper itself can do there: nothing written, not even in /tmp.
+nsenter -t "$H" -m setpriv --reuid="$want_uid" --regid="$want_uid" --clear-groups \
+        sh -c 'touch /tmp/hsos-net-probe' 2>"$T/touch.err" \
+        && not_ok "the helper's user cannot write /tmp there" || ok "the helper's user cannot write /tmp there"
+
+# --- a helper that dies is started again, and the status says so ------------
+kill -9 "$H"
+H2=$(wait_helper "$AGENT_PID" "$H")
+[ -n "$H2" ] && ok "a killed helper is started again" || not_ok "a killed helper is started again" "$(tail -5 "$T/agent.log")"
+$A status --socket "$T/run/status.sock" --json >"$T/status.json" 2>&1
+jq -r '.reasons[]?' "$T/status.json" >"$T/reasons"
+expect_in "$T/reasons" "the network helper (probes, controller) was killed by signal 9" \
+        "the status says the helper was killed"
+kill -0 "$AGENT_PID" 2>/dev/null && ok "the daemon lives on" || not_ok "the daemon lives on"
+kill "$AGENT_PID"; wait "$AGENT_PID" 2>/dev/null; AGENT_PID=""
+
+# --- a helper that breaks the protocol is killed, its words never shown -----
+# The daemon runs the helper beside its own binary: a copy of the daemon
+# beside a fake helper that answers the first probe with what a taken-over
+# helper could send.
+mkdir -p "$T/bin"
+chmod 0755 "$T" "$T/bin" # the helper runs as an unprivileged user
+cp "$A" "$T/bin/hsos-agent"
+cat >"$T/bin/hsos-agent-net" <<'PY'
+#!/usr/bin/python3
+import json, socket, sys
+s = socket.socket(fileno=3)
+while True:
+    m = s.recv(2 * 1024 * 1024)
+    if not m:
+        sys.exit(0)
+    msg = json.loads(m)
+    if msg["type"] == "probe":
+        s.send(b'{"type":"answers","round":"' + msg["round"].encode() + b'","answers":"\x1b[2J owned"}')
+PY
+chmod 0755 "$T/bin/hsos-agent-net"
+cat >"$T/node2.json" <<JSON
+{ "execution": { "geth": { "enable": true, "dataDir": "$T/geth", "jwtSecretFile": "$T/jwt.hex" } },
+  "consensus": { "lighthouse": { "enable": true, "dataDir": "$T/lh", "jwtSecretFile": "$T/jwt.hex" } },
+  "ssh": { "privateKeyFile": "$T/ssh/key" },
+  "agent": { "statusSocket": "$T/run/status.sock", "reportIntervalSec": 1 } }
+JSON
+A_REAL=$A
+A="$T/bin/hsos-agent"
+start_agent "$T/node2.json"
+i=0; while ! grep -q "sent what it must not" "$T/agent.log" && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+expect_in "$T/agent.log" "the network helper sent what it must not" "a helper breaking the protocol is named in the log"
+expect_not_in "$T/agent.log" "owned" "and its words are not repeated"
+# Killed, started again, asked again, killed again: the second time proves the restart.
+i=0; while ! grep -q "(2 times so far)" "$T/agent.log" && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+expect_in "$T/agent.log" "killed by signal 9 (Killed); started again (2 times so far)" "it is killed, started again, and killed again"
+A=$A_REAL
+$A status --socket "$T/run/status.sock" --json >"$T/status2.json" 2>&1
+expect_in "$T/status2.json" "killed by signal 9" "the status says the helper was killed"
+expect_not_in "$T/status2.json" "owned" "nothing of what it sent reaches the status"
+finish
