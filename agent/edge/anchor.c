@@ -82,10 +82,12 @@ static int walk(const char *path, int open_flags, AnchorFlags flags, bool mkdir,
                 if (fstatat(cur, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
                         if (errno != ENOENT || !mkdir)
                                 return -errno;
-                        if (mkdirat(cur, name, last ? 0700 : 0755) < 0 && errno != EEXIST)
+                        /* EEXIST: made by another meanwhile, maybe the user who
+                         * may write here: it is no more ours than any found. */
+                        if (mkdirat(cur, name, last ? 0700 : 0755) == 0)
+                                created = last;
+                        else if (errno != EEXIST)
                                 return -errno;
-                        if (last)
-                                created = true;
                         if (fstatat(cur, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
                                 return -errno;
                 }

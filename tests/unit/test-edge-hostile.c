@@ -7,6 +7,7 @@
 #include <pwd.h>
 #include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "harness.h"
@@ -268,5 +269,61 @@ TEST(dir_create_refuses_a_users_symlink_on_the_way) {
         ASSERT_OK(stat(target, &st));
         ASSERT_EQ(st.st_uid, 0);
         ASSERT_EQ(st.st_mode & 07777, 0755);
+        rm_rf(d);
+}
+
+/* The user makes the directory root is about to make, between root's look
+ * and its mkdir: root must not take it for its own (and give it the mode and
+ * owner meant for its own). The user marks its directory with a file. */
+TEST(anchor_mkdir_never_claims_a_directory_the_user_made) {
+        _cleanup_free_ char *d = NULL, *parent = NULL, *x = NULL, *mark = NULL;
+        unsigned long claimed = 0, made = 0, tries = 0;
+        long long end;
+        pid_t pid;
+
+        if (geteuid() != 0)
+                SKIP_THIS("a process of another user needs root");
+        d = tmpdir();
+        parent = join(d, "client");
+        ASSERT_OK(mkdir(parent, 0755));
+        ASSERT_OK(chown(parent, USER_UID, USER_UID));
+        x = join(parent, "x");
+        mark = join(x, "mine");
+        pid = fork();
+        ASSERT_TRUE(pid >= 0);
+        if (pid == 0) {
+                if (setgid(USER_UID) < 0 || setuid(USER_UID) < 0)
+                        _exit(1);
+                umask(0);
+                for (;;) {
+                        if (mkdir(x, 0777) == 0) {
+                                int fd = open(mark, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+                                if (fd >= 0)
+                                        close(fd);
+                                (void) unlink(mark);
+                        }
+                        (void) rmdir(x);
+                }
+        }
+        end = now_usec(CLOCK_MONOTONIC) + 3 * 1000000LL;
+        while (now_usec(CLOCK_MONOTONIC) < (uint64_t) end && claimed == 0) {
+                bool created = false;
+                int fd = anchor_mkdir(x, 0700, 811, 811, &created);
+
+                tries++;
+                if (fd < 0)
+                        continue; /* the user's directory went between root's mkdir and open */
+                if (created) {
+                        made++;
+                        if (faccessat(fd, "mine", F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+                                claimed++;
+                        (void) rmdir(x);
+                }
+                close(fd);
+        }
+        kill(pid, SIGKILL);
+        waitpid(pid, NULL, 0);
+        printf("# %lu tries, %lu made by root, %lu of the user's claimed\n", tries, made, claimed);
+        ASSERT_EQ(claimed, 0);
         rm_rf(d);
 }
