@@ -327,3 +327,49 @@ TEST(anchor_mkdir_never_claims_a_directory_the_user_made) {
         ASSERT_EQ(claimed, 0);
         rm_rf(d);
 }
+
+/* Root's relative links climb with "..": Debian's /etc/os-release is
+ * ../usr/lib/os-release, Fedora's /var/run is ../run. Followed where root
+ * made them; ".." named in the path itself stays refused. */
+TEST(anchor_follows_roots_relative_links_up) {
+        _cleanup_free_ char *d = NULL, *etc = NULL, *lib = NULL, *file = NULL, *link = NULL, *via_dir = NULL,
+                            *dlink = NULL, *ulink = NULL, *udir = NULL, *dotdot = NULL;
+        int fd;
+        FILE *fp;
+
+        if (geteuid() != 0)
+                SKIP_THIS("making files of another user needs root");
+        d = tmpdir();
+        etc = join(d, "etc");
+        lib = join(d, "lib");
+        ASSERT_OK(mkdir(etc, 0755));
+        ASSERT_OK(mkdir(lib, 0755));
+        file = join(lib, "os-release");
+        fp = fopen(file, "we");
+        ASSERT_NOT_NULL(fp);
+        fclose(fp);
+        link = join(etc, "os-release");
+        ASSERT_OK(symlink("../lib/os-release", link));
+        fd = anchor_open(link, O_RDONLY, ANCHOR_FOLLOW_LAST, NULL);
+        ASSERT_TRUE(fd >= 0);
+        close(fd);
+        /* A directory link climbing, then a path below it. */
+        dlink = join(etc, "run");
+        ASSERT_OK(symlink("../lib", dlink));
+        via_dir = join(dlink, "os-release");
+        fd = anchor_open(via_dir, O_RDONLY, 0, NULL);
+        ASSERT_TRUE(fd >= 0);
+        close(fd);
+        /* The same link made by the user in its own directory: refused. */
+        udir = join(d, "user");
+        ASSERT_OK(mkdir(udir, 0755));
+        ASSERT_OK(chown(udir, USER_UID, USER_UID));
+        ulink = join(udir, "os-release");
+        ASSERT_OK(symlink("../lib/os-release", ulink));
+        ASSERT_OK(lchown(ulink, USER_UID, USER_UID));
+        ASSERT_ERROR(anchor_open(ulink, O_RDONLY, ANCHOR_FOLLOW_LAST, NULL), ELOOP);
+        /* ".." in the path given, after a link: refused as before. */
+        dotdot = join(dlink, "../lib/os-release");
+        ASSERT_ERROR(anchor_open(dotdot, O_RDONLY, 0, NULL), EINVAL);
+        rm_rf(d);
+}
