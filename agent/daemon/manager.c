@@ -545,6 +545,11 @@ static void disk_work(Worker *w, void *userdata) {
         _cleanup_strv_free_ char **problems = NULL, **created = NULL;
         int r;
 
+        /* The fork's copies of the status connections would keep each one
+         * open for its peer until the work ends: a status asked before the
+         * work began would wait for it. */
+        status_server_close_fds_in_child(m->status_server);
+
         for (int round = 0; round < 16; round++) {
                 bool mounted = false;
 

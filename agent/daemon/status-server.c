@@ -352,6 +352,14 @@ StatusServer *status_server_free(StatusServer *s) {
         return NULL;
 }
 
+void status_server_close_fds_in_child(StatusServer *s) {
+        if (!s)
+                return;
+        for (Conn *c = s->oldest; c; c = c->next)
+                c->fd = safe_close_fd(c->fd);
+        s->fd = safe_close_fd(s->fd);
+}
+
 static void status_server_freep(StatusServer **s) {
         status_server_free(*s);
 }

@@ -36,3 +36,8 @@ typedef struct StatusServer StatusServer;
 int status_server_new(sd_event *e, const char *path, const char *group, StatusDocumentFunc get, void *userdata,
                       StatusServer **ret);
 StatusServer *status_server_free(StatusServer *s);
+/* In a forked child of the daemon (the worker): closes its copies of the
+ * listening socket and of every connection, touching nothing else (the event
+ * loop is the parent's). A connection the parent ends must end for its peer,
+ * which reads the answer until EOF, not when the child exits. */
+void status_server_close_fds_in_child(StatusServer *s);

@@ -29,6 +29,7 @@ static int walk(const char *path, int open_flags, AnchorFlags flags, bool mkdir,
         _cleanup_close_ int cur = -EBADF;
         bool root_only = true, created = false;
         unsigned links = 0;
+        size_t trusted = 0; /* todo's first bytes that come from root's links: ".." is theirs to use */
         int fd = -EBADF;
         char *p;
 
@@ -69,8 +70,21 @@ static int walk(const char *path, int open_flags, AnchorFlags flags, bool mkdir,
                         p = rest;
                         continue;
                 }
-                if (streq(name, ".."))
-                        return -EINVAL;
+                if (streq(name, "..")) {
+                        /* Only inside a link root made (../usr/lib/os-release),
+                         * climbing as the kernel would, from the directory the
+                         * walk stands in: each step after it is checked as any. */
+                        if ((size_t) (name - todo) >= trusted)
+                                return -EINVAL;
+                        fd = openat(cur, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
+                        if (fd < 0)
+                                return -errno;
+                        safe_close_fd(cur);
+                        cur = fd;
+                        fd = -EBADF;
+                        p = rest;
+                        continue;
+                }
                 if (strlen(name) > NAME_MAX)
                         return -ENAMETOOLONG;
 
@@ -82,10 +96,12 @@ static int walk(const char *path, int open_flags, AnchorFlags flags, bool mkdir,
                 if (fstatat(cur, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
                         if (errno != ENOENT || !mkdir)
                                 return -errno;
-                        if (mkdirat(cur, name, last ? 0700 : 0755) < 0 && errno != EEXIST)
+                        /* EEXIST: made by another meanwhile, maybe the user who
+                         * may write here: it is no more ours than any found. */
+                        if (mkdirat(cur, name, last ? 0700 : 0755) == 0)
+                                created = last;
+                        else if (errno != EEXIST)
                                 return -errno;
-                        if (last)
-                                created = true;
                         if (fstatat(cur, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
                                 return -errno;
                 }
@@ -105,6 +121,9 @@ static int walk(const char *path, int open_flags, AnchorFlags flags, bool mkdir,
                         buf[n] = 0;
                         if (asprintf(&joined, "%s/%s", buf, rest) < 0)
                                 return -ENOMEM;
+                        /* The target, and what was still a link's target after it. */
+                        trusted = (size_t) n + 1 +
+                                  ((size_t) (rest - todo) < trusted ? trusted - (size_t) (rest - todo) : 0);
                         if (buf[0] == '/') {
                                 safe_close_fd(cur);
                                 cur = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);

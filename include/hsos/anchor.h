@@ -11,8 +11,9 @@
  *
  * A symlink is followed only where nobody but root could have made it: owned
  * by root, in a directory only root may write (NixOS's /etc is made of such
- * links). Any other symlink on the way is refused with -ELOOP, and ".." with
- * -EINVAL (no path the agent uses needs it). */
+ * links). Any other symlink on the way is refused with -ELOOP. ".." is
+ * climbed only inside such a link's target (Debian's /etc/os-release is
+ * ../usr/lib/os-release); in the path given it is -EINVAL. */
 
 #include <stdbool.h>
 #include <sys/types.h>

@@ -47,10 +47,36 @@ for d in range(int(sys.argv[2])):
         os.close(os.open(os.path.join(sub, "f%04d" % f), os.O_CREAT | os.O_WRONLY, 0o644))
 PY
 node "$T/disk/big"
+# A connection the daemon accepted before the disk work began, answered while
+# it runs: its end (EOF) must not wait for the work (the worker, a fork of the
+# daemon, must not hold it open).
+done_line="dir $T/disk/big: taken over for geth"
+python3 - "$T/run/status.sock" "$T/go" "$T/agent.log" "$done_line" >"$T/early" 2>&1 <<'PY' &
+import os, socket, sys, time
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.connect(sys.argv[1])
+end = time.time() + 120
+while not os.path.exists(sys.argv[2]) and time.time() < end:
+    time.sleep(0.01)
+s.sendall(b"status\n")
+s.settimeout(120)
+data = b""
+while True:
+    d = s.recv(65536)
+    if not d:
+        break
+    data += d
+walk_done = sys.argv[4] in open(sys.argv[3]).read()
+print("answer=%d end=%s" % (len(data), "after-the-work" if walk_done else "during-the-work"))
+PY
+early=$!
+sleep 0.3
 kill -HUP "$AGENT_PID"
+# The worker runs: a child of the daemon (then the answer is asked).
+i=0; while [ -z "$(pgrep -P "$AGENT_PID")" ] && [ $i -lt 200 ]; do sleep 0.01; i=$((i + 1)); done
+touch "$T/go"
 
 # Status while the take-over runs: until the daemon logs it done.
-done_line="dir $T/disk/big: taken over for geth"
 worst=0 during=0 failed_calls=0 end=$(($(date +%s) + 120))
 while ! grep -qF "$done_line" "$T/agent.log" && [ "$(date +%s)" -lt "$end" ]; do
         t0=$(date +%s%N)
@@ -65,6 +91,10 @@ while ! grep -qF "$done_line" "$T/agent.log" && [ "$(date +%s)" -lt "$end" ]; do
         sleep 0.1
 done
 [ -n "${DEBUG_BUSY:-}" ] && grep -n "taken over\|reload" "$T/agent.log" | sed 's/^/# /' 
+wait $early
+grep -q "answer=[1-9].* end=during-the-work" "$T/early" \
+        && ok "a connection accepted before the work began ends while the work runs" \
+        || not_ok "a connection accepted before the work began ends while the work runs" "$(cat "$T/early")"
 grep -qF "$done_line" "$T/agent.log" && [ "$(stat -c %u "$T/disk/big")" = 801 ] \
         && ok "the data dir is taken over in the end" \
         || not_ok "the data dir is taken over in the end" "top owned by $(stat -c %u "$T/disk/big")" "$(tail -5 "$T/agent.log")"

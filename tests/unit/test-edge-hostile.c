@@ -7,6 +7,7 @@
 #include <pwd.h>
 #include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "harness.h"
@@ -268,5 +269,107 @@ TEST(dir_create_refuses_a_users_symlink_on_the_way) {
         ASSERT_OK(stat(target, &st));
         ASSERT_EQ(st.st_uid, 0);
         ASSERT_EQ(st.st_mode & 07777, 0755);
+        rm_rf(d);
+}
+
+/* The user makes the directory root is about to make, between root's look
+ * and its mkdir: root must not take it for its own (and give it the mode and
+ * owner meant for its own). The user marks its directory with a file. */
+TEST(anchor_mkdir_never_claims_a_directory_the_user_made) {
+        _cleanup_free_ char *d = NULL, *parent = NULL, *x = NULL, *mark = NULL;
+        unsigned long claimed = 0, made = 0, tries = 0;
+        long long end;
+        pid_t pid;
+
+        if (geteuid() != 0)
+                SKIP_THIS("a process of another user needs root");
+        d = tmpdir();
+        parent = join(d, "client");
+        ASSERT_OK(mkdir(parent, 0755));
+        ASSERT_OK(chown(parent, USER_UID, USER_UID));
+        x = join(parent, "x");
+        mark = join(x, "mine");
+        pid = fork();
+        ASSERT_TRUE(pid >= 0);
+        if (pid == 0) {
+                if (setgid(USER_UID) < 0 || setuid(USER_UID) < 0)
+                        _exit(1);
+                umask(0);
+                for (;;) {
+                        if (mkdir(x, 0777) == 0) {
+                                int fd = open(mark, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+                                if (fd >= 0)
+                                        close(fd);
+                                (void) unlink(mark);
+                        }
+                        (void) rmdir(x);
+                }
+        }
+        end = now_usec(CLOCK_MONOTONIC) + 3 * 1000000LL;
+        while (now_usec(CLOCK_MONOTONIC) < (uint64_t) end && claimed == 0) {
+                bool created = false;
+                int fd = anchor_mkdir(x, 0700, 811, 811, &created);
+
+                tries++;
+                if (fd < 0)
+                        continue; /* the user's directory went between root's mkdir and open */
+                if (created) {
+                        made++;
+                        if (faccessat(fd, "mine", F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+                                claimed++;
+                        (void) rmdir(x);
+                }
+                close(fd);
+        }
+        kill(pid, SIGKILL);
+        waitpid(pid, NULL, 0);
+        printf("# %lu tries, %lu made by root, %lu of the user's claimed\n", tries, made, claimed);
+        ASSERT_EQ(claimed, 0);
+        rm_rf(d);
+}
+
+/* Root's relative links climb with "..": Debian's /etc/os-release is
+ * ../usr/lib/os-release, Fedora's /var/run is ../run. Followed where root
+ * made them; ".." named in the path itself stays refused. */
+TEST(anchor_follows_roots_relative_links_up) {
+        _cleanup_free_ char *d = NULL, *etc = NULL, *lib = NULL, *file = NULL, *link = NULL, *via_dir = NULL,
+                            *dlink = NULL, *ulink = NULL, *udir = NULL, *dotdot = NULL;
+        int fd;
+        FILE *fp;
+
+        if (geteuid() != 0)
+                SKIP_THIS("making files of another user needs root");
+        d = tmpdir();
+        etc = join(d, "etc");
+        lib = join(d, "lib");
+        ASSERT_OK(mkdir(etc, 0755));
+        ASSERT_OK(mkdir(lib, 0755));
+        file = join(lib, "os-release");
+        fp = fopen(file, "we");
+        ASSERT_NOT_NULL(fp);
+        fclose(fp);
+        link = join(etc, "os-release");
+        ASSERT_OK(symlink("../lib/os-release", link));
+        fd = anchor_open(link, O_RDONLY, ANCHOR_FOLLOW_LAST, NULL);
+        ASSERT_TRUE(fd >= 0);
+        close(fd);
+        /* A directory link climbing, then a path below it. */
+        dlink = join(etc, "run");
+        ASSERT_OK(symlink("../lib", dlink));
+        via_dir = join(dlink, "os-release");
+        fd = anchor_open(via_dir, O_RDONLY, 0, NULL);
+        ASSERT_TRUE(fd >= 0);
+        close(fd);
+        /* The same link made by the user in its own directory: refused. */
+        udir = join(d, "user");
+        ASSERT_OK(mkdir(udir, 0755));
+        ASSERT_OK(chown(udir, USER_UID, USER_UID));
+        ulink = join(udir, "os-release");
+        ASSERT_OK(symlink("../lib/os-release", ulink));
+        ASSERT_OK(lchown(ulink, USER_UID, USER_UID));
+        ASSERT_ERROR(anchor_open(ulink, O_RDONLY, ANCHOR_FOLLOW_LAST, NULL), ELOOP);
+        /* ".." in the path given, after a link: refused as before. */
+        dotdot = join(dlink, "../lib/os-release");
+        ASSERT_ERROR(anchor_open(dotdot, O_RDONLY, 0, NULL), EINVAL);
         rm_rf(d);
 }
