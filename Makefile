@@ -283,8 +283,9 @@ build/bench/bench-%: tests/bench/bench-%.c $(BUILD)/cli/common.o $(EDGE_OBJ) $(B
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(EDGE_CFLAGS) $(BASE_LDFLAGS) -o $@ $< $(BUILD)/cli/common.o $(EDGE_OBJ) $(BUILD)/libhsos-core.a $(EDGE_LIBS)
 
+# The benchmarks alone need prometheus-node-exporter (deps.sh bench).
 bench:
-	$(THEN_MAKE) bench-run
+	@sh scripts/deps.sh bench && $(MAKE) --no-print-directory bench-run
 bench-run: $(BIN) $(BENCH_BIN) $(LABELS_BIN) $(PROBE_BENCH_BIN) $(FLEET_BENCH_BIN)
 	@sh tests/bench/run.sh $(BENCH_BIN) $(BIN) build/bench/results.txt
 	@sh tests/bench/labels.sh $(LABELS_BIN) build/bench/results.txt
