@@ -290,6 +290,7 @@ bench-run: $(BIN) $(BENCH_BIN) $(LABELS_BIN) $(PROBE_BENCH_BIN) $(FLEET_BENCH_BI
 	@sh tests/bench/run.sh $(BENCH_BIN) $(BIN) build/bench/results.txt
 	@sh tests/bench/labels.sh $(LABELS_BIN) build/bench/results.txt
 	@python3 tests/bench/daemon.py $(abspath $(BIN)) tests/bench/full-node.json | tee -a build/bench/results.txt
+	@sh tests/bench/memory.sh $(BIN) build/bench/results.txt
 	@sh tests/bench/image.sh $(abspath $(BIN)) build/bench/results.txt
 	@sh tests/bench/probe.sh $(PROBE_BENCH_BIN) $(BIN) build/bench/results.txt
 	@sh tests/bench/cpu.sh $(BIN) build/bench/results.txt
