@@ -308,12 +308,14 @@ build/bench/bench-%: tests/bench/bench-%.c $(NET_LIB_OBJ) $(NET_SHARED_OBJ) $(BU
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(NET_CFLAGS) -Iagent/net $(BASE_LDFLAGS) -o $@ $< $(NET_LIB_OBJ) $(NET_SHARED_OBJ) $(BUILD)/libhsos-core.a $(NET_LIBS)
 
+# The benchmarks alone need prometheus-node-exporter (deps.sh bench).
 bench:
-	$(THEN_MAKE) bench-run
+	@sh scripts/deps.sh bench && $(MAKE) --no-print-directory bench-run
 bench-run: $(BIN) $(BENCH_BIN) $(LABELS_BIN) $(PROBE_BENCH_BIN) $(FLEET_BENCH_BIN)
 	@sh tests/bench/run.sh $(BENCH_BIN) $(BIN) build/bench/results.txt
 	@sh tests/bench/labels.sh $(LABELS_BIN) build/bench/results.txt
 	@python3 tests/bench/daemon.py $(abspath $(BIN)) tests/bench/full-node.json | tee -a build/bench/results.txt
+	@sh tests/bench/memory.sh $(BIN) build/bench/results.txt
 	@sh tests/bench/image.sh $(abspath $(BIN)) build/bench/results.txt
 	@sh tests/bench/probe.sh $(PROBE_BENCH_BIN) $(BIN) build/bench/results.txt
 	@sh tests/bench/cpu.sh $(BIN) build/bench/results.txt

@@ -10,6 +10,10 @@
 # Debian's dracut package conflicts with initramfs-tools (it replaces the
 # host's initramfs generator and hooks into kernel installs); dracut-core
 # runs nothing when installed, adds no kernel hook, and leaves /boot alone.
+#
+# `sh scripts/deps.sh bench` (make bench) adds what only the benchmarks use:
+# Debian's prometheus-node-exporter, the agent's yardstick for memory
+# (tests/bench/memory.sh starts its own on loopback).
 set -eu
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 
@@ -18,6 +22,11 @@ wireguard-tools libcjson-dev libblkid-dev libmount-dev libmnl-dev libsystemd-dev
 systemd util-linux fdisk e2fsprogs btrfs-progs xfsprogs iproute2 openssh-client openssl jq curl
 qemu-system-x86 linux-image-amd64 debootstrap zstd cpio kexec-tools python3 nix-bin dracut-core
 etcd-server etcd-client"
+case "${1:-}" in
+bench) PACKAGES="$PACKAGES prometheus-node-exporter" ;;
+"") ;;
+*) echo "usage: sh scripts/deps.sh [bench]" >&2; exit 2 ;;
+esac
 
 missing=""
 for p in $PACKAGES; do
@@ -50,20 +59,24 @@ if [ -n "$missing" ]; then
         # shellcheck disable=SC2086
         apt-get install -y -q --no-install-recommends $missing
 
-        # etcd-server enables etcd.service and starts it where systemd runs.
-        # The tests start their own etcd on free loopback ports with a
-        # throwaway data dir: the package's service is stopped and disabled.
-        case " $missing " in
-        *" etcd-server "*)
-                if command -v systemctl >/dev/null 2>&1; then
-                        if [ -d /run/systemd/system ]; then
-                                systemctl disable --now etcd.service >/dev/null 2>&1 || true
-                        else
-                                systemctl disable etcd.service >/dev/null 2>&1 || true
+        # etcd-server enables etcd.service and starts it where systemd runs;
+        # prometheus-node-exporter likewise, listening on every address. The
+        # tests start their own etcd on free loopback ports with a throwaway
+        # data dir, the benchmark its own node_exporter on loopback: the
+        # packages' services are stopped and disabled.
+        for pair in etcd-server:etcd prometheus-node-exporter:prometheus-node-exporter; do
+                case " $missing " in
+                *" ${pair%%:*} "*)
+                        if command -v systemctl >/dev/null 2>&1; then
+                                if [ -d /run/systemd/system ]; then
+                                        systemctl disable --now "${pair#*:}.service" >/dev/null 2>&1 || true
+                                else
+                                        systemctl disable "${pair#*:}.service" >/dev/null 2>&1 || true
+                                fi
                         fi
-                fi
-                ;;
-        esac
+                        ;;
+                esac
+        done
 fi
 
 # anvil ships its binary in an optional per-platform package
