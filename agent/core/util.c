@@ -387,11 +387,14 @@ static void url_parts(const char *url, size_t *ret_userinfo, size_t *ret_host, s
 
         /* A "://" after a '/', '?' or '#' belongs to the path or the query. */
         authority = p && (size_t) (p - url) <= strcspn(url, "/?#") ? (size_t) (p - url) + 3 : 0;
-        end = authority + strcspn(url + authority, "/?#");
         *ret_userinfo = *ret_host = authority;
-        for (a = url + authority; a < url + end; a++)
-                if (*a == '@')
-                        *ret_host = (size_t) (a - url) + 1;
+        /* The last '@' anywhere: a password may hold a raw '/', '?' or '#'
+         * (not valid, but typed), and no part of it may be shown; a query
+         * holding an '@' only makes less of the URL shown. */
+        a = strrchr(url + authority, '@');
+        if (a)
+                *ret_host = (size_t) (a - url) + 1;
+        end = *ret_host + strcspn(url + *ret_host, "/?#");
         *ret_rest = end + strcspn(url + end, "?#");
 }
 

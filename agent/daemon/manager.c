@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <dirent.h>
 #include <libmnl/libmnl.h>
 #include <linux/rtnetlink.h>
@@ -154,6 +155,10 @@ static void rebuild_status(Manager *m) {
         net_helper_controller(m->net, &in.etcd, &in.http);
         /* The helper down is a problem of the node's (its clients are not asked). */
         if (net_helper_problem(m->net) && strv_extend(&problems, net_helper_problem(m->net)) >= 0)
+                in.problems = problems;
+        if (m->worker_slow &&
+            strv_extendf(&problems, "the disk work (mounts, data dirs, secrets) has been running for %" PRIu64 " min",
+                         (now_usec(CLOCK_MONOTONIC) - m->worker_started_usec) / 60000000) >= 0)
                 in.problems = problems;
         if (status_evaluate(&in, &state, &reasons) < 0 || status_build(&in, &json) < 0) {
                 log_error("cannot build the status: out of memory");
@@ -634,6 +639,8 @@ static void on_worker_done(void *userdata, int status) {
         int r;
 
         m->worker = worker_free(m->worker);
+        m->worker_timer = sd_event_source_disable_unref(m->worker_timer);
+        m->worker_slow = false;
         if (status != 0)
                 log_error("the disk work ended abnormally (%s %d): it is done again at the next evaluation",
                           status < 0 ? "signal" : "exit status", status < 0 ? -status : status);
@@ -643,6 +650,15 @@ static void on_worker_done(void *userdata, int status) {
                 reload_sshd(m);
         m->sshd_changed = false;
 
+        if (m->worker_generation != m->config_generation) {
+                /* node.json was reloaded while it ran: the work was the old
+                 * config's (a new data dir not made yet). The plan in use
+                 * stays; the new config's work comes right after. */
+                m->failed_secrets = strv_free(m->failed_secrets);
+                m->evaluate_again = false;
+                manager_schedule(m);
+                return;
+        }
         r = gather_facts(m, &f);
         /* What the work could not create is a fact (while still absent). */
         for (size_t i = 0; r >= 0 && i + 1 < strv_length(m->failed_secrets); i += 2)
@@ -673,6 +689,31 @@ static void on_worker_done(void *userdata, int status) {
         }
 }
 
+/* A take-over of millions of files may take minutes; a mount hung on a
+ * dying disk never ends. Slow: the status says so. Too slow: stopped (a
+ * take-over cut short is done again from the start, nothing half-made
+ * stays), and tried again at the next evaluation. */
+#define WORKER_SLOW_USEC (5ULL * 60 * 1000000)
+#define WORKER_MAX_USEC (60ULL * 60 * 1000000)
+
+static int on_worker_timer(sd_event_source *s, uint64_t usec, void *userdata) {
+        Manager *m = userdata;
+
+        (void) usec;
+        if (!m->worker)
+                return 0;
+        if (!m->worker_slow) {
+                m->worker_slow = true;
+                log_warning("the disk work (mounts, data dirs, secrets) has run for 5 minutes and goes on");
+                rebuild_status(m);
+                (void) sd_event_source_set_time_relative(s, WORKER_MAX_USEC - WORKER_SLOW_USEC);
+                return sd_event_source_set_enabled(s, SD_EVENT_ONESHOT);
+        }
+        log_error("the disk work has run for an hour: stopped; it is tried again at the next evaluation");
+        worker_kill(m->worker);
+        return 0;
+}
+
 static void manager_evaluate(Manager *m) {
         static const WorkerCallbacks cb = {
                 .report = journal_report,
@@ -700,8 +741,15 @@ static void manager_evaluate(Manager *m) {
         m->failed_secrets = strv_free(m->failed_secrets);
         m->sshd_changed = false;
         r = worker_start(m->event, disk_work, &cb, m, &m->worker);
-        if (r < 0)
+        if (r < 0) {
                 log_error("cannot start the disk work: %s; tried again at the next evaluation", strerror(-r));
+                return;
+        }
+        m->worker_generation = m->config_generation;
+        m->worker_started_usec = now_usec(CLOCK_MONOTONIC);
+        if (sd_event_add_time_relative(m->event, &m->worker_timer, CLOCK_MONOTONIC, WORKER_SLOW_USEC, 0,
+                                       on_worker_timer, m) < 0)
+                log_error("cannot time the disk work");
 }
 
 static int on_defer(sd_event_source *s, void *userdata) {
@@ -896,6 +944,7 @@ static int on_hup(sd_event_source *s, const struct signalfd_siginfo *si, void *u
         memcpy(m->config_sha256, sha, sizeof sha);
         m->config_errors = strv_free(m->config_errors);
         m->reload_refused = false;
+        m->config_generation++;
         free(m->config_text);
         m->config_text = TAKE_PTR(text);
         setup_probes(m);
@@ -1018,6 +1067,7 @@ Manager *manager_free(Manager *m) {
         if (!m)
                 return NULL;
         worker_free(m->worker);
+        sd_event_source_disable_unref(m->worker_timer);
         status_server_free(m->status_server);
         net_helper_free(m->net);
         probe_round_free(m->round);

@@ -47,6 +47,11 @@ typedef struct Manager {
         char **next_problems;      /* gathered from the running disk work */
         char **failed_secrets;     /* path, error, ...: secrets the running disk work could not create */
         struct Worker *worker;     /* the disk work running in a child, or NULL */
+        uint64_t config_generation; /* counts reloads */
+        uint64_t worker_generation; /* the config's the running work was started for */
+        uint64_t worker_started_usec; /* CLOCK_MONOTONIC */
+        sd_event_source *worker_timer; /* says it slow, then stops it */
+        bool worker_slow;
         bool evaluate_again;       /* something changed while it ran */
         bool sshd_changed;
         char **watched_dirs;       /* where missing secrets are watched for */

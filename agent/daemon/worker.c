@@ -37,6 +37,11 @@ struct Worker {
         void *userdata;
 };
 
+void worker_kill(Worker *w) {
+        if (w && w->child)
+                (void) sd_event_source_send_child_signal(w->child, SIGKILL, NULL, 0);
+}
+
 Worker *worker_free(Worker *w) {
         if (!w)
                 return NULL;

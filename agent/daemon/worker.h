@@ -36,6 +36,8 @@ typedef struct WorkerCallbacks {
  * the child exits when work returns. SIGCHLD must be blocked. */
 int worker_start(sd_event *e, void (*work)(Worker *w, void *userdata), const WorkerCallbacks *cb, void *userdata,
                  Worker **ret);
+/* Kills the child (SIGKILL); its end is heard as usual (done, -SIGKILL). */
+void worker_kill(Worker *w);
 /* Kills a running child (SIGKILL) and frees; no callback is called. */
 Worker *worker_free(Worker *w);
 

@@ -111,13 +111,18 @@ void act_prepare_dirs(const Plan *p, ActReport fn, void *ud) {
                                "failed: owned by uid %u, not by %s (uid %u): left as it is (if the data is %s's: "
                                "chown -R %s: %s)", (unsigned) t.owner, d->owner, (unsigned) d->uid, d->owner,
                                d->owner, d->path);
+                else if (r == -EDEADLK)
+                        report(fn, ud, ACT_DIR, d->path, true,
+                               "failed: taking it over for %s: it is nested deeper than %d levels; left root's",
+                               d->owner, TAKE_OVER_MAX_DEPTH);
                 else if (r < 0)
                         report(fn, ud, ACT_DIR, d->path, true, "failed: taking it over for %s: %s", d->owner,
                                strerror(-r));
                 else if (r > 0)
                         report(fn, ud, ACT_DIR, d->path, false,
-                               "taken over for %s (%lu entries changed owner%s; done once)", d->owner, t.changed,
-                               t.linked > 0 ? ", files with more than one link left as they were" : "");
+                               "taken over for %s (%lu entries changed owner%s%s; done once)", d->owner, t.changed,
+                               t.linked > 0 ? ", files with more than one link left as they were" : "",
+                               t.others > 0 ? ", entries of other users left theirs" : "");
         }
 }
 

@@ -330,7 +330,9 @@ int write_replace_at(int dirfd, const char *name, const char *content, mode_t mo
                         return -errno;
         }
         r = write_all_fd(fd, content, strlen(content));
-        if (r >= 0 && (fchown(fd, uid, gid) < 0 || fchmod(fd, mode) < 0 || (durable && fsync(fd) < 0)))
+        /* No owner to set, no fchown: a file system without owners (FUSE) refuses even (-1, -1). */
+        if (r >= 0 && (((uid != (uid_t) -1 || gid != (gid_t) -1) && fchown(fd, uid, gid) < 0) ||
+                       fchmod(fd, mode) < 0 || (durable && fsync(fd) < 0)))
                 r = -errno;
         if (r >= 0 && renameat(dirfd, tmp, dirfd, name) < 0)
                 r = -errno;

@@ -55,11 +55,11 @@ typedef struct TakeOver {
         const dev_t *skip_dev;      /* entries never handed over (other dirs, secrets) */
         const ino_t *skip_ino;
         size_t n_skip;
-        unsigned long changed, linked;
+        unsigned long changed, linked, others;
         int error;
+        bool too_deep;
 } TakeOver;
 
-#define TAKE_OVER_MAX_DEPTH 256
 
 static bool take_over_skips(const TakeOver *t, const struct stat *st) {
         for (size_t i = 0; i < t->n_skip; i++)
@@ -71,6 +71,13 @@ static bool take_over_skips(const TakeOver *t, const struct stat *st) {
 static int take_over_one(TakeOver *t, int fd, const struct stat *st) {
         if (st->st_uid == t->uid && st->st_gid == t->gid)
                 return 0;
+        /* Only what HomestakerOS left to root, or the client's own with
+         * another group: a file another user owns (moved in by a client
+         * while a take-over cut short left it a subdirectory) stays theirs. */
+        if (st->st_uid != 0 && st->st_uid != t->uid) {
+                t->others++;
+                return 0;
+        }
         /* AT_EMPTY_PATH on an O_PATH fd: the inode checked, a symlink itself. */
         if (fchownat(fd, "", t->uid, t->gid, AT_EMPTY_PATH) < 0)
                 return -errno;
@@ -84,7 +91,7 @@ static void take_over_walk(TakeOver *t, int dfd, unsigned depth) {
         int dup_fd;
 
         if (depth > TAKE_OVER_MAX_DEPTH) {
-                t->error = ELOOP;
+                t->too_deep = true;
                 return;
         }
         dup_fd = fcntl(dfd, F_DUPFD_CLOEXEC, 3);
@@ -180,6 +187,9 @@ int dir_take_over(const char *path, uid_t uid, gid_t gid, char * const *keep, Ta
         take_over_walk(&t, top, 0);
         ret->changed = t.changed;
         ret->linked = t.linked;
+        ret->others = t.others;
+        if (t.too_deep)
+                return -EDEADLK; /* said as "nested deeper than 256 levels" */
         if (t.error)
                 return -t.error;
         /* The top last: a take-over cut short is done again, from the start. */

@@ -97,12 +97,16 @@ int dir_create(const char *path, mode_t mode, uid_t uid, gid_t gid);
  * done again. The walk never follows a symlink nor enters what it did not
  * open itself, stays on the top's file system, skips files with more than one
  * link and device nodes, and leaves alone the entries keep names (other dirs
- * and secrets of the plan). 1 when done now, 0 when the top is uid's already,
- * -EPERM when another user owns the top (ret->owner says who). */
+ * and secrets of the plan), and hands over only what root owns (or uid with
+ * another group). 1 when done now, 0 when the top is uid's already, -EPERM
+ * when another user owns the top (ret->owner says who), -EDEADLK when it is
+ * nested deeper than TAKE_OVER_MAX_DEPTH levels (the top stays root's). */
+#define TAKE_OVER_MAX_DEPTH 256
 typedef struct TakeOverResult {
         uid_t owner;                /* of the top, before */
         unsigned long changed;      /* entries that changed owner */
         unsigned long linked;       /* files left as they were: more than one link */
+        unsigned long others;       /* entries left to the other user who owns them */
 } TakeOverResult;
 int dir_take_over(const char *path, uid_t uid, gid_t gid, char * const *keep, TakeOverResult *ret);
 

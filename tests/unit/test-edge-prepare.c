@@ -2,6 +2,7 @@
 /* Creating what must exist on disk: directories and new secrets, never
  * replacing what is there. */
 #include <dirent.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -176,5 +177,63 @@ TEST(take_over_only_while_the_top_is_roots) {
         ASSERT_EQ(t.owner, 801);
         ASSERT_OK(stat(file, &st));
         ASSERT_EQ(st.st_uid, 801);
+        rm_rf(d);
+}
+
+/* A take-over cut short leaves subdirectories the client's: what another
+ * user's files it moved in there stay that user's; a tree too deep to walk
+ * says so and leaves the top root's, to be looked at. */
+TEST(take_over_hands_over_only_roots_entries) {
+        _cleanup_free_ char *d = NULL, *sub = NULL, *theirs = NULL, *mine = NULL;
+        TakeOverResult t;
+        struct stat st;
+        FILE *fp;
+
+        if (geteuid() != 0)
+                SKIP_THIS("changing owners needs root");
+        d = tmpdir();
+        ASSERT_OK(path_join(d, "sub", &sub));
+        ASSERT_OK(path_join(sub, "theirs", &theirs));
+        ASSERT_OK(path_join(sub, "mine", &mine));
+        ASSERT_OK(mkdir(sub, 0755));
+        ASSERT_OK(chown(sub, 801, 801)); /* taken over before, then cut short */
+        fp = fopen(theirs, "we");
+        ASSERT_NOT_NULL(fp);
+        fclose(fp);
+        ASSERT_OK(chown(theirs, 811, 811));
+        fp = fopen(mine, "we");
+        ASSERT_NOT_NULL(fp);
+        fclose(fp);
+        ASSERT_EQ(dir_take_over(d, 801, 801, NULL, &t), 1);
+        ASSERT_OK(stat(theirs, &st));
+        ASSERT_EQ(st.st_uid, 811);
+        ASSERT_EQ(t.others, 1);
+        ASSERT_OK(stat(mine, &st));
+        ASSERT_EQ(st.st_uid, 801);
+        rm_rf(d);
+}
+
+TEST(take_over_too_deep_says_so) {
+        _cleanup_free_ char *d = NULL;
+        _cleanup_close_ int fd = -EBADF;
+        TakeOverResult t;
+        struct stat st;
+
+        if (geteuid() != 0)
+                SKIP_THIS("changing owners needs root");
+        d = tmpdir();
+        fd = open(d, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        ASSERT_TRUE(fd >= 0);
+        for (int i = 0; i < TAKE_OVER_MAX_DEPTH + 10; i++) {
+                int next;
+                ASSERT_OK(mkdirat(fd, "n", 0755));
+                next = openat(fd, "n", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+                ASSERT_TRUE(next >= 0);
+                close(fd);
+                fd = next;
+        }
+        ASSERT_ERROR(dir_take_over(d, 801, 801, NULL, &t), EDEADLK);
+        ASSERT_OK(stat(d, &st));
+        ASSERT_EQ(st.st_uid, 0);
         rm_rf(d);
 }
