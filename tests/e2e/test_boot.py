@@ -340,6 +340,14 @@ def scenario_disk_reboot_kexec():
         tap.ok(len(keys) == 2 and keys[0] == keys[1], "boot 1: sshd serves the persistent host key", keys)
         rc, out = g.run("systemctl is-active geth.service lighthouse.service")
         tap.ok(out.split() == ["active", "active"], "boot 1: the daemon started the clients", out)
+        # The daemon runs hardened (initrd-hooks/hsos-agent.service): its bounding set
+        # is CAP_CHOWN, DAC_OVERRIDE, FOWNER, SETGID, SETUID, SYS_ADMIN (0x2000cb), a
+        # seccomp filter is on, no new privileges; and it stays in PID 1's mount
+        # namespace, where its mounts must land (no PrivateTmp= and the like).
+        out = g.check("pid=$(systemctl show -P MainPID hsos-agent.service); readlink /proc/1/ns/mnt /proc/$pid/ns/mnt; "
+                      "grep -E '^(CapBnd|Seccomp|NoNewPrivs):' /proc/$pid/status | tr -d '\\t'").split()
+        tap.ok(len(out) == 5 and out[0] == out[1] and out[2:] == ["CapBnd:00000000002000cb", "NoNewPrivs:1", "Seccomp:2"],
+               "boot 1: the daemon runs hardened, in the host's mount namespace", out)
         # vpn.wireguard: wg-quick brings wg0 up from the file test-boot.sh made
         # (a key of this run, no peer); and nothing loops in the units' order.
         rc, out = g.run("timeout 60 sh -c 'until systemctl is-active -q wg-quick-wg0.service; do sleep 0.5; done'; "

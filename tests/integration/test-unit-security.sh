@@ -5,6 +5,11 @@
 # at most 2.0 for geth, erigon, reth, lighthouse, prysm, nimbus, mev-boost;
 # at most 3.0 for the JIT runtimes besu, teku, nethermind, lodestar, and
 # ssv-node. (A unit as HomestakerOS writes it scores 9.6, "UNSAFE".)
+# The agent's own units, as make install ships them, likewise: read without
+# a warning, hsos-agent.service (the daemon, root) scored at most 5.0 and
+# hsos-agent-mount.service at most 4.0 (both scored 9.6 unhardened), and
+# neither with a directive that would give it a mount namespace of its own,
+# where the disks it mounts would not reach the host.
 . "$(dirname "$0")/lib.sh"
 A=$HSOS_AGENT
 command -v systemd-analyze >/dev/null || skip_all "systemd-analyze is not installed"
@@ -70,4 +75,28 @@ done
 for u in geth nethermind besu erigon reth lighthouse prysm teku nimbus lodestar mev-boost ssv-node; do
         case " $seen " in *" $u "*) ;; *) not_ok "$u.service was rendered and scored" ;; esac
 done
+
+# The agent's own units. PREFIX below $T: they name a binary that exists, for verify.
+P=$T/prefix/usr
+if make -s -C "$TOP" install PREFIX="$P" BIN="$A" >"$T/install.log" 2>&1; then
+        for u in hsos-agent.service:5.0 hsos-agent-mount.service:4.0; do
+                b=${u#*:}; u=${u%:*}; f=$P/lib/systemd/system/$u
+                out=$(systemd-analyze verify --man=no "$f" 2>&1)
+                if [ -z "$out" ]; then ok "$u (the agent's): systemd reads it without a warning"
+                else not_ok "$u (the agent's): systemd reads it without a warning" "$out"; fi
+                score=$(systemd-analyze security --offline=true "$f" 2>/dev/null | sed -n 's/.*Overall exposure level for .*: \([0-9.]*\) .*/\1/p')
+                if [ -n "$score" ] && awk "BEGIN { exit !($score <= $b) }"; then ok "$u (the agent's) scores $score (at most $b)"
+                else not_ok "$u (the agent's) scores ${score:-nothing} (at most $b)" "$(systemd-analyze security --offline=true "$f" 2>&1 | grep -v '^✓' | head -60)"; fi
+                # Each of these makes systemd put the service in a mount
+                # namespace whose mounts are slaves of the host's: what the
+                # agent mounts would not be seen by the clients (MountFlags=
+                # cannot undo it; systemd.exec(5)).
+                ns=$(grep -E '^(PrivateTmp|PrivateDevices|PrivateMounts|ProtectSystem|ProtectHome|ProtectKernelTunables|ProtectKernelModules|ProtectKernelLogs|ProtectControlGroups|ProtectProc|ProcSubset|ReadOnlyPaths|ReadWritePaths|InaccessiblePaths|ExecPaths|NoExecPaths|TemporaryFileSystem|BindPaths|BindReadOnlyPaths|MountFlags|RootDirectory|RootImage|MountAPIVFS|LogNamespace|NetworkNamespacePath)=' "$f" \
+                        | grep -vE '=(no|false|0|off|)$')
+                if [ -z "$ns" ]; then ok "$u (the agent's) runs in the host's mount namespace: its mounts are everyone's"
+                else not_ok "$u (the agent's) runs in the host's mount namespace: its mounts are everyone's" "$ns"; fi
+        done
+else
+        not_ok "make install PREFIX=... (the agent's units)" "$(cat "$T/install.log")"
+fi
 finish
