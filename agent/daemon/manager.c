@@ -24,6 +24,7 @@
 #include "hsos/cli.h"
 #include "hsos/edge.h"
 #include "hsos/metrics.h"
+#include "hsos/reconcile.h"
 #include "hsos/sha256.h"
 #include "hsos/util.h"
 #include "hsos/version.h"
@@ -228,7 +229,8 @@ static bool remove_stale_units(Manager *m) {
                 if (!endswith(de->d_name, ".service") || plan_has_unit(m->plan, de->d_name))
                         continue;
                 if (path_join(UNIT_DIR, de->d_name, &path) < 0 ||
-                    read_file_capped(path, 1024 * 1024, &content, &size) < 0 || !startswith(content, UNIT_HEADER))
+                    read_file_capped(path, 1024 * 1024, &content, &size) < 0 ||
+                    !unit_is_stale(m->plan, de->d_name, startswith(content, UNIT_HEADER)))
                         continue;
                 UnitTrack *u = systemd_track(m->systemd, de->d_name);
                 if (u) {
@@ -361,7 +363,7 @@ static void manager_start_units(Manager *m) {
                 UnitTrack *u = systemd_track(m->systemd, pu->name);
                 const char *before = remembered_state(m, pu->name), *now = unit_state_to_string(pu->state);
                 _cleanup_free_ char *field = NULL;
-                bool running;
+                UnitAction action;
 
                 if (asprintf(&field, "HSOS_UNIT=%s", pu->name) < 0)
                         return;
@@ -373,28 +375,41 @@ static void manager_start_units(Manager *m) {
                                           pu->name);
                         remember_state(m, pu->name, now);
                 }
-                if (!u || pu->state != UNIT_READY || !u->known || u->job_pending)
+                if (!u)
                         continue;
-                if (unit_user_missing(pu)) {
+                UnitSeen seen = {
+                        .known = u->known,
+                        .job_pending = u->job_pending,
+                        .active_state = u->active_state,
+                        .started_content = u->started_content,
+                        .user_exists = pu->client == CLIENT_WIREGUARD || !unit_user_missing(pu),
+                };
+                action = unit_decide(pu, &seen);
+                switch (action) {
+                case UNIT_ACTION_NONE:
+                        break;
+                case UNIT_ACTION_WAIT_USER:
                         log_event(LOG_WARNING, NULL, field, "%s waits: its user %s does not exist (yet)", pu->name,
                                   client_to_string(pu->client));
-                        continue;
-                }
-                running = streq_ptr(u->active_state, "active") || streq_ptr(u->active_state, "activating") ||
-                          streq_ptr(u->active_state, "reloading");
-                if (u->started_content && streq(u->started_content, pu->content))
-                        continue; /* unchanged: never restarted */
-                if (!u->started_content && running) {
+                        break;
+                case UNIT_ACTION_ADOPT:
                         /* Already running (the agent was restarted): adopt it. */
                         u->started_content = strdup(pu->content);
-                        continue;
+                        break;
+                case UNIT_ACTION_START:
+                case UNIT_ACTION_RESTART: {
+                        bool restart = action == UNIT_ACTION_RESTART;
+                        if (systemd_job(m->systemd, u, restart ? "RestartUnit" : "StartUnit") < 0)
+                                break;
+                        log_event(LOG_INFO, MID_UNIT_STARTED, field, "%s %s", pu->name,
+                                  restart ? "restarted: its unit changed" : "started");
+                        free(u->started_content);
+                        u->started_content = strdup(pu->content);
+                        break;
                 }
-                if (systemd_job(m->systemd, u, running ? "RestartUnit" : "StartUnit") < 0)
-                        continue;
-                log_event(LOG_INFO, MID_UNIT_STARTED, field, "%s %s", pu->name,
-                          running ? "restarted: its unit changed" : "started");
-                free(u->started_content);
-                u->started_content = strdup(pu->content);
+                case _UNIT_ACTION_MAX:
+                        break;
+                }
         }
         manager_ready(m);
 }
