@@ -116,7 +116,7 @@ THEN_MAKE = @sh scripts/deps.sh && $(MAKE) --no-print-directory
 # failing on the first header. Order-only: it never forces a rebuild.
 need-libs:
 	@$(PKG_CONFIG) --exists $(EDGE_PKGS) $(NET_PKGS) 2>/dev/null || \
-		PKG_CONFIG="$(PKG_CONFIG)" sh scripts/check-libs.sh $(sort $(EDGE_PKGS) $(NET_PKGS))
+		PKG_CONFIG="$(PKG_CONFIG)" sh scripts/check-libs.sh $(EDGE_PKGS) $(filter-out $(EDGE_PKGS),$(NET_PKGS))
 
 $(CORE_OBJ) $(EDGE_OBJ) $(CLI_OBJ) $(DAEMON_OBJ) $(NET_OBJ): | need-libs
 
