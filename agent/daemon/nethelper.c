@@ -19,7 +19,8 @@
 #include <unistd.h>
 
 #include "hsos/cleanup.h"
-#include "hsos/edge.h"
+#include "hsos/edge/files.h"
+#include "hsos/edge/system.h"
 #include "hsos/util.h"
 #include "log.h"
 #include "nethelper.h"
