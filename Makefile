@@ -72,7 +72,7 @@ POISON_DIR := build/poison
 
 CORE_CFLAGS := -I$(POISON_DIR) $(BASE_CFLAGS) $(shell $(PKG_CONFIG) --cflags $(CORE_PKGS) 2>/dev/null)
 EDGE_CFLAGS := $(BASE_CFLAGS) $(shell $(PKG_CONFIG) --cflags $(EDGE_PKGS) 2>/dev/null)
-NET_CFLAGS := $(BASE_CFLAGS) -Iagent/daemon $(shell $(PKG_CONFIG) --cflags $(NET_PKGS) 2>/dev/null)
+NET_CFLAGS := $(BASE_CFLAGS) $(shell $(PKG_CONFIG) --cflags $(NET_PKGS) 2>/dev/null)
 CORE_LIBS := $(shell $(PKG_CONFIG) --libs $(CORE_PKGS) 2>/dev/null) -lm
 EDGE_LIBS := $(shell $(PKG_CONFIG) --libs $(EDGE_PKGS) 2>/dev/null) -lm
 NET_LIBS := $(shell $(PKG_CONFIG) --libs $(NET_PKGS) 2>/dev/null) -lm
@@ -90,7 +90,7 @@ NET_OBJ := $(NET_SRC:agent/net/%.c=$(BUILD)/net/%.o)
 # What the helper shares with the rest: the CLI's config loading, file and
 # clock edges, the journal log.
 NET_SHARED_OBJ := $(BUILD)/cli/common.o $(BUILD)/edge/files.o $(BUILD)/edge/anchor.o $(BUILD)/edge/system.o \
-	$(BUILD)/daemon/log.o
+	$(BUILD)/edge/log.o
 HEADERS := $(wildcard include/hsos/*.h include/hsos/edge/*.h agent/core/*.h agent/daemon/*.h agent/net/*.h)
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test-*.c))

@@ -20,9 +20,9 @@
 
 #include "hsos/cleanup.h"
 #include "hsos/edge/files.h"
+#include "hsos/edge/log.h"
 #include "hsos/edge/system.h"
 #include "hsos/util.h"
-#include "log.h"
 #include "nethelper.h"
 
 #define NET_USER "hsos-net"
