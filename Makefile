@@ -56,9 +56,9 @@ BASE_CFLAGS := -std=gnu17 -D_GNU_SOURCE $(OPT) -g $(WARNINGS) $(SAN_FLAGS) -Iinc
 BASE_LDFLAGS := -Wl,-z,relro,-z,now,--as-needed $(SAN_FLAGS) $(LDFLAGS)
 
 # The pure core sees cJSON and nothing else. Its include path starts with a
-# directory of poisoned headers named like every edge library's, so an edge
-# header included in agent/core/ fails the build even where the real one
-# lies in /usr/include.
+# directory of poisoned headers named like every edge library's and every
+# edge's own (include/hsos/edge/), so an edge header included in agent/core/
+# fails the build even where the real one lies in /usr/include.
 CORE_PKGS := libcjson
 # The root daemon and the CLI never link libcurl (nor, through it, OpenSSL
 # and GnuTLS): HTTP lives in hsos-agent-net, the unprivileged helper.
@@ -66,12 +66,13 @@ EDGE_PKGS := libcjson blkid mount libmnl libsystemd
 NET_PKGS := libcjson libsystemd libcurl libseccomp
 POISON_HEADERS := blkid.h blkid/blkid.h libmount.h libmount/libmount.h libmnl/libmnl.h \
 	systemd/sd-bus.h systemd/sd-event.h systemd/sd-journal.h systemd/sd-device.h \
-	systemd/sd-daemon.h systemd/sd-id128.h curl/curl.h
+	systemd/sd-daemon.h systemd/sd-id128.h curl/curl.h \
+	$(patsubst include/%,%,$(wildcard include/hsos/edge/*.h))
 POISON_DIR := build/poison
 
 CORE_CFLAGS := -I$(POISON_DIR) $(BASE_CFLAGS) $(shell $(PKG_CONFIG) --cflags $(CORE_PKGS) 2>/dev/null)
 EDGE_CFLAGS := $(BASE_CFLAGS) $(shell $(PKG_CONFIG) --cflags $(EDGE_PKGS) 2>/dev/null)
-NET_CFLAGS := $(BASE_CFLAGS) -Iagent/daemon $(shell $(PKG_CONFIG) --cflags $(NET_PKGS) 2>/dev/null)
+NET_CFLAGS := $(BASE_CFLAGS) $(shell $(PKG_CONFIG) --cflags $(NET_PKGS) 2>/dev/null)
 CORE_LIBS := $(shell $(PKG_CONFIG) --libs $(CORE_PKGS) 2>/dev/null) -lm
 EDGE_LIBS := $(shell $(PKG_CONFIG) --libs $(EDGE_PKGS) 2>/dev/null) -lm
 NET_LIBS := $(shell $(PKG_CONFIG) --libs $(NET_PKGS) 2>/dev/null) -lm
@@ -89,8 +90,8 @@ NET_OBJ := $(NET_SRC:agent/net/%.c=$(BUILD)/net/%.o)
 # What the helper shares with the rest: the CLI's config loading, file and
 # clock edges, the journal log.
 NET_SHARED_OBJ := $(BUILD)/cli/common.o $(BUILD)/edge/files.o $(BUILD)/edge/anchor.o $(BUILD)/edge/system.o \
-	$(BUILD)/daemon/log.o
-HEADERS := $(wildcard include/hsos/*.h agent/core/*.h agent/daemon/*.h agent/net/*.h)
+	$(BUILD)/edge/log.o
+HEADERS := $(wildcard include/hsos/*.h include/hsos/edge/*.h agent/core/*.h agent/daemon/*.h agent/net/*.h)
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test-*.c))
 
@@ -120,10 +121,16 @@ need-libs:
 
 $(CORE_OBJ) $(EDGE_OBJ) $(CLI_OBJ) $(DAEMON_OBJ) $(NET_OBJ): | need-libs
 
-$(POISON_DIR)/.stamp: Makefile
+# The list of names, rewritten only when it changes (an edge header added or
+# removed): the poison is made again then, and not when a header is edited.
+.PHONY: poison-list
+$(POISON_DIR).list: poison-list
+	@mkdir -p $(@D); echo '$(POISON_HEADERS)' | cmp -s - $@ || echo '$(POISON_HEADERS)' >$@
+
+$(POISON_DIR)/.stamp: Makefile $(POISON_DIR).list
 	@rm -rf $(POISON_DIR)
 	@for h in $(POISON_HEADERS); do mkdir -p $(POISON_DIR)/$$(dirname $$h); \
-		printf '#error "%s is an edge library header: the pure core (agent/core) must not include it"\n' $$h \
+		printf '#error "%s is an edge header: the pure core (agent/core) must not include it"\n' $$h \
 			> $(POISON_DIR)/$$h; done
 	@touch $@
 

@@ -13,9 +13,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "hsos/act.h"
 #include "hsos/cli.h"
-#include "hsos/edge.h"
+#include "hsos/edge/act.h"
+#include "hsos/edge/facts-system.h"
+#include "hsos/edge/uevent.h"
 #include "hsos/plan.h"
 #include "hsos/util.h"
 

@@ -9,7 +9,8 @@
 #include <unistd.h>
 
 #include "hsos/cli.h"
-#include "hsos/edge.h"
+#include "hsos/edge/facts-system.h"
+#include "hsos/edge/files.h"
 #include "hsos/plan.h"
 #include "hsos/util.h"
 

@@ -16,6 +16,7 @@
 #include <cJSON.h>
 
 #include "hsos/cli.h"
+#include "hsos/edge/files.h"
 #include "hsos/status.h"
 #include "hsos/util.h"
 

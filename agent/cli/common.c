@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "hsos/cli.h"
+#include "hsos/edge/files.h"
 #include "hsos/util.h"
 
 bool cli_extra_args(int argc, char **argv, const char *command) {

@@ -19,16 +19,20 @@
 #include <systemd/sd-daemon.h>
 #include <systemd/sd-event.h>
 
-#include "hsos/act.h"
 #include "hsos/cleanup.h"
 #include "hsos/cli.h"
-#include "hsos/edge.h"
+#include "hsos/edge/act.h"
+#include "hsos/edge/facts-system.h"
+#include "hsos/edge/files.h"
+#include "hsos/edge/links.h"
+#include "hsos/edge/log.h"
+#include "hsos/edge/system.h"
+#include "hsos/edge/uevent.h"
 #include "hsos/metrics.h"
 #include "hsos/reconcile.h"
 #include "hsos/sha256.h"
 #include "hsos/util.h"
 #include "hsos/version.h"
-#include "log.h"
 #include "manager.h"
 #include "worker.h"
 

@@ -12,13 +12,13 @@
 #include <systemd/sd-event.h>
 
 #include "hsos/config.h"
+#include "hsos/edge/status-server.h"
+#include "hsos/edge/systemd.h"
 #include "hsos/facts.h"
 #include "hsos/probe.h"
 #include "hsos/plan.h"
 #include "hsos/status.h"
 #include "nethelper.h"
-#include "status-server.h"
-#include "systemd.h"
 
 #define UNIT_DIR "/run/systemd/system"
 #define UNIT_HEADER "# Written by hsos-agent"

@@ -19,9 +19,10 @@
 #include <unistd.h>
 
 #include "hsos/cleanup.h"
-#include "hsos/edge.h"
+#include "hsos/edge/files.h"
+#include "hsos/edge/log.h"
+#include "hsos/edge/system.h"
 #include "hsos/util.h"
-#include "log.h"
 #include "nethelper.h"
 
 #define NET_USER "hsos-net"

@@ -12,7 +12,7 @@
 
 #include <systemd/sd-event.h>
 
-#include "hsos/act.h"
+#include "hsos/edge/act.h"
 
 typedef struct Worker Worker;
 

@@ -10,9 +10,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "hsos/act.h"
-#include "hsos/anchor.h"
-#include "hsos/edge.h"
+#include "hsos/edge/act.h"
+#include "hsos/edge/anchor.h"
+#include "hsos/edge/files.h"
+#include "hsos/edge/mounter.h"
+#include "hsos/edge/prepare.h"
 #include "hsos/util.h"
 
 const char *act_kind_to_string(ActKind k) {

@@ -10,8 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "hsos/anchor.h"
 #include "hsos/cleanup.h"
+#include "hsos/edge/anchor.h"
 #include "hsos/util.h"
 
 #define MAX_LINKS 32

@@ -12,7 +12,7 @@
 #include <blkid.h>
 
 #include "hsos/cleanup.h"
-#include "hsos/edge.h"
+#include "hsos/edge/blockdev.h"
 #include "hsos/util.h"
 
 static const char *lookup(blkid_probe pr, const char *name) {

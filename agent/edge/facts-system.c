@@ -3,7 +3,11 @@
 #include <stdlib.h>
 
 #include "hsos/cleanup.h"
-#include "hsos/edge.h"
+#include "hsos/edge/blockdev.h"
+#include "hsos/edge/facts-system.h"
+#include "hsos/edge/files.h"
+#include "hsos/edge/links.h"
+#include "hsos/edge/mounttable.h"
 #include "hsos/util.h"
 
 int facts_read_storage(Facts *f) {

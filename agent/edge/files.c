@@ -7,9 +7,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "hsos/anchor.h"
 #include "hsos/cleanup.h"
-#include "hsos/edge.h"
+#include "hsos/edge/anchor.h"
+#include "hsos/edge/files.h"
 #include "hsos/util.h"
 
 static bool is_hex(char c) {

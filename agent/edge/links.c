@@ -10,7 +10,7 @@
 #include <libmnl/libmnl.h>
 
 #include "hsos/cleanup.h"
-#include "hsos/edge.h"
+#include "hsos/edge/links.h"
 
 typedef struct AddrDump {
         Facts *facts;

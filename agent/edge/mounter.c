@@ -6,7 +6,7 @@
 #include <libmount.h>
 
 #include "hsos/cleanup.h"
-#include "hsos/edge.h"
+#include "hsos/edge/mounter.h"
 #include "hsos/util.h"
 
 /* The kernel's refusal, in plain words. */

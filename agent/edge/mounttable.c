@@ -4,7 +4,7 @@
 #include <libmount.h>
 
 #include "hsos/cleanup.h"
-#include "hsos/edge.h"
+#include "hsos/edge/mounttable.h"
 
 int mounttable_read(const char *mountinfo, Facts *f) {
         _cleanup_(mnt_unref_tablep) struct libmnt_table *tb = NULL;

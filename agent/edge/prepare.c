@@ -13,9 +13,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "hsos/anchor.h"
 #include "hsos/cleanup.h"
-#include "hsos/edge.h"
+#include "hsos/edge/anchor.h"
+#include "hsos/edge/files.h"
+#include "hsos/edge/prepare.h"
 #include "hsos/util.h"
 
 int dir_create(const char *path, mode_t mode, uid_t uid, gid_t gid) {

@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "hsos/cleanup.h"
-#include "hsos/edge.h"
+#include "hsos/edge/system.h"
 #include "hsos/util.h"
 
 static char *read_line(const char *path) {

@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "hsos/cleanup.h"
-#include "hsos/edge.h"
+#include "hsos/edge/uevent.h"
 
 /* The multicast groups of NETLINK_KOBJECT_UEVENT: the kernel's, and udevd's. */
 #define UEVENT_GROUP_KERNEL 1u

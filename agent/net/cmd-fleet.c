@@ -9,6 +9,8 @@
 #include <systemd/sd-event.h>
 
 #include "hsos/cli.h"
+#include "hsos/edge/files.h"
+#include "hsos/edge/system.h"
 #include "hsos/etcd.h"
 #include "hsos/fleet.h"
 #include "hsos/http.h"

@@ -15,10 +15,11 @@
 
 #include "controller.h"
 #include "hsos/cleanup.h"
-#include "hsos/edge.h"
+#include "hsos/edge/files.h"
+#include "hsos/edge/log.h"
+#include "hsos/edge/system.h"
 #include "hsos/etcd.h"
 #include "hsos/util.h"
-#include "log.h"
 
 typedef enum Step {
         STEP_NONE,

@@ -21,11 +21,11 @@
 #include "controller.h"
 #include "hsos/cleanup.h"
 #include "hsos/config.h"
+#include "hsos/edge/log.h"
 #include "hsos/http.h"
 #include "hsos/netmsg.h"
 #include "hsos/probe.h"
 #include "hsos/util.h"
-#include "log.h"
 #include "netd.h"
 
 typedef struct Netd {

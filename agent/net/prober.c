@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "hsos/edge.h"
 #include "hsos/http.h"
 #include "hsos/probe.h"
 #include "hsos/util.h"

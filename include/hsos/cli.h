@@ -8,7 +8,6 @@
 #include <stddef.h>
 
 #include "hsos/config.h"
-#include "hsos/edge.h" /* read_file_capped */
 
 #define EXIT_USAGE 2
 

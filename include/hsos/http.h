@@ -71,7 +71,7 @@ void http_counters(const Http *h, HttpCounters *ret);
 /* Runs the loop until no request is pending (for one-shot commands). */
 int http_run(Http *h);
 
-/* ---- a probe round over HTTP (agent/edge/prober.c) ---- */
+/* ---- a probe round over HTTP (agent/net/prober.c) ---- */
 
 #include "hsos/probe.h"
 

@@ -4,7 +4,7 @@
 /* The clients' own word on their health (docs/status.md, "Where the figures
  * come from" and "Not fooled by a client's word"). Pure: which questions to
  * ask (URLs and bodies), reading the answers' bytes, and judging them with
- * hysteresis. The edge (agent/edge/http.c) carries the requests. */
+ * hysteresis. The edge (agent/net/http.c) carries the requests. */
 
 #include <stdbool.h>
 #include <stddef.h>

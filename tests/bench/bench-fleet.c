@@ -2,7 +2,7 @@
 /* Benchmark (not a test): a fleet of simulated agents reporting to one etcd,
  * in one process, on the agent's own code path: its Http (curl multi on
  * sd_event) and its etcd codec (include/hsos/etcd.h). Each simulated node
- * does what agent/daemon/controller.c does: grant a lease (TTL 3 x the
+ * does what agent/net/controller.c does: grant a lease (TTL 3 x the
  * interval), claim <prefix>/nodes/node-NNNN/status with a ~1.5 KiB status
  * document (the claim txn), then every interval keep the lease alive and,
  * every CHANGE_EVERY-th interval (default 6: the once-a-minute rewrite of an

@@ -9,7 +9,7 @@
 #include <time.h>
 
 #include "hsos/cli.h"
-#include "hsos/edge.h"
+#include "hsos/edge/blockdev.h"
 #include "hsos/facts.h"
 #include "hsos/util.h"
 

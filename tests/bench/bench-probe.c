@@ -19,7 +19,7 @@
 #include <systemd/sd-event.h>
 
 #include "hsos/cli.h"
-#include "hsos/edge.h"
+#include "hsos/edge/system.h"
 #include "hsos/http.h"
 #include "hsos/probe.h"
 #include "hsos/util.h"

@@ -56,9 +56,9 @@ grep -q '^Before=local-fs.target' "$P/lib/systemd/system/hsos-agent-mount.servic
 # The journal catalog: every MESSAGE_ID the daemon logs is explained.
 mkdir -p "$T/cat/usr/lib/systemd/catalog"
 cp "$P/lib/systemd/catalog/hsos-agent.catalog" "$T/cat/usr/lib/systemd/catalog/"
-ids=$(sed -n 's/^#define MID_[A-Z_]* *"\([0-9a-f]*\)"/\1/p' "$TOP/agent/daemon/log.h")
-[ -n "$ids" ] && ok "the MESSAGE_IDs are read from agent/daemon/log.h" \
-        || not_ok "the MESSAGE_IDs are read from agent/daemon/log.h" "no '#define MID_... \"hex\"' line there"
+ids=$(sed -n 's/^#define MID_[A-Z_]* *"\([0-9a-f]*\)"/\1/p' "$TOP/include/hsos/edge/log.h")
+[ -n "$ids" ] && ok "the MESSAGE_IDs are read from include/hsos/edge/log.h" \
+        || not_ok "the MESSAGE_IDs are read from include/hsos/edge/log.h" "no '#define MID_... \"hex\"' line there"
 if journalctl --root="$T/cat" --update-catalog >"$T/catalog.log" 2>&1; then
         ok "journalctl compiles the catalog"
         journalctl --root="$T/cat" --list-catalog >"$T/catalog.list" 2>&1

@@ -9,7 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "hsos/edge.h"
+#include "hsos/edge/files.h"
+#include "hsos/edge/mounttable.h"
 #include "hsos/facts.h"
 #include "hsos/util.h"
 

@@ -11,9 +11,11 @@
 #include <unistd.h>
 
 #include "harness.h"
-#include "hsos/act.h"
-#include "hsos/anchor.h"
-#include "hsos/edge.h"
+#include "hsos/edge/act.h"
+#include "hsos/edge/anchor.h"
+#include "hsos/edge/files.h"
+#include "hsos/edge/prepare.h"
+#include "hsos/edge/system.h"
 #include "hsos/util.h"
 
 #define USER_UID 4242

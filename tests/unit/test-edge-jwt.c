@@ -9,7 +9,9 @@
 
 #include "harness.h"
 #include "hsos/config.h"
-#include "hsos/edge.h"
+#include "hsos/edge/facts-system.h"
+#include "hsos/edge/files.h"
+#include "hsos/edge/prepare.h"
 #include "hsos/facts.h"
 #include "hsos/util.h"
 

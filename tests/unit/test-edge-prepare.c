@@ -7,7 +7,8 @@
 #include <unistd.h>
 
 #include "harness.h"
-#include "hsos/edge.h"
+#include "hsos/edge/files.h"
+#include "hsos/edge/prepare.h"
 #include "hsos/util.h"
 
 static char *tmpdir(void) {

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 #pragma once
 
-/* The status socket: a client connects, sends "status" and a newline, and
- * gets the status document (JSON) back, then the connection closes. Every
- * request has a size limit and a deadline; a slow or silent client holds
- * only its own connection, never the loop or another client.
+/* The status socket, an AF_UNIX stream socket served on sd-event: a client
+ * connects, sends "status" and a newline, and gets the status document
+ * (JSON) back, then the connection closes. Every request has a size limit
+ * and a deadline; a slow or silent client holds only its own connection,
+ * never the loop or another client.
  *
  * The connections are shared fairly between uids (SO_PEERCRED): a uid holds
  * at most STATUS_CONNECTIONS_PER_UID, and its next one closes its own

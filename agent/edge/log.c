@@ -8,8 +8,8 @@
 
 #include <systemd/sd-journal.h>
 
+#include "hsos/edge/log.h"
 #include "hsos/util.h"
-#include "log.h"
 
 /* sd_journal_send() is silent where no journald listens: stderr then. */
 static bool have_journal(void) {

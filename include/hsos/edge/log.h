@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 #pragma once
 
-/* The daemon's log: journald with structured fields, a fixed MESSAGE_ID per
- * kind of event (explained by the journal catalog, initrd-hooks/
- * hsos-agent.catalog), stderr where there is no journal. No secret, nor any
- * part of one, is ever passed here. */
+/* The daemon's log: journald with structured fields (sd-journal's
+ * sd_journal_send), a fixed MESSAGE_ID per kind of event (explained by the
+ * journal catalog, initrd-hooks/hsos-agent.catalog), stderr where there is
+ * no journal. No secret, nor any part of one, is ever passed here. */
 
 #include <syslog.h>
 

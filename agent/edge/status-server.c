@@ -13,8 +13,8 @@
 #include <systemd/sd-event.h>
 
 #include "hsos/cleanup.h"
+#include "hsos/edge/status-server.h"
 #include "hsos/util.h"
-#include "status-server.h"
 
 typedef struct Conn Conn;
 

@@ -7,9 +7,9 @@
 #include <systemd/sd-bus.h>
 #include <systemd/sd-event.h>
 
+#include "hsos/edge/log.h"
+#include "hsos/edge/systemd.h"
 #include "hsos/util.h"
-#include "log.h"
-#include "systemd.h"
 
 #define SD_DEST "org.freedesktop.systemd1"
 #define SD_PATH "/org/freedesktop/systemd1"

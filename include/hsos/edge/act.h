@@ -3,7 +3,9 @@
 
 /* Carrying out the plan's disk work: mounting what is pending, creating the
  * directories and the secrets the rules allow. Shared by `hsos-agent mount`
- * (which prints each line) and the daemon (which logs it). */
+ * (which prints each line) and the daemon (which logs it). No interface of
+ * its own: it drives the edges (mounter, prepare, files, anchor) and, for
+ * the node itself, the system's programs (useradd, journalctl). */
 
 #include <stdbool.h>
 
