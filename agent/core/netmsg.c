@@ -312,8 +312,9 @@ static long get_int(Reader *rd, const cJSON *o, const char *name, long min, long
 
         if (!v)
                 return min;
-        if (!cJSON_IsNumber(v) || v->valuedouble != (double) (long) v->valuedouble || v->valuedouble < (double) min ||
-            v->valuedouble > (double) max) {
+        /* The range first: casting 4e61 to long is undefined. */
+        if (!cJSON_IsNumber(v) || !(v->valuedouble >= (double) min && v->valuedouble <= (double) max) ||
+            v->valuedouble != (double) (long) v->valuedouble) {
                 fail(rd, "\"%s\" must be a whole number from %ld to %ld", name, min, max);
                 return min;
         }

@@ -70,6 +70,9 @@ TEST(a_hostile_helper_is_refused_with_a_reason) {
                 "{\"type\":\"controller\",\"etcd\":{\"lastOkUsec\":\"-1\",\"lastError\":null},\"http\":null}",
                 "{\"type\":\"controller\",\"etcd\":{\"lastOkUsec\":1,\"lastError\":null},\"http\":null}",
                 "{\"type\":\"controller\",\"etcd\":[],\"http\":null}",
+                /* a number beyond any integer (found by fuzz-netmsg: casting it was undefined) */
+                "{\"type\":\"answers\",\"round\":\"0\",\"answers\":[{\"answered\":true,\"error\":null,"
+                "\"errorQuery\":-1,\"latencyMs\":4e61}]}",
                 /* invalid UTF-8, an escaped NUL */
                 "{\"type\":\"controller\",\"etcd\":{\"lastOkUsec\":null,\"lastError\":\"\xc3\"},\"http\":null}",
                 "{\"type\":\"controller\",\"etcd\":{\"lastOkUsec\":null,\"lastError\":\"a\\u0000b\"},\"http\":null}",
