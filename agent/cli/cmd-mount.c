@@ -78,22 +78,30 @@ static void print_mount(const PlanMount *pm, const char *fmt, ...) {
         print_report(NULL, ACT_MOUNT, pm->config->name, false, r < 0 ? "(out of memory)" : line);
 }
 
-/* Mounts one PENDING mount as the plan resolved it. */
-static void do_mount(const PlanMount *pm, MountRun *run) {
-        run->done = true;
-        run->in_place = act_mount(pm, print_report, NULL) >= 0;
+static int read_facts(void *userdata, Facts **ret) {
+        (void) userdata;
+        return read_mount_facts(ret);
 }
 
-/* One pass over the plan: returns true when something was mounted (the plan
- * must be made again), and whether some mount still waits for its device. */
-static bool mount_pass(const Plan *p, const Config *c, bool f_have_devices, MountRun *runs, bool *ret_waiting) {
+/* After a convergence (every pending mount tried, act_converge_mounts): the
+ * lines of the mounts it did not touch, and whether one still waits for its
+ * device. */
+static void mount_states(const Plan *p, const Config *c, bool f_have_devices, const bool *tried, const bool *mounted,
+                         MountRun *runs, bool *ret_waiting) {
         *ret_waiting = false;
         for (size_t i = 0; i < p->n_mounts; i++) {
                 const PlanMount *pm = &p->mounts[i];
-                MountRun *run = &runs[pm->config - c->mounts];
+                size_t k = pm->config - c->mounts;
+                MountRun *run = &runs[k];
 
                 if (run->done)
                         continue;
+                if (tried[k]) {
+                        /* act_mount said how it went. */
+                        run->done = true;
+                        run->in_place = mounted[k];
+                        continue;
+                }
                 switch (pm->state) {
                 case MOUNT_MOUNTED:
                         run->done = run->in_place = true;
@@ -104,9 +112,7 @@ static bool mount_pass(const Plan *p, const Config *c, bool f_have_devices, Moun
                         run->done = true;
                         print_mount(pm, "failed: %s", pm->reason);
                         break;
-                case MOUNT_PENDING:
-                        do_mount(pm, run);
-                        return true;
+                case MOUNT_PENDING: /* every pending one was tried */
                 case MOUNT_WAITING:
                         *ret_waiting = true;
                         if (!run->announced && f_have_devices && pm->why.kind != REASON_PARENT_MOUNT) {
@@ -120,10 +126,10 @@ static bool mount_pass(const Plan *p, const Config *c, bool f_have_devices, Moun
                         break;
                 }
         }
-        return false;
 }
 
 static int run_mounts(const Config *c, MountRun *runs) {
+        _cleanup_free_ bool *tried = NULL, *mounted = NULL;
         _cleanup_close_ int ev = -EBADF;
         long long deadline = now_ms() + (long long) c->agent.device_timeout_sec * 1000;
         bool udev = false;
@@ -136,23 +142,24 @@ static int run_mounts(const Config *c, MountRun *runs) {
                         printf("warning: cannot watch for devices (%s): not waiting for late ones\n", strerror(-ev));
         }
 
+        tried = calloc(c->n_mounts + 1, sizeof(bool));
+        mounted = calloc(c->n_mounts + 1, sizeof(bool));
+        if (!tried || !mounted)
+                return -ENOMEM;
         for (;;) {
                 _cleanup_(facts_freep) Facts *f = NULL;
                 _cleanup_(plan_freep) Plan *p = NULL;
                 bool waiting;
                 long long left;
 
-                r = read_mount_facts(&f);
+                /* The daemon's convergence: every mount whose device is there, parents first. */
+                r = act_converge_mounts(c, read_facts, NULL, tried, mounted, print_report, NULL, &f, &p);
                 if (r < 0) {
                         fprintf(stderr, "%s mount: cannot read the block devices or the mount table: %s\n",
                                 program_name, strerror(-r));
                         return r;
                 }
-                r = plan_build(c, f, &p);
-                if (r < 0)
-                        return r;
-                if (mount_pass(p, c, f->have_devices, runs, &waiting))
-                        continue;
+                mount_states(p, c, f->have_devices, tried, mounted, runs, &waiting);
 
                 left = deadline - now_ms();
                 /* Devices we may not probe will not become readable by waiting. */

@@ -559,6 +559,10 @@ static void reload_sshd(Manager *m) {
 
 /* ---- the evaluation ---- */
 
+static int read_facts(void *userdata, Facts **ret) {
+        return gather_facts(userdata, ret);
+}
+
 /* In the worker (a forked child): the disk work, from the facts as they are
  * now. Late disks are mounted as soon as they appear; each mount changes the
  * facts, so the plan is made again until nothing is pending. */
@@ -567,6 +571,7 @@ static void disk_work(Worker *w, void *userdata) {
         _cleanup_(facts_freep) Facts *f = NULL;
         _cleanup_(plan_freep) Plan *p = NULL;
         _cleanup_strv_free_ char **problems = NULL, **created = NULL;
+        _cleanup_free_ bool *tried = NULL;
         int r;
 
         /* The fork's copies of the status connections would keep each one
@@ -574,23 +579,13 @@ static void disk_work(Worker *w, void *userdata) {
          * work began would wait for it. */
         status_server_close_fds_in_child(m->status_server);
 
-        for (int round = 0; round < 16; round++) {
-                bool mounted = false;
-
-                facts_free(TAKE_PTR(f));
-                plan_free(TAKE_PTR(p));
-                r = gather_facts(m, &f);
-                if (r >= 0)
-                        r = plan_build(m->config, f, &p);
-                if (r < 0) {
-                        log_error("cannot evaluate the node: %s", strerror(-r));
-                        return;
-                }
-                for (size_t i = 0; i < p->n_mounts; i++)
-                        if (p->mounts[i].state == MOUNT_PENDING && act_mount(&p->mounts[i], worker_report, w) >= 0)
-                                mounted = true;
-                if (!mounted)
-                        break;
+        tried = calloc(m->config->n_mounts + 1, sizeof(bool));
+        if (!tried)
+                return;
+        r = act_converge_mounts(m->config, read_facts, m, tried, NULL, worker_report, w, &f, &p);
+        if (r < 0) {
+                log_error("cannot evaluate the node: %s", strerror(-r));
+                return;
         }
 
         /* The machine's identity is the node's only where the agent applies the

@@ -69,6 +69,36 @@ int act_mount(const PlanMount *pm, ActReport fn, void *ud) {
         return 0;
 }
 
+int act_converge_mounts(const Config *c, ActReadFacts read_facts, void *facts_userdata, bool *tried, bool *mounted,
+                        ActReport fn, void *ud, Facts **ret_facts, Plan **ret_plan) {
+        /* Each round mounts one, so the rounds are bounded by the mounts. */
+        for (size_t round = 0; round <= c->n_mounts; round++) {
+                _cleanup_(facts_freep) Facts *f = NULL;
+                _cleanup_(plan_freep) Plan *p = NULL;
+                const PlanMount *next = NULL;
+                int r;
+
+                r = read_facts(facts_userdata, &f);
+                if (r < 0)
+                        return r;
+                r = plan_build(c, f, &p);
+                if (r < 0)
+                        return r;
+                for (size_t i = 0; i < p->n_mounts && !next; i++)
+                        if (p->mounts[i].state == MOUNT_PENDING && !tried[p->mounts[i].config - c->mounts])
+                                next = &p->mounts[i];
+                if (!next) {
+                        *ret_facts = TAKE_PTR(f);
+                        *ret_plan = TAKE_PTR(p);
+                        return 0;
+                }
+                tried[next->config - c->mounts] = true;
+                if (act_mount(next, fn, ud) >= 0 && mounted)
+                        mounted[next->config - c->mounts] = true;
+        }
+        return -ELOOP; /* cannot be: each round tries a mount not tried before */
+}
+
 /* What a take-over of dir must leave alone: the plan's other dirs and its
  * secrets that lie inside (another client's data, a shared JWT). */
 static int take_over_keep(const Plan *p, const PlanDir *dir, char ***ret) {

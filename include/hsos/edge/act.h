@@ -29,6 +29,18 @@ const char *act_kind_to_string(ActKind k);
 /* Mounts one pending mount. 0 when mounted, -errno otherwise (reported). */
 int act_mount(const PlanMount *pm, ActReport report, void *userdata);
 
+/* Reads the facts a plan of the mounts needs. */
+typedef int (*ActReadFacts)(void *userdata, Facts **ret);
+
+/* The one convergence of the mounts, for `hsos-agent mount` and the daemon
+ * alike: facts read, plan made, the first pending mount not tried yet
+ * mounted, and again (a parent mounted changes its children's plan), until
+ * nothing pending is left to try. Each mount is tried at most once per call
+ * (tried[i], in/out, by the config's mount index; mounted[i] set when it is in
+ * place by this call). The last facts and plan are returned. */
+int act_converge_mounts(const Config *c, ActReadFacts read_facts, void *facts_userdata, bool *tried, bool *mounted,
+                        ActReport report, void *userdata, Facts **ret_facts, Plan **ret_plan);
+
 /* The plan's directories: created, data dirs taken over once. */
 void act_prepare_dirs(const Plan *p, ActReport report, void *userdata);
 
