@@ -59,9 +59,9 @@ static int read_mount_facts(Facts **ret) {
 }
 
 /* Prints what happened: "mount eth: mounted ...", "secret jwt /x: created". */
-static void print_report(void *userdata, ActKind kind, const char *subject, bool failure, const char *line) {
+static void print_report(void *userdata, ActKind kind, const char *subject, ActOutcome outcome, const char *line) {
         (void) userdata;
-        (void) failure;
+        (void) outcome;
         printf("%s %s: %s\n", act_kind_to_string(kind), subject, line);
         fflush(stdout);
 }
@@ -75,7 +75,7 @@ static void print_mount(const PlanMount *pm, const char *fmt, ...) {
         va_start(ap, fmt);
         r = vasprintf(&line, fmt, ap);
         va_end(ap);
-        print_report(NULL, ACT_MOUNT, pm->config->name, false, r < 0 ? "(out of memory)" : line);
+        print_report(NULL, ACT_MOUNT, pm->config->name, ACT_OK, r < 0 ? "(out of memory)" : line);
 }
 
 static int read_facts(void *userdata, Facts **ret) {

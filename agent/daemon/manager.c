@@ -66,7 +66,8 @@ static int load_config(const char *path, Config **ret, char ***ret_errors, char 
 
 /* ---- reports from the disk work, to the journal ---- */
 
-static void journal_report(void *userdata, ActKind kind, const char *subject, bool failure, const char *line) {
+static void journal_report(void *userdata, ActKind kind, const char *subject, ActOutcome outcome, const char *line) {
+        bool failure = outcome == ACT_FAILED;
         _cleanup_free_ char *field = NULL;
         const char *mid = NULL;
 
@@ -78,7 +79,7 @@ static void journal_report(void *userdata, ActKind kind, const char *subject, bo
                         return;
                 break;
         case ACT_SECRET:
-                mid = !failure && startswith(line, "created") ? MID_SECRET_CREATED : NULL;
+                mid = outcome == ACT_CREATED ? MID_SECRET_CREATED : NULL;
                 break;
         case ACT_DIR:
         case ACT_NODE:

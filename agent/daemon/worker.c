@@ -16,7 +16,7 @@
 typedef struct Record {
         uint8_t type;            /* RECORD_REPORT or RECORD_NOTE */
         uint8_t kind;            /* ActKind, or WorkerNote */
-        uint8_t failure;
+        uint8_t outcome;         /* ActOutcome, for a report */
         uint8_t pad;
         uint32_t a_len, b_len;
 } Record;
@@ -77,8 +77,8 @@ static void parse_records(Worker *w) {
                 off += sizeof rec + rec.a_len + rec.b_len;
                 if (!a || !b)
                         continue;
-                if (rec.type == RECORD_REPORT && rec.kind < _ACT_KIND_MAX && w->cb.report)
-                        w->cb.report(w->userdata, (ActKind) rec.kind, a, rec.failure, b);
+                if (rec.type == RECORD_REPORT && rec.kind < _ACT_KIND_MAX && rec.outcome < _ACT_OUTCOME_MAX && w->cb.report)
+                        w->cb.report(w->userdata, (ActKind) rec.kind, a, (ActOutcome) rec.outcome, b);
                 else if (rec.type == RECORD_NOTE && rec.kind < _WORKER_NOTE_MAX && w->cb.note)
                         w->cb.note(w->userdata, (WorkerNote) rec.kind, a, b);
         }
@@ -185,8 +185,8 @@ int worker_start(sd_event *e, void (*work)(Worker *w, void *userdata), const Wor
         return 0;
 }
 
-static void send_record(Worker *w, uint8_t type, uint8_t kind, bool failure, const char *a, const char *b) {
-        Record rec = { .type = type, .kind = kind, .failure = failure };
+static void send_record(Worker *w, uint8_t type, uint8_t kind, uint8_t outcome, const char *a, const char *b) {
+        Record rec = { .type = type, .kind = kind, .outcome = outcome };
         size_t al = strnlen(a ?: "", RECORD_FIELD_MAX), bl = strnlen(b ?: "", RECORD_FIELD_MAX);
         struct {
                 const void *p;
@@ -218,10 +218,10 @@ static void send_record(Worker *w, uint8_t type, uint8_t kind, bool failure, con
         }
 }
 
-void worker_report(void *userdata, ActKind kind, const char *subject, bool failure, const char *line) {
-        send_record(userdata, RECORD_REPORT, (uint8_t) kind, failure, subject, line);
+void worker_report(void *userdata, ActKind kind, const char *subject, ActOutcome outcome, const char *line) {
+        send_record(userdata, RECORD_REPORT, (uint8_t) kind, (uint8_t) outcome, subject, line);
 }
 
 void worker_note(Worker *w, WorkerNote note, const char *text, const char *detail) {
-        send_record(w, RECORD_NOTE, (uint8_t) note, false, text, detail);
+        send_record(w, RECORD_NOTE, (uint8_t) note, 0, text, detail);
 }

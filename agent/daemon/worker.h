@@ -25,7 +25,7 @@ typedef enum WorkerNote {
 } WorkerNote;
 
 typedef struct WorkerCallbacks {
-        void (*report)(void *userdata, ActKind kind, const char *subject, bool failure, const char *line);
+        void (*report)(void *userdata, ActKind kind, const char *subject, ActOutcome outcome, const char *line);
         void (*note)(void *userdata, WorkerNote note, const char *text, const char *detail);
         /* The child exited (status as waitid's si_status; killed: -signal). */
         void (*done)(void *userdata, int status);
@@ -43,5 +43,5 @@ Worker *worker_free(Worker *w);
 
 /* In the child: an ActReport that sends its line to the parent (userdata is
  * the Worker). */
-void worker_report(void *userdata, ActKind kind, const char *subject, bool failure, const char *line);
+void worker_report(void *userdata, ActKind kind, const char *subject, ActOutcome outcome, const char *line);
 void worker_note(Worker *w, WorkerNote note, const char *text, const char *detail);

@@ -28,9 +28,9 @@ const char *act_kind_to_string(ActKind k) {
         return k >= 0 && k < _ACT_KIND_MAX ? table[k] : NULL;
 }
 
-static void report(ActReport fn, void *ud, ActKind kind, const char *subject, bool failure, const char *fmt, ...)
+static void report(ActReport fn, void *ud, ActKind kind, const char *subject, ActOutcome outcome, const char *fmt, ...)
         __attribute__((format(printf, 6, 7)));
-static void report(ActReport fn, void *ud, ActKind kind, const char *subject, bool failure, const char *fmt, ...) {
+static void report(ActReport fn, void *ud, ActKind kind, const char *subject, ActOutcome outcome, const char *fmt, ...) {
         _cleanup_free_ char *line = NULL;
         va_list ap;
         int r;
@@ -38,7 +38,7 @@ static void report(ActReport fn, void *ud, ActKind kind, const char *subject, bo
         va_start(ap, fmt);
         r = vasprintf(&line, fmt, ap);
         va_end(ap);
-        fn(ud, kind, subject, failure, r < 0 ? "(out of memory)" : line);
+        fn(ud, kind, subject, outcome, r < 0 ? "(out of memory)" : line);
 }
 
 int act_mount(const PlanMount *pm, ActReport fn, void *ud) {
@@ -49,22 +49,22 @@ int act_mount(const PlanMount *pm, ActReport fn, void *ud) {
 
         r = dir_create(mc->where, 0755, 0, 0);
         if (r == -ENOTDIR) {
-                report(fn, ud, ACT_MOUNT, mc->name, true, "failed: the mount point %s is a file, not a directory",
+                report(fn, ud, ACT_MOUNT, mc->name, ACT_FAILED, "failed: the mount point %s is a file, not a directory",
                        mc->where);
                 return r;
         }
         if (r < 0) {
-                report(fn, ud, ACT_MOUNT, mc->name, true, "failed: cannot create the mount point %s: %s", mc->where,
+                report(fn, ud, ACT_MOUNT, mc->name, ACT_FAILED, "failed: cannot create the mount point %s: %s", mc->where,
                        strerror(-r));
                 return r;
         }
         r = mounter_mount(device, mc->where, pm->fstype, mc->options, &err);
         if (r < 0) {
-                report(fn, ud, ACT_MOUNT, mc->name, true, "failed: %s on %s: %s", device, mc->where,
+                report(fn, ud, ACT_MOUNT, mc->name, ACT_FAILED, "failed: %s on %s: %s", device, mc->where,
                        err ?: strerror(-r));
                 return r;
         }
-        report(fn, ud, ACT_MOUNT, mc->name, false, "mounted %s on %s (%s%s%s)", device, mc->where,
+        report(fn, ud, ACT_MOUNT, mc->name, ACT_OK, "mounted %s on %s (%s%s%s)", device, mc->where,
                strempty(pm->fstype), isempty(mc->options) ? "" : ", ", strempty(mc->options));
         return 0;
 }
@@ -123,7 +123,7 @@ void act_prepare_dirs(const Plan *p, ActReport fn, void *ud) {
                 int r = dir_create(d->path, d->mode, d->uid, d->gid);
 
                 if (r < 0) {
-                        report(fn, ud, ACT_DIR, d->path, true, "failed: %s",
+                        report(fn, ud, ACT_DIR, d->path, ACT_FAILED, "failed: %s",
                                r == -ENOTDIR ? "a file is in the way of the directory"
                                : r == -ELOOP ? "a symlink a less privileged user could have made is on its path "
                                                "(not followed)"
@@ -131,7 +131,7 @@ void act_prepare_dirs(const Plan *p, ActReport fn, void *ud) {
                         continue;
                 }
                 if (r > 0)
-                        report(fn, ud, ACT_DIR, d->path, false, "created (%s, %04o)", d->owner, (unsigned) d->mode);
+                        report(fn, ud, ACT_DIR, d->path, ACT_OK, "created (%s, %04o)", d->owner, (unsigned) d->mode);
                 if (!d->data)
                         continue;
                 if (take_over_keep(p, d, &keep) < 0)
@@ -139,19 +139,19 @@ void act_prepare_dirs(const Plan *p, ActReport fn, void *ud) {
                 /* HomestakerOS left data owned by root: hand it to its client, once. */
                 r = dir_take_over(d->path, d->uid, d->gid, keep, &t);
                 if (r == -EPERM)
-                        report(fn, ud, ACT_DIR, d->path, true,
+                        report(fn, ud, ACT_DIR, d->path, ACT_FAILED,
                                "failed: owned by uid %u, not by %s (uid %u): left as it is (if the data is %s's: "
                                "chown -R %s: %s)", (unsigned) t.owner, d->owner, (unsigned) d->uid, d->owner,
                                d->owner, d->path);
                 else if (r == -EDEADLK)
-                        report(fn, ud, ACT_DIR, d->path, true,
+                        report(fn, ud, ACT_DIR, d->path, ACT_FAILED,
                                "failed: taking it over for %s: it is nested deeper than %d levels; left root's",
                                d->owner, TAKE_OVER_MAX_DEPTH);
                 else if (r < 0)
-                        report(fn, ud, ACT_DIR, d->path, true, "failed: taking it over for %s: %s", d->owner,
+                        report(fn, ud, ACT_DIR, d->path, ACT_FAILED, "failed: taking it over for %s: %s", d->owner,
                                strerror(-r));
                 else if (r > 0)
-                        report(fn, ud, ACT_DIR, d->path, false,
+                        report(fn, ud, ACT_DIR, d->path, ACT_OK,
                                "taken over for %s (%lu entries changed owner%s%s; done once)", d->owner, t.changed,
                                t.linked > 0 ? ", files with more than one link left as they were" : "",
                                t.others > 0 ? ", entries of other users left theirs" : "");
@@ -173,20 +173,20 @@ unsigned act_prepare_secrets(const Plan *p, const Config *c, bool quiet, char **
                 switch (s->state) {
                 case SECRET_PRESENT:
                         if (!quiet)
-                                report(fn, ud, ACT_SECRET, subject, false, "present");
+                                report(fn, ud, ACT_SECRET, subject, ACT_OK, "present");
                         continue;
                 case SECRET_INVALID:
-                        report(fn, ud, ACT_SECRET, subject, true, "invalid: %s", s->reason);
+                        report(fn, ud, ACT_SECRET, subject, ACT_FAILED, "invalid: %s", s->reason);
                         continue;
                 case SECRET_MISSING:
-                        report(fn, ud, ACT_SECRET, subject, true, "missing: %s", s->reason);
+                        report(fn, ud, ACT_SECRET, subject, ACT_FAILED, "missing: %s", s->reason);
                         continue;
                 case SECRET_BLOCKED:
                         if (!quiet)
-                                report(fn, ud, ACT_SECRET, subject, false, "not created: %s", s->reason);
+                                report(fn, ud, ACT_SECRET, subject, ACT_OK, "not created: %s", s->reason);
                         continue;
                 case SECRET_FAILED:
-                        report(fn, ud, ACT_SECRET, subject, true, "not created: %s", s->reason);
+                        report(fn, ud, ACT_SECRET, subject, ACT_FAILED, "not created: %s", s->reason);
                         continue;
                 case SECRET_CREATE:
                         break;
@@ -223,7 +223,7 @@ unsigned act_prepare_secrets(const Plan *p, const Config *c, bool quiet, char **
                 case SECRET_SSV_OPERATOR_KEY:
                 case SECRET_SSV_PASSWORD:
                         if (!quiet)
-                                report(fn, ud, ACT_SECRET, subject, false,
+                                report(fn, ud, ACT_SECRET, subject, ACT_OK,
                                        "to be created by ssv-node.service on its first start");
                         continue;
                 case SECRET_WIREGUARD:
@@ -232,9 +232,9 @@ unsigned act_prepare_secrets(const Plan *p, const Config *c, bool quiet, char **
                         continue;
                 }
                 if (r == -EEXIST)
-                        report(fn, ud, ACT_SECRET, subject, false, "present (appeared meanwhile; not replaced)");
+                        report(fn, ud, ACT_SECRET, subject, ACT_OK, "present (appeared meanwhile; not replaced)");
                 else if (r < 0) {
-                        report(fn, ud, ACT_SECRET, subject, true, "failed: %s", err ?: strerror(-r));
+                        report(fn, ud, ACT_SECRET, subject, ACT_FAILED, "failed: %s", err ?: strerror(-r));
                         /* A fact for the plan made again: its units wait. */
                         if (failures)
                                 (void) facts_set_create_error(failures, s->path, err ?: strerror(-r));
@@ -243,9 +243,9 @@ unsigned act_prepare_secrets(const Plan *p, const Config *c, bool quiet, char **
                         if (created && strv_extend(created, s->path) < 0)
                                 return n_failed;
                         if (r > 0)
-                                report(fn, ud, ACT_SECRET, subject, false, "created (%s)", err);
+                                report(fn, ud, ACT_SECRET, subject, ACT_CREATED, "created (%s)", err);
                         else
-                                report(fn, ud, ACT_SECRET, subject, false, "created");
+                                report(fn, ud, ACT_SECRET, subject, ACT_CREATED, "created");
                 }
         }
         return n_failed;
@@ -260,13 +260,13 @@ static void set_hostname(const Config *c, ActReport fn, void *ud) {
         if (gethostname(now, sizeof now - 1) == 0 && streq(now, c->hostname))
                 return;
         if (sethostname(c->hostname, strlen(c->hostname)) < 0) {
-                report(fn, ud, ACT_NODE, "hostname", true, "cannot set it to %s: %s", c->hostname, strerror(errno));
+                report(fn, ud, ACT_NODE, "hostname", ACT_FAILED, "cannot set it to %s: %s", c->hostname, strerror(errno));
                 return;
         }
         _cleanup_free_ char *line = NULL;
         if (asprintf(&line, "%s\n", c->hostname) >= 0)
                 (void) write_file_atomic("/etc/hostname", line);
-        report(fn, ud, ACT_NODE, "hostname", false, "set to %s", c->hostname);
+        report(fn, ud, ACT_NODE, "hostname", ACT_OK, "set to %s", c->hostname);
 }
 
 static void set_timezone(const Config *c, char ***problems, ActReport fn, void *ud) {
@@ -281,7 +281,7 @@ static void set_timezone(const Config *c, char ***problems, ActReport fn, void *
                 _cleanup_free_ char *why = NULL;
                 if (asprintf(&why, "the time zone %s is not in this image (%s is missing): the clock shows UTC",
                              c->timezone, target) >= 0) {
-                        report(fn, ud, ACT_NODE, "timezone", true, "%s", why);
+                        report(fn, ud, ACT_NODE, "timezone", ACT_FAILED, "%s", why);
                         if (problems)
                                 (void) strv_consume(problems, TAKE_PTR(why));
                 }
@@ -298,14 +298,14 @@ static void set_timezone(const Config *c, char ***problems, ActReport fn, void *
                 return;
         (void) unlink(tmp);
         if (symlink(target, tmp) < 0 || rename(tmp, "/etc/localtime") < 0) {
-                report(fn, ud, ACT_NODE, "timezone", true, "cannot set it to %s: %s", c->timezone, strerror(errno));
+                report(fn, ud, ACT_NODE, "timezone", ACT_FAILED, "cannot set it to %s: %s", c->timezone, strerror(errno));
                 (void) unlink(tmp);
                 return;
         }
         _cleanup_free_ char *line = NULL;
         if (asprintf(&line, "%s\n", c->timezone) >= 0)
                 (void) write_file_atomic("/etc/timezone", line);
-        report(fn, ud, ACT_NODE, "timezone", false, "set to %s", c->timezone);
+        report(fn, ud, ACT_NODE, "timezone", ACT_OK, "set to %s", c->timezone);
 }
 
 static int run_useradd(void) {
@@ -385,10 +385,10 @@ static void set_ssh_keys(const Config *c, ActReport fn, void *ud) {
         pw = getpwnam(LOGIN_USER);
         if (!pw) {
                 if (run_useradd() < 0 || !(pw = getpwnam(LOGIN_USER))) {
-                        report(fn, ud, ACT_NODE, "ssh", true, "cannot create the login user %s", LOGIN_USER);
+                        report(fn, ud, ACT_NODE, "ssh", ACT_FAILED, "cannot create the login user %s", LOGIN_USER);
                         return;
                 }
-                report(fn, ud, ACT_NODE, "ssh", false, "login user %s created", LOGIN_USER);
+                report(fn, ud, ACT_NODE, "ssh", ACT_OK, "login user %s created", LOGIN_USER);
         }
         STRV_FOREACH(k, c->ssh_authorized_keys)
                 sb_appendf(&b, "%s\n", *k);
@@ -396,7 +396,7 @@ static void set_ssh_keys(const Config *c, ActReport fn, void *ud) {
                 return;
         r = act_install_ssh_keys(pw, want, &changed);
         if (r < 0) {
-                report(fn, ud, ACT_NODE, "ssh", true, "cannot install the authorized keys of %s in %s/.ssh: %s",
+                report(fn, ud, ACT_NODE, "ssh", ACT_FAILED, "cannot install the authorized keys of %s in %s/.ssh: %s",
                        LOGIN_USER, pw->pw_dir,
                        r == -ELOOP ? "a symlink is in the way (not followed)"
                        : r == -ENOTDIR ? "something not a directory is in the way"
@@ -405,7 +405,7 @@ static void set_ssh_keys(const Config *c, ActReport fn, void *ud) {
         }
         if (!changed)
                 return;
-        report(fn, ud, ACT_NODE, "ssh", false, "%zu authorized key%s installed for %s",
+        report(fn, ud, ACT_NODE, "ssh", ACT_OK, "%zu authorized key%s installed for %s",
                strv_length(c->ssh_authorized_keys), strv_length(c->ssh_authorized_keys) == 1 ? "" : "s", LOGIN_USER);
 }
 
@@ -455,10 +455,10 @@ int act_sshd(const Plan *p, char ***problems, ActReport fn, void *ud) {
         (void) mkdir("/etc/ssh/sshd_config.d", 0755);
         r = write_file_atomic(SSHD_DROPIN, want);
         if (r < 0) {
-                report(fn, ud, ACT_NODE, "sshd", true, "cannot write %s: %s", SSHD_DROPIN, strerror(-r));
+                report(fn, ud, ACT_NODE, "sshd", ACT_FAILED, "cannot write %s: %s", SSHD_DROPIN, strerror(-r));
                 return r;
         }
-        report(fn, ud, ACT_NODE, "sshd", false, "%s", hostkey ? "uses the persistent host key" :
+        report(fn, ud, ACT_NODE, "sshd", ACT_OK, "%s", hostkey ? "uses the persistent host key" :
                                                     "uses a host key made in RAM for this boot");
         return 1;
 }
@@ -510,12 +510,12 @@ int act_journal(const Config *c, const Facts *f, const Plan *p, char ***problems
         (void) run_journalctl("--relinquish-var");
         if ((r = dir_create(dir, 0755, 0, 0)) < 0 || (r = dir_create("/var/log/journal", 0755, 0, 0)) < 0 ||
             (r = mounter_mount(dir, "/var/log/journal", NULL, "bind", &err)) < 0) {
-                report(fn, ud, ACT_NODE, "journal", true, "cannot keep the journal in %s: %s", dir,
+                report(fn, ud, ACT_NODE, "journal", ACT_FAILED, "cannot keep the journal in %s: %s", dir,
                        err ?: strerror(-r));
                 return r;
         }
         r = run_journalctl("--flush");
-        report(fn, ud, ACT_NODE, "journal", r < 0, "kept in %s from now on, across boots%s", dir,
+        report(fn, ud, ACT_NODE, "journal", (r < 0) ? ACT_FAILED : ACT_OK, "kept in %s from now on, across boots%s", dir,
                r < 0 ? " (journalctl --flush failed: it moves there at the next rotation)" : "");
         return 1;
 }

@@ -22,7 +22,15 @@ typedef enum ActKind {
 
 /* One line of what happened: "mounted /dev/vdb on /mnt/eth (ext4)" about
  * subject "eth"; failure says whether it went wrong. */
-typedef void (*ActReport)(void *userdata, ActKind kind, const char *subject, bool failure, const char *line);
+/* How it went, typed: the journal's MESSAGE_ID and priority follow it, never the words. */
+typedef enum ActOutcome {
+        ACT_OK,                    /* done, or found as it should be */
+        ACT_CREATED,               /* a secret made now */
+        ACT_FAILED,
+        _ACT_OUTCOME_MAX,
+} ActOutcome;
+
+typedef void (*ActReport)(void *userdata, ActKind kind, const char *subject, ActOutcome outcome, const char *line);
 
 const char *act_kind_to_string(ActKind k);
 
