@@ -87,6 +87,7 @@ static void step(Reporter *r);
 /* A file the controller needs: from root's table, or (no table) from disk.
  * A secret is its one line. *ret_error says why it could not be read. */
 static int controller_file(Controller *c, const char *path, bool secret, char **ret, char **ret_error) {
+        size_t size;
         int k;
 
         *ret = NULL;
@@ -105,10 +106,7 @@ static int controller_file(Controller *c, const char *path, bool secret, char **
                 *ret_error = strdup("not handed over by the agent");
                 return -ENOENT;
         }
-        k = secret ? read_secret_line(path, ret) : ({
-                size_t size;
-                read_file_capped(path, 1024 * 1024, ret, &size);
-        });
+        k = secret ? read_secret_line(path, ret) : read_file_capped(path, 1024 * 1024, ret, &size);
         if (k < 0)
                 *ret_error = strdup(k == -EINVAL ? "it is empty or holds a NUL byte" : strerror(-k));
         return k;
