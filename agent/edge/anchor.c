@@ -187,25 +187,10 @@ int anchor_mkdir(const char *path, mode_t mode, uid_t uid, gid_t gid, bool *ret_
         return walk(path, 0, 0, true, mode, uid, gid, NULL, ret_created);
 }
 
-int read_regular_at(int dirfd, const char *name, size_t max, char **ret, size_t *ret_size) {
-        _cleanup_close_ int fd = -EBADF;
-        _cleanup_free_ char *buf = NULL;
-        struct stat st;
+int read_fd_capped(int fd, size_t max, char **ret, size_t *ret_size) {
+        _cleanup_free_ char *buf = malloc(max + 2);
         size_t n = 0;
 
-        if (strchr(name, '/'))
-                return -EINVAL;
-        /* O_NONBLOCK: opening a FIFO must not wait for a writer. */
-        fd = openat(dirfd, name, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC);
-        if (fd < 0)
-                return errno == ELOOP ? -EBADFD : -errno;
-        if (fstat(fd, &st) < 0)
-                return -errno;
-        if (!S_ISREG(st.st_mode))
-                return -EBADFD;
-        if ((uintmax_t) st.st_size > max)
-                return -EFBIG;
-        buf = malloc(max + 2);
         if (!buf)
                 return -ENOMEM;
         while (n < max + 1) {
@@ -219,9 +204,36 @@ int read_regular_at(int dirfd, const char *name, size_t max, char **ret, size_t 
                         break;
                 n += (size_t) k;
         }
+        buf[n] = 0;
+        *ret = TAKE_PTR(buf);
+        *ret_size = n;
+        return 0;
+}
+
+int read_regular_at(int dirfd, const char *name, size_t max, char **ret, size_t *ret_size) {
+        _cleanup_close_ int fd = -EBADF;
+        _cleanup_free_ char *buf = NULL;
+        struct stat st;
+        size_t n;
+        int r;
+
+        if (strchr(name, '/'))
+                return -EINVAL;
+        /* O_NONBLOCK: opening a FIFO must not wait for a writer. */
+        fd = openat(dirfd, name, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC);
+        if (fd < 0)
+                return errno == ELOOP ? -EBADFD : -errno;
+        if (fstat(fd, &st) < 0)
+                return -errno;
+        if (!S_ISREG(st.st_mode))
+                return -EBADFD;
+        if ((uintmax_t) st.st_size > max)
+                return -EFBIG;
+        r = read_fd_capped(fd, max, &buf, &n);
+        if (r < 0)
+                return r;
         if (n > max)
                 return -EFBIG; /* it grew while we read */
-        buf[n] = 0;
         *ret = TAKE_PTR(buf);
         *ret_size = n;
         return 0;
@@ -297,7 +309,9 @@ int link_new_at(int dirfd, int fd, const char *tmp_name, const char *name) {
         return 0;
 }
 
-static int write_all_fd(int fd, const char *p, size_t n) {
+int write_all(int fd, const void *buf, size_t n) {
+        const char *p = buf;
+
         while (n > 0) {
                 ssize_t k = write(fd, p, n);
                 if (k < 0) {
@@ -329,7 +343,7 @@ int write_replace_at(int dirfd, const char *name, const char *content, mode_t mo
                 if (errno != EEXIST || tries >= 16)
                         return -errno;
         }
-        r = write_all_fd(fd, content, strlen(content));
+        r = write_all(fd, content, strlen(content));
         /* No owner to set, no fchown: a file system without owners (FUSE) refuses even (-1, -1). */
         if (r >= 0 && (((uid != (uid_t) -1 || gid != (gid_t) -1) && fchown(fd, uid, gid) < 0) ||
                        fchmod(fd, mode) < 0 || (durable && fsync(fd) < 0)))

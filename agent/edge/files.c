@@ -147,8 +147,6 @@ int read_secret_line(const char *path, char **ret) {
 
 int read_file_capped(const char *path, size_t max, char **ret, size_t *ret_size) {
         _cleanup_close_ int fd = -EBADF;
-        _cleanup_free_ char *buf = NULL;
-        size_t n = 0;
         struct stat st;
 
         fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
@@ -158,24 +156,7 @@ int read_file_capped(const char *path, size_t max, char **ret, size_t *ret_size)
                 return -errno;
         if (S_ISDIR(st.st_mode))
                 return -EISDIR;
-        buf = malloc(max + 2);
-        if (!buf)
-                return -ENOMEM;
-        while (n < max + 1) {
-                ssize_t k = read(fd, buf + n, max + 1 - n);
-                if (k < 0) {
-                        if (errno == EINTR)
-                                continue;
-                        return -errno;
-                }
-                if (k == 0)
-                        break;
-                n += (size_t) k;
-        }
-        buf[n] = 0;
-        *ret = TAKE_PTR(buf);
-        *ret_size = n;
-        return 0;
+        return read_fd_capped(fd, max, ret, ret_size);
 }
 
 int executable_find(const char *name, const char *search_path, char **ret) {

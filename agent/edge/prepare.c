@@ -29,22 +29,6 @@ int dir_create(const char *path, mode_t mode, uid_t uid, gid_t gid) {
         return created;
 }
 
-static int write_all(int fd, const void *buf, size_t n) {
-        const char *p = buf;
-
-        while (n > 0) {
-                ssize_t k = write(fd, p, n);
-                if (k < 0) {
-                        if (errno == EINTR)
-                                continue;
-                        return -errno;
-                }
-                p += k;
-                n -= (size_t) k;
-        }
-        return 0;
-}
-
 /* The walk of a take-over. It enters only what it opened itself, relative
  * to the directory it stands in, and changes each entry through an fd of
  * that very inode: a client renaming things under the walk can make it miss

@@ -3,13 +3,11 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include <cJSON.h>
 #include <systemd/sd-event.h>
 
 #include "hsos/cli.h"
-#include "hsos/edge/system.h"
 #include "hsos/http.h"
 #include "hsos/probe.h"
 #include "hsos/util.h"
@@ -23,20 +21,6 @@ static void help(void) {
                "  -c, --config FILE   node.json (default %s)\n"
                "      --json          the status document's \"execution\" and \"consensus\" parts\n",
                program_name, CONFIG_DEFAULT_PATH);
-}
-
-/* A one-shot probe takes each answer as it is: no hysteresis. */
-typedef struct Judge {
-        HealthBoard *board;
-        Network network;
-} Judge;
-
-static void judge(void *userdata, ProbeAnswer *answers, const bool *asked, size_t n) {
-        Judge *j = userdata;
-
-        for (size_t i = 0; i < n; i++)
-                if (asked[i])
-                        health_observe(j->board, i, &answers[i], j->network, now_usec(CLOCK_REALTIME), false);
 }
 
 int cmd_probe(int argc, char **argv) {
@@ -82,10 +66,9 @@ int cmd_probe(int argc, char **argv) {
         r = sd_event_new(&event);
         if (r >= 0)
                 r = http_new(event, &http);
-        if (r >= 0) {
-                Judge j = { .board = board, .network = c->network };
-                r = probe_run_start(http, round, NULL, c->agent.probe_timeout_ms, judge, &j, NULL);
-        }
+        /* A one-shot probe takes each answer as it is: no hysteresis. */
+        if (r >= 0)
+                r = probe_run_judged(http, round, NULL, c->agent.probe_timeout_ms, board, c->network, false);
         if (r >= 0)
                 r = http_run(http);
         http = http_free(http);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "hsos/edge/system.h"
 #include "hsos/http.h"
 #include "hsos/probe.h"
 #include "hsos/util.h"
@@ -126,4 +127,33 @@ void probe_run_cancel(ProbeRun *run) {
                 if (run->calls[i].http)
                         http_cancel(run->calls[i].http);
         run_free(run);
+}
+
+typedef struct Judge {
+        HealthBoard *board;
+        Network network;
+        bool hysteresis;
+} Judge;
+
+static void judge(void *userdata, ProbeAnswer *answers, const bool *asked, size_t n) {
+        Judge *j = userdata;
+
+        for (size_t i = 0; i < n; i++)
+                if (asked[i])
+                        health_observe(j->board, i, &answers[i], j->network, now_usec(CLOCK_REALTIME), j->hysteresis);
+        free(j);
+}
+
+int probe_run_judged(Http *h, const ProbeRound *round, const bool *ask, unsigned timeout_ms, HealthBoard *board,
+                     Network network, bool hysteresis) {
+        Judge *j = malloc(sizeof *j);
+        int r;
+
+        if (!j)
+                return -ENOMEM;
+        *j = (Judge) { .board = board, .network = network, .hysteresis = hysteresis };
+        r = probe_run_start(h, round, ask, timeout_ms, judge, j, NULL);
+        if (r <= 0)
+                free(j); /* not started, or nothing to ask: done is never called */
+        return r;
 }

@@ -88,5 +88,10 @@ typedef void (*probe_done_t)(void *userdata, ProbeAnswer *answers, const bool *a
  * called), 1 when started. */
 int probe_run_start(Http *h, const ProbeRound *round, const bool *ask, unsigned timeout_ms, probe_done_t done,
                     void *userdata, ProbeRun **ret);
+/* The same, each answer judged into board (health_observe, hysteresis as
+ * given) when the round is in: for a one-shot probe and the benchmark. */
+int probe_run_judged(Http *h, const ProbeRound *round, const bool *ask, unsigned timeout_ms, HealthBoard *board,
+                     Network network, bool hysteresis);
+
 /* Stops a run: done is not called. */
 void probe_run_cancel(ProbeRun *run);

@@ -43,23 +43,9 @@ static int cmp_double(const void *a, const void *b) {
         return x < y ? -1 : x > y;
 }
 
-typedef struct Judge {
-        HealthBoard *board;
-        Network network;
-} Judge;
-
-/* As the daemon does with the helper's answers: judged with hysteresis. */
-static void judge(void *userdata, ProbeAnswer *answers, const bool *asked, size_t n) {
-        Judge *j = userdata;
-
-        for (size_t i = 0; i < n; i++)
-                if (asked[i])
-                        health_observe(j->board, i, &answers[i], j->network, now_usec(CLOCK_REALTIME), true);
-}
-
 static int one_round(Http *http, const ProbeRound *round, HealthBoard *board, const Config *c) {
-        Judge j = { .board = board, .network = c->network };
-        int r = probe_run_start(http, round, NULL, c->agent.probe_timeout_ms, judge, &j, NULL);
+        /* As the daemon judges the helper's answers: with hysteresis. */
+        int r = probe_run_judged(http, round, NULL, c->agent.probe_timeout_ms, board, c->network, true);
         if (r < 0)
                 return r;
         return http_run(http);

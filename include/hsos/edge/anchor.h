@@ -42,6 +42,12 @@ int anchor_mkdir(const char *path, mode_t mode, uid_t uid, gid_t gid, bool *ret_
  * regular file, -ENOENT when absent. */
 int read_regular_at(int dirfd, const char *name, size_t max, char **ret, size_t *ret_size);
 
+/* Reads fd to its end, at most max bytes (reading max+1 to see that it is
+ * larger: *ret_size is then max+1), NUL-terminated. */
+int read_fd_capped(int fd, size_t max, char **ret, size_t *ret_size);
+/* Writes all n bytes (EINTR and short writes taken care of). */
+int write_all(int fd, const void *buf, size_t n);
+
 /* Replaces name in dirfd with content: a new file (mode, owner) made in the
  * same directory with O_EXCL, fsync'ed, renamed over the old name, which is
  * replaced whatever it was (a symlink there is replaced, never followed). */
