@@ -5,11 +5,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <curl/curl.h>
 #include <systemd/sd-event.h>
 
 #include "hsos/cleanup.h"
+#include "hsos/edge/system.h"
 #include "hsos/http.h"
 #include "hsos/util.h"
 
@@ -23,6 +25,7 @@ struct HttpRequest {
         http_done_t done;
         void *userdata;
         char *url;              /* to keep its secrets out of curl's error text */
+        uint64_t started_usec;  /* CLOCK_MONOTONIC, for the observer */
         char errbuf[CURL_ERROR_SIZE];
         HttpRequest *next, *prev;
 };
@@ -34,6 +37,8 @@ struct Http {
         HttpRequest *requests;
         size_t n_requests;
         HttpCounters counters;
+        http_observer_t observer;
+        void *observer_data;
 };
 
 static void request_free(HttpRequest *r) {
@@ -106,6 +111,8 @@ static void finish(Http *h) {
                         snprintf(why, sizeof why, "%s", shown ?: curl_easy_strerror(msg->data.result));
                         res.error = why;
                 }
+                if (h->observer)
+                        h->observer(h->observer_data, r->url, &res, now_usec(CLOCK_MONOTONIC) - r->started_usec);
                 if (r->done)
                         r->done(r->userdata, &res);
                 request_free(r);
@@ -270,6 +277,7 @@ int http_request(Http *h, const char *url, const HttpOptions *o, http_done_t don
         }
         r->done = done;
         r->userdata = userdata;
+        r->started_usec = now_usec(CLOCK_MONOTONIC);
         r->max = o->max_bytes ? o->max_bytes : 1024 * 1024;
         r->next = h->requests;
         if (h->requests)
@@ -355,6 +363,11 @@ void http_cancel(HttpRequest *r) {
 
 void http_counters(const Http *h, HttpCounters *ret) {
         *ret = h->counters;
+}
+
+void http_set_observer(Http *h, http_observer_t observer, void *userdata) {
+        h->observer = observer;
+        h->observer_data = userdata;
 }
 
 size_t http_pending(const Http *h) {

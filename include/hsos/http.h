@@ -68,6 +68,15 @@ typedef struct HttpCounters {
 
 void http_counters(const Http *h, HttpCounters *ret);
 
+/* Watches every request an Http carries (benchmarks: tests/bench/bench-fleet.c
+ * times the controller's requests with it): called as each request ends, just
+ * before its callback, with its URL as given (it may hold user info: never
+ * show it), its result, and the time since http_request() in microseconds
+ * (CLOCK_MONOTONIC, curl's queueing included; finer than latency_ms). Not
+ * for a cancelled request. It must not start or cancel requests. NULL: none. */
+typedef void (*http_observer_t)(void *userdata, const char *url, const HttpResult *result, uint64_t elapsed_usec);
+void http_set_observer(Http *h, http_observer_t observer, void *userdata);
+
 /* Runs the loop until no request is pending (for one-shot commands). */
 int http_run(Http *h);
 

@@ -1,23 +1,29 @@
 /* SPDX-License-Identifier: MIT */
 /* Benchmark (not a test): a fleet of simulated agents reporting to one etcd,
- * in one process, on the agent's own code path: its Http (curl multi on
- * sd_event) and its etcd codec (include/hsos/etcd.h). Each simulated node
- * does what agent/net/controller.c does: grant a lease (TTL 3 x the
- * interval), claim <prefix>/nodes/node-NNNN/status with a ~1.5 KiB status
- * document (the claim txn), then every interval keep the lease alive and,
- * every CHANGE_EVERY-th interval (default 6: the once-a-minute rewrite of an
- * unchanged status at 10 s), replace the value (the replace txn, guarded by
- * the key's mod_revision). The nodes' first ticks are spread uniformly over
- * an interval; each next tick comes an interval after the last one ended, as
- * the agent schedules it. Timers have 1 ms accuracy, as the agent's.
+ * in one process, each node a real Controller (agent/net/controller.c, the
+ * code the daemon's network helper runs) on one shared Http (curl multi on
+ * sd_event) and one loop. Each node has its own config, a node.json
+ * (hostname node-NNNN, the etcd endpoint, reportIntervalSec) read by
+ * config_parse, and its own machine id. The controller does what it does in
+ * the daemon: grant a lease (TTL 3 x the interval), claim
+ * <prefix>/nodes/node-NNNN/status (the claim txn), then every interval keep
+ * the lease alive and replace the value (the replace txn, guarded by the
+ * key's mod_revision) when the status changed or a minute passed. The status
+ * it is handed is a ~2 KiB document whose state flips every CHANGE_EVERY
+ * intervals (default 6: once a minute at 10 s, as often as the controller
+ * rewrites an unchanged status), each node at its own phase. The controller
+ * spreads the nodes' first ticks over an interval and starts each next tick
+ * an interval after the last one ended.
  *
  * Figures are taken over a window that starts after the first interval and
  * 2 s more (every node has claimed its key by then) and ends at SECONDS:
- * requests/s, latency of keepalives and of reports (the replace txns),
- * measured from the request's start to its callback (monotonic, includes
- * curl's queueing), the client's own CPU, and etcd's CPU (utime+stime of all
- * its threads, /proc/PID/stat) and memory (VmRSS, VmHWM) when its PID is given.
- * Prints "key value..." lines (tests/bench/fleet.sh formats them).
+ * requests/s, latency of keepalives and of reports (the txns), measured by
+ * the Http's observer from http_request() to the request's end (monotonic,
+ * includes curl's queueing), the client's own CPU, and etcd's CPU
+ * (utime+stime of all its threads, /proc/PID/stat) and memory (VmRSS, VmHWM)
+ * when its PID is given. Every answer is also read (the etcd codec) for
+ * errors, lost leases and txns whose compare failed. Prints "key value..."
+ * lines (tests/bench/fleet.sh formats them).
  *
  *   bench-fleet ETCD-URL NODES SECONDS [ETCD-PID] [INTERVAL-SEC] [CHANGE-EVERY] */
 #include <errno.h>
@@ -32,23 +38,16 @@
 #include <cJSON.h>
 #include <systemd/sd-event.h>
 
+#include "controller.h"
 #include "hsos/cleanup.h"
+#include "hsos/config.h"
 #include "hsos/etcd.h"
 #include "hsos/http.h"
 #include "hsos/util.h"
 
 #define PREFIX "/bench-fleet"
-#define STATUS_SIZE 1536
 
 const char *program_name = "bench-fleet";
-
-typedef enum Step {
-        STEP_NONE,
-        STEP_GRANT,
-        STEP_CLAIM,
-        STEP_KEEPALIVE,
-        STEP_REPLACE,
-} Step;
 
 typedef struct Fleet Fleet;
 
@@ -57,16 +56,8 @@ typedef struct Node {
         unsigned idx;
         char hostname[32];
         char machine_id[33];
-        char *key;
-        char *lease_id;
-        char *mod_revision;
-        bool claimed;
-        unsigned ticks, phase;
-        sd_event_source *timer;
-        HttpRequest *req;
-        Step step;
-        uint64_t started_usec;
-        bool in_window;
+        uint64_t phase_usec;    /* where in a change period the node starts */
+        Controller *ctl;
 } Node;
 
 typedef struct Samples {
@@ -82,10 +73,12 @@ struct Fleet {
         unsigned n_nodes, interval_sec, change_every;
         pid_t etcd_pid;
         bool window, stopping;
-        uint64_t window_start_usec, window_end_usec;
-        Samples keepalive, report, claim;
+        uint64_t start_usec, window_start_usec, window_end_usec;
+        Samples keepalive, report;
         uint64_t requests, errors, lease_lost, not_ours;
         char *first_error;
+        unsigned reporting, failing; /* nodes, as their controllers say at the end */
+        char *first_failing;
         HttpCounters http0, http1;
         struct rusage ru0, ru1;
         uint64_t etcd_ticks0, etcd_ticks1;
@@ -155,15 +148,18 @@ static uint64_t proc_cpu_ticks(pid_t pid) {
         return ticks;
 }
 
-/* A status document of about STATUS_SIZE bytes, as hsos.status/1 looks
- * (tests/bench/full-node.json's node, operational); serial changes it. */
-static int status_document(const Node *n, unsigned serial, char **ret) {
+/* A status document as hsos.status/1 looks (tests/bench/full-node.json's
+ * node), about 2 KiB (2,070 bytes operational, compact). serial (seconds)
+ * changes what the controller's change detection ignores (generatedAt,
+ * counters); epoch flips the state between operational and degraded, which
+ * it does not ignore. */
+static int status_document(const Node *n, unsigned serial, unsigned epoch, char **ret) {
         _cleanup_free_ char *s = NULL;
         int len;
 
         len = asprintf(&s,
                 "{\"schema\":\"hsos.status/1\",\"generatedAt\":\"2026-11-26T12:%02u:%02uZ\",\"hostname\":\"%s\","
-                "\"network\":\"mainnet\",\"state\":\"operational\",\"reasons\":[],"
+                "\"network\":\"mainnet\",\"state\":\"%s\",\"reasons\":[%s],"
                 "\"agent\":{\"version\":\"0.1.0\",\"pid\":%u,\"startedAt\":\"2026-11-26T11:00:00Z\","
                 "\"configSha256\":\"5d41402abc4b2a76b9719d911017c592ae1a2f1c3b9e3c4d5e6f708192a3b4c5\"},"
                 "\"boot\":{\"id\":\"9f2c1e0d8b7a69584736251403f2e1d0\",\"machineId\":\"%s\",\"kernel\":\"6.1.0-28-amd64\","
@@ -188,224 +184,72 @@ static int status_document(const Node *n, unsigned serial, char **ret) {
                 "\"operstate\":\"up\",\"carrier\":true,\"addresses\":[\"192.168.1.%u/24\"]}]},"
                 "\"system\":{\"memTotalBytes\":33554432000,\"memAvailableBytes\":%u000000,\"rootUsedBytes\":190000000,"
                 "\"load1\":0.42,\"cpus\":8,\"clockSynchronized\":true},"
-                "\"controller\":{\"etcd\":{\"lastOkAt\":\"2026-11-26T12:00:00Z\",\"lastError\":null},\"http\":null}",
-                serial / 60 % 60, serial % 60, n->hostname, 1000 + n->idx, n->machine_id, 3600 + serial * 10,
-                1000 + serial % 1000, 21000000 + serial, 21000000 + serial, 10000000 + serial, 312500 + serial / 32,
+                "\"controller\":{\"etcd\":{\"lastOkAt\":\"2026-11-26T12:00:00Z\",\"lastError\":null},\"http\":null}}",
+                serial / 60 % 60, serial % 60, n->hostname, epoch % 2 ? "degraded" : "operational",
+                epoch % 2 ? "\"geth: the chain head is 72 s old\"" : "", 1000 + n->idx, n->machine_id, 3600 + serial,
+                1000 + serial % 1000, 21000000 + serial / 12, 21000000 + serial / 12, 10000000 + serial / 12,
+                312500 + serial / 384,
                 n->idx % 250 + 2, 20000 + serial % 1000);
         if (len < 0)
                 return -ENOMEM;
-        /* Pad to the size of a real document with a field the agent does not write. */
-        if (len < STATUS_SIZE - 20) {
-                char *p = realloc(s, STATUS_SIZE + 1);
-                if (!p)
-                        return -ENOMEM;
-                s = p;
-                len += sprintf(s + len, ",\"pad\":\"");
-                while (len < STATUS_SIZE - 2)
-                        s[len++] = 'x';
-                s[len++] = '"';
-        }
-        s[len++] = '}';
-        s[len] = 0;
         *ret = TAKE_PTR(s);
         return 0;
 }
 
-static void node_tick_after(Node *n, uint64_t usec);
-static void on_answer(void *userdata, const HttpResult *res);
+/* The controller asks for the newest status (every tick, and before each write). */
+static int node_status(void *userdata, char **ret_json) {
+        Node *n = userdata;
+        Fleet *f = n->fleet;
+        uint64_t t = now_mono() - f->start_usec + n->phase_usec;
 
-static void fleet_error(Fleet *f, Node *n, const char *what) {
+        return status_document(n, (unsigned) (t / 1000000),
+                               (unsigned) (t / ((uint64_t) f->interval_sec * f->change_every * 1000000)), ret_json);
+}
+
+static void fleet_error(Fleet *f, const char *path, const char *what) {
         f->errors++;
-        if (!f->first_error && asprintf(&f->first_error, "%s: %s", n->hostname, what) < 0)
+        if (!f->first_error && asprintf(&f->first_error, "%s: %s", path, what) < 0)
                 f->first_error = NULL;
 }
 
-static int node_send(Node *n, Step s, const char *path, const char *body) {
-        Fleet *f = n->fleet;
-        _cleanup_free_ char *url = NULL;
-        HttpOptions o = {
-                .body = body,
-                .content_type = "application/json",
-                .timeout_ms = f->interval_sec * 1000 < 2000 ? 2000 : f->interval_sec * 1000,
-                .max_bytes = 4 * 1024 * 1024,
-        };
-        int k;
-
-        if (asprintf(&url, "%s/%s", f->url, path) < 0)
-                return -ENOMEM;
-        n->step = s;
-        n->started_usec = now_mono();
-        n->in_window = f->window;
-        k = http_request(f->http, url, &o, on_answer, n, &n->req);
-        if (k < 0) {
-                n->req = NULL;
-                n->step = STEP_NONE;
-        }
-        return k;
-}
-
-/* The agent's etcd_step, without the login. */
-static void node_step(Node *n) {
-        _cleanup_free_ char *body = NULL, *doc = NULL;
-        Fleet *f = n->fleet;
-        int k;
-
-        if (f->stopping)
-                return;
-        if (!n->lease_id) {
-                k = etcd_request_lease_grant(3 * (int64_t) f->interval_sec, &body);
-                if (k >= 0)
-                        k = node_send(n, STEP_GRANT, "v3/lease/grant", body);
-        } else if (!n->claimed) {
-                k = status_document(n, n->ticks, &doc);
-                if (k >= 0)
-                        k = etcd_request_claim(n->key, doc, n->lease_id, &body);
-                if (k >= 0)
-                        k = node_send(n, STEP_CLAIM, "v3/kv/txn", body);
-        } else {
-                k = etcd_request_lease_keepalive(n->lease_id, &body);
-                if (k >= 0)
-                        k = node_send(n, STEP_KEEPALIVE, "v3/lease/keepalive", body);
-        }
-        if (k < 0) {
-                fleet_error(f, n, strerror(-k));
-                node_tick_after(n, (uint64_t) f->interval_sec * 1000000);
-        }
-}
-
-static void node_replace(Node *n) {
-        _cleanup_free_ char *body = NULL, *doc = NULL;
-        int k;
-
-        k = status_document(n, n->ticks, &doc);
-        if (k >= 0)
-                k = etcd_request_replace(n->key, doc, n->lease_id, n->mod_revision, &body);
-        if (k >= 0)
-                k = node_send(n, STEP_REPLACE, "v3/kv/txn", body);
-        if (k < 0) {
-                fleet_error(n->fleet, n, strerror(-k));
-                node_tick_after(n, (uint64_t) n->fleet->interval_sec * 1000000);
-        }
-}
-
-static void on_answer(void *userdata, const HttpResult *res) {
-        Node *n = userdata;
-        Fleet *f = n->fleet;
-        _cleanup_free_ char *err = NULL, *msg = NULL, *id = NULL;
-        double lat = (double) (now_mono() - n->started_usec);
-        Step s = n->step;
-        bool next = false; /* a follow-up request in this tick */
+/* The observer: every request the controllers (and this benchmark) send ends
+ * here, just before the controller reads the answer. */
+static void on_request(void *userdata, const char *url, const HttpResult *res, uint64_t elapsed_usec) {
+        Fleet *f = userdata;
+        _cleanup_free_ char *msg = NULL, *err = NULL;
+        const char *path = strstr(url, "/v3/");
+        bool in_window = f->window && now_mono() - elapsed_usec >= f->window_start_usec;
         int code, k;
 
-        n->req = NULL;
-        n->step = STEP_NONE;
-        if (n->in_window && f->window)
+        if (!path || streq(path, "/v3/maintenance/status"))
+                return; /* ours */
+        if (in_window)
                 f->requests++;
-        if (res->error) {
-                fleet_error(f, n, res->error);
-                goto done;
-        }
-        k = etcd_parse_error(res->body, res->size, &code, &msg);
-        if (k > 0 || res->status < 200 || res->status > 299) {
-                fleet_error(f, n, msg ? msg : "an HTTP error");
-                if (k > 0 && code == 5) {
-                        n->lease_id = mfree(n->lease_id);
-                        n->claimed = false;
-                }
-                goto done;
-        }
-        switch (s) {
-        case STEP_GRANT: {
-                int64_t ttl;
-                k = etcd_parse_lease_grant(res->body, res->size, &id, &ttl, &err);
-                if (k >= 0) {
-                        free(n->lease_id);
-                        n->lease_id = TAKE_PTR(id);
-                        n->claimed = false;
-                        next = true;
-                }
-                break;
-        }
-        case STEP_KEEPALIVE:
+        if (streq(path, "/v3/lease/keepalive") && in_window)
+                (void) samples_add(&f->keepalive, (double) elapsed_usec);
+        else if (streq(path, "/v3/kv/txn") && in_window)
+                (void) samples_add(&f->report, (double) elapsed_usec);
+        if (res->error)
+                return fleet_error(f, path, res->error);
+        if (etcd_parse_error(res->body, res->size, &code, &msg) > 0)
+                return fleet_error(f, path, msg);
+        if (res->status < 200 || res->status > 299)
+                return fleet_error(f, path, "an HTTP error");
+        if (streq(path, "/v3/lease/keepalive")) {
                 k = etcd_parse_lease_keepalive(res->body, res->size, NULL, &err);
-                if (n->in_window && f->window)
-                        (void) samples_add(&f->keepalive, lat);
-                if (k == 0) {
+                if (k == 0)
                         f->lease_lost++;
-                        n->lease_id = mfree(n->lease_id);
-                        n->claimed = false;
-                        next = true;
-                } else if (k > 0 && n->ticks % f->change_every == n->phase) {
-                        node_replace(n);
-                        return;
-                }
-                break;
-        case STEP_CLAIM:
-        case STEP_REPLACE: {
+        } else if (streq(path, "/v3/kv/txn")) {
                 EtcdTxnResult t = {};
 
-                if (n->in_window && f->window)
-                        (void) samples_add(s == STEP_CLAIM ? &f->claim : &f->report, lat);
                 k = etcd_parse_txn(res->body, res->size, &t, &err);
-                if (k < 0)
-                        break;
-                k = etcd_claim_decide(n->hostname, n->machine_id, &t, &msg);
-                switch (k) {
-                case ETCD_CLAIM_CLAIMED:
-                        n->claimed = true;
-                        free_and_strdup(&n->mod_revision, t.revision);
-                        break;
-                case ETCD_CLAIM_OURS_REPLACE:
-                        n->claimed = true;
-                        free_and_strdup(&n->mod_revision, t.holder_mod_revision);
-                        break;
-                case ETCD_CLAIM_RETRY:
-                case ETCD_CLAIM_CONFLICT:
+                if (k >= 0 && !t.succeeded)
                         f->not_ours++;
-                        n->claimed = false;
-                        break;
-                default:
-                        break;
-                }
                 etcd_txn_result_done(&t);
-                if (k >= 0)
-                        k = 0;
-                break;
-        }
-        case STEP_NONE:
-                k = -EINVAL;
-                break;
-        }
-        if (k < 0) {
-                fleet_error(f, n, err ? err : strerror(-k));
-                next = false;
-        }
-done:
-        if (next && !f->stopping) {
-                node_step(n);
-                return;
-        }
-        /* The tick is over: the next one an interval later (controller.c's succeed()). */
-        node_tick_after(n, (uint64_t) f->interval_sec * 1000000);
-}
-
-static int on_node_timer(sd_event_source *s, uint64_t usec, void *userdata) {
-        Node *n = userdata;
-
-        (void) s;
-        (void) usec;
-        if (n->req || n->fleet->stopping)
-                return 0;
-        n->ticks++;
-        node_step(n);
-        return 0;
-}
-
-static void node_tick_after(Node *n, uint64_t usec) {
-        if (n->fleet->stopping)
-                return;
-        (void) sd_event_source_set_time_relative(n->timer, usec);
-        (void) sd_event_source_set_enabled(n->timer, SD_EVENT_ONESHOT);
+        } else
+                k = 0;
+        if (k < 0)
+                fleet_error(f, path, err ?: strerror(-k));
 }
 
 typedef struct DbAsk {
@@ -473,8 +317,21 @@ static int on_end(sd_event_source *s, uint64_t usec, void *userdata) {
         ask_db_status(f, 1);
         f->window = false;
         f->stopping = true;
-        for (unsigned i = 0; i < f->n_nodes; i++)
-                (void) sd_event_source_set_enabled(f->nodes[i].timer, SD_EVENT_OFF);
+        /* What each controller would put in its node's status, then they stop
+         * (what they have in flight is dropped). */
+        for (unsigned i = 0; i < f->n_nodes; i++) {
+                ControllerStatus e, h;
+
+                controller_state(f->nodes[i].ctl, &e, &h);
+                if (e.last_error) {
+                        f->failing++;
+                        if (!f->first_failing && asprintf(&f->first_failing, "%s: %s", f->nodes[i].hostname,
+                                                          e.last_error) < 0)
+                                f->first_failing = NULL;
+                } else if (e.last_ok_usec > 0)
+                        f->reporting++;
+                f->nodes[i].ctl = controller_free(f->nodes[i].ctl);
+        }
         return 0;
 }
 
@@ -500,6 +357,24 @@ static double tv_s(struct timeval tv) {
         return (double) tv.tv_sec + (double) tv.tv_usec / 1e6;
 }
 
+/* The node's config, as the daemon would read it from its node.json. */
+static int node_config(const Fleet *f, const Node *n, Config **ret) {
+        _cleanup_free_ char *json = NULL;
+        _cleanup_strv_free_ char **errors = NULL;
+        int k;
+
+        if (asprintf(&json,
+                     "{\"localization\":{\"hostname\":\"%s\"},"
+                     "\"agent\":{\"reportIntervalSec\":%u,"
+                     "\"controller\":{\"etcd\":{\"endpoints\":[\"%s\"],\"prefix\":\"%s\"}}}}",
+                     n->hostname, f->interval_sec, f->url, PREFIX) < 0)
+                return -ENOMEM;
+        k = config_parse(json, strlen(json), ret, &errors);
+        if (k < 0 && errors && errors[0])
+                fprintf(stderr, "bench-fleet: %s's node.json: %s\n", n->hostname, errors[0]);
+        return k;
+}
+
 int main(int argc, char **argv) {
         Fleet f = {};
         sd_event_source *window = NULL, *end = NULL;
@@ -516,17 +391,22 @@ int main(int argc, char **argv) {
         f.etcd_pid = argc > 4 ? (pid_t) atoi(argv[4]) : 0;
         f.interval_sec = argc > 5 ? (unsigned) atoi(argv[5]) : 10;
         f.change_every = argc > 6 ? (unsigned) atoi(argv[6]) : 6;
-        if (f.n_nodes < 1 || f.interval_sec < 1 || f.change_every < 1 || seconds <= f.interval_sec + 2) {
-                fprintf(stderr, "bench-fleet: NODES >= 1, INTERVAL >= 1, CHANGE-EVERY >= 1, SECONDS > INTERVAL + 2\n");
+        if (f.n_nodes < 1 || f.interval_sec < 1 || f.interval_sec > 3600 || f.change_every < 1 ||
+            seconds <= f.interval_sec + 2) {
+                fprintf(stderr, "bench-fleet: NODES >= 1, INTERVAL 1-3600, CHANGE-EVERY >= 1, SECONDS > INTERVAL + 2\n");
                 return 2;
         }
         f.nodes = calloc(f.n_nodes, sizeof(Node));
         if (!f.nodes)
                 return 1;
+        f.start_usec = now_mono();
         r = sd_event_new(&f.event);
         if (r >= 0)
                 r = http_new(f.event, &f.http);
+        if (r >= 0)
+                http_set_observer(f.http, on_request, &f);
         for (unsigned i = 0; r >= 0 && i < f.n_nodes; i++) {
+                _cleanup_(config_freep) Config *c = NULL;
                 Node *n = &f.nodes[i];
 
                 n->fleet = &f;
@@ -534,13 +414,13 @@ int main(int argc, char **argv) {
                 snprintf(n->hostname, sizeof n->hostname, "node-%04u", i);
                 snprintf(n->machine_id, sizeof n->machine_id, "%08x%08x%08x%08x", arc4random(), arc4random(),
                          arc4random(), i);
-                n->phase = arc4random_uniform(f.change_every);
-                r = etcd_node_key(PREFIX, n->hostname, &n->key);
-                if (r < 0)
-                        break;
-                /* The first report of a fleet booting together is spread over an interval. */
-                r = sd_event_add_time_relative(f.event, &n->timer, CLOCK_MONOTONIC,
-                                               arc4random_uniform(f.interval_sec * 1000000) + 1, 1000, on_node_timer, n);
+                n->phase_usec = (uint64_t) arc4random_uniform(f.change_every) * f.interval_sec * 1000000 +
+                                arc4random_uniform(f.interval_sec * 1000000);
+                r = node_config(&f, n, &c);
+                if (r >= 0)
+                        r = controller_new(f.event, f.http, c, n->machine_id, NULL, node_status, NULL, n, &n->ctl);
+                if (r >= 0 && !n->ctl)
+                        r = -EINVAL; /* the config names no controller */
         }
         if (r >= 0)
                 r = sd_event_add_time_relative(f.event, &window, CLOCK_MONOTONIC,
@@ -551,27 +431,24 @@ int main(int argc, char **argv) {
         while (r >= 0 && !f.stopping)
                 r = sd_event_run(f.event, UINT64_MAX);
         if (r >= 0)
-                r = http_run(f.http); /* what is in flight ends; nothing new starts */
+                r = http_run(f.http); /* the database's size comes */
         if (r < 0) {
                 fprintf(stderr, "bench-fleet: %s\n", strerror(-r));
                 return 1;
         }
 
         double w = (double) (f.window_end_usec - f.window_start_usec) / 1e6;
-        unsigned claimed = 0;
-        for (unsigned i = 0; i < f.n_nodes; i++)
-                claimed += f.nodes[i].claimed;
-        printf("nodes %u %u\n", f.n_nodes, claimed);
+        printf("nodes %u %u %u\n", f.n_nodes, f.reporting, f.failing);
         printf("interval_s %u\n", f.interval_sec);
         printf("change_every %u\n", f.change_every);
         printf("window_s %.1f\n", w);
         printf("requests %" PRIu64 " %.1f\n", f.requests, (double) f.requests / w);
         samples_print("keepalive_ms", &f.keepalive);
         samples_print("report_ms", &f.report);
-        samples_print("claim_ms", &f.claim);
         printf("reports_per_s %.1f\n", (double) f.report.n / w);
         printf("errors %" PRIu64 " %" PRIu64 " %" PRIu64 " %s\n", f.errors, f.lease_lost, f.not_ours,
                f.first_error ? f.first_error : "-");
+        printf("failing %s\n", f.first_failing ? f.first_failing : "-");
         printf("http %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 "\n", f.http1.requests - f.http0.requests,
                f.http1.bytes_sent - f.http0.bytes_sent, f.http1.bytes_received - f.http0.bytes_received,
                f.http1.connections - f.http0.connections);
@@ -585,17 +462,11 @@ int main(int argc, char **argv) {
                 print_mem(f.etcd_pid);
         }
 
-        for (unsigned i = 0; i < f.n_nodes; i++) {
-                sd_event_source_disable_unref(f.nodes[i].timer);
-                free(f.nodes[i].key);
-                free(f.nodes[i].lease_id);
-                free(f.nodes[i].mod_revision);
-        }
         free(f.nodes);
         free(f.keepalive.v);
         free(f.report.v);
-        free(f.claim.v);
         free(f.first_error);
+        free(f.first_failing);
         sd_event_source_disable_unref(window);
         sd_event_source_disable_unref(end);
         http_free(f.http);

@@ -1,11 +1,12 @@
 #!/bin/sh
 # Benchmark: a fleet of BENCH_FLEET_NODES (default 1000) simulated agents
 # reporting every 10 s to one etcd on this machine for BENCH_FLEET_SECONDS
-# (default 180), in one process on the agent's own Http and etcd code
-# (tests/bench/bench-fleet.c: lease TTL 30, claim txn, keepalive every
-# interval, replace txn of a ~1.5 KiB status every 6th interval, the
-# once-a-minute rewrite). etcd (Debian's 3.4) runs with periodic
-# auto-compaction (5m) and a 2 GiB backend quota (its default, stated). Figures:
+# (default 180), in one process, each node a real Controller (the daemon's
+# agent/net/controller.c) on one Http (tests/bench/bench-fleet.c: lease TTL
+# 30, claim txn, keepalive every interval, replace txn of a ~2 KiB status
+# when it changes, every 6th interval, or a minute passed). etcd (Debian's
+# 3.4) runs with periodic auto-compaction (5m) and a 2 GiB backend quota (its
+# default, stated). Figures:
 # requests/s, report and keepalive latency, etcd's CPU, memory and database
 # growth, and a linear extrapolation to 10,000 nodes. Figures only.
 #   sh tests/bench/fleet.sh build/bench/bench-fleet build/bench/results.txt
@@ -59,16 +60,18 @@ window=$(f window_s 1)
 {
         echo "fleet: $(f nodes 1) simulated agents, one etcd $etcd_version on this machine ($(date -u +%Y-%m-%dT%H:%M:%SZ))"
         echo "  etcd flags: $flags (2 GiB: the default quota, stated)"
-        echo "  each node (tests/bench/bench-fleet.c, the agent's Http and etcd codec, all in one process): lease TTL 30 s, claim txn,"
-        echo "  every $(f interval_s 1) s a keepalive, every $(f change_every 1)th interval a replace txn of a ~1.5 KiB status (the once-a-minute rewrite);"
+        echo "  each node a real Controller (agent/net/controller.c, the daemon's; tests/bench/bench-fleet.c, one process, one Http):"
+        echo "  lease TTL 30 s, claim txn, every $(f interval_s 1) s a keepalive; its ~2 KiB status changes state every $(f change_every 1)th interval,"
+        echo "  so the controller writes it then (a replace txn), as it does an unchanged one once a minute;"
         echo "  first ticks spread uniformly over an interval, each next tick an interval after the last ended"
-        echo "  measured over ${window} s after the first interval (+2 s); $(f nodes 2) of $(f nodes 1) nodes hold their key at the end, $keys keys in etcd"
+        echo "  measured over ${window} s after the first interval (+2 s); at the end $(f nodes 2) of $(f nodes 1) controllers report without"
+        echo "  an error, $(f nodes 3) with one (first: $(sed -n 's/^failing //p' "$T/fleet.txt")); $keys keys in etcd"
         echo "  requests: $(f requests 2)/s ($(f requests 1) in the window); reports (replace txns) $(f reports_per_s 1)/s"
         echo "  report (txn) latency: p50 $(f report_ms 2) ms, p99 $(f report_ms 3) ms, max $(f report_ms 4) ms ($(f report_ms 1) reports)"
         echo "  keepalive latency:    p50 $(f keepalive_ms 2) ms, p99 $(f keepalive_ms 3) ms, max $(f keepalive_ms 4) ms ($(f keepalive_ms 1) keepalives)"
-        echo "  errors: $(f errors 1); leases lost: $(f errors 2); keys not ours: $(f errors 3); first error: $(f errors 4)"
+        echo "  errors: $(f errors 1); leases lost: $(f errors 2); txns not done (the key not as left): $(f errors 3); first error: $(sed -n 's/^errors [0-9]* [0-9]* [0-9]* //p' "$T/fleet.txt")"
         echo "  HTTP: $(f http 1) requests, $(f http 2) bytes sent, $(f http 3) received, $(f http 4) TCP connections opened"
-        echo "  the simulator's own CPU: $(f client_cpu_pct 1) % of one core (it shares the 2 cores with etcd)"
+        echo "  the fleet's own CPU (its controllers and Http): $(f client_cpu_pct 1) % of one core (it shares the 2 cores with etcd)"
         echo "  etcd CPU: $(f etcd_cpu_pct 1) % of one core (utime+stime of all its threads, /proc/PID/stat, over the window)"
         echo "  etcd memory at the end: VmRSS $(f etcd_vmrss_kib 1) KiB, VmHWM $(f etcd_vmhwm_kib 1) KiB"
         awk -v db0="$(f db_bytes 1)" -v db1="$(f db_bytes 2)" -v u0="$(f db_bytes 3)" -v u1="$(f db_bytes 4)" \
