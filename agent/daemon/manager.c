@@ -11,7 +11,6 @@
 #include <string.h>
 #include <pwd.h>
 #include <sys/inotify.h>
-#include <sys/wait.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -30,6 +29,7 @@
 #include "hsos/edge/uevent.h"
 #include "hsos/metrics.h"
 #include "hsos/reconcile.h"
+#include "hsos/edge/spawn.h"
 #include "hsos/sha256.h"
 #include "hsos/util.h"
 #include "hsos/version.h"
@@ -338,20 +338,13 @@ static bool unit_user_missing(const PlanUnit *pu) {
 /* In the worker. */
 static void ensure_users(const Plan *p) {
         bool missing = false;
-        int status;
-        pid_t pid;
 
         for (size_t i = 0; i < p->n_units; i++)
                 if (p->units[i].state == UNIT_READY && unit_user_missing(&p->units[i]))
                         missing = true;
         if (!missing)
                 return;
-        pid = fork();
-        if (pid == 0) {
-                execlp("systemd-sysusers", "systemd-sysusers", (char *) NULL);
-                _exit(127);
-        }
-        if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        if (spawn_wait((char *[]) { (char *) "systemd-sysusers", NULL }, &(SpawnOptions) { .cwd_fd = -1 }, NULL) < 0)
                 log_error("a client's system user is missing and systemd-sysusers could not create it");
         else
                 log_info("the clients' system users were missing: created by systemd-sysusers");

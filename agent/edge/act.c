@@ -7,11 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "hsos/edge/act.h"
 #include "hsos/edge/anchor.h"
+#include "hsos/edge/spawn.h"
 #include "hsos/edge/files.h"
 #include "hsos/edge/mounter.h"
 #include "hsos/edge/prepare.h"
@@ -309,28 +309,13 @@ static void set_timezone(const Config *c, char ***problems, ActReport fn, void *
 }
 
 static int run_useradd(void) {
-        int status;
-        pid_t pid = fork();
+        /* Debian's place (bash there), else PATH (NixOS: the unit's path). */
+        bool debian = access("/usr/sbin/useradd", X_OK) == 0;
+        char *argv[] = { debian ? (char *) "/usr/sbin/useradd" : (char *) "useradd", (char *) "--create-home",
+                         (char *) "--user-group", (char *) "--shell", debian ? (char *) "/bin/bash" : (char *) "/bin/sh",
+                         (char *) "--comment", (char *) "HomestakerOS operator", (char *) LOGIN_USER, NULL };
 
-        if (pid < 0)
-                return -errno;
-        if (pid == 0) {
-                int null = open("/dev/null", O_RDWR | O_CLOEXEC);
-                if (null >= 0) {
-                        dup2(null, STDIN_FILENO);
-                        dup2(null, STDOUT_FILENO);
-                }
-                /* Debian's place, else PATH (NixOS: the unit's path). */
-                execl("/usr/sbin/useradd", "useradd", "--create-home", "--user-group", "--shell", "/bin/bash",
-                      "--comment", "HomestakerOS operator", LOGIN_USER, (char *) NULL);
-                execlp("useradd", "useradd", "--create-home", "--user-group", "--shell", "/bin/sh",
-                       "--comment", "HomestakerOS operator", LOGIN_USER, (char *) NULL);
-                _exit(127);
-        }
-        while (waitpid(pid, &status, 0) < 0)
-                if (errno != EINTR)
-                        return -errno;
-        return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -EIO;
+        return spawn_wait(argv, &(SpawnOptions) { .cwd_fd = -1, .quiet_stdout = true }, NULL);
 }
 
 int act_install_ssh_keys(const struct passwd *pw, const char *want, bool *ret_changed) {
@@ -464,25 +449,10 @@ int act_sshd(const Plan *p, char ***problems, ActReport fn, void *ud) {
 }
 
 static int run_journalctl(const char *option) {
-        int status;
-        pid_t pid = fork();
+        char *argv[] = { access("/usr/bin/journalctl", X_OK) == 0 ? (char *) "/usr/bin/journalctl" : (char *) "journalctl",
+                         (char *) option, NULL };
 
-        if (pid < 0)
-                return -errno;
-        if (pid == 0) {
-                int null = open("/dev/null", O_RDWR | O_CLOEXEC);
-                if (null >= 0) {
-                        dup2(null, STDOUT_FILENO);
-                        dup2(null, STDERR_FILENO);
-                }
-                execl("/usr/bin/journalctl", "journalctl", option, (char *) NULL);
-                execlp("journalctl", "journalctl", option, (char *) NULL);
-                _exit(127);
-        }
-        while (waitpid(pid, &status, 0) < 0)
-                if (errno != EINTR)
-                        return -errno;
-        return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -EIO;
+        return spawn_wait(argv, &(SpawnOptions) { .cwd_fd = -1, .quiet_stdout = true, .quiet_stderr = true }, NULL);
 }
 
 int act_journal(const Config *c, const Facts *f, const Plan *p, char ***problems, ActReport fn, void *ud) {

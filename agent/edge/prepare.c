@@ -10,11 +10,11 @@
 #include <string.h>
 #include <sys/random.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "hsos/cleanup.h"
 #include "hsos/edge/anchor.h"
+#include "hsos/edge/spawn.h"
 #include "hsos/edge/files.h"
 #include "hsos/edge/prepare.h"
 #include "hsos/util.h"
@@ -314,8 +314,7 @@ int secret_create_ssh_host_key(const char *path, const char *comment, char **ret
         _cleanup_close_ int dirfd = -EBADF, tmpfd = -EBADF;
         char tmpname[32];
         const char *base;
-        pid_t pid;
-        int r, status;
+        int r;
 
         dirfd = open_secret_dir(path, &dir, &base);
         if (dirfd < 0)
@@ -347,34 +346,20 @@ int secret_create_ssh_host_key(const char *path, const char *comment, char **ret
                 return r;
         }
 
-        pid = fork();
-        if (pid < 0) {
-                r = -errno;
-                goto finish;
-        }
-        if (pid == 0) {
-                int null = open("/dev/null", O_RDWR | O_CLOEXEC);
-                if (null >= 0) {
-                        dup2(null, STDIN_FILENO);
-                        dup2(null, STDOUT_FILENO);
-                }
-                if (fchdir(tmpfd) < 0)
-                        _exit(126);
-                execl(keygen, "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", comment, "-f", "key", (char *) NULL);
-                _exit(127);
-        }
-        while (waitpid(pid, &status, 0) < 0)
-                if (errno != EINTR) {
-                        r = -errno;
+        {
+                char *argv[] = { keygen, (char *) "-q", (char *) "-t", (char *) "ed25519", (char *) "-N", (char *) "",
+                                 (char *) "-C", (char *) comment, (char *) "-f", (char *) "key", NULL };
+                int status;
+
+                /* Inside its private directory, reached by the fd alone. */
+                r = spawn_wait(argv, &(SpawnOptions) { .cwd_fd = tmpfd, .quiet_stdout = true }, &status);
+                if (r == -EIO) {
+                        if (asprintf(ret_error, "ssh-keygen failed (exit status %d)", status) < 0)
+                                r = -ENOMEM;
                         goto finish;
                 }
-        if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-                if (asprintf(ret_error, "ssh-keygen failed (exit status %d)",
-                             WIFEXITED(status) ? WEXITSTATUS(status) : -1) < 0)
-                        r = -ENOMEM;
-                else
-                        r = -EIO;
-                goto finish;
+                if (r < 0)
+                        goto finish;
         }
 
         if ((r = fsync_at(tmpfd, "key")) < 0 || (r = fsync_at(tmpfd, "key.pub")) < 0)
