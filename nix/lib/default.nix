@@ -1,6 +1,6 @@
 # The pure parts of nix/module.nix, in one place: what the module computes
 # from its options without building anything. tests/nix/check.sh evaluates
-# exactly these functions with a stand-in `lib`.
+# them through the module, with nixpkgs' real lib.
 { lib }:
 let
   nodeJson = import ./node-json.nix { inherit lib; };

@@ -3,9 +3,8 @@
 # node.json document hsos-agent reads; and the units HomestakerOS's own module
 # would make for the same node, which the agent now makes instead.
 #
-# It takes nixpkgs' `lib` and uses builtins and a few lib functions only, so
-# that tests/nix/check.sh evaluates it with a small stand-in for `lib`
-# (tests/nix/lib-standin.nix), without nixpkgs.
+# It takes nixpkgs' `lib`; tests/nix/check.sh evaluates it through the
+# module, with nixpkgs' real lib and HomestakerOS's real options.nix.
 { lib }:
 let
   inherit (builtins) attrNames concatMap concatStringsSep isAttrs isFunction isList isPath;
