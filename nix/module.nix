@@ -30,7 +30,7 @@ let
   # with builtins.toJSON and, where the build can run the agent, validated
   # by it: an invalid node.json fails the build, with every error. The
   # file it checked stays reachable: nodeJson.written (its text in .text).
-  document = hsos.document { inherit (cfg) settings; inherit pkgs; overrides = cfg.clientPackages; };
+  document = hsos.document { inherit (cfg) settings; inherit pkgs; overrides = lib.filterAttrs (_: p: p != null) cfg.clientPackages; };
   written = pkgs.writeText "node.json" (builtins.toJSON document);
   validated = pkgs.runCommand "node.json" { passthru = { inherit written; }; } ''
     ${cfg.package}/bin/hsos-agent validate --config ${written}
@@ -93,8 +93,18 @@ in
       '';
     };
 
+    # One option per client the agent knows (a misspelt name is an error
+    # naming it, not a package silently left out).
     clientPackages = mkOption {
-      type = types.attrsOf types.package;
+      type = types.submodule {
+        options = lib.mapAttrs
+          (name: client: mkOption {
+            type = types.nullOr types.package;
+            default = null;
+            description = "The package whose bin/${client.exe} runs ${name}.";
+          })
+          hsos.packages.clients;
+      };
       default = { };
       example = literalExpression "{ inherit (inputs.ethereum-nix.packages.x86_64-linux) geth lighthouse; }";
       description = ''
