@@ -14,5 +14,5 @@ in
   # agent.packages filled from `pkgs` (and `overrides`, client -> package)
   # for the clients they enable.
   document = { settings, pkgs, overrides ? { } }:
-    nodeJson.withPackages settings (packages.packageMap { inherit pkgs settings overrides; });
+    nodeJson.withPackages (nodeJson.pathsAsStrings settings) (packages.packageMap { inherit pkgs settings overrides; });
 }

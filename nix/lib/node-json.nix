@@ -70,7 +70,17 @@ let
   # wg-quick names the interface after the file, as HomestakerOS does.
   wireguardInterface = file: builtins.head (builtins.split "[.]" (baseNameOf (toString file)));
 in
-{
+rec {
+  # Nix paths in services.hsos-agent.settings as strings: builtins.toJSON
+  # would copy each path's file into the world-readable store (a secret's
+  # too) and write the store path, or fail where the file is not on the
+  # building machine, as the node's disks are not.
+  pathsAsStrings = v:
+    if isPath v then toString v
+    else if isList v then map pathsAsStrings v
+    else if isAttrs v then lib.mapAttrs (_: pathsAsStrings) v
+    else v;
+
   # homestakeros (config.homestakeros) -> the node.json document.
   fromHomestakeros = homestakeros: convert schema homestakeros;
 

@@ -97,7 +97,8 @@ let
         inherit (config.boot.initrd.systemd) enable;
         services = mapAttrs (_: s: unit s // { inherit (s) unitConfig serviceConfig; }) config.boot.initrd.systemd.services;
         storePaths = strings config.boot.initrd.systemd.storePaths;
-        contents = mapAttrs (_: f: toString f.source) config.boot.initrd.systemd.contents;
+        # node.json's store path named as the option it is.
+        contents = mapAttrs (_: f: if toString f.source == toString cfg.nodeJson then "services.hsos-agent.nodeJson" else toString f.source) config.boot.initrd.systemd.contents;
         inherit (config.boot.initrd) supportedFilesystems;
       };
       packages = {

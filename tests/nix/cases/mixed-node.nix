@@ -1,7 +1,8 @@
 # HomestakerOS's options (the current module) with services.hsos-agent
 # overrides: settings node.json has and homestakeros has not (network,
-# agent.*), a homestakeros setting overridden (geth's dataDir, at a normal
-# priority over the module's mkDefault), a client's package given by
+# agent.*), homestakeros settings overridden (nethermind's dataDir, at a
+# normal priority over the module's mkDefault; wireguard's configFile, as a
+# Nix path), a client's package given by
 # clientPackages (teku, which pkgs has not), sshd from the host key of
 # node.json, and the systemd stage 1, which runs the mount stage in the
 # initrd too (initrd-hooks/nixos-stage1.nix).
@@ -37,6 +38,9 @@
         settings = {
           network = "hoodi";
           execution.nethermind.dataDir = "/mnt/chain/hoodi/nethermind";
+          # A Nix path, as types.path options take them: written as the
+          # string, never copied into the store (a secret would be).
+          vpn.wireguard.configFile = /mnt/chain/secrets/wg0.conf;
           agent.deviceTimeoutSec = 60;
         };
         clientPackages.teku = pkgs.teku-ethereum-nix;
