@@ -232,8 +232,9 @@ check-integration: $(BIN) $(if $(T),$(T_SCRIPT))
 	$(if $(T_ONLY),$(error T=$(T): a script runs whole; T=FILE/NAME picks the tests of a unit test binary))
 	@HSOS_AGENT=$(abspath $(BIN)) $(call RUN_TESTS,integration) $(if $(T),$(T_SCRIPT),$(wildcard tests/integration/test-*.sh))
 
-# The Nix side without nixpkgs: every .nix parses, the module's pure parts
-# evaluated with a stand-in lib give node.json that validates (tests/nix/).
+# The Nix side without nixpkgs' packages: every .nix parses, nix/module.nix
+# evaluated by nixpkgs' real lib.evalModules with HomestakerOS's options.nix
+# (../shared/data/) gives node.json that validates, units, users (tests/nix/).
 check-nix: $(BIN)
 	@HSOS_AGENT=$(abspath $(BIN)) $(call RUN_TESTS,nix) tests/nix/check.sh
 

@@ -14,7 +14,8 @@
 # is services.hsos-agent.settings, written as Nix.
 #
 # The pure parts (homestakeros -> node.json, the package map, the users) are
-# in ./lib and checked by tests/nix/check.sh.
+# in ./lib. tests/nix/check.sh evaluates this module with nixpkgs' real
+# lib.evalModules and HomestakerOS's real options.nix.
 { config, lib, pkgs, options, utils, ... }:
 let
   inherit (lib) mkDefault mkIf mkMerge mkOption types literalExpression;
@@ -27,10 +28,11 @@ let
   # node.json: the settings, agent.packages filled with the store paths of
   # the enabled clients' executables (which puts them in the image), written
   # with builtins.toJSON and, where the build can run the agent, validated
-  # by it: an invalid node.json fails the build, with every error.
-  document = hsos.document { inherit (cfg) settings; inherit pkgs; overrides = cfg.clientPackages; };
+  # by it: an invalid node.json fails the build, with every error. The
+  # file it checked stays reachable: nodeJson.written (its text in .text).
+  document = hsos.document { inherit (cfg) settings; inherit pkgs; overrides = lib.filterAttrs (_: p: p != null) cfg.clientPackages; };
   written = pkgs.writeText "node.json" (builtins.toJSON document);
-  validated = pkgs.runCommand "node.json" { } ''
+  validated = pkgs.runCommand "node.json" { passthru = { inherit written; }; } ''
     ${cfg.package}/bin/hsos-agent validate --config ${written}
     cp ${written} $out
   '';
@@ -91,8 +93,18 @@ in
       '';
     };
 
+    # One option per client the agent knows (a misspelt name is an error
+    # naming it, not a package silently left out).
     clientPackages = mkOption {
-      type = types.attrsOf types.package;
+      type = types.submodule {
+        options = lib.mapAttrs
+          (name: client: mkOption {
+            type = types.nullOr types.package;
+            default = null;
+            description = "The package whose bin/${client.exe} runs ${name}.";
+          })
+          hsos.packages.clients;
+      };
       default = { };
       example = literalExpression "{ inherit (inputs.ethereum-nix.packages.x86_64-linux) geth lighthouse; }";
       description = ''

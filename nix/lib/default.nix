@@ -1,6 +1,6 @@
 # The pure parts of nix/module.nix, in one place: what the module computes
 # from its options without building anything. tests/nix/check.sh evaluates
-# exactly these functions with a stand-in `lib`.
+# them through the module, with nixpkgs' real lib.
 { lib }:
 let
   nodeJson = import ./node-json.nix { inherit lib; };
@@ -14,5 +14,5 @@ in
   # agent.packages filled from `pkgs` (and `overrides`, client -> package)
   # for the clients they enable.
   document = { settings, pkgs, overrides ? { } }:
-    nodeJson.withPackages settings (packages.packageMap { inherit pkgs settings overrides; });
+    nodeJson.withPackages (nodeJson.pathsAsStrings settings) (packages.packageMap { inherit pkgs settings overrides; });
 }

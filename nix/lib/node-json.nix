@@ -3,9 +3,8 @@
 # node.json document hsos-agent reads; and the units HomestakerOS's own module
 # would make for the same node, which the agent now makes instead.
 #
-# It takes nixpkgs' `lib` and uses builtins and a few lib functions only, so
-# that tests/nix/check.sh evaluates it with a small stand-in for `lib`
-# (tests/nix/lib-standin.nix), without nixpkgs.
+# It takes nixpkgs' `lib`; tests/nix/check.sh evaluates it through the
+# module, with nixpkgs' real lib and HomestakerOS's real options.nix.
 { lib }:
 let
   inherit (builtins) attrNames concatMap concatStringsSep isAttrs isFunction isList isPath;
@@ -71,7 +70,17 @@ let
   # wg-quick names the interface after the file, as HomestakerOS does.
   wireguardInterface = file: builtins.head (builtins.split "[.]" (baseNameOf (toString file)));
 in
-{
+rec {
+  # Nix paths in services.hsos-agent.settings as strings: builtins.toJSON
+  # would copy each path's file into the world-readable store (a secret's
+  # too) and write the store path, or fail where the file is not on the
+  # building machine, as the node's disks are not.
+  pathsAsStrings = v:
+    if isPath v then toString v
+    else if isList v then map pathsAsStrings v
+    else if isAttrs v then lib.mapAttrs (_: pathsAsStrings) v
+    else v;
+
   # homestakeros (config.homestakeros) -> the node.json document.
   fromHomestakeros = homestakeros: convert schema homestakeros;
 

@@ -3,7 +3,7 @@
 # executables from the store puts them in the image's closure, and the agent
 # never has to look for them on PATH.
 #
-# Takes nixpkgs' `lib`; evaluated by tests/nix/check.sh with a stand-in.
+# Takes nixpkgs' `lib`; evaluated by tests/nix/check.sh through the module.
 { lib }:
 let
   inherit (builtins) attrNames filter head listToAttrs;

@@ -1,10 +1,13 @@
 #!/bin/sh
-# What can be checked of the Nix side without nixpkgs (make check-nix):
-# every .nix file of the tree parses (nix-instantiate --parse), and the
-# module's pure parts (nix/lib/: homestakeros options -> node.json, the
-# package map, the units it suppresses, the users) evaluated with the
-# stand-in lib on the cases of tests/nix/cases/ give the expected documents
-# of tests/nix/expected/, which hsos-agent validate accepts.
+# What can be checked of the Nix side without nixpkgs' packages (make
+# check-nix): every .nix file of the tree parses (nix-instantiate --parse);
+# nix/module.nix, evaluated by nixpkgs' real lib.evalModules with
+# HomestakerOS's real options.nix (tests/nix/eval.nix), gives on each case
+# (tests/nix/cases/, flake.nix's example nodes) the /etc/hsos/node.json of
+# tests/nix/expected/, which hsos-agent validate accepts, and the units,
+# users, initrd stage, ... of expected/*.system.json; wrong settings
+# (tests/nix/wrong/) are the module system's errors naming the option; every
+# homestakeros option has its place in node.json, with its default.
 # TAP; exit 77 when nix-instantiate is missing. UPDATE=1 rewrites the
 # expected files (read the diff before committing).
 set -u
@@ -23,7 +26,7 @@ T=$(mktemp -d)
 trap 'rm -rf "$T" "$NIX_STATE_DIR" "$NIX_LOG_DIR"' EXIT
 n=0 failed=0
 ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "# $l"; done; }
+not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do printf '%s\n' "$l" | sed 's/^/# /'; done; }
 
 # Every .nix file parses.
 for f in $(cd "$TOP" && find . -name '*.nix' -not -path './build/*' -not -path './.git/*' | sort); do
@@ -32,10 +35,16 @@ for f in $(cd "$TOP" && find . -name '*.nix' -not -path './build/*' -not -path '
         else not_ok "$f parses" "$(cat "$T/err")"; fi
 done
 
-# evaluate CASE WHAT OUT: the pure parts on a case, as sorted JSON in OUT.
+# nix/module.nix is evaluated by nixpkgs' real module system, with
+# HomestakerOS's real option declarations: both in ../shared/data/ beside
+# the repository (HSOS_NIXPKGS_LIB, HSOS_HOMESTAKEROS_OPTIONS name others).
+NIXPKGS_LIB=${HSOS_NIXPKGS_LIB:-$TOP/../shared/data/nixpkgs-lib}
+HS_OPTIONS=${HSOS_HOMESTAKEROS_OPTIONS:-$TOP/../shared/data/homestakeros-module/options.nix}
+
+# evaluate CASE WHAT OUT: tests/nix/eval.nix on a case, its JSON in OUT.
 evaluate() {
-        nix-instantiate --eval --strict --json "$HERE/eval.nix" --argstr case "$1" --argstr what "$2" >"$T/raw" 2>"$T/err" \
-                && jq -S . "$T/raw" >"$3"
+        nix-instantiate --eval --strict --json "$HERE/eval.nix" --argstr nixpkgsLib "$NIXPKGS_LIB" \
+                --argstr homestakerosOptions "$HS_OPTIONS" --argstr case "$1" --argstr what "$2" >"$3" 2>"$T/err"
 }
 
 # same NAME GOT EXPECTED: equal JSON documents.
@@ -45,67 +54,112 @@ same() {
         else not_ok "$1" "$(cat "$T/diff")"; fi
 }
 
-for c in $(cd "$HERE/cases" && ls *.nix | sed 's/\.nix$//'); do
-        if ! evaluate "$c" document "$T/$c.json"; then
-                not_ok "$c: node.json evaluates" "$(cat "$T/err")"
-                continue
+# check NAME JQ-PROGRAM FILE: the program says true of the file.
+check() {
+        if [ "$(jq "$2" "$3" 2>&1)" = true ]; then ok "$1"
+        else not_ok "$1" "$(jq "$2" "$3" 2>&1)"; fi
+}
+
+# system CASE NAME EXPECTED: the checks of one evaluated configuration.
+system() {
+        c=$1 name=$2 expected=$3
+        if ! evaluate "$c" system "$T/sys.json"; then
+                not_ok "$name: the configuration evaluates" "$(cat "$T/err")"
+                return
         fi
-        ok "$c: node.json evaluates"
-        if "$HSOS_AGENT" validate --config "$T/$c.json" >"$T/out" 2>&1; then ok "$c: hsos-agent validate accepts it"
-        else not_ok "$c: hsos-agent validate accepts it" "$(cat "$T/out")"; fi
-        same "$c: it is the expected document" "$T/$c.json" "$HERE/expected/$c.json"
-        if grep -q '^  homestakeros' "$HERE/cases/$c.nix"; then
-                if evaluate "$c" units "$T/$c.units.json"; then
-                        same "$c: HomestakerOS's units the module suppresses" "$T/$c.units.json" "$HERE/expected/$c.units.json"
-                else not_ok "$c: HomestakerOS's units evaluate" "$(cat "$T/err")"; fi
-                if evaluate "$c" dropped "$T/$c.dropped.json"; then
-                        same "$c: the homestakeros keys node.json has no place for" "$T/$c.dropped.json" "$HERE/expected/$c.dropped.json"
-                else not_ok "$c: the dropped keys evaluate" "$(cat "$T/err")"; fi
+        ok "$name: the configuration evaluates"
+        jq -r .nodeJson.text "$T/sys.json" >"$T/node.json"
+        if "$HSOS_AGENT" validate --config "$T/node.json" >"$T/out" 2>&1; then ok "$name: hsos-agent validate accepts /etc/hsos/node.json"
+        else not_ok "$name: hsos-agent validate accepts /etc/hsos/node.json" "$(cat "$T/out")"; fi
+        jq -S . "$T/node.json" >"$T/$name.json"
+        same "$name: /etc/hsos/node.json is the expected document" "$T/$name.json" "$expected"
+        check "$name: /etc/hsos/node.json is services.hsos-agent.nodeJson, which runs hsos-agent validate on it" \
+                '.nodeJson.isOption and .nodeJson.validatedBy == "\(.packages.agent)/bin/hsos-agent validate --config \(.nodeJson.writtenPath)\ncp \(.nodeJson.writtenPath) $out\n"' "$T/sys.json"
+        check "$name: the agent's units are enabled, hsos-agent-mount by local-fs.target and not restarted by a switch" \
+                '.services."hsos-agent-mount" | .enable and .wantedBy == ["local-fs.target"] and .restartIfChanged == false' "$T/sys.json"
+        check "$name: hsos-agent by multi-user.target, reloaded when node.json changes" \
+                '.services."hsos-agent" as $s | $s.enable and $s.wantedBy == ["multi-user.target"] and $s.reloadTriggers == [.nodeJson.etcSource]' "$T/sys.json"
+        check "$name: the package's units (systemd.packages) and its command (environment.systemPackages)" \
+                '.packages.systemd == [.packages.agent] and .packages.environment == [.packages.agent]' "$T/sys.json"
+        check "$name: no assertion fails" '.failedAssertions == []' "$T/sys.json"
+        # The users of hsos-agent.sysusers: system users, each in its own
+        # group of the same number; hsos-net too; the hsos group; core.
+        want=$(sed -n 's/^u  *\([^ ]*\)  *\([0-9]*\) .*/\1 \2/p' "$TOP/initrd-hooks/hsos-agent.sysusers" | sort)
+        got=$(jq -r '. as $s | .users | to_entries[] | select(.value.isSystemUser and .value.group == .key and $s.groups[.key].gid == .value.uid) | "\(.key) \(.value.uid)"' "$T/sys.json" | sort)
+        if [ -n "$want" ] && [ "$want" = "$got" ]; then ok "$name: every user of hsos-agent.sysusers, its uid its group's gid ($(echo "$got" | wc -l))"
+        else not_ok "$name: every user of hsos-agent.sysusers, its uid its group's gid" "want: $want" "got: $got"; fi
+        check "$name: hsos-net (830), the network helper, is one of them" '.users."hsos-net".uid == 830 and .users."hsos-net".isSystemUser' "$T/sys.json"
+        check "$name: the hsos group, and core, a normal user in it with node.json's ssh keys" \
+                '(.groups | has("hsos")) and .users.core.isNormalUser and (.users.core.extraGroups | index("hsos")) != null and .users.core.sshKeys == (.nodeJson.text | fromjson | .ssh.authorizedKeys // [])' "$T/sys.json"
+        check "$name: networking.hostName and time.timeZone are node.json's" \
+                '(.nodeJson.text | fromjson | .localization) as $l | .hostName == ($l.hostname // "homestaker") and .timeZone == ($l.timezone // "UTC")' "$T/sys.json"
+        # What else the evaluated config says (HomestakerOS's units left out,
+        # the warnings, the firewall, the initrd stage, ...), as reviewed.
+        jq -S 'del(.nodeJson, .packages, .services, .users, .groups)' "$T/sys.json" >"$T/$name.system.json"
+        same "$name: HomestakerOS's units left out, warnings, firewall, initrd are the expected ones" \
+                "$T/$name.system.json" "${expected%.json}.system.json"
+}
+
+if [ ! -d "$NIXPKGS_LIB/lib" ] || [ ! -f "$HS_OPTIONS" ]; then
+        n=$((n + 1))
+        echo "ok $n - nix/module.nix evaluated by lib.evalModules # SKIP nixpkgs' lib or HomestakerOS's options.nix is missing ($NIXPKGS_LIB, $HS_OPTIONS)"
+else
+        for c in $(cd "$HERE/cases" && ls *.nix | sed 's/\.nix$//'); do
+                system "cases/$c" "$c" "$HERE/expected/$c.json"
+        done
+        # flake.nix's example nodes (without HomestakerOS's base and kexecTree).
+        system example example "$HERE/expected/example.json"
+        system example-homestakeros example-homestakeros "$HERE/expected/example-homestakeros.json"
+        if [ -s "$T/example.json" ]; then
+                jq -S . "$TOP/examples/node.json" >"$T/examples-node.json"
+                diff -u "$T/examples-node.json" "$T/example.json" >"$T/diff" \
+                        && ok "example: its node.json is examples/node.json" || not_ok "example: its node.json is examples/node.json" "$(cat "$T/diff")"
         fi
-done
 
-# The web UI's node, as HomestakerOS's module hands it over, becomes the web
-# UI's own node.json again, with only agent.packages added.
-if [ -s "$T/team-node.json" ]; then
-        jq -S 'del(.agent)' "$T/team-node.json" >"$T/team-node.noagent.json"
-        jq -S . "$TOP/tests/fixtures/configs/webui-team-node.json" >"$T/webui.json"
-        diff -u "$T/webui.json" "$T/team-node.noagent.json" >"$T/diff" \
-                && ok "team-node: the web UI's node.json comes back unchanged, agent.packages added" \
-                || not_ok "team-node: the web UI's node.json comes back unchanged, agent.packages added" "$(cat "$T/diff")"
-fi
+        # The web UI's node, as HomestakerOS's module hands it over, becomes
+        # the web UI's own node.json again, with only agent.packages added.
+        if [ -s "$T/team-node.json" ]; then
+                jq -S 'del(.agent)' "$T/team-node.json" >"$T/team-node.noagent.json"
+                jq -S . "$TOP/tests/fixtures/configs/webui-team-node.json" >"$T/webui.json"
+                diff -u "$T/webui.json" "$T/team-node.noagent.json" >"$T/diff" \
+                        && ok "team-node: the web UI's node.json comes back unchanged, agent.packages added" \
+                        || not_ok "team-node: the web UI's node.json comes back unchanged, agent.packages added" "$(cat "$T/diff")"
+        fi
 
-# flake.nix's example nodes: node.json as Nix is examples/node.json; the
-# HomestakerOS configuration makes a valid node.json, and nothing is dropped.
-if nix-instantiate --eval --strict --json "$HERE/eval.nix" --argstr what example-settings >"$T/raw" 2>"$T/err"; then
-        jq -S . "$T/raw" >"$T/example.json"
-        jq -S . "$TOP/examples/node.json" >"$T/examples-node.json"
-        diff -u "$T/examples-node.json" "$T/example.json" >"$T/diff" \
-                && ok "nix/example/settings.nix is examples/node.json" || not_ok "nix/example/settings.nix is examples/node.json" "$(cat "$T/diff")"
-else
-        not_ok "nix/example/settings.nix evaluates" "$(cat "$T/err")"
-fi
-if nix-instantiate --eval --strict --json "$HERE/eval.nix" --argstr what example-homestakeros >"$T/raw" 2>"$T/err"; then
-        jq -S . "$T/raw" >"$T/example-hs.json"
-        "$HSOS_AGENT" validate --config "$T/example-hs.json" >"$T/out" 2>&1 \
-                && ok "nix/example/homestakeros.nix: hsos-agent validate accepts its node.json" \
-                || not_ok "nix/example/homestakeros.nix: hsos-agent validate accepts its node.json" "$(cat "$T/out")"
-        [ "$(nix-instantiate --eval --strict --json "$HERE/eval.nix" --argstr what example-dropped 2>&1)" = "[]" ] \
-                && ok "nix/example/homestakeros.nix: every setting has its place in node.json" \
-                || not_ok "nix/example/homestakeros.nix: every setting has its place in node.json"
-else
-        not_ok "nix/example/homestakeros.nix evaluates" "$(cat "$T/err")"
-fi
+        # Wrong settings are errors of the module system naming the option.
+        for w in $(cd "$HERE/wrong" && ls *.nix | sed 's/\.nix$//'); do
+                want=$(nix-instantiate --eval --strict --json "$HERE/wrong/$w.nix" -A error 2>&1 | jq -r .)
+                if evaluate "wrong/$w" system "$T/sys.json"; then
+                        not_ok "wrong/$w: refused by the module system" "it evaluates"
+                elif grep -qF "error: $want" "$T/err"; then ok "wrong/$w: refused, naming the option: $want"
+                else not_ok "wrong/$w: refused, naming the option: $want" "$(head -20 "$T/err")"; fi
+        done
 
-# The users of initrd-hooks/hsos-agent.sysusers, read by the module.
-if nix-instantiate --eval --strict --json "$HERE/eval.nix" --argstr what sysusers >"$T/raw" 2>"$T/err"; then
-        jq -S . "$T/raw" >"$T/sysusers.json"
-        same "the module reads the users and the hsos group of hsos-agent.sysusers" "$T/sysusers.json" "$HERE/expected/sysusers.json"
-        want=$(grep -c '^u ' "$TOP/initrd-hooks/hsos-agent.sysusers")
-        got=$(jq '.users | length' "$T/sysusers.json")
-        [ "$want" = "$got" ] && ok "every u line of the sysusers file is a user ($got)" \
-                || not_ok "every u line of the sysusers file is a user" "$got of $want"
-else
-        not_ok "the sysusers file evaluates" "$(cat "$T/err")"
+        # Every option HomestakerOS declares has its place in node.json, with
+        # HomestakerOS's default, walked from options.nix itself.
+        if evaluate "" options "$T/options.json"; then
+                total=$(jq '.declared | length' "$T/options.json")
+                [ "$total" -gt 40 ] && ok "options.nix declares $total options, walked from its declarations" \
+                        || not_ok "options.nix declares $total options, walked from its declarations"
+                jq -r '.declared[] | select(.inNodeJson != .default) | "homestakeros.\(.path): default \(.default | tojson), node.json \(.inNodeJson | tojson)"' \
+                        "$T/options.json" >"$T/missed"
+                [ ! -s "$T/missed" ] && ok "every homestakeros option is in node.json with its default" \
+                        || not_ok "every homestakeros option is in node.json with its default" "$(cat "$T/missed")"
+                check "the defaults give no warning (nothing dropped)" '.warnings == []' "$T/options.json"
+                jq -r .nodeJson "$T/options.json" >"$T/defaults.json"
+                "$HSOS_AGENT" validate --config "$T/defaults.json" >"$T/out" 2>&1 \
+                        && ok "the defaults' node.json is valid" || not_ok "the defaults' node.json is valid" "$(cat "$T/out")"
+                jq -r .nodeJsonWithMount "$T/options.json" >"$T/defaults-mount.json"
+                "$HSOS_AGENT" validate --config "$T/defaults-mount.json" >"$T/out" 2>&1 \
+                        && ok "the defaults' node.json with one mount is valid" || not_ok "the defaults' node.json with one mount is valid" "$(cat "$T/out")"
+                jq -S . "$T/defaults.json" >"$T/defaults.sorted.json"
+                jq -S . "$TOP/tests/fixtures/configs/webui-defaults.json" >"$T/webui-defaults.json"
+                diff -u "$T/webui-defaults.json" "$T/defaults.sorted.json" >"$T/diff" \
+                        && ok "the defaults' node.json is the web UI's (tests/fixtures/configs/webui-defaults.json)" \
+                        || not_ok "the defaults' node.json is the web UI's (tests/fixtures/configs/webui-defaults.json)" "$(cat "$T/diff")"
+        else
+                not_ok "options.nix's declarations evaluate" "$(cat "$T/err")"
+        fi
 fi
 
 # nix/package.nix: what it takes from the tree exists (lib.fileset fails on

@@ -3,9 +3,10 @@
 # host key), ports node.json has no place for (port, jsonRpcPort), data under
 # /var/mnt, and mounts typed as free attribute sets: one btrfs disk mounted
 # twice by subvolid, options given as a list, and a systemd key (after)
-# the agent does not take. pkgs: plain nixpkgs (go-ethereum, with a geth
-# that throws as a removed alias would; lighthouse with a separate bin
-# output), no ssvnode (as off x86_64).
+# the agent does not take. Its declarations are not here: homestakeros is
+# declared as a free attribute set (eval.nix, olderHomestakerOS). clients:
+# plain nixpkgs (go-ethereum, with a geth that throws as a removed alias
+# would; lighthouse with a separate bin output), no ssvnode (as off x86_64).
 let
   execution = dataDir: {
     enable = false;
@@ -26,80 +27,84 @@ let
   };
 in
 {
-  homestakeros = {
-    localization = {
-      hostname = "ponkila-ephemeral-beta";
-      timezone = null;
-    };
-    mounts = {
-      eth = {
-        enable = true;
-        description = "btrfs subvolume for the chain data";
-        what = "/dev/disk/by-label/ethereum";
-        where = "/var/mnt/eth";
-        type = "btrfs";
-        options = [ "noatime" "subvolid=256" ];
-        wantedBy = [ "multi-user.target" ];
+  homestakeros = "older";
+  modules = [{
+    services.hsos-agent.enable = true;
+    homestakeros = {
+      localization = {
+        hostname = "ponkila-ephemeral-beta";
+        timezone = null;
       };
-      secrets = {
-        enable = true;
-        description = "btrfs subvolume for the secrets";
-        what = "/dev/disk/by-label/ethereum";
-        where = "/var/mnt/secrets";
-        type = "btrfs";
-        options = "noatime,subvolid=257";
-        after = [ "var-mnt-eth.mount" ];
-        wantedBy = [ "multi-user.target" ];
-      };
-    };
-    vpn.wireguard = {
-      enable = false;
-      configFile = "/var/mnt/secrets/wg0.conf";
-    };
-    ssh = {
-      authorizedKeys = [
-        "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKXWmLPpUZfm7qVnVhBDv5jSLm9Q4vaJ9Zw2b8p3u1qs operator@laptop"
-      ];
-      privateKeyFile = null;
-    };
-    execution = {
-      erigon = execution "/var/mnt/erigon";
-      geth = execution "/var/mnt/eth/geth" // {
-        enable = true;
-        jwtSecretFile = "/var/mnt/secrets/jwt.hex";
-        extraOptions = [ "--maxpeers=100" ];
-      };
-      nethermind = execution "/var/mnt/nethermind";
-      besu = execution "/var/mnt/besu";
-    };
-    consensus = {
-      lighthouse = consensus "http://127.0.0.1:5052" "/var/mnt/eth/lighthouse" // {
-        enable = true;
-        jwtSecretFile = "/var/mnt/secrets/jwt.hex";
-        slasher = {
-          enable = false;
-          historyLength = 4096;
-          maxDatabaseSize = 256;
+      mounts = {
+        eth = {
+          enable = true;
+          description = "btrfs subvolume for the chain data";
+          what = "/dev/disk/by-label/ethereum";
+          where = "/var/mnt/eth";
+          type = "btrfs";
+          options = [ "noatime" "subvolid=256" ];
+          wantedBy = [ "multi-user.target" ];
+        };
+        secrets = {
+          enable = true;
+          description = "btrfs subvolume for the secrets";
+          what = "/dev/disk/by-label/ethereum";
+          where = "/var/mnt/secrets";
+          type = "btrfs";
+          options = "noatime,subvolid=257";
+          after = [ "var-mnt-eth.mount" ];
+          wantedBy = [ "multi-user.target" ];
         };
       };
-      prysm = consensus "http://127.0.0.1:3500" "/var/mnt/prysm" // { slasher.enable = false; };
-      teku = consensus "http://127.0.0.1:5051" "/var/mnt/teku";
-      nimbus = consensus "http://127.0.0.1:5052" "/var/mnt/nimbus";
-    };
-    addons = {
-      ssv-node = {
-        privateKeyFile = "/var/mnt/addons/ssv/ssv_operator_key";
-        privateKeyPasswordFile = "/var/mnt/addons/ssv/password";
-        dataDir = "/var/mnt/addons/ssv";
-      };
-      mev-boost = {
+      vpn.wireguard = {
         enable = false;
-        endpoint = "http://127.0.0.1:18550";
+        configFile = "/var/mnt/secrets/wg0.conf";
+      };
+      ssh = {
+        authorizedKeys = [
+          "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKXWmLPpUZfm7qVnVhBDv5jSLm9Q4vaJ9Zw2b8p3u1qs operator@laptop"
+        ];
+        privateKeyFile = null;
+      };
+      execution = {
+        erigon = execution "/var/mnt/erigon";
+        geth = execution "/var/mnt/eth/geth" // {
+          enable = true;
+          jwtSecretFile = "/var/mnt/secrets/jwt.hex";
+          extraOptions = [ "--maxpeers=100" ];
+        };
+        nethermind = execution "/var/mnt/nethermind";
+        besu = execution "/var/mnt/besu";
+      };
+      consensus = {
+        lighthouse = consensus "http://127.0.0.1:5052" "/var/mnt/eth/lighthouse" // {
+          enable = true;
+          jwtSecretFile = "/var/mnt/secrets/jwt.hex";
+          slasher = {
+            enable = false;
+            historyLength = 4096;
+            maxDatabaseSize = 256;
+          };
+        };
+        prysm = consensus "http://127.0.0.1:3500" "/var/mnt/prysm" // { slasher.enable = false; };
+        teku = consensus "http://127.0.0.1:5051" "/var/mnt/teku";
+        nimbus = consensus "http://127.0.0.1:5052" "/var/mnt/nimbus";
+      };
+      addons = {
+        ssv-node = {
+          privateKeyFile = "/var/mnt/addons/ssv/ssv_operator_key";
+          privateKeyPasswordFile = "/var/mnt/addons/ssv/password";
+          dataDir = "/var/mnt/addons/ssv";
+        };
+        mev-boost = {
+          enable = false;
+          endpoint = "http://127.0.0.1:18550";
+        };
       };
     };
-  };
+  }];
 
-  pkgs = {
+  clients = {
     # an alias nixpkgs keeps for a renamed package, which throws
     geth = throw "geth has been renamed to go-ethereum";
     go-ethereum = { outPath = "/nix/store/zg8ag0xdihng7ablc575nkpgmvb0am22-go-ethereum-1.16.4"; };
