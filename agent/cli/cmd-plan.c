@@ -16,13 +16,16 @@
 
 static void help(void) {
         printf("Usage: %s plan [--config FILE] [--facts FILE] [--json] [--units-dir DIR] [--save-facts FILE]\n"
+               "          [--firewall-out FILE]\n"
                "Shows what the node would become: mounts, directories, secrets, and each\n"
                "unit with its state (ready, blocked, waiting) and the reason.\n"
                "  -c, --config FILE      node.json (default %s)\n"
                "  -f, --facts FILE       replay recorded facts instead of reading this system\n"
                "  -j, --json             print the plan as JSON\n"
                "  -u, --units-dir DIR    also write every enabled unit and drop-in into DIR\n"
-               "      --save-facts FILE  write the facts used to FILE (for --facts later)\n",
+               "      --save-facts FILE  write the facts used to FILE (for --facts later)\n"
+               "      --firewall-out FILE  write the firewall's nftables ruleset to FILE\n"
+               "                         (what the daemon loads; nft -f FILE loads it by hand)\n",
                program_name, CONFIG_DEFAULT_PATH);
 }
 
@@ -79,13 +82,14 @@ static int load_facts(const char *path, Facts **ret) {
 }
 
 int cmd_plan(int argc, char **argv) {
-        enum { ARG_SAVE_FACTS = 0x100 };
+        enum { ARG_SAVE_FACTS = 0x100, ARG_FIREWALL_OUT };
         static const struct option options[] = {
                 { "config", required_argument, NULL, 'c' },
                 { "facts", required_argument, NULL, 'f' },
                 { "json", no_argument, NULL, 'j' },
                 { "units-dir", required_argument, NULL, 'u' },
                 { "save-facts", required_argument, NULL, ARG_SAVE_FACTS },
+                { "firewall-out", required_argument, NULL, ARG_FIREWALL_OUT },
                 { "help", no_argument, NULL, 'h' },
                 {}
         };
@@ -93,7 +97,7 @@ int cmd_plan(int argc, char **argv) {
         _cleanup_(facts_freep) Facts *f = NULL;
         _cleanup_(plan_freep) Plan *p = NULL;
         _cleanup_free_ char *out = NULL;
-        const char *config = CONFIG_DEFAULT_PATH, *facts = NULL, *units_dir = NULL, *save = NULL;
+        const char *config = CONFIG_DEFAULT_PATH, *facts = NULL, *units_dir = NULL, *save = NULL, *fw_out = NULL;
         bool json = false;
         int opt, r;
 
@@ -113,6 +117,9 @@ int cmd_plan(int argc, char **argv) {
                         break;
                 case ARG_SAVE_FACTS:
                         save = optarg;
+                        break;
+                case ARG_FIREWALL_OUT:
+                        fw_out = optarg;
                         break;
                 case 'h':
                         help();
@@ -164,5 +171,12 @@ int cmd_plan(int argc, char **argv) {
 
         if (units_dir && write_units(p, units_dir) < 0)
                 return 1;
+        if (fw_out) {
+                r = write_file_atomic(fw_out, p->firewall->ruleset);
+                if (r < 0) {
+                        fprintf(stderr, "%s plan: cannot write %s: %s\n", program_name, fw_out, strerror(-r));
+                        return 1;
+                }
+        }
         return 0;
 }
