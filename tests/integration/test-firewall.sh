@@ -5,7 +5,8 @@
 # interface by its name; this host's kernel has no wireguard). Servers listen
 # on every port of the node on all addresses, as real nodes bind their APIs;
 # the ruleset that `hsos-agent plan --firewall-out` writes is loaded with nft,
-# then each port is tried from both sides. Nothing leaves the namespaces.
+# then each port is tried from both sides; then `plan --firewall-apply` loads
+# it through libnftables as the daemon does. Nothing leaves the namespaces.
 . "$(dirname "$0")/lib.sh"
 [ "$(id -u)" = 0 ] || skip_all "needs root (network namespaces)"
 for t in ip nft python3; do
@@ -116,14 +117,16 @@ done
 expect_port $VPN udp 9999 10.77.2.1 silent "from wg0 a port of nobody's is dropped"
 expect_port $NODE tcp 8551 127.0.0.1 answers "loopback reaches the engine API"
 
-# A reload without geth: its ports close, the rest stays (one transaction,
-# the table flushed and filled again); loaded twice, nothing doubles.
-expect_exit 0 "the ruleset without geth replaces the first" node nft -f "$T/no-geth.nft"
+# A reload without geth, loaded as the daemon loads it (libnftables, one
+# transaction: the table flushed and filled again): its ports close, the
+# rest stays; loaded twice, nothing doubles.
+expect_exit 0 "the agent loads the ruleset without geth over the first" \
+        node "$HSOS_AGENT" plan --config "$T/no-geth.json" --firewall-apply
 expect_port $LAN tcp 30303 10.77.1.1 silent "geth disabled: its P2P port closes"
 expect_port $VPN tcp 8551 10.77.2.1 silent "geth disabled: its engine API closes on wg0 too"
 expect_port $LAN tcp 22 10.77.1.1 answers "ssh still answers"
-expect_exit 0 "geth enabled again" node nft -f "$T/fw.nft"
-expect_exit 0 "and loaded once more" node nft -f "$T/fw.nft"
+expect_exit 0 "geth enabled again" node "$HSOS_AGENT" plan --config "$T/node.json" --firewall-apply
+expect_exit 0 "and loaded once more" node "$HSOS_AGENT" plan --config "$T/node.json" --firewall-apply
 expect_port $LAN tcp 30303 10.77.1.1 answers "geth enabled: its P2P port opens"
 n1=$(node nft -a list chain inet hsos input | grep -c 'accept\|drop')
 n2=$(grep -c 'accept\|drop' "$T/fw.nft")
