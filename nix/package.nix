@@ -9,6 +9,7 @@
 , cjson
 , util-linux
 , libmnl
+, nftables
 , systemd
 , curl
 , libseccomp
@@ -42,7 +43,7 @@ stdenv.mkDerivation {
   # libblkid and libmount come from util-linux; libsystemd from systemd;
   # libcurl and libseccomp are hsos-agent-net's (the unprivileged helper
   # that probes the clients and reports to the controller).
-  buildInputs = [ cjson util-linux libmnl systemd curl libseccomp ];
+  buildInputs = [ cjson util-linux libmnl nftables systemd curl libseccomp ];
 
   makeFlags = [ "PREFIX=${placeholder "out"}" ];
 

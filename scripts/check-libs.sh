@@ -17,6 +17,7 @@ for m in "$@"; do
         blkid) d=libblkid-dev ;;
         mount) d=libmount-dev ;;
         libmnl) d=libmnl-dev ;;
+        libnftables) d=libnftables-dev ;;
         libsystemd) d=libsystemd-dev ;;
         libcurl) d=libcurl4-openssl-dev ;;
         libseccomp) d=libseccomp-dev ;;

@@ -10,19 +10,25 @@
 
 #include "hsos/cli.h"
 #include "hsos/edge/facts-system.h"
+#include "hsos/edge/firewall.h"
 #include "hsos/edge/files.h"
 #include "hsos/plan.h"
 #include "hsos/util.h"
 
 static void help(void) {
         printf("Usage: %s plan [--config FILE] [--facts FILE] [--json] [--units-dir DIR] [--save-facts FILE]\n"
+               "          [--firewall-out FILE] [--firewall-apply]\n"
                "Shows what the node would become: mounts, directories, secrets, and each\n"
                "unit with its state (ready, blocked, waiting) and the reason.\n"
                "  -c, --config FILE      node.json (default %s)\n"
                "  -f, --facts FILE       replay recorded facts instead of reading this system\n"
                "  -j, --json             print the plan as JSON\n"
                "  -u, --units-dir DIR    also write every enabled unit and drop-in into DIR\n"
-               "      --save-facts FILE  write the facts used to FILE (for --facts later)\n",
+               "      --save-facts FILE  write the facts used to FILE (for --facts later)\n"
+               "      --firewall-out FILE  write the firewall's nftables ruleset to FILE\n"
+               "                         (what the daemon loads; nft -f FILE loads it by hand)\n"
+               "      --firewall-apply   load that ruleset now, as the daemon does (libnftables,\n"
+               "                         one transaction; root, in this network namespace)\n",
                program_name, CONFIG_DEFAULT_PATH);
 }
 
@@ -79,13 +85,15 @@ static int load_facts(const char *path, Facts **ret) {
 }
 
 int cmd_plan(int argc, char **argv) {
-        enum { ARG_SAVE_FACTS = 0x100 };
+        enum { ARG_SAVE_FACTS = 0x100, ARG_FIREWALL_OUT, ARG_FIREWALL_APPLY };
         static const struct option options[] = {
                 { "config", required_argument, NULL, 'c' },
                 { "facts", required_argument, NULL, 'f' },
                 { "json", no_argument, NULL, 'j' },
                 { "units-dir", required_argument, NULL, 'u' },
                 { "save-facts", required_argument, NULL, ARG_SAVE_FACTS },
+                { "firewall-out", required_argument, NULL, ARG_FIREWALL_OUT },
+                { "firewall-apply", no_argument, NULL, ARG_FIREWALL_APPLY },
                 { "help", no_argument, NULL, 'h' },
                 {}
         };
@@ -93,8 +101,8 @@ int cmd_plan(int argc, char **argv) {
         _cleanup_(facts_freep) Facts *f = NULL;
         _cleanup_(plan_freep) Plan *p = NULL;
         _cleanup_free_ char *out = NULL;
-        const char *config = CONFIG_DEFAULT_PATH, *facts = NULL, *units_dir = NULL, *save = NULL;
-        bool json = false;
+        const char *config = CONFIG_DEFAULT_PATH, *facts = NULL, *units_dir = NULL, *save = NULL, *fw_out = NULL;
+        bool json = false, fw_apply = false;
         int opt, r;
 
         while ((opt = getopt_long(argc, argv, "c:f:ju:h", options, NULL)) >= 0)
@@ -113,6 +121,12 @@ int cmd_plan(int argc, char **argv) {
                         break;
                 case ARG_SAVE_FACTS:
                         save = optarg;
+                        break;
+                case ARG_FIREWALL_OUT:
+                        fw_out = optarg;
+                        break;
+                case ARG_FIREWALL_APPLY:
+                        fw_apply = true;
                         break;
                 case 'h':
                         help();
@@ -164,5 +178,22 @@ int cmd_plan(int argc, char **argv) {
 
         if (units_dir && write_units(p, units_dir) < 0)
                 return 1;
+        if (fw_out) {
+                r = write_file_atomic(fw_out, p->firewall->ruleset);
+                if (r < 0) {
+                        fprintf(stderr, "%s plan: cannot write %s: %s\n", program_name, fw_out, strerror(-r));
+                        return 1;
+                }
+        }
+        if (fw_apply) {
+                FirewallState st = {};
+                r = firewall_apply(&st, p->firewall->ruleset, p->firewall->n_rules);
+                if (r < 0)
+                        fprintf(stderr, "%s plan: the firewall was not loaded (the ruleset before stays): %s\n",
+                                program_name, st.last_error ?: strerror(-r));
+                firewall_state_done(&st);
+                if (r < 0)
+                        return 1;
+        }
         return 0;
 }

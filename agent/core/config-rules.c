@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 
 #include "hsos/config.h"
+#include "hsos/render.h"
 #include "hsos/util.h"
 #include "config-internal.h"
 
@@ -307,6 +308,30 @@ static void check_ports(Parser *p, const Config *c, bool ssv) {
                 }
 }
 
+/* A port the extraOptions give a client must be a port: it becomes a rule of
+ * the firewall, and a word such as "--p2p-port=22;" never reaches one. */
+static void check_extra_option_ports(Parser *p, const Config *c) {
+        for (Client cl = 0; cl < _CLIENT_MAX; cl++) {
+                _cleanup_free_ char *err = NULL, *path = NULL;
+                ListenPort ports[LISTEN_PORTS_MAX];
+                size_t n;
+                int r;
+
+                if (cl == CLIENT_WIREGUARD || !c->clients[cl].enable)
+                        continue;
+                r = render_listen_ports(c, cl, ports, &n, &err);
+                if (r == -ENOMEM) {
+                        p->r = r;
+                        return;
+                }
+                if (r >= 0)
+                        continue;
+                path = parser_child(p, config_client_path(cl), "extraOptions");
+                if (path)
+                        parser_error(p, path, "%s", err ?: "sets a port that is not a port");
+        }
+}
+
 void config_check_rules(Parser *p, Config *c) {
         bool ssv = false;
 
@@ -316,4 +341,5 @@ void config_check_rules(Parser *p, Config *c) {
                 return;
         }
         check_ports(p, c, ssv);
+        check_extra_option_ports(p, c);
 }

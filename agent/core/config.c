@@ -996,10 +996,59 @@ static void parse_controller(Parser *p, const cJSON *ao, Config *c) {
         }
 }
 
+/* A list of ports (whole numbers 1-65535), each checked by its index. */
+static void parse_port_list(Parser *p, const cJSON *o, const char *path, const char *key, uint16_t **ret,
+                            size_t *ret_n) {
+        const cJSON *v = member(o, key), *i;
+        _cleanup_free_ char *kp = NULL;
+        size_t k = 0;
+
+        if (is_absent(v))
+                return;
+        kp = parser_child(p, path, key);
+        if (!kp)
+                return;
+        if (!cJSON_IsArray(v)) {
+                type_error(p, kp, "a list of port numbers", v);
+                return;
+        }
+        *ret = calloc((size_t) cJSON_GetArraySize(v) + 1, sizeof **ret);
+        if (!*ret) {
+                p->r = -ENOMEM;
+                return;
+        }
+        cJSON_ArrayForEach(i, v) {
+                _cleanup_free_ char *ip = parser_index(p, kp, k++);
+                double d = cJSON_IsNumber(i) ? i->valuedouble : NAN;
+
+                if (!ip)
+                        return;
+                if (!isfinite(d) || d != floor(d) || d < 1 || d > 65535) {
+                        _cleanup_free_ char *s = json_describe(i);
+                        parser_error(p, ip, "must be a port, a whole number between 1 and 65535, got %s", strempty(s));
+                        continue;
+                }
+                (*ret)[(*ret_n)++] = (uint16_t) d;
+        }
+}
+
+static void parse_firewall(Parser *p, const cJSON *ao, Config *c) {
+        static const char * const known[] = { "enable", "allowTCP", "allowUDP", NULL };
+        const cJSON *o = member(ao, "firewall");
+        FirewallConfig *fw = &c->agent.firewall;
+
+        fw->enable = true;
+        if (!parser_object(p, o, "agent.firewall", known))
+                return;
+        fw->enable = parser_bool(p, o, "agent.firewall", "enable", true);
+        parse_port_list(p, o, "agent.firewall", "allowTCP", &fw->allow_tcp, &fw->n_allow_tcp);
+        parse_port_list(p, o, "agent.firewall", "allowUDP", &fw->allow_udp, &fw->n_allow_udp);
+}
+
 static void parse_agent(Parser *p, const cJSON *root, Config *c) {
         static const char * const known[] = {
                 "statusSocket", "reportIntervalSec", "probeTimeoutMs", "deviceTimeoutSec", "journalDir",
-                "metricsTextfile", "packages", "controller", NULL,
+                "metricsTextfile", "packages", "controller", "firewall", NULL,
         };
         static const char *known_packages[_CLIENT_MAX + 1];
         const cJSON *o = member(root, "agent"), *po = member(o, "packages");
@@ -1025,6 +1074,7 @@ static void parse_agent(Parser *p, const cJSON *root, Config *c) {
                                 a->packages[cl] = parser_path(p, po, "agent.packages", client_to_string(cl), "", false);
 
         parse_controller(p, o, c);
+        parse_firewall(p, o, c);
 }
 
 Config *config_free(Config *c) {
@@ -1066,6 +1116,8 @@ Config *config_free(Config *c) {
         free(c->agent.metrics_textfile);
         for (Client cl = 0; cl < _CLIENT_MAX; cl++)
                 free(c->agent.packages[cl]);
+        free(c->agent.firewall.allow_tcp);
+        free(c->agent.firewall.allow_udp);
         strv_free(c->agent.etcd.endpoints);
         free(c->agent.etcd.prefix);
         free(c->agent.etcd.username);

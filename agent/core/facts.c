@@ -701,8 +701,81 @@ static void read_executables(FactsReader *rd, const cJSON *root, Facts *f) {
         }
 }
 
+static void read_wireguard(FactsReader *rd, const cJSON *root, Facts *f) {
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, "wireguardListenPort");
+        double d;
+
+        if (!v || cJSON_IsNull(v))
+                return;
+        d = cJSON_IsNumber(v) ? cJSON_GetNumberValue(v) : -1;
+        if (d < 1 || d > 65535 || d != (double) (unsigned) d) {
+                reader_fail(rd, "wireguardListenPort", "must be a port, a whole number from 1 to 65535");
+                return;
+        }
+        f->wireguard_listen_port = (unsigned) d;
+}
+
+/* wg-quick's format (wg(8), wg-quick(8)): sections in brackets, "Key = value"
+ * lines, '#' comments; keys are matched whatever their case, as wg does. */
+int wireguard_listen_port(const char *data, size_t size, unsigned *ret) {
+        bool interface = false;
+        const char *p = data, *end = data + size;
+        int r = -ENOENT;
+
+        while (p < end) {
+                const char *nl = memchr(p, '\n', (size_t) (end - p)), *le = nl ?: end, *hash;
+                const char *k = p, *ke, *v, *ve;
+
+                hash = memchr(p, '#', (size_t) (le - p));
+                if (hash)
+                        le = hash;
+                p = nl ? nl + 1 : end;
+                while (k < le && strchr(" \t\r", *k))
+                        k++;
+                ve = le;
+                while (ve > k && strchr(" \t\r", ve[-1]))
+                        ve--;
+                if (k == ve)
+                        continue;
+                if (*k == '[') {
+                        interface = (size_t) (ve - k) == strlen("[Interface]") &&
+                                    strncasecmp(k, "[Interface]", ve - k) == 0;
+                        continue;
+                }
+                if (!interface)
+                        continue;
+                v = memchr(k, '=', (size_t) (ve - k));
+                if (!v)
+                        continue;
+                ke = v;
+                while (ke > k && strchr(" \t", ke[-1]))
+                        ke--;
+                if ((size_t) (ke - k) != strlen("ListenPort") || strncasecmp(k, "ListenPort", ke - k) != 0)
+                        continue;
+                v++;
+                while (v < ve && strchr(" \t", *v))
+                        v++;
+                unsigned n = 0;
+                size_t len = (size_t) (ve - v);
+                if (len == 0 || len > 5)
+                        return -EINVAL;
+                for (const char *q = v; q < ve; q++) {
+                        if (*q < '0' || *q > '9')
+                                return -EINVAL;
+                        n = n * 10 + (unsigned) (*q - '0');
+                }
+                if (n < 1 || n > 65535)
+                        return -EINVAL;
+                *ret = n;
+                r = 0;
+        }
+        return r;
+}
+
 int facts_from_json(const char *data, size_t size, Facts **ret, char **ret_error) {
-        static const char * const known[] = { "devices", "mounts", "addresses", "files", "executables", NULL };
+        static const char * const known[] = {
+                "devices", "mounts", "addresses", "files", "executables", "wireguardListenPort", NULL,
+        };
         _cleanup_(cJSON_Deletep) cJSON *root = NULL;
         _cleanup_(facts_freep) Facts *f = NULL;
         FactsReader rd = {};
@@ -721,7 +794,7 @@ int facts_from_json(const char *data, size_t size, Facts **ret, char **ret_error
                 for (size_t k = 0; known[k]; k++)
                         ok = ok || streq(known[k], i->string);
                 if (!ok) {
-                        if (asprintf(ret_error, "%s: unknown key (known: devices, mounts, addresses, files, executables)",
+                        if (asprintf(ret_error, "%s: unknown key (known: devices, mounts, addresses, files, executables, wireguardListenPort)",
                                      i->string) < 0)
                                 return -ENOMEM;
                         return -EINVAL;
@@ -736,6 +809,7 @@ int facts_from_json(const char *data, size_t size, Facts **ret, char **ret_error
         read_addresses(&rd, root, f);
         read_files(&rd, root, f);
         read_executables(&rd, root, f);
+        read_wireguard(&rd, root, f);
         if (rd.r < 0) {
                 free(rd.error);
                 return rd.r;
@@ -828,6 +902,9 @@ int facts_to_json(const Facts *f, char **ret) {
                 else
                         sb_append(&b, "null");
         }
-        sb_append(&b, f->n_executables ? "\n  }\n}\n" : "}\n}\n");
+        sb_append(&b, f->n_executables ? "\n  }" : "}");
+        if (f->wireguard_listen_port)
+                sb_appendf(&b, ",\n  \"wireguardListenPort\": %u", f->wireguard_listen_port);
+        sb_append(&b, "\n}\n");
         return sb_steal(&b, ret);
 }

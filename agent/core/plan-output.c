@@ -103,6 +103,23 @@ int plan_to_text(const Plan *p, const Config *c, char **ret) {
                            strempty(u->reason));
         }
 
+        if (p->firewall) {
+                const Firewall *fw = p->firewall;
+                if (fw->enabled)
+                        sb_appendf(&b, "\nFirewall (inbound, table inet %s, %u rules; everything else dropped)\n",
+                                   FIREWALL_TABLE, fw->n_rules);
+                else
+                        sb_append(&b, "\nFirewall: off (agent.firewall.enable is false); the ports the node needs:\n");
+                for (size_t i = 0; i < fw->n_ports; i++) {
+                        _cleanup_free_ char *line = NULL;
+                        if (firewall_port_describe(fw, &fw->ports[i], &line) < 0)
+                                return -ENOMEM;
+                        sb_appendf(&b, "  %s\n", line);
+                }
+                STRV_FOREACH(n, fw->notes)
+                        sb_appendf(&b, "  %s\n", *n);
+        }
+
         if (p->n_dropins > 0) {
                 sb_append(&b, "\nDrop-ins for units the agent does not own\n");
                 for (size_t i = 0; i < p->n_dropins; i++) {
@@ -142,6 +159,30 @@ static bool push(cJSON *a, cJSON *v) {
                 return false;
         }
         return true;
+}
+
+cJSON *firewall_to_json(const Firewall *fw) {
+        _cleanup_(cJSON_Deletep) cJSON *o = cJSON_CreateObject();
+        cJSON *open = NULL, *notes = NULL;
+        bool ok = !!o;
+
+        ok = ok && add(o, "enabled", cJSON_CreateBool(fw->enabled));
+        ok = ok && add(o, "rules", cJSON_CreateNumber(fw->n_rules));
+        ok = ok && add(o, "open", open = cJSON_CreateArray());
+        for (size_t i = 0; ok && i < fw->n_ports; i++) {
+                const FirewallPort *fp = &fw->ports[i];
+                cJSON *e = cJSON_CreateObject();
+                ok = push(open, e);
+                ok = ok && add(e, "port", cJSON_CreateNumber(fp->port));
+                ok = ok && add(e, "proto", cJSON_CreateString(firewall_protos_to_string(fp->protos)));
+                ok = ok && add(e, "why", cJSON_CreateString(fp->why));
+                ok = ok && add(e, "only", fp->scope == FIREWALL_OPEN ? cJSON_CreateNull() :
+                                          cJSON_CreateString(fw->private_ifname ?: "lo"));
+        }
+        ok = ok && add(o, "notes", notes = cJSON_CreateArray());
+        STRV_FOREACH(n, fw->notes)
+                ok = ok && push(notes, cJSON_CreateString(*n));
+        return ok ? TAKE_PTR(o) : NULL;
 }
 
 int plan_to_json(const Plan *p, const Config *c, char **ret) {
@@ -231,6 +272,8 @@ int plan_to_json(const Plan *p, const Config *c, char **ret) {
         }
         STRV_FOREACH(n, p->notes)
                 ok = ok && push(notes, cJSON_CreateString(*n));
+        if (ok && p->firewall)
+                ok = add(root, "firewall", firewall_to_json(p->firewall));
         if (!ok)
                 return -ENOMEM;
 

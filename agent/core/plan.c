@@ -104,6 +104,7 @@ Plan *plan_free(Plan *p) {
         }
         free(p->dropins);
         strv_free(p->notes);
+        firewall_free(p->firewall);
         free(p);
         return NULL;
 }
@@ -934,6 +935,10 @@ int plan_build(const Config *c, const Facts *f, Plan **ret) {
                 return -ENOMEM;
 
         r = plan_dropins(c, p);
+        if (r < 0)
+                return r;
+
+        r = firewall_build(c, p, f, &p->firewall);
         if (r < 0)
                 return r;
 

@@ -1247,3 +1247,147 @@ int render_mount_dropin(const MountConfig *m, char **ret) {
         sb_appendc(&b, '\n');
         return sb_steal(&b, ret);
 }
+
+/* The options of the agent's that set a port open to the world, with the
+ * port's kind and the protocols the option's value moves. An option's other
+ * spellings are those of its entry in the client's option table. */
+typedef struct PortOption {
+        Client client;
+        const char *name;
+        PortKind kind;
+        unsigned protos;
+} PortOption;
+
+static const PortOption port_options[] = {
+        { CLIENT_GETH, "port", PORT_P2P, PROTO_TCP },
+        { CLIENT_GETH, "discovery.port", PORT_P2P, PROTO_UDP },
+        { CLIENT_NETHERMIND, "Network.P2PPort", PORT_P2P, PROTO_TCP },
+        { CLIENT_NETHERMIND, "Network.DiscoveryPort", PORT_P2P, PROTO_UDP },
+        { CLIENT_BESU, "p2p-port", PORT_P2P, PROTO_TCP | PROTO_UDP },
+        { CLIENT_ERIGON, "port", PORT_P2P, PROTO_TCP | PROTO_UDP },
+        { CLIENT_ERIGON, "torrent.port", PORT_TORRENT, PROTO_TCP | PROTO_UDP },
+        { CLIENT_RETH, "port", PORT_P2P, PROTO_TCP },
+        { CLIENT_RETH, "discovery.port", PORT_P2P, PROTO_UDP },
+        { CLIENT_RETH, "discovery.v5.port", PORT_DISCOVERY_V5, PROTO_UDP },
+        { CLIENT_LIGHTHOUSE, "port", PORT_P2P, PROTO_TCP | PROTO_UDP },
+        { CLIENT_LIGHTHOUSE, "quic-port", PORT_QUIC, PROTO_UDP },
+        { CLIENT_PRYSM, "p2p-tcp-port", PORT_P2P, PROTO_TCP },
+        { CLIENT_PRYSM, "p2p-quic-port", PORT_QUIC, PROTO_UDP },
+        { CLIENT_PRYSM, "p2p-udp-port", PORT_DISCOVERY, PROTO_UDP },
+        { CLIENT_TEKU, "p2p-port", PORT_P2P, PROTO_TCP | PROTO_UDP },
+        { CLIENT_TEKU, "p2p-quic-port", PORT_QUIC, PROTO_UDP },
+        { CLIENT_NIMBUS, "tcp-port", PORT_P2P, PROTO_TCP },
+        { CLIENT_NIMBUS, "udp-port", PORT_P2P, PROTO_UDP },
+        { CLIENT_LODESTAR, "port", PORT_P2P, PROTO_TCP | PROTO_UDP },
+};
+
+static const char * const *option_names(Client client, const char *name) {
+        const ClientOptions *o = &client_options[client];
+
+        for (size_t i = 0; i < o->n_options; i++)
+                if (streq(o->options[i].names[0], name))
+                        return o->options[i].names;
+        return NULL;
+}
+
+/* The value the user's word gives its option: after '=' (or ':' where the
+ * client reads that), else the next word; NULL when there is none. */
+static const char *user_value(const ClientOptions *o, char * const *user, const char *word, size_t len) {
+        if (word[len] == '=' || (o->colon_value && word[len] == ':'))
+                return word + len + 1;
+        STRV_FOREACH(w, user)
+                if (*w == word)
+                        return w[1] && w[1][0] != '-' ? w[1] : NULL;
+        return NULL;
+}
+
+static int parse_port_word(const char *s, uint16_t *ret) {
+        unsigned v = 0;
+
+        if (!s || !*s || strlen(s) > 5 || strspn(s, "0123456789") != strlen(s))
+                return -EINVAL;
+        for (const char *p = s; *p; p++)
+                v = v * 10 + (unsigned) (*p - '0');
+        if (v < 1 || v > 65535)
+                return -EINVAL;
+        *ret = (uint16_t) v;
+        return 0;
+}
+
+static void listen_add(ListenPort *ret, size_t *n, const ClientPort *cp, uint16_t port, unsigned protos,
+                       bool from_user) {
+        for (size_t i = 0; i < *n; i++)
+                if (ret[i].kind == cp->kind && ret[i].port == port) {
+                        ret[i].protos |= protos;
+                        ret[i].from_user |= from_user;
+                        return;
+                }
+        ret[(*n)++] = (ListenPort) {
+                .kind = cp->kind, .what = cp->what, .port = port, .protos = protos, .bind = cp->bind,
+                .from_user = from_user,
+        };
+}
+
+int render_listen_ports(const Config *cfg, Client client, ListenPort ret[static LISTEN_PORTS_MAX], size_t *ret_n,
+                        char **ret_error) {
+        const ClientInfo *info = client_info(client);
+        const ClientConfig *cc = &cfg->clients[client];
+        Cmd c = { .opts = &client_options[client], .user = cc->extra_args };
+        uint16_t user_p2p = 0;
+        size_t n = 0;
+
+        /* The user's P2P port first: a port the agent does not pass (erigon's
+         * second protocol) follows it as the client does. */
+        for (size_t pass = 0; pass < 2; pass++)
+                for (size_t i = 0; i < info->n_ports; i++) {
+                        const ClientPort *cp = &info->ports[i];
+                        unsigned left = cp->protos;
+                        bool has_option = false;
+                        int v;
+
+                        if ((pass == 0) != (cp->kind == PORT_P2P))
+                                continue;
+                        for (size_t k = 0; k < ELEMENTSOF(port_options); k++) {
+                                const PortOption *po = &port_options[k];
+                                const char * const *names;
+                                const char *word, *value;
+                                size_t len = 0;
+                                uint16_t port;
+
+                                if (po->client != client || po->kind != cp->kind)
+                                        continue;
+                                has_option = true;
+                                names = option_names(client, po->name);
+                                word = names && c.user ? user_sets(&c, names, &len) : NULL;
+                                if (!word)
+                                        continue;
+                                value = user_value(c.opts, c.user, word, len);
+                                if (parse_port_word(value, &port) < 0) {
+                                        if (ret_error &&
+                                            asprintf(ret_error, "%s sets %s's %s port to %s%s%s, which is not a "
+                                                     "port (a whole number 1-65535)", word, info->name, cp->what,
+                                                     value ? "\"" : "nothing", value ?: "", value ? "\"" : "") < 0)
+                                                return -ENOMEM;
+                                        return -EINVAL;
+                                }
+                                if (cp->kind == PORT_P2P && (po->protos & PROTO_TCP))
+                                        user_p2p = port;
+                                listen_add(ret, &n, cp, port, po->protos & cp->protos, true);
+                                left &= ~po->protos;
+                        }
+                        if (!left)
+                                continue;
+                        v = config_client_port(cfg, client, cp->kind);
+                        if (!has_option && user_p2p && cp->move == MOVE_P2P_OFFSET)
+                                v = user_p2p + cp->port;
+                        if (v < 1 || v > 65535) {
+                                if (ret_error && asprintf(ret_error, "%s's %s port would be %d, which is not a port",
+                                                          info->name, cp->what, v) < 0)
+                                        return -ENOMEM;
+                                return -EINVAL;
+                        }
+                        listen_add(ret, &n, cp, (uint16_t) v, left, false);
+                }
+        *ret_n = n;
+        return 0;
+}

@@ -1,8 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "hsos/cleanup.h"
+#include "hsos/edge/anchor.h"
 #include "hsos/edge/blockdev.h"
 #include "hsos/edge/facts-system.h"
 #include "hsos/edge/files.h"
@@ -54,6 +59,33 @@ static int facts_add_jwt_files(Facts *f, char **paths) {
         return r;
 }
 
+#define WIREGUARD_CONFIG_MAX (64 * 1024)
+
+/* The WireGuard ListenPort, for the firewall: the file (it holds the private
+ * key) is read through the anchored walk, as root reads any secret, and
+ * wiped; only the number is kept. Unreadable or without one: 0. */
+static unsigned wireguard_port_read(const char *path) {
+        _cleanup_close_ int fd = -EBADF;
+        char *buf = NULL;
+        struct stat st;
+        unsigned port = 0;
+        ssize_t n = 0, k;
+
+        fd = anchor_open(path, O_RDONLY | O_NONBLOCK, ANCHOR_FOLLOW_LAST, NULL);
+        if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > WIREGUARD_CONFIG_MAX)
+                return 0;
+        buf = malloc(WIREGUARD_CONFIG_MAX);
+        if (!buf)
+                return 0;
+        while (n < WIREGUARD_CONFIG_MAX && (k = read(fd, buf + n, WIREGUARD_CONFIG_MAX - n)) > 0)
+                n += k;
+        if (wireguard_listen_port(buf, (size_t) n, &port) < 0)
+                port = 0;
+        explicit_bzero(buf, WIREGUARD_CONFIG_MAX);
+        free(buf);
+        return port;
+}
+
 int facts_from_system(const Config *c, Facts **ret) {
         _cleanup_(facts_freep) Facts *f = facts_new();
         _cleanup_strv_free_ char **files = NULL, **jwts = NULL, **exes = NULL;
@@ -78,6 +110,9 @@ int facts_from_system(const Config *c, Facts **ret) {
         STRV_FOREACH(p, files)
                 if ((r = facts_add_file(f, *p, secret_file_state(*p, false))) < 0)
                         return r;
+
+        if (c->wireguard_enable && c->wireguard_config_file)
+                f->wireguard_listen_port = wireguard_port_read(c->wireguard_config_file);
 
         r = facts_wanted_executables(c, &exes);
         if (r < 0)

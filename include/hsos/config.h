@@ -74,6 +74,15 @@ typedef struct HttpControllerConfig {
         char *ca_file;
 } HttpControllerConfig;
 
+/* agent.firewall: the agent's nftables table (docs/configuration.md). */
+typedef struct FirewallConfig {
+        bool enable;
+        uint16_t *allow_tcp;      /* the operator's own ports, in document order */
+        size_t n_allow_tcp;
+        uint16_t *allow_udp;
+        size_t n_allow_udp;
+} FirewallConfig;
+
 typedef struct AgentConfig {
         char *status_socket;
         unsigned report_interval_sec;
@@ -84,6 +93,7 @@ typedef struct AgentConfig {
         char *packages[_CLIENT_MAX];
         EtcdConfig etcd;
         HttpControllerConfig http;
+        FirewallConfig firewall;
 } AgentConfig;
 
 typedef struct Config {

@@ -123,6 +123,9 @@ typedef struct Facts {
         FactLink *links;
         size_t n_links;
         FactSystem system;
+        /* The ListenPort of vpn.wireguard.configFile, read by the edge (the
+         * rest of the file is never kept); 0: none, or not readable. */
+        unsigned wireguard_listen_port;
 } Facts;
 
 Facts *facts_free(Facts *f);
@@ -172,6 +175,11 @@ unsigned facts_file_secret_id(const Facts *f, const char *path);
 const char *facts_file_create_error(const Facts *f, const char *path);
 /* NULL when not found or not asked about. */
 const char *facts_executable(const Facts *f, const char *name);
+
+/* The ListenPort of a wg-quick configuration's [Interface] section: 0 and
+ * *ret the port, -ENOENT without one, -EINVAL for one that is no port. Says
+ * nothing of the rest of the file (a private key). */
+int wireguard_listen_port(const char *data, size_t size, unsigned *ret);
 
 /* JSON form (the --facts file; see docs/facts.md). Errors name the JSON path. */
 int facts_from_json(const char *data, size_t size, Facts **ret, char **ret_error);

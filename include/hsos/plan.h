@@ -15,6 +15,7 @@
 
 #include "hsos/config.h"
 #include "hsos/facts.h"
+#include "hsos/firewall.h"
 
 typedef enum MountState {
         MOUNT_MOUNTED,   /* in place */
@@ -161,6 +162,7 @@ typedef struct Plan {
         PlanDropIn *dropins;
         size_t n_dropins;
         char **notes;               /* what is not part of the node, and why */
+        Firewall *firewall;         /* the inbound policy of the node so planned */
 } Plan;
 
 int plan_build(const Config *c, const Facts *f, Plan **ret);
@@ -179,6 +181,10 @@ int plan_storage_check(const Config *c, const Facts *f, const Plan *p, const cha
 
 int plan_to_text(const Plan *p, const Config *c, char **ret);
 int plan_to_json(const Plan *p, const Config *c, char **ret);
+/* The firewall's part of the plan's JSON and of the status document:
+ * enabled, rules, open [{port, proto, why, only}], notes. NULL: no memory. */
+typedef struct cJSON cJSON;
+cJSON *firewall_to_json(const Firewall *fw);
 
 const char *mount_state_to_string(MountState s);
 const char *secret_kind_to_string(SecretKind k);

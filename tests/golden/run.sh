@@ -1,6 +1,6 @@
 #!/bin/sh
 # Golden tests, the bgpd way: each case's node.json and facts.json in, the
-# exact plan (text and JSON) and unit files out, compared with diff -u.
+# exact plan (text and JSON), unit files and firewall ruleset out, compared with diff -u.
 # TAP, one check per case.
 #   sh tests/golden/run.sh [BIN]            compare (BIN or $HSOS_AGENT)
 #   sh tests/golden/run.sh BIN --update     regenerate (read the diff before committing)
@@ -14,7 +14,7 @@ for case in "$dir"/cases/*/; do
         out=$(mktemp -d)
         mkdir -p "$out/units"
         if ! "$bin" plan --config "$case/node.json" --facts "$case/facts.json" --units-dir "$out/units" \
-                >"$out/plan.txt" 2>"$out/stderr"; then
+                --firewall-out "$out/firewall.nft" >"$out/plan.txt" 2>"$out/stderr"; then
                 echo "not ok $n - golden $name: hsos-agent plan failed"; sed 's/^/# /' "$out/stderr"
                 fail=$((fail + 1)); rm -rf "$out"; continue
         fi

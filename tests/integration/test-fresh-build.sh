@@ -66,9 +66,9 @@ rm -f "$T/installed"
 fresh_make -C "$T/plain" >"$T/plain.out" 2>&1
 rc=$?
 expect_exit 0 "a plain make without the libraries fails" test $rc != 0
-expect_in "$T/plain.out" "pkg-config finds no libcjson blkid mount libmnl libsystemd libcurl libseccomp" \
+expect_in "$T/plain.out" "pkg-config finds no libcjson blkid mount libmnl libnftables libsystemd libcurl libseccomp" \
         "it names every library pkg-config cannot find"
-expect_in "$T/plain.out" "libcjson-dev libblkid-dev libmount-dev libmnl-dev libsystemd-dev libcurl4-openssl-dev libseccomp-dev" \
+expect_in "$T/plain.out" "libcjson-dev libblkid-dev libmount-dev libmnl-dev libnftables-dev libsystemd-dev libcurl4-openssl-dev libseccomp-dev" \
         "and the Debian packages that bring them"
 expect_not_in "$T/plain.out" "No such file or directory" "instead of failing on a missing header"
 finish

@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: MIT */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <nftables/libnftables.h>
+
+#include "hsos/edge/firewall.h"
+#include "hsos/util.h"
+
+static void nft_ctx_freep(struct nft_ctx **c) {
+        if (*c)
+                nft_ctx_free(*c);
+}
+
+/* nft's error, its first lines, without the newline at its end. */
+static char *nft_error(struct nft_ctx *ctx) {
+        const char *e = nft_ctx_get_error_buffer(ctx);
+        size_t n;
+
+        if (!e || !*e)
+                return strdup("nft refused the ruleset");
+        n = strlen(e);
+        while (n > 0 && e[n - 1] == '\n')
+                n--;
+        return strndup(e, n > 512 ? 512 : n);
+}
+
+int firewall_apply(FirewallState *s, const char *ruleset, unsigned n_rules) {
+        _cleanup_(nft_ctx_freep) struct nft_ctx *ctx = NULL;
+        char *copy;
+
+        if (s->applied && streq_ptr(s->loaded, ruleset))
+                return 0;
+        copy = strdup(ruleset);
+        if (!copy)
+                return -ENOMEM;
+        ctx = nft_ctx_new(NFT_CTX_DEFAULT);
+        if (!ctx) {
+                free(copy);
+                return -ENOMEM;
+        }
+        if (nft_ctx_buffer_output(ctx) < 0 || nft_ctx_buffer_error(ctx) < 0) {
+                free(copy);
+                return -ENOMEM;
+        }
+        free(s->last_error);
+        s->last_error = NULL;
+        if (nft_run_cmd_from_buffer(ctx, ruleset) != 0) {
+                free(copy);
+                s->applied = false;
+                s->last_error = nft_error(ctx);
+                return s->last_error ? -EINVAL : -ENOMEM;
+        }
+        free(s->loaded);
+        s->loaded = copy;
+        s->applied = true;
+        s->rules = n_rules;
+        return 1;
+}
+
+void firewall_state_done(FirewallState *s) {
+        free(s->loaded);
+        free(s->last_error);
+        *s = (FirewallState) {};
+}
