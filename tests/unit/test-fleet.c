@@ -7,10 +7,13 @@
 #include "harness.h"
 #include "hsos/fleet.h"
 #include "hsos/json-doc.h"
+#include "hsos/member.h"
 #include "hsos/util.h"
 
 /* 2026-11-26T12:00:00Z */
 #define NOW (UINT64_C(1795694400) * 1000000)
+
+#define S(x) x, strlen(x)
 
 static EtcdKeyValue kv(const char *key, const char *value) {
         return (EtcdKeyValue) {
@@ -204,4 +207,69 @@ TEST(another_nodes_controls_never_reach_the_terminal) {
         ASSERT_CONTAINS(j, "\"version\":\t\"Geth??x?\"");
         ASSERT_CONTAINS(j, "\"note\":\t\"é 日本\"");
         ASSERT_CONTAINS(j, "\"key\":\t\"/p/nodes/?" "?/x\"");
+}
+
+/* ---- the member document ---- */
+
+TEST(member_is_a_summary_of_the_status) {
+        static const char status[] =
+                "{\"schema\":\"hsos.status/1\",\"generatedAt\":\"2026-11-26T11:59:48Z\",\"hostname\":\"bravo\","
+                "\"state\":\"degraded\",\"reasons\":[\"geth is syncing\",\"lighthouse\\u202e has 0 peers\"],"
+                "\"agent\":{\"version\":\"0.1.0\",\"pid\":7},\"boot\":{\"machineId\":\"ffff\"},"
+                "\"units\":[{\"name\":\"geth.service\"}],"
+                "\"execution\":[{\"client\":\"geth\",\"reachable\":true,\"syncing\":true,\"currentBlock\":1234,"
+                "\"highestBlock\":5678,\"peers\":0,\"version\":\"Geth/v1.14\",\"error\":\"x\",\"latencyMs\":3,"
+                "\"since\":{\"a\":1}}],"
+                "\"consensus\":[{\"client\":\"lighthouse\",\"syncing\":false,\"headSlot\":999,\"syncDistance\":0,"
+                "\"optimistic\":true,\"peers\":null}]}";
+        _cleanup_free_ char *j = NULL, *state = NULL, *problem = NULL;
+        _cleanup_(cJSON_Deletep) cJSON *doc = NULL;
+        char *x = NULL;
+
+        ASSERT_OK(member_build(status, "1234abcd", NOW, &j, &state));
+        printf("# %s\n", j);
+        ASSERT_STREQ(state, "degraded");
+        ASSERT_STREQ(j, "{\"schema\":\"hsos.member/1\",\"hostname\":\"bravo\",\"machineId\":\"1234abcd\","
+                        "\"state\":\"degraded\",\"lastSeen\":\"2026-11-26T12:00:00Z\",\"agentVersion\":\"0.1.0\","
+                        "\"reasons\":[\"geth is syncing\",\"lighthouse? has 0 peers\"],"
+                        "\"execution\":[{\"client\":\"geth\",\"reachable\":true,\"syncing\":true,\"currentBlock\":1234,"
+                        "\"highestBlock\":5678,\"peers\":0,\"version\":\"Geth/v1.14\"}],"
+                        "\"consensus\":[{\"client\":\"lighthouse\",\"syncing\":false,\"headSlot\":999,"
+                        "\"syncDistance\":0,\"optimistic\":true,\"peers\":null}]}");
+        ASSERT_OK(member_document_parse(S(j), &doc, &problem));
+
+        ASSERT_ERROR(member_build("{\"schema\":\"x\"}", "1234abcd", NOW, &x, &x), EINVAL);
+        ASSERT_ERROR(member_build(status, "", NOW, &x, &x), EINVAL);
+        ASSERT_NULL(x);
+}
+
+TEST(member_parse_says_what_is_wrong_in_one_line) {
+        static const char * const bad[][2] = {
+                { "", "empty, not a hsos.member/1 document" },
+                { "nope", "not JSON (" },
+                { "[]", "not a hsos.member/1 document: not a JSON object" },
+                { "{\"schema\":\"hsos.status/1\",\"state\":\"x\"}", "its schema is \"hsos.status/1\"" },
+                { "{\"schema\":\"hsos.member/1\",\"state\":\"x\"}", "no hostname" },
+                { "{\"schema\":\"hsos.member/1\",\"hostname\":\"x\"}", "no state" },
+                { "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]", "nested deeper than 8" },
+        };
+        _cleanup_free_ char *big = malloc(1024 * 1024 + 1);
+        _cleanup_free_ char *p = NULL;
+        cJSON *doc = NULL;
+
+        for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
+                _cleanup_free_ char *problem = NULL;
+
+                ASSERT_ERROR(member_document_parse(S(bad[i][0]), &doc, &problem), EINVAL);
+                printf("#   %s -> %s\n", bad[i][0], problem);
+                ASSERT_CONTAINS(problem, bad[i][1]);
+                ASSERT_NULL(strchr(problem, '\n'));
+        }
+        ASSERT_TRUE(big != NULL);
+        memset(big, ' ', 1024 * 1024);
+        big[0] = '{';
+        big[1024 * 1024 - 1] = '}';
+        ASSERT_ERROR(member_document_parse(big, 1024 * 1024, &doc, &p), EINVAL);
+        ASSERT_STREQ(p, "1048576 bytes, larger than a hsos.member/1 document may be (64 KiB)");
+        ASSERT_NULL(doc);
 }
