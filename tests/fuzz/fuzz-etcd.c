@@ -83,7 +83,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         check(r, err);
         if (r >= 0) {
                 char *expected[] = { (char *) "n", (char *) "alpha", NULL };
-                FleetView v = { .prefix = "/homestakeros", .nodes = kvs, .n_nodes = n / 2, .members = kvs + n / 2,
+                FleetView v = { .prefix = "/homestakeros", .nodes = kvs, .n_nodes = n / 2, .members = kvs ? kvs + n / 2 : NULL,
                                 .n_members = n - n / 2, .expected = expected,
                                 .now_usec = UINT64_C(1795694400000000) };
 
