@@ -928,7 +928,8 @@ static void parse_network(Parser *p, const cJSON *root, Config *c) {
 
 static void parse_controller(Parser *p, const cJSON *ao, Config *c) {
         static const char * const known[] = { "etcd", "http", NULL };
-        static const char * const known_etcd[] = { "endpoints", "prefix", "username", "passwordFile", "caFile", NULL };
+        static const char * const known_etcd[] = { "endpoints", "prefix", "username", "passwordFile", "caFile",
+                                                     "memberIntervalSec", NULL };
         static const char * const known_http[] = { "url", "tokenFile", "caFile", NULL };
         const cJSON *o = member(ao, "controller"), *eo = member(o, "etcd"), *ho = member(o, "http");
         EtcdConfig *etcd = &c->agent.etcd;
@@ -973,6 +974,8 @@ static void parse_controller(Parser *p, const cJSON *ao, Config *c) {
                         parser_path(p, eo, "agent.controller.etcd", "caFile", "", false);
                 if (!isempty(etcd->username) && !etcd->password_file)
                         parser_error(p, "agent.controller.etcd.passwordFile", "is required when a username is set");
+                etcd->member_interval_sec = parser_uint(p, eo, "agent.controller.etcd", "memberIntervalSec", 600, 10,
+                                                        86400);
         }
 
         if (parser_object(p, ho, "agent.controller.http", known_http)) {

@@ -10,6 +10,7 @@
 
 #include "hsos/etcd.h"
 #include "hsos/json-doc.h"
+#include "hsos/member.h"
 #include "hsos/status.h"
 #include "hsos/util.h"
 
@@ -23,7 +24,7 @@ static size_t prefix_len(const char *prefix) {
         return n;
 }
 
-static bool hostname_ok(const char *h) {
+bool etcd_hostname_valid(const char *h) {
         size_t n = strlen(h);
 
         if (n == 0 || n > 253)
@@ -37,7 +38,7 @@ static bool hostname_ok(const char *h) {
 int etcd_node_key(const char *prefix, const char *hostname, char **ret) {
         char *s;
 
-        if (!prefix || !hostname || !hostname_ok(hostname))
+        if (!prefix || !hostname || !etcd_hostname_valid(hostname))
                 return -EINVAL;
         if (asprintf(&s, "%.*s/nodes/%s/status", (int) prefix_len(prefix), prefix, hostname) < 0)
                 return -ENOMEM;
@@ -73,10 +74,51 @@ int etcd_node_key_hostname(const char *prefix, const char *key, char **ret) {
         s = strndup(h, n);
         if (!s)
                 return -ENOMEM;
-        if (!hostname_ok(s)) {
+        if (!etcd_hostname_valid(s)) {
                 free(s);
                 return -EINVAL;
         }
+        *ret = s;
+        return 0;
+}
+
+int etcd_member_key(const char *prefix, const char *hostname, char **ret) {
+        char *s;
+
+        if (!prefix || !hostname || !etcd_hostname_valid(hostname))
+                return -EINVAL;
+        if (asprintf(&s, "%.*s/members/%s", (int) prefix_len(prefix), prefix, hostname) < 0)
+                return -ENOMEM;
+        *ret = s;
+        return 0;
+}
+
+int etcd_members_prefix(const char *prefix, char **ret) {
+        char *s;
+
+        if (!prefix)
+                return -EINVAL;
+        if (asprintf(&s, "%.*s/members/", (int) prefix_len(prefix), prefix) < 0)
+                return -ENOMEM;
+        *ret = s;
+        return 0;
+}
+
+int etcd_member_key_hostname(const char *prefix, const char *key, char **ret) {
+        _cleanup_free_ char *members = NULL;
+        const char *h;
+        char *s;
+        int r;
+
+        r = etcd_members_prefix(prefix, &members);
+        if (r < 0)
+                return r;
+        h = startswith(key, members);
+        if (!h || !etcd_hostname_valid(h))
+                return -EINVAL;
+        s = strdup(h);
+        if (!s)
+                return -ENOMEM;
         *ret = s;
         return 0;
 }
@@ -225,6 +267,18 @@ int etcd_request_range_prefix(const char *prefix, char **ret) {
         if (b64_string(prefix, &k) < 0 || etcd_prefix_range_end(prefix, strlen(prefix), &end, &end_size) < 0 ||
             base64_encode(end, end_size, &e) < 0 ||
             asprintf(&s, "{\"key\":\"%s\",\"range_end\":\"%s\"}", k, e) < 0)
+                return -ENOMEM;
+        *ret = s;
+        return 0;
+}
+
+int etcd_request_delete_key(const char *key, char **ret) {
+        _cleanup_free_ char *k = NULL;
+        char *s;
+
+        if (isempty(key))
+                return -EINVAL;
+        if (b64_string(key, &k) < 0 || asprintf(&s, "{\"key\":\"%s\",\"prev_kv\":true}", k) < 0)
                 return -ENOMEM;
         *ret = s;
         return 0;
@@ -605,6 +659,42 @@ int etcd_parse_range(const char *body, size_t size, EtcdKeyValue **ret_kvs, size
         return range_kvs(root, ret_kvs, ret_n, ret_error);
 }
 
+int etcd_parse_delete(const char *body, size_t size, EtcdKeyValue **ret_kvs, size_t *ret_n, char **ret_error) {
+        _cleanup_(cJSON_Deletep) cJSON *root = NULL;
+        _cleanup_free_ char *deleted = NULL;
+        const cJSON *prev;
+        EtcdKeyValue *kvs = NULL;
+        size_t n = 0;
+        int r;
+
+        r = parse_answer(body, size, &root, ret_error);
+        if (r < 0)
+                return r;
+        r = int64_field(root, "deleted", false, &deleted, ret_error);
+        if (r < 0)
+                return r;
+        prev = cJSON_GetObjectItemCaseSensitive(root, "prev_kvs");
+        if (prev && !cJSON_IsArray(prev))
+                return bad(ret_error, "\"prev_kvs\" is not a list");
+        if (prev) {
+                /* range_kvs reads "kvs": the same shape. */
+                _cleanup_(cJSON_Deletep) cJSON *o = cJSON_CreateObject();
+
+                if (!o || !cJSON_AddItemReferenceToObject(o, "kvs", (cJSON *) prev))
+                        return -ENOMEM;
+                r = range_kvs(o, &kvs, &n, ret_error);
+                if (r < 0)
+                        return r;
+        }
+        if ((n == 0) != streq(deleted, "0")) {
+                etcd_key_values_free(kvs, n);
+                return bad(ret_error, "\"deleted\" does not count \"prev_kvs\"");
+        }
+        *ret_kvs = kvs;
+        *ret_n = n;
+        return 0;
+}
+
 void etcd_txn_result_done(EtcdTxnResult *t) {
         if (!t)
                 return;
@@ -616,20 +706,38 @@ void etcd_txn_result_done(EtcdTxnResult *t) {
         *t = (EtcdTxnResult) {};
 }
 
-/* Whose status document is value: its boot.machineId, or what is wrong. */
+/* Whether value is a member document (by its schema), not a status one. */
+static bool is_member_document(const EtcdKeyValue *kv) {
+        _cleanup_(cJSON_Deletep) cJSON *root = NULL;
+        _cleanup_free_ char *error = NULL;
+        const cJSON *schema;
+
+        if (kv->value_size == 0 || kv->value_size > MEMBER_SIZE_MAX ||
+            json_document_parse(kv->value, kv->value_size, SIZE_MAX, MEMBER_DEPTH_MAX, &root, &error) < 0)
+                return false;
+        schema = cJSON_GetObjectItemCaseSensitive(root, "schema");
+        return cJSON_IsString(schema) && streq(schema->valuestring, MEMBER_SCHEMA);
+}
+
+/* Whose status (or member) document is value: its machine id, or what is
+ * wrong. */
 static int holder_of(const EtcdKeyValue *kv, EtcdTxnResult *t) {
         _cleanup_(cJSON_Deletep) cJSON *doc = NULL;
         const cJSON *id;
+        bool member = is_member_document(kv);
         int r;
 
-        r = status_document_parse(kv->value, kv->value_size, &doc, &t->holder_problem);
+        r = member ? member_document_parse(kv->value, kv->value_size, &doc, &t->holder_problem)
+                   : status_document_parse(kv->value, kv->value_size, &doc, &t->holder_problem);
         if (r == -EINVAL)
                 return 0;
         if (r < 0)
                 return r;
-        id = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(doc, "boot"), "machineId");
+        id = member ? cJSON_GetObjectItemCaseSensitive(doc, "machineId")
+                    : cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(doc, "boot"), "machineId");
         if (!cJSON_IsString(id) || isempty(id->valuestring)) {
-                t->holder_problem = strdup("a " STATUS_SCHEMA " document without boot.machineId");
+                t->holder_problem = strdup(member ? "a " MEMBER_SCHEMA " document without machineId"
+                                                  : "a " STATUS_SCHEMA " document without boot.machineId");
                 return t->holder_problem ? 0 : -ENOMEM;
         }
         t->holder_machine_id = strdup(id->valuestring);

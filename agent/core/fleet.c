@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* hsos-agent fleet: the statuses under "<prefix>/nodes/", one line each. */
+/* hsos-agent fleet: the statuses under "<prefix>/nodes/", the members under
+ * "<prefix>/members/" that have none (down), the expected hostnames that are
+ * neither (never seen), one line each. */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -9,6 +11,7 @@
 
 #include "hsos/fleet.h"
 #include "hsos/json-doc.h"
+#include "hsos/member.h"
 #include "hsos/status.h"
 #include "hsos/util.h"
 
@@ -18,78 +21,147 @@
 #define STATE_WIDTH 12
 #define AGE_WIDTH 5
 
+typedef enum RowKind {
+        ROW_LIVE,                 /* a status under nodes/ (doc, or problem) */
+        ROW_DOWN,                 /* a member without a status (doc, or problem) */
+        ROW_NEVER,                /* expected, never seen */
+        _ROW_KIND_MAX,
+        _ROW_KIND_INVALID = -EINVAL,
+} RowKind;
+
 typedef struct Row {
+        RowKind kind;
+        char *host;               /* the hostname as it is, NULL when the key holds none */
         char *name;               /* printable: the hostname, else the key */
-        const EtcdKeyValue *kv;
-        cJSON *doc;               /* NULL: problem says why */
+        const EtcdKeyValue *kv;   /* NULL for ROW_NEVER */
+        cJSON *doc;               /* NULL: problem says why (ROW_NEVER: neither) */
         char *problem;
 } Row;
 
-static void rows_free(Row *rows, size_t n) {
-        for (size_t i = 0; i < n; i++) {
-                free(rows[i].name);
-                cJSON_Delete(rows[i].doc);
-                free(rows[i].problem);
+typedef struct Rows {
+        Row *rows;
+        size_t n;
+} Rows;
+
+static void rows_free(Rows *rs) {
+        for (size_t i = 0; i < rs->n; i++) {
+                free(rs->rows[i].host);
+                free(rs->rows[i].name);
+                cJSON_Delete(rs->rows[i].doc);
+                free(rs->rows[i].problem);
         }
-        free(rows);
+        free(rs->rows);
+        *rs = (Rows) {};
 }
 
 static int row_cmp(const void *a, const void *b) {
         const Row *x = a, *y = b;
-        size_t n = x->kv->key_size < y->kv->key_size ? x->kv->key_size : y->kv->key_size;
+        size_t n;
         int c = strcmp(x->name, y->name);
 
         if (c != 0)
                 return c;
+        if (!x->kv || !y->kv)
+                return !!x->kv - !!y->kv;
+        n = x->kv->key_size < y->kv->key_size ? x->kv->key_size : y->kv->key_size;
         c = memcmp(x->kv->key, y->kv->key, n);
         if (c != 0)
                 return c;
         return x->kv->key_size < y->kv->key_size ? -1 : x->kv->key_size > y->kv->key_size;
 }
 
-static int rows_build(const char *prefix, const EtcdKeyValue *kvs, size_t n, Row **ret) {
-        Row *rows = calloc(n ?: 1, sizeof(Row));
+static bool rows_have_host(const Rows *rs, const char *host) {
+        for (size_t i = 0; i < rs->n; i++)
+                if (rs->rows[i].host && streq(rs->rows[i].host, host))
+                        return true;
+        return false;
+}
+
+static Row *rows_add(Rows *rs) {
+        Row *m = array_grow(rs->rows, &rs->n, sizeof(Row));
+
+        if (!m)
+                return NULL;
+        rs->rows = m;
+        m[rs->n - 1] = (Row) {};
+        return &m[rs->n - 1];
+}
+
+/* One row of a key under nodes/ (live) or members/ (down). 0, or 1 when a
+ * member is left out because its node is live. */
+static int row_of(const char *prefix, const EtcdKeyValue *kv, RowKind kind, Rows *rs) {
+        _cleanup_free_ char *host = NULL;
+        Row *row;
         int r;
 
-        if (!rows)
+        r = strlen(kv->key) != kv->key_size ? -EINVAL :
+            kind == ROW_LIVE ? etcd_node_key_hostname(prefix, kv->key, &host)
+                             : etcd_member_key_hostname(prefix, kv->key, &host);
+        if (r == -ENOMEM)
+                return r;
+        if (kind == ROW_DOWN && host && rows_have_host(rs, host))
+                return 1;
+        row = rows_add(rs);
+        if (!row)
                 return -ENOMEM;
-        for (size_t i = 0; i < n; i++) {
-                Row *row = &rows[i];
-                _cleanup_free_ char *host = NULL;
+        row->kind = kind;
+        row->kv = kv;
+        /* ASCII in the columns: they are counted in bytes. */
+        row->name = host ? strn_printable(host, strlen(host), 76, PRINTABLE_ASCII)
+                         : strn_printable(kv->key, kv->key_size, 76, PRINTABLE_ASCII);
+        if (!row->name)
+                return -ENOMEM;
+        row->host = TAKE_PTR(host);
+        if (!row->host) {
+                row->problem = strdup(kind == ROW_LIVE ? "not a node's status key (<prefix>/nodes/<hostname>/status)"
+                                                       : "not a member's key (<prefix>/members/<hostname>)");
+                return row->problem ? 0 : -ENOMEM;
+        }
+        r = kind == ROW_LIVE ? status_document_parse(kv->value, kv->value_size, &row->doc, &row->problem)
+                             : member_document_parse(kv->value, kv->value_size, &row->doc, &row->problem);
+        /* Another node's words, shown in a terminal (text and JSON): its
+         * controls and bidi controls become '?'. */
+        if (r >= 0)
+                r = json_make_printable(row->doc);
+        return r == -ENOMEM ? r : 0;
+}
 
-                row->kv = &kvs[i];
-                r = strlen(kvs[i].key) == kvs[i].key_size ? etcd_node_key_hostname(prefix, kvs[i].key, &host)
-                                                          : -EINVAL;
-                if (r == -ENOMEM)
+static int rows_build(const FleetView *v, Rows *ret) {
+        Rows rs = {};
+        int r;
+
+        if (!v || !v->prefix || (v->n_nodes > 0 && !v->nodes) || (v->n_members > 0 && !v->members))
+                return -EINVAL;
+        for (size_t i = 0; i < v->n_nodes; i++)
+                if ((r = row_of(v->prefix, &v->nodes[i], ROW_LIVE, &rs)) < 0)
                         goto fail;
-                /* ASCII in the columns: they are counted in bytes. */
-                row->name = r >= 0 ? strn_printable(host, strlen(host), 76, PRINTABLE_ASCII)
-                                   : strn_printable(kvs[i].key, kvs[i].key_size, 76, PRINTABLE_ASCII);
-                if (!row->name) {
+        for (size_t i = 0; i < v->n_members; i++)
+                if ((r = row_of(v->prefix, &v->members[i], ROW_DOWN, &rs)) < 0)
+                        goto fail;
+        STRV_FOREACH(h, (char **) v->expected) {
+                Row *row;
+
+                if (rows_have_host(&rs, *h))
+                        continue;
+                row = rows_add(&rs);
+                if (!row) {
                         r = -ENOMEM;
                         goto fail;
                 }
-                if (r < 0) {
-                        row->problem = strdup("not a node's status key (<prefix>/nodes/<hostname>/status)");
-                        if (!row->problem) {
-                                r = -ENOMEM;
-                                goto fail;
-                        }
-                        continue;
-                }
-                r = status_document_parse(kvs[i].value, kvs[i].value_size, &row->doc, &row->problem);
-                /* Another node's words, shown in a terminal (text and JSON):
-                 * its controls and bidi controls become '?'. */
-                if (r >= 0)
-                        r = json_make_printable(row->doc);
-                if (r == -ENOMEM)
+                row->kind = ROW_NEVER;
+                row->host = strdup(*h);
+                row->name = strn_printable(*h, strlen(*h), 76, PRINTABLE_ASCII);
+                if (!row->host || !row->name) {
+                        r = -ENOMEM;
                         goto fail;
+                }
         }
-        qsort(rows, n, sizeof(Row), row_cmp);
-        *ret = rows;
+        if (rs.n > 0)
+                qsort(rs.rows, rs.n, sizeof(Row), row_cmp);
+        *ret = rs;
         return 0;
 fail:
-        rows_free(rows, n);
+        rows_free(&rs);
         return r;
 }
 
@@ -274,21 +346,82 @@ static int split_words(const char *text, char ***ret) {
         return 0;
 }
 
-int fleet_to_text(const char *prefix, const EtcdKeyValue *kvs, size_t n, uint64_t now_usec, bool color,
-                  char **ret) {
-        Row *rows = NULL;
+/* "14 min ago" */
+static void ago_text(char *buf, size_t size, uint64_t t, uint64_t now_usec) {
+        uint64_t d = (t > now_usec ? 0 : now_usec - t) / 1000000;
+
+        if (t > now_usec)
+                snprintf(buf, size, "in the future");
+        else if (d < 60)
+                snprintf(buf, size, "%u s ago", (unsigned) d);
+        else if (d < 3600)
+                snprintf(buf, size, "%u min ago", (unsigned) (d / 60));
+        else if (d < 2 * 86400)
+                snprintf(buf, size, "%u h ago", (unsigned) (d / 3600));
+        else if (d < 1000 * 86400)
+                snprintf(buf, size, "%u days ago", (unsigned) (d / 86400));
+        else
+                snprintf(buf, size, "long ago");
+}
+
+/* The first string of a member's reasons, or NULL. */
+static const char *first_reason(const cJSON *doc) {
+        const cJSON *e;
+
+        cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(doc, "reasons"))
+                if (cJSON_IsString(e) && !isempty(e->valuestring))
+                        return e->valuestring;
+        return NULL;
+}
+
+/* "last seen 14 min ago, was degraded: <first reason>", printable ASCII. */
+static int down_text(const cJSON *doc, uint64_t now_usec, char **ret) {
+        const char *seen = get_str(doc, "lastSeen"), *st = get_str(doc, "state"), *why = first_reason(doc);
+        _cleanup_free_ char *state = NULL, *reason = NULL, *s = NULL;
+        char ago[32];
+        uint64_t t;
+
+        if (seen && time_parse_rfc3339(seen, &t) >= 0)
+                ago_text(ago, sizeof ago, t, now_usec);
+        else
+                snprintf(ago, sizeof ago, "at an unknown time");
+        state = strn_printable(st, strlen(st), 32, PRINTABLE_ASCII);
+        reason = why ? strn_printable(why, strlen(why), 200, PRINTABLE_ASCII) : NULL;
+        if (!state || (why && !reason))
+                return -ENOMEM;
+        if (asprintf(&s, "last seen %s, was %s%s%s", ago, state, reason ? ": " : "", strempty(reason)) < 0)
+                return -ENOMEM;
+        *ret = strn_printable(s, strlen(s), 400, PRINTABLE_ASCII);
+        return *ret ? 0 : -ENOMEM;
+}
+
+static const char *row_state(const Row *row) {
+        switch (row->kind) {
+        case ROW_LIVE:
+                return row->doc ? get_str(row->doc, "state") : "invalid";
+        case ROW_DOWN:
+                return row->doc ? "down" : "invalid";
+        case ROW_NEVER:
+                return "never seen";
+        case _ROW_KIND_MAX:
+        case _ROW_KIND_INVALID:
+                break;
+        }
+        return "invalid";
+}
+
+int fleet_to_text(const FleetView *v, bool color, char **ret) {
+        Rows rs = {};
         StrBuf b = {};
         size_t w = HOST_WIDTH_MIN, clients_col;
         int r;
 
-        if (!prefix || (n > 0 && !kvs))
-                return -EINVAL;
-        r = rows_build(prefix, kvs, n, &rows);
+        r = rows_build(v, &rs);
         if (r < 0)
                 return r;
-        for (size_t i = 0; i < n; i++)
-                if (strlen(rows[i].name) > w)
-                        w = strlen(rows[i].name);
+        for (size_t i = 0; i < rs.n; i++)
+                if (strlen(rs.rows[i].name) > w)
+                        w = strlen(rs.rows[i].name);
         if (w > HOST_WIDTH_MAX)
                 w = HOST_WIDTH_MAX;
         clients_col = w + 2 + STATE_WIDTH + 1 + AGE_WIDTH + 2;
@@ -296,14 +429,15 @@ int fleet_to_text(const char *prefix, const EtcdKeyValue *kvs, size_t n, uint64_
         sb_append(&b, "HOSTNAME");
         sb_pad(&b, w + 2);
         sb_appendf(&b, "%-*s %*s  CLIENTS\n", STATE_WIDTH, "STATE", AGE_WIDTH, "AGE");
-        if (n == 0)
+        if (rs.n == 0)
                 sb_append(&b, "(no node has reported)\n");
 
-        for (size_t i = 0; i < n; i++) {
-                const Row *row = &rows[i];
+        for (size_t i = 0; i < rs.n; i++) {
+                const Row *row = &rs.rows[i];
                 _cleanup_strv_free_ char **items = NULL;
-                _cleanup_free_ char *state = NULL;
-                char age[16];
+                _cleanup_free_ char *state = NULL, *words = NULL;
+                const char *st = row_state(row);
+                char age[16] = "";
 
                 sb_append(&b, row->name);
                 if (strlen(row->name) > w) {
@@ -312,85 +446,205 @@ int fleet_to_text(const char *prefix, const EtcdKeyValue *kvs, size_t n, uint64_
                 } else
                         sb_pad(&b, w + 2);
 
-                const char *st = row->doc ? get_str(row->doc, "state") : "invalid";
                 state = strn_printable(st, strlen(st), STATE_WIDTH, PRINTABLE_ASCII);
                 if (!state) {
                         r = -ENOMEM;
                         goto fail;
                 }
                 if (color)
-                        sb_appendf(&b, "%s%s\033[0m", state_color(state), state);
+                        sb_appendf(&b, "%s%s\033[0m",
+                                   row->kind == ROW_LIVE && row->doc ? state_color(state) : "\033[31m", state);
                 else
                         sb_append(&b, state);
                 sb_appendf(&b, "%*s", (int) (STATE_WIDTH + 1 - strlen(state)), "");
 
-                if (!row->doc) {
-                        _cleanup_free_ char *what = strn_printable(row->problem, strlen(row->problem), 400,
-                                                                   PRINTABLE_ASCII);
+                if (row->kind == ROW_LIVE && row->doc) {
+                        age_text(age, sizeof age, row->doc, v->now_usec);
+                        sb_appendf(&b, "%*s  ", AGE_WIDTH, age);
+                        r = clients_text(row->doc, &items);
+                        if (r < 0)
+                                goto fail;
+                        wrap_items(&b, items, ", ", clients_col, clients_col);
+                        continue;
+                }
+                if (row->kind == ROW_NEVER)
+                        words = strdup("no report from it in this etcd");
+                else if (row->doc) {
+                        /* The age of its last word. */
+                        const char *seen = get_str(row->doc, "lastSeen");
+                        _cleanup_(cJSON_Deletep) cJSON *at = cJSON_CreateObject();
 
-                        if (!what || split_words(what, &items) < 0) {
+                        if (!at || (seen && !cJSON_AddStringToObject(at, "generatedAt", seen))) {
                                 r = -ENOMEM;
                                 goto fail;
                         }
-                        sb_appendf(&b, "%*s  ", AGE_WIDTH, "");
-                        wrap_items(&b, items, " ", clients_col, clients_col);
-                        continue;
-                }
-                age_text(age, sizeof age, row->doc, now_usec);
-                sb_appendf(&b, "%*s  ", AGE_WIDTH, age);
-                r = clients_text(row->doc, &items);
-                if (r < 0)
+                        age_text(age, sizeof age, at, v->now_usec);
+                        r = down_text(row->doc, v->now_usec, &words);
+                        if (r < 0)
+                                goto fail;
+                } else
+                        words = strn_printable(row->problem, strlen(row->problem), 400, PRINTABLE_ASCII);
+                if (!words || split_words(words, &items) < 0) {
+                        r = -ENOMEM;
                         goto fail;
-                wrap_items(&b, items, ", ", clients_col, clients_col);
+                }
+                sb_appendf(&b, "%*s  ", AGE_WIDTH, age);
+                wrap_items(&b, items, " ", clients_col, clients_col);
         }
-        rows_free(rows, n);
+        rows_free(&rs);
         return sb_steal(&b, ret);
 fail:
-        rows_free(rows, n);
+        rows_free(&rs);
         sb_done(&b);
         return r;
 }
 
-int fleet_to_json(const char *prefix, const EtcdKeyValue *kvs, size_t n, char **ret) {
+int fleet_to_json(const FleetView *v, char **ret) {
         _cleanup_(cJSON_Deletep) cJSON *a = NULL;
-        Row *rows = NULL;
+        Rows rs = {};
         char *s;
         int r;
 
-        if (!prefix || (n > 0 && !kvs))
-                return -EINVAL;
-        r = rows_build(prefix, kvs, n, &rows);
+        r = rows_build(v, &rs);
         if (r < 0)
                 return r;
         a = cJSON_CreateArray();
         if (!a)
                 goto oom;
-        for (size_t i = 0; i < n; i++) {
+        for (size_t i = 0; i < rs.n; i++) {
+                Row *row = &rs.rows[i];
                 cJSON *o;
 
-                if (rows[i].doc) {
-                        if (!cJSON_AddItemToArray(a, rows[i].doc))
+                if (row->doc) {
+                        if (row->kind == ROW_DOWN) {
+                                cJSON *was = cJSON_DetachItemFromObjectCaseSensitive(row->doc, "state");
+
+                                if (!was || !cJSON_AddItemToObject(row->doc, "lastState", was)) {
+                                        cJSON_Delete(was);
+                                        goto oom;
+                                }
+                                if (!cJSON_AddStringToObject(row->doc, "state", "down"))
+                                        goto oom;
+                        }
+                        if (!cJSON_AddItemToArray(a, row->doc))
                                 goto oom;
-                        rows[i].doc = NULL;
+                        row->doc = NULL;
                         continue;
                 }
-                _cleanup_free_ char *key = strn_printable(rows[i].kv->key, rows[i].kv->key_size, 1024, 0);
                 o = cJSON_CreateObject();
-                if (!key || !o || !cJSON_AddItemToArray(a, o)) {
+                if (!o || !cJSON_AddItemToArray(a, o)) {
                         cJSON_Delete(o);
                         goto oom;
                 }
-                if (!cJSON_AddStringToObject(o, "key", key) || !cJSON_AddStringToObject(o, "error", rows[i].problem))
+                if (row->kind == ROW_NEVER) {
+                        if (!cJSON_AddStringToObject(o, "hostname", row->name) ||
+                            !cJSON_AddStringToObject(o, "state", "never seen"))
+                                goto oom;
+                        continue;
+                }
+                _cleanup_free_ char *key = strn_printable(row->kv->key, row->kv->key_size, 1024, 0);
+                if (!key || !cJSON_AddStringToObject(o, "key", key) || !cJSON_AddStringToObject(o, "error", row->problem))
                         goto oom;
         }
-        rows_free(rows, n);
-        rows = NULL;
+        rows_free(&rs);
         s = cJSON_Print(a);
         if (!s)
                 return -ENOMEM;
         *ret = s;
         return 0;
 oom:
-        rows_free(rows, n);
+        rows_free(&rs);
         return -ENOMEM;
+}
+
+int fleet_exit_code(const FleetView *v) {
+        Rows rs = {};
+        int code = 0, r;
+
+        r = rows_build(v, &rs);
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < rs.n; i++) {
+                const Row *row = &rs.rows[i];
+                NodeState st = row->kind == ROW_LIVE && row->doc ? node_state_from_string(get_str(row->doc, "state"))
+                                                                : _NODE_STATE_INVALID;
+                int c = st < 0 ? 2 : node_state_exit_code(st);
+
+                if (c > code)
+                        code = c;
+        }
+        rows_free(&rs);
+        return code;
+}
+
+int fleet_expect_parse(const char *data, size_t size, char ***ret, char **ret_error) {
+        _cleanup_(cJSON_Deletep) cJSON *root = NULL;
+        _cleanup_strv_free_ char **l = NULL;
+        _cleanup_free_ char *error = NULL;
+        const cJSON *e;
+        size_t i = 0;
+        int r;
+
+        if (!data || size == 0)
+                return asprintf(ret_error, "it is empty, not a JSON list of hostnames") < 0 ? -ENOMEM : -EINVAL;
+        r = json_document_parse(data, size, 1024 * 1024, 4, &root, &error);
+        if (r == -ENOMEM)
+                return r;
+        if (r < 0)
+                return asprintf(ret_error, "not JSON (%s)", error) < 0 ? -ENOMEM : -EINVAL;
+        if (!cJSON_IsArray(root)) {
+                _cleanup_free_ char *desc = json_describe(root);
+
+                return !desc || asprintf(ret_error, "not a JSON list of hostnames: it is %s", desc) < 0 ? -ENOMEM
+                                                                                                        : -EINVAL;
+        }
+        cJSON_ArrayForEach(e, root) {
+                if (!cJSON_IsString(e) || !etcd_hostname_valid(e->valuestring) ||
+                    strspn(e->valuestring, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.") !=
+                            strlen(e->valuestring)) {
+                        _cleanup_free_ char *desc = json_describe(e);
+
+                        return !desc || asprintf(ret_error, "element %zu (%s) is not a hostname (letters, digits, "
+                                                 "'-' and '.')", i, desc) < 0 ? -ENOMEM : -EINVAL;
+                }
+                if (!strv_contains(l, e->valuestring) && strv_extend(&l, e->valuestring) < 0)
+                        return -ENOMEM;
+                i++;
+        }
+        if (!l && !(l = calloc(1, sizeof(char *))))
+                return -ENOMEM;
+        *ret = TAKE_PTR(l);
+        return 0;
+}
+
+int fleet_forgotten_text(const char *hostname, const EtcdKeyValue *kv, uint64_t now_usec, char **ret) {
+        _cleanup_(cJSON_Deletep) cJSON *doc = NULL;
+        _cleanup_free_ char *problem = NULL, *s = NULL, *host = NULL;
+        int r;
+
+        if (!hostname || !kv)
+                return -EINVAL;
+        host = strdup_printable(hostname, 253);
+        if (!host)
+                return -ENOMEM;
+        r = member_document_parse(kv->value, kv->value_size, &doc, &problem);
+        if (r == -ENOMEM)
+                return r;
+        if (r < 0) {
+                if (asprintf(&s, "forgot %s (its value was %s)", host, problem) < 0)
+                        return -ENOMEM;
+        } else {
+                const char *id = get_str(doc, "machineId"), *seen = get_str(doc, "lastSeen"),
+                           *st = get_str(doc, "state");
+                char ago[32] = "";
+                uint64_t t;
+
+                if (seen && time_parse_rfc3339(seen, &t) >= 0)
+                        ago_text(ago, sizeof ago, t, now_usec);
+                if (asprintf(&s, "forgot %s: machine %s, last seen %s%s%s%s, was %s", host, id ?: "?",
+                             seen ?: "?", *ago ? " (" : "", ago, *ago ? ")" : "", st) < 0)
+                        return -ENOMEM;
+        }
+        *ret = strn_printable(s, strlen(s), 600, 0);
+        return *ret ? 0 : -ENOMEM;
 }

@@ -18,18 +18,24 @@
 
 static void help(void) {
         printf("Usage: %s fleet --etcd URL [--prefix P] [--user U --password-file F]\n"
-               "                 [--cacert F] [--json]\n"
+               "                 [--cacert F] [--expect FILE] [--json]\n"
+               "       %s fleet forget HOSTNAME --etcd URL [...]\n"
                "Every node's status as the controller (etcd) holds it: one line per node\n"
-               "with its state, the age of its report and each client's sync. A node that\n"
-               "stopped reporting disappears by itself (its lease expires).\n"
-               "Exit status: 0 etcd answered, 1 it did not, 2 usage.\n"
+               "with its state, the age of its report and each client's sync. A member\n"
+               "whose report expired is down, with when it was last seen and what it said;\n"
+               "a hostname of --expect that never reported is never seen. forget removes\n"
+               "a member (a node that is gone for good).\n"
+               "Exit status: 0 every node operational, 1 one starting or degraded, 2 one\n"
+               "down, failed or never seen (or usage), 3 etcd cannot be reached.\n"
+               "forget: 0 removed, 1 no such member, 2 usage, 3 etcd cannot be reached.\n"
                "      --etcd URL            etcd's client URL (http://host:2379)\n"
                "      --prefix P            the fleet's prefix (default /homestakeros)\n"
                "      --user U              log in as U ...\n"
                "      --password-file F     ... with the password in F\n"
                "      --cacert F            trust this CA for https\n"
+               "      --expect FILE         a JSON list of the hostnames the fleet should have\n"
                "      --json                the status documents as a JSON list\n",
-               program_name);
+               program_name, program_name);
 }
 
 typedef struct Call {
@@ -95,6 +101,45 @@ static int etcd_call(Http *h, const char *base, const char *path, const char *bo
         return 0;
 }
 
+#define EXIT_FLEET_UNREACHABLE 3
+
+/* A range over key..., read into *ret_kvs. */
+static int etcd_range(Http *h, const char *etcd, const char *prefix_key, const char *token, const char *cacert,
+                      EtcdKeyValue **ret_kvs, size_t *ret_n, char **ret_error) {
+        _cleanup_free_ char *body = NULL;
+        Call c = {};
+        int r;
+
+        r = etcd_request_range_prefix(prefix_key, &body);
+        if (r < 0)
+                return r;
+        r = etcd_call(h, etcd, "v3/kv/range", body, token, cacert, 10000, &c, ret_error);
+        if (r >= 0)
+                r = etcd_parse_range(c.body, c.size, ret_kvs, ret_n, ret_error);
+        call_done(&c);
+        return r;
+}
+
+/* --expect FILE: read and checked, or a usage error said. */
+static int read_expect(const char *path, char ***ret) {
+        _cleanup_free_ char *data = NULL, *err = NULL;
+        size_t size;
+        int r;
+
+        r = read_file_capped(path, 1024 * 1024, &data, &size);
+        if (r >= 0 && size > 1024 * 1024)
+                r = -EFBIG;
+        if (r < 0) {
+                fprintf(stderr, "%s fleet: --expect %s: %s\n", program_name, path,
+                        r == -EFBIG ? "larger than 1 MiB" : strerror(-r));
+                return r;
+        }
+        r = fleet_expect_parse(data, size, ret, &err);
+        if (r == -EINVAL)
+                fprintf(stderr, "%s fleet: --expect %s: %s\n", program_name, path, err);
+        return r;
+}
+
 int cmd_fleet(int argc, char **argv) {
         static const struct option options[] = {
                 { "etcd", required_argument, NULL, 'e' },
@@ -102,14 +147,18 @@ int cmd_fleet(int argc, char **argv) {
                 { "user", required_argument, NULL, 'u' },
                 { "password-file", required_argument, NULL, 'P' },
                 { "cacert", required_argument, NULL, 'C' },
+                { "expect", required_argument, NULL, 'x' },
                 { "json", no_argument, NULL, 'j' },
                 { "help", no_argument, NULL, 'h' },
                 {}
         };
-        const char *etcd = NULL, *prefix = "/homestakeros", *user = NULL, *password_file = NULL, *cacert = NULL;
-        _cleanup_free_ char *token = NULL, *nodes = NULL, *body = NULL, *err = NULL, *out = NULL;
-        EtcdKeyValue *kvs = NULL;
-        size_t n = 0;
+        const char *etcd = NULL, *prefix = "/homestakeros", *user = NULL, *password_file = NULL, *cacert = NULL,
+                   *expect = NULL, *forget = NULL;
+        _cleanup_free_ char *token = NULL, *nodes = NULL, *members = NULL, *member_key = NULL, *err = NULL,
+                            *out = NULL;
+        _cleanup_strv_free_ char **expected = NULL;
+        EtcdKeyValue *kvs = NULL, *mkvs = NULL;
+        size_t n = 0, mn = 0;
         bool json = false;
         sd_event *event = NULL;
         Http *http = NULL;
@@ -133,6 +182,9 @@ int cmd_fleet(int argc, char **argv) {
                 case 'C':
                         cacert = optarg;
                         break;
+                case 'x':
+                        expect = optarg;
+                        break;
                 case 'j':
                         json = true;
                         break;
@@ -142,7 +194,18 @@ int cmd_fleet(int argc, char **argv) {
                 default:
                         return EXIT_USAGE;
                 }
-        if (cli_extra_args(argc, argv, "fleet"))
+        if (optind < argc && streq(argv[optind], "forget")) {
+                if (optind + 2 != argc) {
+                        fprintf(stderr, "%s fleet forget: one HOSTNAME is needed\n", program_name);
+                        return EXIT_USAGE;
+                }
+                forget = argv[optind + 1];
+                if (expect || json) {
+                        fprintf(stderr, "%s fleet forget: --expect and --json are fleet's, not forget's\n",
+                                program_name);
+                        return EXIT_USAGE;
+                }
+        } else if (cli_extra_args(argc, argv, "fleet"))
                 return EXIT_USAGE;
         if (!etcd || !startswith(etcd, "http://") == !startswith(etcd, "https://")) {
                 fprintf(stderr, "%s fleet: --etcd http(s)://host:port is needed\n", program_name);
@@ -152,10 +215,19 @@ int cmd_fleet(int argc, char **argv) {
                 fprintf(stderr, "%s fleet: --user and --password-file go together\n", program_name);
                 return EXIT_USAGE;
         }
-        if (etcd_nodes_prefix(prefix, &nodes) < 0 || etcd_request_range_prefix(nodes, &body) < 0) {
+        if (etcd_nodes_prefix(prefix, &nodes) < 0 || etcd_members_prefix(prefix, &members) < 0 ||
+            strlen(nodes) <= strlen("/nodes/")) {
                 fprintf(stderr, "%s fleet: invalid prefix '%s'\n", program_name, prefix);
                 return EXIT_USAGE;
         }
+        if (forget && etcd_member_key(prefix, forget, &member_key) < 0) {
+                _cleanup_free_ char *shown = strdup_printable(forget, 80);
+
+                fprintf(stderr, "%s fleet forget: '%s' is not a hostname\n", program_name, shown ?: "?");
+                return EXIT_USAGE;
+        }
+        if (expect && read_expect(expect, &expected) < 0)
+                return EXIT_USAGE;
 
         r = sd_event_new(&event);
         if (r >= 0)
@@ -184,27 +256,64 @@ int cmd_fleet(int argc, char **argv) {
                 if (r < 0)
                         goto fail;
         }
-        r = etcd_call(http, etcd, "v3/kv/range", body, token, cacert, 10000, &c, &err);
-        if (r >= 0)
-                r = etcd_parse_range(c.body, c.size, &kvs, &n, &err);
-        call_done(&c);
-        if (r < 0)
-                goto fail;
 
-        r = json ? fleet_to_json(prefix, kvs, n, &out)
-                 : fleet_to_text(prefix, kvs, n, now_usec(CLOCK_REALTIME), isatty(STDOUT_FILENO) && !getenv("NO_COLOR"),
-                                 &out);
+        if (forget) {
+                _cleanup_free_ char *body = NULL, *shown = NULL;
+
+                r = etcd_request_delete_key(member_key, &body);
+                if (r >= 0)
+                        r = etcd_call(http, etcd, "v3/kv/deleterange", body, token, cacert, 10000, &c, &err);
+                if (r >= 0)
+                        r = etcd_parse_delete(c.body, c.size, &kvs, &n, &err);
+                call_done(&c);
+                if (r < 0)
+                        goto fail;
+                if (n == 0) {
+                        shown = strdup_printable(member_key, 300);
+                        fprintf(stderr, "%s fleet forget: %s is no member of the fleet (no key %s)\n", program_name,
+                                forget, shown ?: "?");
+                        r = 1;
+                        goto out;
+                }
+                r = fleet_forgotten_text(forget, &kvs[0], now_usec(CLOCK_REALTIME), &out);
+                etcd_key_values_free(kvs, n);
+                if (r < 0)
+                        goto fail;
+                printf("%s\n", out);
+                r = 0;
+                goto out;
+        }
+
+        r = etcd_range(http, etcd, nodes, token, cacert, &kvs, &n, &err);
+        if (r >= 0)
+                r = etcd_range(http, etcd, members, token, cacert, &mkvs, &mn, &err);
+        if (r >= 0) {
+                FleetView v = {
+                        .prefix = prefix,
+                        .nodes = kvs,
+                        .n_nodes = n,
+                        .members = mkvs,
+                        .n_members = mn,
+                        .expected = expected,
+                        .now_usec = now_usec(CLOCK_REALTIME),
+                };
+
+                r = json ? fleet_to_json(&v, &out)
+                         : fleet_to_text(&v, isatty(STDOUT_FILENO) && !getenv("NO_COLOR"), &out);
+                if (r >= 0)
+                        r = fleet_exit_code(&v);
+        }
         etcd_key_values_free(kvs, n);
+        etcd_key_values_free(mkvs, mn);
         if (r < 0)
                 goto fail;
         fputs(out, stdout);
         if (json)
                 fputc('\n', stdout);
-        r = 0;
         goto out;
 fail:
         fprintf(stderr, "%s fleet: %s\n", program_name, err ? err : strerror(-r));
-        r = 1;
+        r = EXIT_FLEET_UNREACHABLE;
 out:
         http_free(http);
         sd_event_unref(event);

@@ -3,7 +3,9 @@
  * request on the loop. etcd: log in (when a user is configured), grant a
  * lease, keep it alive every interval, claim the node's key create-if-absent,
  * then replace it (only while it is still ours) when the status changed or a
- * minute passed. HTTP: POST the status every interval. */
+ * minute passed; then the member key (no lease, claimed the same way): the
+ * summary, when the state changed or memberIntervalSec passed. HTTP: POST
+ * the status every interval. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -19,6 +21,7 @@
 #include "hsos/edge/log.h"
 #include "hsos/edge/system.h"
 #include "hsos/etcd.h"
+#include "hsos/member.h"
 #include "hsos/util.h"
 
 typedef enum Step {
@@ -28,6 +31,8 @@ typedef enum Step {
         STEP_KEEPALIVE,
         STEP_CLAIM,
         STEP_REPLACE,
+        STEP_MEMBER_CLAIM,
+        STEP_MEMBER_REPLACE,
         STEP_POST,
 } Step;
 
@@ -63,6 +68,16 @@ typedef struct Reporter {
         char *mod_revision;           /* our key's, after our last write */
         char *conflict;
         uint64_t next_claim_usec;     /* CLOCK_MONOTONIC: a conflict is looked at again then */
+        /* etcd: the member key */
+        char *member_key;
+        bool member_claimed;
+        char *member_mod_revision;
+        char *member_state;           /* the state last written */
+        char *member_pending_state;   /* the state of the write in flight */
+        uint64_t member_write_usec;   /* CLOCK_MONOTONIC */
+        unsigned member_retries;      /* claims this tick */
+        char *member_conflict;
+        uint64_t next_member_claim_usec;
         /* http */
         char *url, *token_file;
 } Reporter;
@@ -76,6 +91,7 @@ struct Controller {
         char *hostname;
         char *machine_id;
         unsigned interval_sec;
+        unsigned member_interval_sec;
         controller_status_t get;
         controller_changed_t changed;
         void *userdata;
@@ -141,7 +157,7 @@ static void succeed(Reporter *r) {
         }
         _cleanup_free_ char *before = TAKE_PTR(r->last_error);
 
-        r->last_error = r->conflict ? strdup(r->conflict) : NULL;
+        r->last_error = r->conflict ? strdup(r->conflict) : r->member_conflict ? strdup(r->member_conflict) : NULL;
         if (!r->shown_ok && r->last_ok_usec > 0) {
                 /* The first report that went through shows at once. */
                 r->shown_ok = true;
@@ -234,6 +250,41 @@ static int etcd_send(Reporter *r, Step s, const char *path, const char *body, un
         return k;
 }
 
+static bool member_due(Reporter *r, const char *state) {
+        return !r->member_state || !streq(r->member_state, state) ||
+               now_usec(CLOCK_MONOTONIC) - r->member_write_usec >= (uint64_t) r->ctl->member_interval_sec * 1000000;
+}
+
+/* The member key, when it is due: 1 a request went out, 0 nothing to do. */
+static int member_step(Reporter *r, const char *status_json, unsigned timeout) {
+        _cleanup_free_ char *doc = NULL, *state = NULL, *body = NULL;
+        Step s;
+        int k;
+
+        k = member_build(status_json, r->ctl->machine_id, now_usec(CLOCK_REALTIME), &doc, &state);
+        if (k < 0)
+                return k;
+        if (!member_due(r, state))
+                return 0;
+        if (!r->member_claimed) {
+                /* Held by another machine: looked at again a member interval later. */
+                if (r->member_conflict && now_usec(CLOCK_MONOTONIC) < r->next_member_claim_usec)
+                        return 0;
+                if (++r->member_retries > 3)
+                        return 0;
+                k = etcd_request_claim(r->member_key, doc, NULL, &body);
+                s = STEP_MEMBER_CLAIM;
+        } else {
+                k = etcd_request_replace(r->member_key, doc, NULL, r->member_mod_revision, &body);
+                s = STEP_MEMBER_REPLACE;
+        }
+        if (k < 0)
+                return k;
+        free_and_strdup(&r->member_pending_state, state);
+        k = etcd_send(r, s, "v3/kv/txn", body, timeout);
+        return k < 0 ? k : 1;
+}
+
 static void etcd_step(Reporter *r) {
         _cleanup_free_ char *body = NULL, *json = NULL, *key = NULL;
         unsigned timeout = r->ctl->interval_sec * 1000 < 2000 ? 2000 : r->ctl->interval_sec * 1000;
@@ -278,8 +329,15 @@ static void etcd_step(Reporter *r) {
                 }
         } else {
                 k = newest_status(r, &json, &key);
-                if (k >= 0 && !due(r, key))
-                        return succeed(r);
+                if (k >= 0 && !due(r, key)) {
+                        /* The status is written: the member's turn. */
+                        k = member_step(r, json, timeout);
+                        if (k == 0)
+                                return succeed(r);
+                        if (k > 0)
+                                return;
+                        return fail(r, "cannot write the member key %s: %s", r->member_key, strerror(-k));
+                }
                 if (k >= 0)
                         k = etcd_request_replace(r->node_key, json, r->lease_id, r->mod_revision, &body);
                 if (k >= 0) {
@@ -403,6 +461,59 @@ static void on_etcd(void *userdata, const HttpResult *res) {
                         k = 0;
                 break;
         }
+        case STEP_MEMBER_CLAIM:
+        case STEP_MEMBER_REPLACE: {
+                EtcdTxnResult t = {};
+
+                k = etcd_parse_txn(res->body, res->size, &t, &err);
+                if (k < 0)
+                        break;
+                k = etcd_claim_decide(r->ctl->hostname, r->ctl->machine_id, &t, &msg);
+                switch (k) {
+                case ETCD_CLAIM_CLAIMED:
+                        r->member_claimed = true;
+                        free_and_strdup(&r->member_mod_revision, t.revision);
+                        free(r->member_state);
+                        r->member_state = TAKE_PTR(r->member_pending_state);
+                        r->member_write_usec = now_usec(CLOCK_MONOTONIC);
+                        if (r->member_conflict) {
+                                log_info("the member key %s is this node's again", r->member_key);
+                                r->member_conflict = mfree(r->member_conflict);
+                        }
+                        break;
+                case ETCD_CLAIM_OURS_REPLACE:
+                        /* Ours from before: replaced now, whatever it said. */
+                        r->member_claimed = true;
+                        free_and_strdup(&r->member_mod_revision, t.holder_mod_revision);
+                        r->member_state = mfree(r->member_state);
+                        break;
+                case ETCD_CLAIM_RETRY:
+                        /* Gone (forgotten): claimed afresh. */
+                        r->member_claimed = false;
+                        r->member_state = mfree(r->member_state);
+                        break;
+                case ETCD_CLAIM_CONFLICT:
+                        r->member_claimed = false;
+                        r->member_state = mfree(r->member_state);
+                        if (!r->member_conflict)
+                                log_event(LOG_WARNING, MID_REPORT_CONFLICT, "HSOS_CONTROLLER=etcd",
+                                          "member key %s: %s (hsos-agent fleet forget %s, if that machine is gone)",
+                                          r->member_key, msg, r->ctl->hostname);
+                        free(r->member_conflict);
+                        if (asprintf(&r->member_conflict, "member key: %s (hsos-agent fleet forget %s, if that "
+                                     "machine is gone)", msg, r->ctl->hostname) < 0)
+                                r->member_conflict = NULL;
+                        r->next_member_claim_usec = now_usec(CLOCK_MONOTONIC) +
+                                                    (uint64_t) r->ctl->member_interval_sec * 1000000;
+                        break;
+                default:
+                        break;
+                }
+                etcd_txn_result_done(&t);
+                if (k >= 0)
+                        k = 0;
+                break;
+        }
         case STEP_NONE:
         case STEP_POST:
                 k = -EINVAL;
@@ -411,7 +522,8 @@ static void on_etcd(void *userdata, const HttpResult *res) {
         if (k < 0)
                 return fail(r, "etcd's answer to %s: %s",
                             s == STEP_AUTH ? "the login" : s == STEP_GRANT ? "the lease grant" :
-                            s == STEP_KEEPALIVE ? "the keepalive" : "the write",
+                            s == STEP_KEEPALIVE ? "the keepalive" :
+                            s == STEP_MEMBER_CLAIM || s == STEP_MEMBER_REPLACE ? "the member's write" : "the write",
                             err ? err : strerror(-k));
         r->last_ok_usec = now_usec(CLOCK_REALTIME);
         step(r);
@@ -500,6 +612,7 @@ static int on_tick(sd_event_source *s, uint64_t usec, void *userdata) {
                 return 0;
         r->kept_alive = false;
         r->retries = 0;
+        r->member_retries = 0;
         step(r);
         return 0;
 }
@@ -538,6 +651,11 @@ static void reporter_done(Reporter *r) {
         free(r->node_key);
         free(r->mod_revision);
         free(r->conflict);
+        free(r->member_key);
+        free(r->member_mod_revision);
+        free(r->member_state);
+        free(r->member_pending_state);
+        free(r->member_conflict);
         free(r->url);
         free(r->token_file);
 }
@@ -612,6 +730,7 @@ int controller_new(sd_event *event, Http *http, const Config *cfg, const char *m
         c->changed = changed;
         c->userdata = userdata;
         c->interval_sec = cfg->agent.report_interval_sec ?: 10;
+        c->member_interval_sec = cfg->agent.etcd.member_interval_sec ?: 600;
         c->hostname = strdup(cfg->hostname);
         c->machine_id = machine_id ? strdup(machine_id) : NULL;
         if (!c->hostname || (machine_id && !c->machine_id))
@@ -640,7 +759,8 @@ int controller_new(sd_event *event, Http *http, const Config *cfg, const char *m
                 r->endpoints = strv_copy(e->endpoints);
                 if (!r->endpoints || !r->endpoints[0])
                         return -EINVAL;
-                if ((k = etcd_node_key(e->prefix, cfg->hostname, &r->node_key)) < 0)
+                if ((k = etcd_node_key(e->prefix, cfg->hostname, &r->node_key)) < 0 ||
+                    (k = etcd_member_key(e->prefix, cfg->hostname, &r->member_key)) < 0)
                         return k;
                 if ((e->username && !(r->username = strdup(e->username))) ||
                     (e->password_file && !(r->password_file = strdup(e->password_file))) ||

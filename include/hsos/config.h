@@ -65,6 +65,7 @@ typedef struct EtcdConfig {
         char *username;
         char *password_file;
         char *ca_file;
+        unsigned member_interval_sec; /* the member key, unchanged, rewritten at most this often */
 } EtcdConfig;
 
 typedef struct HttpControllerConfig {

@@ -37,6 +37,17 @@ int etcd_nodes_prefix(const char *prefix, char **ret);
 /* The hostname in a node's key under prefix, or -EINVAL when key is not
  * "<prefix>/nodes/<hostname>/status". */
 int etcd_node_key_hostname(const char *prefix, const char *key, char **ret);
+/* "<prefix>/members/<hostname>": a member of the fleet (no lease; the last
+ * known summary, hsos.member/1). -EINVAL for a hostname as above. */
+int etcd_member_key(const char *prefix, const char *hostname, char **ret);
+/* "<prefix>/members/": where every member lies. */
+int etcd_members_prefix(const char *prefix, char **ret);
+/* The hostname in a member's key under prefix, or -EINVAL when key is not
+ * "<prefix>/members/<hostname>". */
+int etcd_member_key_hostname(const char *prefix, const char *key, char **ret);
+/* A hostname fit for a key: not empty, no slash nor control character, at
+ * most 253 bytes. */
+bool etcd_hostname_valid(const char *hostname);
 /* The end of the range of every key starting with key[0..len): the key with
  * its last byte below 0xff incremented and what follows cut
  * ("/a/nodes/" -> "/a/nodes0"). A key of only 0xff bytes (or empty) has no
@@ -65,6 +76,8 @@ int etcd_request_range_key(const char *key, char **ret);
 int etcd_request_range_prefix(const char *prefix, char **ret);
 /* POST /v3/kv/put of value at key, under lease_id (NULL: no lease). */
 int etcd_request_put(const char *key, const char *value, const char *lease_id, char **ret);
+/* POST /v3/kv/deleterange of one key, asking for what it held (prev_kv). */
+int etcd_request_delete_key(const char *key, char **ret);
 /* POST /v3/kv/txn claiming key: if it does not exist (CREATE revision 0), put
  * value under lease_id; otherwise range it, so the one answer holds the
  * holder's value and mod_revision (etcd_parse_txn, etcd_claim_decide). */
@@ -112,6 +125,10 @@ void etcd_key_values_free(EtcdKeyValue *kvs, size_t n);
  * range (only a header) is 0 entries and *ret_kvs NULL. */
 int etcd_parse_range(const char *body, size_t size, EtcdKeyValue **ret_kvs, size_t *ret_n, char **ret_error);
 
+/* kv/deleterange (etcd_request_delete_key) -> what was deleted, as
+ * etcd_parse_range: 0 entries when there was no such key. */
+int etcd_parse_delete(const char *body, size_t size, EtcdKeyValue **ret_kvs, size_t *ret_n, char **ret_error);
+
 typedef struct EtcdTxnResult {
         bool succeeded;           /* absent in the answer: false */
         char *revision;           /* the header's revision: after a put, the key's mod_revision */
@@ -120,13 +137,16 @@ typedef struct EtcdTxnResult {
         bool holder_found;
         char *holder_mod_revision;
         char *holder_lease;
-        char *holder_machine_id;  /* boot.machineId of the stored status document, NULL if none */
-        char *holder_problem;     /* why no machine id: the stored value is not a status document */
+        char *holder_machine_id;  /* boot.machineId of the stored status document (machineId of a
+                                   * hsos.member/1 document), NULL if none */
+        char *holder_problem;     /* why no machine id: the stored value is neither */
 } EtcdTxnResult;
 
 void etcd_txn_result_done(EtcdTxnResult *t);
 
-/* kv/txn (etcd_request_claim, etcd_request_replace) -> its result. */
+/* kv/txn (etcd_request_claim, etcd_request_replace) -> its result. The
+ * holder's machine id is read from a status document, or from a member
+ * document (its schema says which). */
 int etcd_parse_txn(const char *body, size_t size, EtcdTxnResult *ret, char **ret_error);
 
 /* ---- the claim ---- */

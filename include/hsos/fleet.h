@@ -2,8 +2,10 @@
 #pragma once
 
 /* hsos-agent fleet: every node's status as the controller holds it (the
- * entries of a range over "<prefix>/nodes/"), one line per node for people,
- * or the documents as JSON. The values were written by other machines: a
+ * entries of a range over "<prefix>/nodes/"), every member without a live
+ * status as down (a range over "<prefix>/members/"), every expected
+ * hostname that is neither as never seen; one line per node for people, or
+ * the documents as JSON. The values were written by other machines: a
  * value that is not a valid status document is shown as such, with what is
  * wrong with it, and nothing in it reaches the terminal unfiltered. */
 
@@ -13,15 +15,44 @@
 
 #include "hsos/etcd.h"
 
-/* One line per node, sorted by hostname, under a header, fitting 80 columns:
- * hostname, state, age of the report (now_usec - generatedAt, CLOCK_REALTIME),
- * each client's sync ("geth synced", "geth syncing 1234/5678", "lighthouse
- * syncing dist 120", "geth unreachable"). A key that is not
- * "<prefix>/nodes/<hostname>/status" or a value that is not a status document
- * is a line saying so. With color, ANSI colours for the states. */
-int fleet_to_text(const char *prefix, const EtcdKeyValue *kvs, size_t n, uint64_t now_usec, bool color,
-                  char **ret);
+typedef struct FleetView {
+        const char *prefix;
+        const EtcdKeyValue *nodes;        /* the range over "<prefix>/nodes/" */
+        size_t n_nodes;
+        const EtcdKeyValue *members;      /* the range over "<prefix>/members/" */
+        size_t n_members;
+        char * const *expected;           /* hostnames (--expect), NULL: none */
+        uint64_t now_usec;                /* CLOCK_REALTIME */
+} FleetView;
 
-/* A JSON list, sorted as the text: each valid status document as it is,
+/* One line per node, sorted by hostname, under a header, fitting 80 columns:
+ * hostname, state, age of the report (now_usec - generatedAt), each client's
+ * sync ("geth synced", "geth syncing 1234/5678", "lighthouse syncing dist
+ * 120", "geth unreachable"). A member without a live status is "down": "last
+ * seen 14 min ago, was degraded: <its first reason>"; an expected hostname
+ * that is no member "never seen". A key that is not a node's or a member's,
+ * or a value that is not a status or member document, is a line saying so.
+ * With color, ANSI colours for the states. */
+int fleet_to_text(const FleetView *v, bool color, char **ret);
+
+/* A JSON list, sorted as the text: each live node's status document as it
+ * is; a down member's hsos.member/1 document with "state" "down" and
+ * "lastState" what it last said; {"hostname", "state": "never seen"}; and
  * anything else as {"key": "...", "error": "what is wrong"}. */
-int fleet_to_json(const char *prefix, const EtcdKeyValue *kvs, size_t n, char **ret);
+int fleet_to_json(const FleetView *v, char **ret);
+
+/* hsos-agent status's codes over the fleet: 0 every node operational, 1 one
+ * starting or degraded, 2 one down, failed, config-error, never seen, or not
+ * readable (an unknown state, a value that is no document). (3, etcd cannot
+ * be reached, is the caller's.) -ENOMEM. */
+int fleet_exit_code(const FleetView *v);
+
+/* --expect FILE: a JSON list of hostnames (a team repository's
+ * hostnames.json). *ret the hostnames, duplicates dropped; on -EINVAL
+ * *ret_error says what is wrong (which element, why). */
+int fleet_expect_parse(const char *data, size_t size, char ***ret, char **ret_error);
+
+/* What hsos-agent fleet forget removed: "forgot alpha: machine 1234..., last
+ * seen 2026-11-26T11:46:00Z (14 min ago), was degraded", or what the value
+ * was when it was no member document. One line, no newline, printable. */
+int fleet_forgotten_text(const char *hostname, const EtcdKeyValue *kv, uint64_t now_usec, char **ret);

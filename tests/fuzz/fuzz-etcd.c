@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* libFuzzer target: answer bytes from etcd -> every parser of etcd.h (error,
- * authenticate, grant, keepalive, range, txn with the claim decision), the
- * range's entries -> fleet_to_text and fleet_to_json, and the bytes as base64
+ * authenticate, grant, keepalive, range, delete, txn with the claim
+ * decision), the range's entries (as nodes and as members) -> fleet_to_text,
+ * fleet_to_json and fleet_exit_code, the bytes as a node's and a member's
+ * stored value, and the bytes as base64
  * and as a key prefix. Everything is freed: the leak checker runs at the end
  * of each input.
  *
@@ -80,12 +82,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         r = etcd_parse_range(body, size, &kvs, &n, &err);
         check(r, err);
         if (r >= 0) {
-                (void) fleet_to_text("/homestakeros", kvs, n, UINT64_C(1795694400000000), n % 2, &s);
-                (void) fleet_to_json("/homestakeros", kvs, n, &t);
+                char *expected[] = { (char *) "n", (char *) "alpha", NULL };
+                FleetView v = { .prefix = "/homestakeros", .nodes = kvs, .n_nodes = n / 2, .members = kvs ? kvs + n / 2 : NULL,
+                                .n_members = n - n / 2, .expected = expected,
+                                .now_usec = UINT64_C(1795694400000000) };
+
+                (void) fleet_to_text(&v, n % 2, &s);
+                (void) fleet_to_json(&v, &t);
+                (void) fleet_exit_code(&v);
                 s = mfree(s);
                 t = mfree(t);
         }
         etcd_key_values_free(kvs, n);
+        err = mfree(err);
+
+        r = etcd_parse_delete(body, size, &kvs, &n, &err);
+        check(r, err);
+        if (r >= 0 && n > 0) {
+                (void) fleet_forgotten_text("n", &kvs[0], UINT64_C(1795694400000000), &s);
+                s = mfree(s);
+        }
+        if (r >= 0)
+                etcd_key_values_free(kvs, n);
         err = mfree(err);
 
         /* The bytes as a node's stored value (base64 in an answer hides them
@@ -98,10 +116,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                 if (copy) {
                         memcpy(copy, data, size);
                         copy[size] = 0;
-                        (void) fleet_to_text("/homestakeros", &one, 1, UINT64_C(1795694400000000), false, &s);
-                        (void) fleet_to_json("/homestakeros", &one, 1, &t);
+                        EtcdKeyValue member = { .key = (char *) "/homestakeros/members/n", .key_size = 23,
+                                                .value = copy, .value_size = size };
+                        FleetView v = { .prefix = "/homestakeros", .nodes = &one, .n_nodes = 1,
+                                        .now_usec = UINT64_C(1795694400000000) };
+                        FleetView m = { .prefix = "/homestakeros", .members = &member, .n_members = 1,
+                                        .now_usec = UINT64_C(1795694400000000) };
+
+                        (void) fleet_to_text(&v, false, &s);
+                        (void) fleet_to_json(&v, &t);
                         s = mfree(s);
                         t = mfree(t);
+                        (void) fleet_to_text(&m, false, &s);
+                        (void) fleet_to_json(&m, &t);
+                        (void) fleet_exit_code(&m);
+                        s = mfree(s);
+                        t = mfree(t);
+                        (void) fleet_forgotten_text("n", &member, UINT64_C(1795694400000000), &s);
+                        s = mfree(s);
                         free(copy);
                 }
         }

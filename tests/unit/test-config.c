@@ -234,7 +234,19 @@ TEST(agent_section) {
         ASSERT_STREQ(c->agent.packages[CLIENT_GETH], "/nix/store/abc-geth/bin/geth");
         ASSERT_TRUE(c->agent.etcd.enable);
         ASSERT_STREQ(c->agent.etcd.prefix, "/homestakeros");
+        ASSERT_EQ(c->agent.etcd.member_interval_sec, 600);
         ASSERT_TRUE(c->agent.http.enable);
+}
+
+TEST(member_interval_is_bounded) {
+        _cleanup_(config_freep) Config *c = parse_ok(
+                "{\"agent\": {\"controller\": {\"etcd\": {\"endpoints\": [\"http://e:2379\"], \"memberIntervalSec\": 60}}}}");
+
+        ASSERT_EQ(c->agent.etcd.member_interval_sec, 60);
+        ASSERT_REFUSED("{\"agent\": {\"controller\": {\"etcd\": {\"endpoints\": [\"http://e:2379\"], \"memberIntervalSec\": 5}}}}",
+                       "agent.controller.etcd.memberIntervalSec: must be between 10 and 86400, got 5");
+        ASSERT_REFUSED("{\"agent\": {\"controller\": {\"etcd\": {\"endpoints\": [\"http://e:2379\"], \"memberIntervalSec\": \"1h\"}}}}",
+                       "agent.controller.etcd.memberIntervalSec");
 }
 
 /* ---- refused documents ---- */

@@ -541,3 +541,93 @@ TEST(txn_refuses_bad_shapes) {
                 ASSERT_NULL(t.revision);
         }
 }
+
+/* ---- members ---- */
+
+TEST(member_key_and_prefix) {
+        _cleanup_free_ char *k = NULL, *p = NULL, *h = NULL, *body = NULL;
+        char *x = NULL;
+
+        ASSERT_OK(etcd_member_key("/homestakeros/", "alpha", &k));
+        ASSERT_STREQ(k, "/homestakeros/members/alpha");
+        ASSERT_OK(etcd_members_prefix("/homestakeros", &p));
+        ASSERT_STREQ(p, "/homestakeros/members/");
+        ASSERT_OK(etcd_member_key_hostname("/homestakeros", k, &h));
+        ASSERT_STREQ(h, "alpha");
+        ASSERT_ERROR(etcd_member_key("/p", "a/b", &x), EINVAL);
+        ASSERT_ERROR(etcd_member_key("/p", "", &x), EINVAL);
+        ASSERT_ERROR(etcd_member_key_hostname("/p", "/p/members/a/b", &x), EINVAL);
+        ASSERT_ERROR(etcd_member_key_hostname("/p", "/p/members/", &x), EINVAL);
+        ASSERT_ERROR(etcd_member_key_hostname("/p", "/p/members/a\033b", &x), EINVAL);
+        ASSERT_ERROR(etcd_member_key_hostname("/p", "/p/nodes/a/status", &x), EINVAL);
+        ASSERT_NULL(x);
+        /* A member's key is claimed like the status key, without a lease. */
+        ASSERT_OK(etcd_request_claim(k, "{}", NULL, &body));
+        ASSERT_NOT_CONTAINS(body, "lease");
+        ASSERT_CONTAINS(body, "\"target\":\"CREATE\"");
+}
+
+TEST(delete_asks_for_what_it_removed) {
+        _cleanup_free_ char *body = NULL, *kv = kv_json("/p/members/alpha", "{}", "4"), *a = NULL, *err = NULL;
+        EtcdKeyValue *kvs = NULL;
+        size_t n = 99;
+        char *x = NULL;
+
+        ASSERT_OK(etcd_request_delete_key("/p/members/alpha", &body));
+        ASSERT_STREQ(body, "{\"key\":\"L3AvbWVtYmVycy9hbHBoYQ==\",\"prev_kv\":true}");
+        ASSERT_ERROR(etcd_request_delete_key("", &x), EINVAL);
+
+        ASSERT_TRUE(asprintf(&a, "{" HEADER ",\"deleted\":\"1\",\"prev_kvs\":[%s]}", kv) >= 0);
+        ASSERT_OK(etcd_parse_delete(S(a), &kvs, &n, &err));
+        ASSERT_EQ(n, 1);
+        ASSERT_STREQ(kvs[0].key, "/p/members/alpha");
+        ASSERT_STREQ(kvs[0].value, "{}");
+        etcd_key_values_free(kvs, n);
+
+        /* No such key: only a header. */
+        kvs = NULL;
+        ASSERT_OK(etcd_parse_delete(S("{" HEADER "}"), &kvs, &n, &err));
+        ASSERT_EQ(n, 0);
+        ASSERT_NULL(kvs);
+
+        static const char * const bad[] = {
+                "{\"deleted\":\"1\"}",
+                "{\"deleted\":\"0\",\"prev_kvs\":[{\"key\":\"YQ==\"}]}",
+                "{\"deleted\":1,\"prev_kvs\":[{\"key\":\"YQ==\"}]}",
+                "{\"deleted\":\"1\",\"prev_kvs\":{}}",
+                "{\"deleted\":\"1\",\"prev_kvs\":[{\"key\":\"@@\"}]}",
+                "[]",
+        };
+        for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
+                _cleanup_free_ char *e = NULL;
+
+                kvs = NULL;
+                if (etcd_parse_delete(S(bad[i]), &kvs, &n, &e) != -EBADMSG)
+                        HARNESS_FAIL("accepted %s", bad[i]);
+                printf("#   %s -> %s\n", bad[i], e);
+                ASSERT_NULL(kvs);
+        }
+}
+
+static const char member_1234[] = "{\"schema\":\"hsos.member/1\",\"hostname\":\"homestaker\","
+                                  "\"machineId\":\"1234abcd1234abcd1234abcd1234abcd\",\"state\":\"degraded\"}";
+
+TEST(member_claims_are_decided_by_the_member_documents_machine_id) {
+        _cleanup_free_ char *m1 = NULL, *m2 = NULL, *m3 = NULL;
+        EtcdTxnResult t = {};
+
+        failed_txn(member_1234, &t);
+        ASSERT_STREQ(t.holder_machine_id, "1234abcd1234abcd1234abcd1234abcd");
+        ASSERT_EQ(etcd_claim_decide("homestaker", "1234abcd1234abcd1234abcd1234abcd", &t, &m1), ETCD_CLAIM_OURS_REPLACE);
+        ASSERT_EQ(etcd_claim_decide("homestaker", "5678", &t, &m2), ETCD_CLAIM_CONFLICT);
+        ASSERT_CONTAINS(m2, "hostname homestaker is held by machine 1234abcd1234abcd1234abcd1234abcd");
+        etcd_txn_result_done(&t);
+
+        /* A member document's machineId, not a status document's place. */
+        failed_txn("{\"schema\":\"hsos.member/1\",\"hostname\":\"h\",\"state\":\"x\","
+                   "\"boot\":{\"machineId\":\"5678\"}}", &t);
+        ASSERT_NULL(t.holder_machine_id);
+        ASSERT_EQ(etcd_claim_decide("homestaker", "5678", &t, &m3), ETCD_CLAIM_CONFLICT);
+        ASSERT_CONTAINS(m3, "a hsos.member/1 document without machineId");
+        etcd_txn_result_done(&t);
+}
