@@ -93,6 +93,12 @@ system() {
                 '(.groups | has("hsos")) and .users.core.isNormalUser and (.users.core.extraGroups | index("hsos")) != null and .users.core.sshKeys == (.nodeJson.text | fromjson | .ssh.authorizedKeys // [])' "$T/sys.json"
         check "$name: networking.hostName and time.timeZone are node.json's" \
                 '(.nodeJson.text | fromjson | .localization) as $l | .hostName == ($l.hostname // "homestaker") and .timeZone == ($l.timezone // "UTC")' "$T/sys.json"
+        # HomestakerOS's NixOS keeps the clock synchronised (a validator with
+        # a wrong clock misses its duties): the module neither sets
+        # services.timesyncd.enable (only its declaration's default does)
+        # nor suppresses systemd-timesyncd.
+        check "$name: time stays synchronised: services.timesyncd.enable is NixOS's default, true, and systemd-timesyncd runs from sysinit.target" \
+                '.timeSync.enable == true and .timeSync.definedIn == ["tests/nix/nixos-options.nix"] and .timeSync.unit == {enable: true, wantedBy: ["sysinit.target"]} and (.suppressedUnits | index("systemd-timesyncd.service")) == null' "$T/sys.json"
         # What else the evaluated config says (HomestakerOS's units left out,
         # the warnings, the firewall, the initrd stage, ...), as reviewed.
         jq -S 'del(.nodeJson, .packages, .services, .users, .groups)' "$T/sys.json" >"$T/$name.system.json"

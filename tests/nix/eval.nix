@@ -70,7 +70,7 @@ let
   # the image gets it, the agent's units, the users and groups, HomestakerOS's
   # units left out, the firewall, the initrd stage, the warnings and the
   # assertions that fail.
-  system = config:
+  system = { config, options, ... }:
     let
       cfg = config.services.hsos-agent;
       etc = config.environment.etc."hsos/node.json";
@@ -112,6 +112,13 @@ let
       tmpfiles = config.systemd.tmpfiles.rules;
       hostName = config.networking.hostName;
       timeZone = config.time.timeZone;
+      # Time synchronisation: whether it is on, the files that say so
+      # (none but its declaration's default when nothing sets it), its unit.
+      timeSync = {
+        inherit (config.services.timesyncd) enable;
+        definedIn = map (f: lib.removePrefix "${toString ../..}/" (toString f)) options.services.timesyncd.enable.files;
+        unit = if config.systemd.services ? systemd-timesyncd then { inherit (config.systemd.services.systemd-timesyncd) enable wantedBy; } else null;
+      };
       firewall = { inherit (config.networking.firewall) enable allowedTCPPorts allowedUDPPorts; };
       warnings = config.warnings;
       failedAssertions = map (a: a.message) (lib.filter (a: !a.assertion) config.assertions);
@@ -163,6 +170,6 @@ let
       warnings = defaults.config.warnings;
     };
 in
-if what == "system" then system (eval c).config
+if what == "system" then system (eval c)
 else if what == "options" then options
 else throw "what: system or options"
