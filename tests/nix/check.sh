@@ -113,6 +113,43 @@ else
         for c in $(cd "$HERE/cases" && ls *.nix | sed 's/\.nix$//'); do
                 system "cases/$c" "$c" "$HERE/expected/$c.json"
         done
+        # One node per client HomestakerOS's options.nix declares, written
+        # only with homestakeros options (tests/nix/client-node.nix): its
+        # node.json is the expected one, validate names the client enabled,
+        # and `hsos-agent plan` makes of it the client's units, each running
+        # the executable agent.packages names.
+        if evaluate "" clients "$T/clients.json"; then
+                for cl in $(jq -r '.[]' "$T/clients.json"); do
+                        system "client/$cl" "client-$cl" "$HERE/expected/client-$cl.json"
+                        [ -s "$T/client-$cl.json" ] || continue
+                        nix-instantiate --eval --strict --json -E "(import $HERE/client-node.nix { client = \"$cl\"; }).units" >"$T/units.json" 2>"$T/err" \
+                                || { not_ok "client-$cl: the units it makes" "$(cat "$T/err")"; continue; }
+                        # ssv-node has no enable of its own: validate names
+                        # the clients it runs beside.
+                        want=$(jq -r 'map(sub("\\.service$"; "") | sub("^wg-quick-.*"; "wireguard")) - ["ssv-node"] | join(", ")' "$T/units.json")
+                        "$HSOS_AGENT" validate --config "$T/node.json" >"$T/out" 2>&1
+                        expect="$T/node.json: valid: host $cl-node on mainnet; enabled: $want; 1 mount enabled"
+                        [ "$(cat "$T/out")" = "$expect" ] && ok "client-$cl: hsos-agent validate: enabled: $want" \
+                                || not_ok "client-$cl: hsos-agent validate: enabled: $want" "want: $expect" "got: $(cat "$T/out")"
+                        rm -rf "$T/units" && mkdir "$T/units"
+                        if "$HSOS_AGENT" plan --config "$T/node.json" --json --units-dir "$T/units" >"$T/plan.json" 2>"$T/out"; then
+                                check "client-$cl: hsos-agent plan makes its units: $(jq -r 'join(" ")' "$T/units.json")" \
+                                        "[.units[].name] == $(cat "$T/units.json")" "$T/plan.json"
+                                bad=""
+                                for u in $(jq -r '.[]' "$T/units.json"); do
+                                        exe=$(jq -r --arg u "$u" '.agent.packages[$u | sub("\\.service$"; "") | sub("^wg-quick-.*"; "wireguard")] // empty' "$T/node.json")
+                                        [ -n "$exe" ] && grep -q "^ExecStart=$exe " "$T/units/$u" 2>/dev/null || bad="$bad $u(${exe:-no agent.packages})"
+                                done
+                                [ -z "$bad" ] && ok "client-$cl: each unit runs the store path agent.packages names" \
+                                        || not_ok "client-$cl: each unit runs the store path agent.packages names" "not so:$bad" "$(grep -h '^ExecStart=' "$T/units"/* 2>&1)"
+                        else
+                                not_ok "client-$cl: hsos-agent plan makes its units" "$(cat "$T/out")"
+                        fi
+                done
+        else
+                not_ok "the clients HomestakerOS declares" "$(cat "$T/err")"
+        fi
+
         # flake.nix's example nodes (without HomestakerOS's base and kexecTree).
         system example example "$HERE/expected/example.json"
         system example-homestakeros example-homestakeros "$HERE/expected/example-homestakeros.json"

@@ -10,13 +10,15 @@
 #     --argstr case cases/team-node --argstr what system
 #
 # case: a file below tests/nix/ (cases/X: a node; wrong/X: settings the
-# module system must refuse), or example / example-homestakeros, the nodes
+# module system must refuse), client/X (./client-node.nix's node for client
+# X), or example / example-homestakeros, the nodes
 # of flake.nix (nix/example/, without HomestakerOS's base and kexecTree
 # modules, which are not here). A case is { homestakeros ? null (see c
 # below), modules (NixOS modules), clients ? { } }. what:
 #   system   what the evaluated config says of the node (below), as JSON
 #   options  every option HomestakerOS declares, with its default, and
 #            what node.json has there when every option is at its default
+#   clients  the clients HomestakerOS declares (a case client/X each)
 { nixpkgsLib, homestakerosOptions, case ? null, what ? "system" }:
 let
   lib = import "${nixpkgsLib}/lib";
@@ -50,7 +52,10 @@ let
   # A case: { homestakeros ? null ("current": HomestakerOS's options.nix;
   # "older": olderHomestakerOS; null: without HomestakerOS), modules,
   # clients ? { } (pkgs attribute -> package, added to ./pkgs.nix) }.
-  c = examples.${case} or (import (./. + "/${case}.nix"));
+  # client/X: ./client-node.nix's node for client X.
+  c =
+    if case != null && lib.hasPrefix "client/" case then import ./client-node.nix { client = lib.removePrefix "client/" case; }
+    else examples.${case} or (import (./. + "/${case}.nix"));
 
   eval = { homestakeros ? null, modules, clients ? { }, ... }: lib.evalModules {
     specialArgs = { inherit utils; };
@@ -169,7 +174,15 @@ let
       nodeJsonWithMount = text defaults.config;
       warnings = defaults.config.warnings;
     };
+
+  # The clients HomestakerOS declares, by their node.json names: each of
+  # execution.*, consensus.* and addons.*, and wireguard (vpn.wireguard).
+  clients =
+    let declared = (lib.evalModules { modules = [ homestakerosOptions ]; }).options.homestakeros; in
+    builtins.attrNames declared.execution ++ builtins.attrNames declared.consensus ++ builtins.attrNames declared.addons
+    ++ lib.optional (declared.vpn ? wireguard) "wireguard";
 in
 if what == "system" then system (eval c)
 else if what == "options" then options
-else throw "what: system or options"
+else if what == "clients" then clients
+else throw "what: system, options or clients"
