@@ -60,9 +60,10 @@ check() {
         else not_ok "$1" "$(jq "$2" "$3" 2>&1)"; fi
 }
 
-# system CASE NAME EXPECTED: the checks of one evaluated configuration.
+# system CASE NAME EXPECTED [EXPECTED-SYSTEM]: the checks of one evaluated
+# configuration; EXPECTED-SYSTEM is EXPECTED's .system.json unless given.
 system() {
-        c=$1 name=$2 expected=$3
+        c=$1 name=$2 expected=$3 expected_system=${4:-${3%.json}.system.json}
         if ! evaluate "$c" system "$T/sys.json"; then
                 not_ok "$name: the configuration evaluates" "$(cat "$T/err")"
                 return
@@ -103,7 +104,7 @@ system() {
         # the warnings, the firewall, the initrd stage, ...), as reviewed.
         jq -S 'del(.nodeJson, .packages, .services, .users, .groups)' "$T/sys.json" >"$T/$name.system.json"
         same "$name: HomestakerOS's units left out, warnings, firewall, initrd are the expected ones" \
-                "$T/$name.system.json" "${expected%.json}.system.json"
+                "$T/$name.system.json" "$expected_system"
 }
 
 if [ ! -d "$NIXPKGS_LIB/lib" ] || [ ! -f "$HS_OPTIONS" ]; then
@@ -168,6 +169,27 @@ else
                         && ok "team-node: the web UI's node.json comes back unchanged, agent.packages added" \
                         || not_ok "team-node: the web UI's node.json comes back unchanged, agent.packages added" "$(cat "$T/diff")"
         fi
+
+        # Every node.json the web UI writes (tests/fixtures/configs/webui-*)
+        # given back as NixOS settings (tests/nix/fixture-node.nix: its
+        # sections as homestakeros options) is the same document through
+        # the module: /etc/hsos/node.json is the web UI's own, and
+        # hsos-agent sees the same node in both (validate, plan --json).
+        for f in $(cd "$TOP/tests/fixtures/configs" && ls webui-*.json | sed 's/\.json$//'); do
+                jq -S . "$TOP/tests/fixtures/configs/$f.json" >"$T/$f.webui.json"
+                system "fixture/$f" "fixture-$f" "$T/$f.webui.json" "$HERE/expected/fixture-$f.system.json"
+                [ -s "$T/fixture-$f.json" ] || continue
+                "$HSOS_AGENT" validate --config "$TOP/tests/fixtures/configs/$f.json" 2>&1 | sed 's|^[^:]*: ||' >"$T/webui.out"
+                "$HSOS_AGENT" validate --config "$T/node.json" 2>&1 | sed 's|^[^:]*: ||' >"$T/module.out"
+                diff -u "$T/webui.out" "$T/module.out" >"$T/diff" && ok "fixture-$f: hsos-agent validate says the same of both: $(cat "$T/module.out")" \
+                        || not_ok "fixture-$f: hsos-agent validate says the same of both" "$(cat "$T/diff")"
+                rm -rf "$T/webui.units" "$T/module.units" && mkdir "$T/webui.units" "$T/module.units"
+                "$HSOS_AGENT" plan --json --config "$TOP/tests/fixtures/configs/$f.json" --units-dir "$T/webui.units" >"$T/webui.plan" 2>&1
+                "$HSOS_AGENT" plan --json --config "$T/node.json" --units-dir "$T/module.units" >"$T/module.plan" 2>&1
+                { diff -u "$T/webui.plan" "$T/module.plan" && diff -ru "$T/webui.units" "$T/module.units"; } >"$T/diff" \
+                        && ok "fixture-$f: hsos-agent plan makes the same node of both, the same $(ls "$T/module.units" | wc -l) unit files" \
+                        || not_ok "fixture-$f: hsos-agent plan makes the same node of both" "$(head -40 "$T/diff")"
+        done
 
         # Wrong settings are errors of the module system naming the option.
         for w in $(cd "$HERE/wrong" && ls *.nix | sed 's/\.nix$//'); do

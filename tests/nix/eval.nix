@@ -11,7 +11,8 @@
 #
 # case: a file below tests/nix/ (cases/X: a node; wrong/X: settings the
 # module system must refuse), client/X (./client-node.nix's node for client
-# X), or example / example-homestakeros, the nodes
+# X), fixture/X (the web UI's tests/fixtures/configs/X.json, through
+# ./fixture-node.nix), or example / example-homestakeros, the nodes
 # of flake.nix (nix/example/, without HomestakerOS's base and kexecTree
 # modules, which are not here). A case is { homestakeros ? null (see c
 # below), modules (NixOS modules), clients ? { } }. what:
@@ -52,9 +53,11 @@ let
   # A case: { homestakeros ? null ("current": HomestakerOS's options.nix;
   # "older": olderHomestakerOS; null: without HomestakerOS), modules,
   # clients ? { } (pkgs attribute -> package, added to ./pkgs.nix) }.
-  # client/X: ./client-node.nix's node for client X.
+  # client/X: ./client-node.nix's node for client X; fixture/X: the web
+  # UI's tests/fixtures/configs/X.json as settings (./fixture-node.nix).
   c =
     if case != null && lib.hasPrefix "client/" case then import ./client-node.nix { client = lib.removePrefix "client/" case; }
+    else if case != null && lib.hasPrefix "fixture/" case then import ./fixture-node.nix { fixture = ../fixtures/configs + "/${lib.removePrefix "fixture/" case}.json"; }
     else examples.${case} or (import (./. + "/${case}.nix"));
 
   eval = { homestakeros ? null, modules, clients ? { }, ... }: lib.evalModules {
