@@ -3,9 +3,11 @@
 # check-nix): every .nix file of the tree parses (nix-instantiate --parse);
 # nix/module.nix, evaluated by nixpkgs' real lib.evalModules with
 # HomestakerOS's real options.nix (tests/nix/eval.nix), gives on each case
-# (tests/nix/cases/, flake.nix's example nodes) the /etc/hsos/node.json of
-# tests/nix/expected/, which hsos-agent validate accepts, and the units,
-# users, initrd stage, ... of expected/*.system.json; wrong settings
+# (tests/nix/cases/, one node per client HomestakerOS declares, the web UI's
+# documents as homestakeros settings, flake.nix's example nodes) the
+# /etc/hsos/node.json of tests/nix/expected/ (the web UI's document itself),
+# which hsos-agent validate accepts and plans as the same node, and the
+# units, users, time sync, initrd stage, ... of expected/*.system.json; wrong settings
 # (tests/nix/wrong/) are the module system's errors naming the option; every
 # homestakeros option has its place in node.json, with its default.
 # TAP; exit 77 when nix-instantiate is missing. UPDATE=1 rewrites the
