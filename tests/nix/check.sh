@@ -3,9 +3,11 @@
 # check-nix): every .nix file of the tree parses (nix-instantiate --parse);
 # nix/module.nix, evaluated by nixpkgs' real lib.evalModules with
 # HomestakerOS's real options.nix (tests/nix/eval.nix), gives on each case
-# (tests/nix/cases/, flake.nix's example nodes) the /etc/hsos/node.json of
-# tests/nix/expected/, which hsos-agent validate accepts, and the units,
-# users, initrd stage, ... of expected/*.system.json; wrong settings
+# (tests/nix/cases/, one node per client HomestakerOS declares, the web UI's
+# documents as homestakeros settings, flake.nix's example nodes) the
+# /etc/hsos/node.json of tests/nix/expected/ (the web UI's document itself),
+# which hsos-agent validate accepts and plans as the same node, and the
+# units, users, time sync, initrd stage, ... of expected/*.system.json; wrong settings
 # (tests/nix/wrong/) are the module system's errors naming the option; every
 # homestakeros option has its place in node.json, with its default.
 # TAP; exit 77 when nix-instantiate is missing. UPDATE=1 rewrites the
@@ -60,9 +62,10 @@ check() {
         else not_ok "$1" "$(jq "$2" "$3" 2>&1)"; fi
 }
 
-# system CASE NAME EXPECTED: the checks of one evaluated configuration.
+# system CASE NAME EXPECTED [EXPECTED-SYSTEM]: the checks of one evaluated
+# configuration; EXPECTED-SYSTEM is EXPECTED's .system.json unless given.
 system() {
-        c=$1 name=$2 expected=$3
+        c=$1 name=$2 expected=$3 expected_system=${4:-${3%.json}.system.json}
         if ! evaluate "$c" system "$T/sys.json"; then
                 not_ok "$name: the configuration evaluates" "$(cat "$T/err")"
                 return
@@ -93,11 +96,17 @@ system() {
                 '(.groups | has("hsos")) and .users.core.isNormalUser and (.users.core.extraGroups | index("hsos")) != null and .users.core.sshKeys == (.nodeJson.text | fromjson | .ssh.authorizedKeys // [])' "$T/sys.json"
         check "$name: networking.hostName and time.timeZone are node.json's" \
                 '(.nodeJson.text | fromjson | .localization) as $l | .hostName == ($l.hostname // "homestaker") and .timeZone == ($l.timezone // "UTC")' "$T/sys.json"
+        # HomestakerOS's NixOS keeps the clock synchronised (a validator with
+        # a wrong clock misses its duties): the module neither sets
+        # services.timesyncd.enable (only its declaration's default does)
+        # nor suppresses systemd-timesyncd.
+        check "$name: time stays synchronised: services.timesyncd.enable is NixOS's default, true, and systemd-timesyncd runs from sysinit.target" \
+                '.timeSync.enable == true and .timeSync.definedIn == ["tests/nix/nixos-options.nix"] and .timeSync.unit == {enable: true, wantedBy: ["sysinit.target"]} and (.suppressedUnits | index("systemd-timesyncd.service")) == null' "$T/sys.json"
         # What else the evaluated config says (HomestakerOS's units left out,
         # the warnings, the firewall, the initrd stage, ...), as reviewed.
         jq -S 'del(.nodeJson, .packages, .services, .users, .groups)' "$T/sys.json" >"$T/$name.system.json"
         same "$name: HomestakerOS's units left out, warnings, firewall, initrd are the expected ones" \
-                "$T/$name.system.json" "${expected%.json}.system.json"
+                "$T/$name.system.json" "$expected_system"
 }
 
 if [ ! -d "$NIXPKGS_LIB/lib" ] || [ ! -f "$HS_OPTIONS" ]; then
@@ -107,6 +116,43 @@ else
         for c in $(cd "$HERE/cases" && ls *.nix | sed 's/\.nix$//'); do
                 system "cases/$c" "$c" "$HERE/expected/$c.json"
         done
+        # One node per client HomestakerOS's options.nix declares, written
+        # only with homestakeros options (tests/nix/client-node.nix): its
+        # node.json is the expected one, validate names the client enabled,
+        # and `hsos-agent plan` makes of it the client's units, each running
+        # the executable agent.packages names.
+        if evaluate "" clients "$T/clients.json"; then
+                for cl in $(jq -r '.[]' "$T/clients.json"); do
+                        system "client/$cl" "client-$cl" "$HERE/expected/client-$cl.json"
+                        [ -s "$T/client-$cl.json" ] || continue
+                        nix-instantiate --eval --strict --json -E "(import $HERE/client-node.nix { client = \"$cl\"; }).units" >"$T/units.json" 2>"$T/err" \
+                                || { not_ok "client-$cl: the units it makes" "$(cat "$T/err")"; continue; }
+                        # ssv-node has no enable of its own: validate names
+                        # the clients it runs beside.
+                        want=$(jq -r 'map(sub("\\.service$"; "") | sub("^wg-quick-.*"; "wireguard")) - ["ssv-node"] | join(", ")' "$T/units.json")
+                        "$HSOS_AGENT" validate --config "$T/node.json" >"$T/out" 2>&1
+                        expect="$T/node.json: valid: host $cl-node on mainnet; enabled: $want; 1 mount enabled"
+                        [ "$(cat "$T/out")" = "$expect" ] && ok "client-$cl: hsos-agent validate: enabled: $want" \
+                                || not_ok "client-$cl: hsos-agent validate: enabled: $want" "want: $expect" "got: $(cat "$T/out")"
+                        rm -rf "$T/units" && mkdir "$T/units"
+                        if "$HSOS_AGENT" plan --config "$T/node.json" --json --units-dir "$T/units" >"$T/plan.json" 2>"$T/out"; then
+                                check "client-$cl: hsos-agent plan makes its units: $(jq -r 'join(" ")' "$T/units.json")" \
+                                        "[.units[].name] == $(cat "$T/units.json")" "$T/plan.json"
+                                bad=""
+                                for u in $(jq -r '.[]' "$T/units.json"); do
+                                        exe=$(jq -r --arg u "$u" '.agent.packages[$u | sub("\\.service$"; "") | sub("^wg-quick-.*"; "wireguard")] // empty' "$T/node.json")
+                                        [ -n "$exe" ] && grep -q "^ExecStart=$exe " "$T/units/$u" 2>/dev/null || bad="$bad $u(${exe:-no agent.packages})"
+                                done
+                                [ -z "$bad" ] && ok "client-$cl: each unit runs the store path agent.packages names" \
+                                        || not_ok "client-$cl: each unit runs the store path agent.packages names" "not so:$bad" "$(grep -h '^ExecStart=' "$T/units"/* 2>&1)"
+                        else
+                                not_ok "client-$cl: hsos-agent plan makes its units" "$(cat "$T/out")"
+                        fi
+                done
+        else
+                not_ok "the clients HomestakerOS declares" "$(cat "$T/err")"
+        fi
+
         # flake.nix's example nodes (without HomestakerOS's base and kexecTree).
         system example example "$HERE/expected/example.json"
         system example-homestakeros example-homestakeros "$HERE/expected/example-homestakeros.json"
@@ -125,6 +171,27 @@ else
                         && ok "team-node: the web UI's node.json comes back unchanged, agent.packages added" \
                         || not_ok "team-node: the web UI's node.json comes back unchanged, agent.packages added" "$(cat "$T/diff")"
         fi
+
+        # Every node.json the web UI writes (tests/fixtures/configs/webui-*)
+        # given back as NixOS settings (tests/nix/fixture-node.nix: its
+        # sections as homestakeros options) is the same document through
+        # the module: /etc/hsos/node.json is the web UI's own, and
+        # hsos-agent sees the same node in both (validate, plan --json).
+        for f in $(cd "$TOP/tests/fixtures/configs" && ls webui-*.json | sed 's/\.json$//'); do
+                jq -S . "$TOP/tests/fixtures/configs/$f.json" >"$T/$f.webui.json"
+                system "fixture/$f" "fixture-$f" "$T/$f.webui.json" "$HERE/expected/fixture-$f.system.json"
+                [ -s "$T/fixture-$f.json" ] || continue
+                "$HSOS_AGENT" validate --config "$TOP/tests/fixtures/configs/$f.json" 2>&1 | sed 's|^[^:]*: ||' >"$T/webui.out"
+                "$HSOS_AGENT" validate --config "$T/node.json" 2>&1 | sed 's|^[^:]*: ||' >"$T/module.out"
+                diff -u "$T/webui.out" "$T/module.out" >"$T/diff" && ok "fixture-$f: hsos-agent validate says the same of both: $(cat "$T/module.out")" \
+                        || not_ok "fixture-$f: hsos-agent validate says the same of both" "$(cat "$T/diff")"
+                rm -rf "$T/webui.units" "$T/module.units" && mkdir "$T/webui.units" "$T/module.units"
+                "$HSOS_AGENT" plan --json --config "$TOP/tests/fixtures/configs/$f.json" --units-dir "$T/webui.units" >"$T/webui.plan" 2>&1
+                "$HSOS_AGENT" plan --json --config "$T/node.json" --units-dir "$T/module.units" >"$T/module.plan" 2>&1
+                { diff -u "$T/webui.plan" "$T/module.plan" && diff -ru "$T/webui.units" "$T/module.units"; } >"$T/diff" \
+                        && ok "fixture-$f: hsos-agent plan makes the same node of both, the same $(ls "$T/module.units" | wc -l) unit files" \
+                        || not_ok "fixture-$f: hsos-agent plan makes the same node of both" "$(head -40 "$T/diff")"
+        done
 
         # Wrong settings are errors of the module system naming the option.
         for w in $(cd "$HERE/wrong" && ls *.nix | sed 's/\.nix$//'); do

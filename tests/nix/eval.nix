@@ -10,13 +10,16 @@
 #     --argstr case cases/team-node --argstr what system
 #
 # case: a file below tests/nix/ (cases/X: a node; wrong/X: settings the
-# module system must refuse), or example / example-homestakeros, the nodes
+# module system must refuse), client/X (./client-node.nix's node for client
+# X), fixture/X (the web UI's tests/fixtures/configs/X.json, through
+# ./fixture-node.nix), or example / example-homestakeros, the nodes
 # of flake.nix (nix/example/, without HomestakerOS's base and kexecTree
 # modules, which are not here). A case is { homestakeros ? null (see c
 # below), modules (NixOS modules), clients ? { } }. what:
 #   system   what the evaluated config says of the node (below), as JSON
 #   options  every option HomestakerOS declares, with its default, and
 #            what node.json has there when every option is at its default
+#   clients  the clients HomestakerOS declares (a case client/X each)
 { nixpkgsLib, homestakerosOptions, case ? null, what ? "system" }:
 let
   lib = import "${nixpkgsLib}/lib";
@@ -50,7 +53,12 @@ let
   # A case: { homestakeros ? null ("current": HomestakerOS's options.nix;
   # "older": olderHomestakerOS; null: without HomestakerOS), modules,
   # clients ? { } (pkgs attribute -> package, added to ./pkgs.nix) }.
-  c = examples.${case} or (import (./. + "/${case}.nix"));
+  # client/X: ./client-node.nix's node for client X; fixture/X: the web
+  # UI's tests/fixtures/configs/X.json as settings (./fixture-node.nix).
+  c =
+    if case != null && lib.hasPrefix "client/" case then import ./client-node.nix { client = lib.removePrefix "client/" case; }
+    else if case != null && lib.hasPrefix "fixture/" case then import ./fixture-node.nix { fixture = ../fixtures/configs + "/${lib.removePrefix "fixture/" case}.json"; }
+    else examples.${case} or (import (./. + "/${case}.nix"));
 
   eval = { homestakeros ? null, modules, clients ? { }, ... }: lib.evalModules {
     specialArgs = { inherit utils; };
@@ -70,7 +78,7 @@ let
   # the image gets it, the agent's units, the users and groups, HomestakerOS's
   # units left out, the firewall, the initrd stage, the warnings and the
   # assertions that fail.
-  system = config:
+  system = { config, options, ... }:
     let
       cfg = config.services.hsos-agent;
       etc = config.environment.etc."hsos/node.json";
@@ -112,6 +120,13 @@ let
       tmpfiles = config.systemd.tmpfiles.rules;
       hostName = config.networking.hostName;
       timeZone = config.time.timeZone;
+      # Time synchronisation: whether it is on, the files that say so
+      # (none but its declaration's default when nothing sets it), its unit.
+      timeSync = {
+        inherit (config.services.timesyncd) enable;
+        definedIn = map (f: lib.removePrefix "${toString ../..}/" (toString f)) options.services.timesyncd.enable.files;
+        unit = if config.systemd.services ? systemd-timesyncd then { inherit (config.systemd.services.systemd-timesyncd) enable wantedBy; } else null;
+      };
       firewall = { inherit (config.networking.firewall) enable allowedTCPPorts allowedUDPPorts; };
       warnings = config.warnings;
       failedAssertions = map (a: a.message) (lib.filter (a: !a.assertion) config.assertions);
@@ -162,7 +177,15 @@ let
       nodeJsonWithMount = text defaults.config;
       warnings = defaults.config.warnings;
     };
+
+  # The clients HomestakerOS declares, by their node.json names: each of
+  # execution.*, consensus.* and addons.*, and wireguard (vpn.wireguard).
+  clients =
+    let declared = (lib.evalModules { modules = [ homestakerosOptions ]; }).options.homestakeros; in
+    builtins.attrNames declared.execution ++ builtins.attrNames declared.consensus ++ builtins.attrNames declared.addons
+    ++ lib.optional (declared.vpn ? wireguard) "wireguard";
 in
-if what == "system" then system (eval c).config
+if what == "system" then system (eval c)
 else if what == "options" then options
-else throw "what: system or options"
+else if what == "clients" then clients
+else throw "what: system, options or clients"

@@ -132,10 +132,23 @@ in
     services.openssh.hostKeys = mkOption { type = types.listOf types.attrs; default = [ ]; };
     services.openssh.settings = mkOption { type = sshdSettings; default = { }; };
 
+    # Time synchronisation (system/boot/timesyncd.nix): on unless the system
+    # is a container (virtualisation/nixos-containers.nix). HomestakerOS's
+    # images keep it on: a validator with a wrong clock misses its duties.
+    services.timesyncd.enable = mkOption { type = types.bool; default = !config.boot.isContainer; };
+    boot.isContainer = mkOption { type = types.bool; default = config.boot.isNspawnContainer; };
+    boot.isNspawnContainer = mkOption { type = types.bool; default = false; };
+
     # time.timeZone (config/locale.nix): no spaces.
     time.timeZone = mkOption { type = types.nullOr (types.addCheck types.str (s: builtins.match "[^[:space:]]*" s != null)); default = null; };
 
     system.stateVersion = mkOption { type = types.str; };
+  };
+
+  # What timesyncd.nix makes of services.timesyncd.enable: its unit, wanted
+  # by sysinit.target.
+  config.systemd.services = lib.mkIf config.services.timesyncd.enable {
+    systemd-timesyncd.wantedBy = [ "sysinit.target" ];
   };
 
   config.assertions = lib.flatten (lib.mapAttrsToList
