@@ -323,11 +323,6 @@ def scenario_disk_reboot_kexec():
         tap.ok(users == ["geth:801", "lighthouse:811"], "boot 1: the clients' users exist with their fixed uids", users)
         jwt_info = g.check("stat -c '%a %u %s' /mnt/eth/secrets/jwt.hex; grep -cE '^[0-9a-f]{64}$' /mnt/eth/secrets/jwt.hex").split()
         tap.ok(jwt_info == ["600", "0", "64", "1"], "boot 1: the JWT is created on the disk (64 hex, 0600 root)", jwt_info)
-        # The journal entry of a secret created carries its MESSAGE_ID (from
-        # the typed outcome, not from the words of the line).
-        created = g.run("journalctl -b --no-pager -o cat MESSAGE_ID=74e46c476a7543d9a74c7a418706fa49", timeout=60)[1]
-        tap.ok("secret jwt /mnt/eth/secrets/jwt.hex: created" in created,
-               "boot 1: the JWT's creation is in the journal with its MESSAGE_ID", created)
         jwt1 = g.check("sha256sum /mnt/eth/secrets/jwt.hex").split()[0]
         key1 = g.check("sha256sum /mnt/eth/secrets/ssh/id_ed25519").split()[0]
         units = g.check("ls /run/systemd/system").split()
@@ -501,6 +496,12 @@ def scenario_disk_missing():
         j = g.run("journalctl -b --no-pager -o cat -u hsos-agent")[1]
         tap.ok("mount ethdata: mounted /dev/vda on /mnt/eth" in j and "geth.service started" in j,
                "no disk: the daemon's journal tells the late mount and the start", j)
+        # The daemon created the JWT on the new disk: its journal entry carries
+        # the MESSAGE_ID of a secret created (from the report's typed outcome,
+        # not from the words of the line).
+        created = g.run("journalctl -b --no-pager -o cat MESSAGE_ID=74e46c476a7543d9a74c7a418706fa49", timeout=60)[1]
+        tap.ok("secret jwt /mnt/eth/secrets/jwt.hex: created" in created,
+               "no disk: the daemon's creation of the JWT is in the journal with its MESSAGE_ID", created)
     except GuestError as e:
         tap.ok(False, "scenario disk missing ran to the end", e)
         g.diagnose()
