@@ -284,20 +284,23 @@ int tmpfile_at(int dirfd, mode_t mode, char **ret_name) {
         return -EEXIST;
 }
 
+int rename_noreplace_at(int fromfd, const char *from, int tofd, const char *to) {
+        /* renameat2 without replace, or link+unlink where the file system lacks it. */
+        if (renameat2(fromfd, from, tofd, to, RENAME_NOREPLACE) == 0)
+                return 0;
+        if (errno != EINVAL && errno != ENOSYS)
+                return -errno;
+        if (linkat(fromfd, from, tofd, to, 0) < 0)
+                return -errno;
+        (void) unlinkat(fromfd, from, 0);
+        return 0;
+}
+
 int link_new_at(int dirfd, int fd, const char *tmp_name, const char *name) {
         char proc[64];
 
-        if (tmp_name) {
-                /* renameat2 without replace, or link+unlink where the file system lacks it. */
-                if (renameat2(dirfd, tmp_name, dirfd, name, RENAME_NOREPLACE) == 0)
-                        return 0;
-                if (errno != EINVAL && errno != ENOSYS)
-                        return -errno;
-                if (linkat(dirfd, tmp_name, dirfd, name, 0) < 0)
-                        return -errno;
-                (void) unlinkat(dirfd, tmp_name, 0);
-                return 0;
-        }
+        if (tmp_name)
+                return rename_noreplace_at(dirfd, tmp_name, dirfd, name);
         /* linkat(AT_EMPTY_PATH) needs CAP_DAC_READ_SEARCH; /proc/self/fd works for root and others. */
         if (linkat(fd, "", dirfd, name, AT_EMPTY_PATH) == 0)
                 return 0;

@@ -297,18 +297,6 @@ static int fsync_at(int dirfd, const char *name) {
         return 0;
 }
 
-/* renameat2 without replace between two directories, or link+unlink. */
-static int move_noreplace(int fromfd, const char *from, int tofd, const char *to) {
-        if (renameat2(fromfd, from, tofd, to, RENAME_NOREPLACE) == 0)
-                return 0;
-        if (errno != EINVAL && errno != ENOSYS)
-                return -errno;
-        if (linkat(fromfd, from, tofd, to, 0) < 0)
-                return -errno;
-        (void) unlinkat(fromfd, from, 0);
-        return 0;
-}
-
 int secret_create_ssh_host_key(const char *path, const char *comment, char **ret_error) {
         _cleanup_free_ char *dir = NULL, *keygen = NULL, *pub_name = NULL;
         _cleanup_close_ int dirfd = -EBADF, tmpfd = -EBADF;
@@ -364,12 +352,12 @@ int secret_create_ssh_host_key(const char *path, const char *comment, char **ret
 
         if ((r = fsync_at(tmpfd, "key")) < 0 || (r = fsync_at(tmpfd, "key.pub")) < 0)
                 goto finish;
-        r = move_noreplace(tmpfd, "key", dirfd, base);
+        r = rename_noreplace_at(tmpfd, "key", dirfd, base);
         if (r < 0)
                 goto finish;
         /* Nothing on disk is overwritten, not even a stale public key: sshd
          * needs only the private one. */
-        r = move_noreplace(tmpfd, "key.pub", dirfd, pub_name);
+        r = rename_noreplace_at(tmpfd, "key.pub", dirfd, pub_name);
         if (r == -EEXIST) {
                 if (asprintf(ret_error, "%s existed already and was left as it was", pub_name) < 0) {
                         r = -ENOMEM;

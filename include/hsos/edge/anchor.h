@@ -58,6 +58,10 @@ int write_replace_at(int dirfd, const char *name, const char *content, mode_t mo
  * unlinked at once by link_new_at's fallback): see link_new_at. Returns the
  * fd; *ret_name is set to the temporary name when one had to be used. */
 int tmpfile_at(int dirfd, mode_t mode, char **ret_name);
+/* Moves from (in fromfd) to to (in tofd), never replacing anything: -EEXIST
+ * when something has that name (renameat2 RENAME_NOREPLACE, or link+unlink
+ * where the file system lacks it). */
+int rename_noreplace_at(int fromfd, const char *from, int tofd, const char *to);
 /* Gives the file of tmpfile_at the name name in dirfd, never replacing
  * anything: -EEXIST when something has that name. */
 int link_new_at(int dirfd, int fd, const char *tmp_name, const char *name);
