@@ -222,16 +222,26 @@ _Noreturn static void exec_helper(const char *exe, int fd) {
         char *envp[ELEMENTSOF(pass) + 1] = {};
         size_t n_env = 0;
         sigset_t none;
-        int null;
+        int null, exe_fd;
 
         sigemptyset(&none);
         (void) sigprocmask(SIG_SETMASK, &none, NULL);
-        if (dup2(fd, 3) < 0)
+        /* The program is opened now, as root, and run through its fd: the
+         * user it runs as need not reach the directory it lies in (a clone
+         * in a 0700 directory, or anything root alone may enter). */
+        exe_fd = open(exe, O_PATH | O_CLOEXEC);
+        if (exe_fd >= 0 && exe_fd < 5)
+                exe_fd = fcntl(exe_fd, F_DUPFD_CLOEXEC, 5); /* never 3 or 4, which dup2 fills below */
+        if (exe_fd < 0) {
+                fprintf(stderr, "hsos-agent: cannot open the network helper %s: %m\n", exe);
+                _exit(127);
+        }
+        if (dup2(fd, 3) < 0 || dup2(exe_fd, 4) < 0) /* 4: not close-on-exec (a script's interpreter reads it) */
                 _exit(126);
         null = open("/dev/null", O_RDWR | O_CLOEXEC);
         if (null >= 0)
                 (void) dup2(null, STDIN_FILENO);
-        (void) close_range(4, ~0U, 0);
+        (void) close_range(5, ~0U, 0);
 
         if (geteuid() == 0) {
                 struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID };
@@ -262,7 +272,7 @@ _Noreturn static void exec_helper(const char *exe, int fd) {
                 if (v && asprintf(&envp[n_env], "%s=%s", pass[i], v) >= 0)
                         n_env++;
         }
-        execve(exe, argv, envp);
+        fexecve(4, argv, envp);
         fprintf(stderr, "hsos-agent: cannot run the network helper %s: %m\n", exe);
         _exit(127);
 }
