@@ -51,8 +51,10 @@ endif
 comma := ,
 SAN_FLAGS := $(if $(SANITIZE),-fsanitize=address$(comma)undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
 OPT ?= -O2
+# LIBNFTABLES: where the firewall's loader opens libnftables (dlopen), for a
+# system whose loader does not search it (Nix); by default its soname.
 BASE_CFLAGS := -std=gnu17 -D_GNU_SOURCE $(OPT) -g $(WARNINGS) $(SAN_FLAGS) -Iinclude \
-	-DHSOS_VERSION='"$(VERSION)"' $(CFLAGS)
+	-DHSOS_VERSION='"$(VERSION)"' $(if $(LIBNFTABLES),-DHSOS_LIBNFTABLES='"$(LIBNFTABLES)"') $(CFLAGS)
 BASE_LDFLAGS := -Wl,-z,relro,-z,now,--as-needed $(SAN_FLAGS) $(LDFLAGS)
 
 # The pure core sees cJSON and nothing else. Its include path starts with a
@@ -74,7 +76,10 @@ CORE_CFLAGS := -I$(POISON_DIR) $(BASE_CFLAGS) $(shell $(PKG_CONFIG) --cflags $(C
 EDGE_CFLAGS := $(BASE_CFLAGS) $(shell $(PKG_CONFIG) --cflags $(EDGE_PKGS) 2>/dev/null)
 NET_CFLAGS := $(BASE_CFLAGS) $(shell $(PKG_CONFIG) --cflags $(NET_PKGS) 2>/dev/null)
 CORE_LIBS := $(shell $(PKG_CONFIG) --libs $(CORE_PKGS) 2>/dev/null) -lm
-EDGE_LIBS := $(shell $(PKG_CONFIG) --libs $(EDGE_PKGS) 2>/dev/null) -lm
+# libnftables: its header only; the library is opened (dlopen) by the child
+# that loads the ruleset (agent/edge/firewall.c), never by the root process.
+EDGE_LINK_PKGS := $(filter-out libnftables,$(EDGE_PKGS))
+EDGE_LIBS := $(shell $(PKG_CONFIG) --libs $(EDGE_LINK_PKGS) 2>/dev/null) -lm
 NET_LIBS := $(shell $(PKG_CONFIG) --libs $(NET_PKGS) 2>/dev/null) -lm
 
 CORE_SRC := $(wildcard agent/core/*.c)

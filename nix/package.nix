@@ -45,7 +45,10 @@ stdenv.mkDerivation {
   # that probes the clients and reports to the controller).
   buildInputs = [ cjson util-linux libmnl nftables systemd curl libseccomp ];
 
-  makeFlags = [ "PREFIX=${placeholder "out"}" ];
+  # libnftables is opened with dlopen by the child that loads the firewall
+  # (the root process never maps it): by its store path, as Nix's loader
+  # would not find its soname.
+  makeFlags = [ "PREFIX=${placeholder "out"}" "LIBNFTABLES=${lib.getLib nftables}/lib/libnftables.so.1" ];
 
   enableParallelBuilding = true;
 

@@ -1,56 +1,176 @@
 /* SPDX-License-Identifier: MIT */
+/* The root process never maps libnftables (nor libnftnl, libxtables,
+ * libjansson and libgmp behind it): the ruleset is loaded by a child forked
+ * for it, which opens the library with dlopen(), runs the whole text as one
+ * transaction and sends nft's error back over a pipe. The child lives for
+ * the few milliseconds of the load; a load still running after
+ * LOAD_TIMEOUT_MS is killed and reported. */
+#include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <nftables/libnftables.h>
 
+#include "hsos/edge/anchor.h"
 #include "hsos/edge/firewall.h"
 #include "hsos/util.h"
 
-static void nft_ctx_freep(struct nft_ctx **c) {
-        if (*c)
-                nft_ctx_free(*c);
+/* Where the library lies: a packager whose loader does not search the
+ * system's directories (Nix) passes the full path. */
+#ifndef HSOS_LIBNFTABLES
+#define HSOS_LIBNFTABLES "libnftables.so.1"
+#endif
+
+#define LOAD_TIMEOUT_MS 10000
+#define ERROR_MAX 512
+
+typedef struct Nft {
+        struct nft_ctx *(*ctx_new)(uint32_t flags);
+        void (*ctx_free)(struct nft_ctx *ctx);
+        int (*buffer_output)(struct nft_ctx *ctx);
+        int (*buffer_error)(struct nft_ctx *ctx);
+        const char *(*get_error)(struct nft_ctx *ctx);
+        int (*run_buffer)(struct nft_ctx *ctx, const char *buf);
+} Nft;
+
+static const char *nft_open(Nft *n) {
+        void *h = dlopen(HSOS_LIBNFTABLES, RTLD_NOW | RTLD_LOCAL);
+
+        if (!h)
+                return "libnftables could not be loaded (" HSOS_LIBNFTABLES "; Debian's package libnftables1)";
+        *(void **) &n->ctx_new = dlsym(h, "nft_ctx_new");
+        *(void **) &n->ctx_free = dlsym(h, "nft_ctx_free");
+        *(void **) &n->buffer_output = dlsym(h, "nft_ctx_buffer_output");
+        *(void **) &n->buffer_error = dlsym(h, "nft_ctx_buffer_error");
+        *(void **) &n->get_error = dlsym(h, "nft_ctx_get_error_buffer");
+        *(void **) &n->run_buffer = dlsym(h, "nft_run_cmd_from_buffer");
+        if (!n->ctx_new || !n->ctx_free || !n->buffer_output || !n->buffer_error || !n->get_error ||
+            !n->run_buffer)
+                return "libnftables lacks a function the agent uses";
+        return NULL;
 }
 
-/* nft's error, its first lines, without the newline at its end. */
-static char *nft_error(struct nft_ctx *ctx) {
-        const char *e = nft_ctx_get_error_buffer(ctx);
-        size_t n;
+/* In the child: 0 loaded, else nft's error (its first ERROR_MAX bytes,
+ * without the newlines at its end) written to fd. */
+static _Noreturn void load_child(int fd, const char *ruleset) {
+        const char *e = NULL;
+        struct nft_ctx *ctx = NULL;
+        Nft n = {};
+        size_t len;
 
-        if (!e || !*e)
-                return strdup("nft refused the ruleset");
-        n = strlen(e);
-        while (n > 0 && e[n - 1] == '\n')
-                n--;
-        return strndup(e, n > 512 ? 512 : n);
+        e = nft_open(&n);
+        if (!e && (!(ctx = n.ctx_new(NFT_CTX_DEFAULT)) || n.buffer_output(ctx) < 0 || n.buffer_error(ctx) < 0))
+                e = "out of memory";
+        if (!e && n.run_buffer(ctx, ruleset) == 0)
+                _exit(0);
+        if (!e) {
+                e = n.get_error(ctx);
+                if (!e || !*e)
+                        e = "nft refused the ruleset";
+        }
+        len = strlen(e);
+        while (len > 0 && e[len - 1] == '\n')
+                len--;
+        (void) write_all(fd, e, len < ERROR_MAX ? len : ERROR_MAX);
+        _exit(1);
+}
+
+/* Loads the text in a child; 0 loaded, -EINVAL with *ret_error set when
+ * it was refused, -errno when the child could not run. */
+static int load(const char *ruleset, char **ret_error) {
+        _cleanup_close_ int rfd = -EBADF;
+        char buf[ERROR_MAX + 1];
+        size_t got = 0;
+        int p[2], status;
+        pid_t pid;
+        struct timespec start;
+
+        if (pipe2(p, O_CLOEXEC) < 0)
+                return -errno;
+        pid = fork();
+        if (pid < 0) {
+                int r = -errno;
+                close(p[0]);
+                close(p[1]);
+                return r;
+        }
+        if (pid == 0) {
+                close(p[0]);
+                load_child(p[1], ruleset);
+        }
+        close(p[1]);
+        rfd = p[0];
+        (void) clock_gettime(CLOCK_MONOTONIC, &start);
+        for (;;) {
+                struct pollfd pfd = { .fd = rfd, .events = POLLIN };
+                struct timespec now;
+                long left;
+                ssize_t k;
+
+                (void) clock_gettime(CLOCK_MONOTONIC, &now);
+                left = LOAD_TIMEOUT_MS - ((now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000);
+                if (left <= 0) {
+                        (void) kill(pid, SIGKILL);
+                        (void) waitpid(pid, NULL, 0);
+                        *ret_error = strdup("loading the ruleset took longer than 10 s: stopped");
+                        return *ret_error ? -EINVAL : -ENOMEM;
+                }
+                if (poll(&pfd, 1, (int) left) < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        break;
+                }
+                if (!pfd.revents)
+                        continue;
+                k = read(rfd, buf + got, sizeof(buf) - 1 - got);
+                if (k < 0 && errno == EINTR)
+                        continue;
+                if (k <= 0)
+                        break;
+                got += (size_t) k;
+                if (got == sizeof(buf) - 1)
+                        break;
+        }
+        while (waitpid(pid, &status, 0) < 0)
+                if (errno != EINTR)
+                        return -errno;
+        if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+                return 0;
+        if (got == 0) {
+                *ret_error = strdup(WIFSIGNALED(status) ? "the process loading the ruleset was killed"
+                                                        : "nft refused the ruleset");
+        } else {
+                buf[got] = '\0';
+                *ret_error = strdup(buf);
+        }
+        return *ret_error ? -EINVAL : -ENOMEM;
 }
 
 int firewall_apply(FirewallState *s, const char *ruleset, unsigned n_rules) {
-        _cleanup_(nft_ctx_freep) struct nft_ctx *ctx = NULL;
-        char *copy;
+        char *copy, *error = NULL;
+        int r;
 
         if (s->applied && streq_ptr(s->loaded, ruleset))
                 return 0;
         copy = strdup(ruleset);
         if (!copy)
                 return -ENOMEM;
-        ctx = nft_ctx_new(NFT_CTX_DEFAULT);
-        if (!ctx) {
-                free(copy);
-                return -ENOMEM;
-        }
-        if (nft_ctx_buffer_output(ctx) < 0 || nft_ctx_buffer_error(ctx) < 0) {
-                free(copy);
-                return -ENOMEM;
-        }
+        r = load(ruleset, &error);
+        if (r < 0 && !error)
+                (void) asprintf(&error, "the ruleset could not be loaded: %s", strerror(-r));
         free(s->last_error);
-        s->last_error = NULL;
-        if (nft_run_cmd_from_buffer(ctx, ruleset) != 0) {
+        s->last_error = error;
+        if (r < 0) {
                 free(copy);
                 s->applied = false;
-                s->last_error = nft_error(ctx);
-                return s->last_error ? -EINVAL : -ENOMEM;
+                return r;
         }
         free(s->loaded);
         s->loaded = copy;

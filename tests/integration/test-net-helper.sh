@@ -41,6 +41,10 @@ H=$(wait_helper "$AGENT_PID")
 libs=$(grep -E 'libcurl|libssl|libcrypto|libgnutls|libnghttp|libssh' /proc/"$AGENT_PID"/maps | awk '{ print $6 }' | sort -u)
 [ -z "$libs" ] && ok "the root process maps no libcurl, OpenSSL or GnuTLS" \
         || not_ok "the root process maps no libcurl, OpenSSL or GnuTLS" "$libs"
+# The firewall's libraries are opened by the child that loads the ruleset.
+nft=$(grep -E 'libnftables|libnftnl|libxtables|libjansson' /proc/"$AGENT_PID"/maps | awk '{ print $6 }' | sort -u)
+[ -z "$nft" ] && ok "the root process maps no libnftables (a child loads the firewall)" \
+        || not_ok "the root process maps no libnftables (a child loads the firewall)" "$nft"
 grep -q libcurl /proc/"$H"/maps && ok "the helper is what speaks HTTP (it maps libcurl)" \
         || not_ok "the helper is what speaks HTTP (it maps libcurl)"
 
