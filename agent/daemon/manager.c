@@ -332,7 +332,7 @@ static void remember_state(Manager *m, const char *name, const char *state) {
  * disk work creates it (in the worker: systemd-sysusers may take its time);
  * its unit is not started meanwhile (systemd would fail it with 217/USER). */
 static bool unit_user_missing(const PlanUnit *pu) {
-        return pu->client != CLIENT_WIREGUARD && !getpwnam(client_to_string(pu->client));
+        return pu->client != CLIENT_WIREGUARD && !passwd_lookup(client_to_string(pu->client));
 }
 
 /* In the worker. */

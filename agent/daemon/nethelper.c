@@ -245,7 +245,7 @@ _Noreturn static void exec_helper(const char *exe, int fd) {
 
         if (geteuid() == 0) {
                 struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID };
-                struct passwd *pw = getpwnam(NET_USER) ?: getpwnam("nobody");
+                struct passwd *pw = passwd_lookup(NET_USER) ?: passwd_lookup("nobody");
 
                 if (!pw) {
                         fprintf(stderr, "hsos-agent: neither %s nor nobody exists: the network helper does not run as root\n",

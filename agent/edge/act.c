@@ -15,6 +15,7 @@
 #include "hsos/edge/files.h"
 #include "hsos/edge/mounter.h"
 #include "hsos/edge/prepare.h"
+#include "hsos/edge/system.h"
 #include "hsos/util.h"
 
 const char *act_kind_to_string(ActKind k) {
@@ -367,9 +368,9 @@ static void set_ssh_keys(const Config *c, ActReport fn, void *ud) {
 
         if (strv_length(c->ssh_authorized_keys) == 0)
                 return;
-        pw = getpwnam(LOGIN_USER);
+        pw = passwd_lookup(LOGIN_USER);
         if (!pw) {
-                if (run_useradd() < 0 || !(pw = getpwnam(LOGIN_USER))) {
+                if (run_useradd() < 0 || !(pw = passwd_lookup(LOGIN_USER))) {
                         report(fn, ud, ACT_NODE, "ssh", ACT_FAILED, "cannot create the login user %s", LOGIN_USER);
                         return;
                 }

@@ -14,6 +14,7 @@
 
 #include "hsos/cleanup.h"
 #include "hsos/edge/status-server.h"
+#include "hsos/edge/system.h"
 #include "hsos/util.h"
 
 typedef struct Conn Conn;
@@ -401,7 +402,7 @@ int status_server_new(sd_event *e, const char *path, const char *group, StatusDo
         if (r < 0)
                 return -errno;
         /* Readable by the hsos group, where it exists; by root alone otherwise. */
-        g = group ? getgrnam(group) : NULL;
+        g = group ? group_lookup(group) : NULL;
         if (g && (chown(path, 0, g->gr_gid) < 0 || chmod(path, 0660) < 0))
                 return -errno;
         if (listen(s->fd, STATUS_BACKLOG) < 0)

@@ -103,3 +103,31 @@ uint64_t now_usec(clockid_t clock) {
         clock_gettime(clock, &ts);
         return (uint64_t) ts.tv_sec * 1000000 + (uint64_t) ts.tv_nsec / 1000;
 }
+
+struct passwd *passwd_lookup(const char *name) {
+        _cleanup_fclose_ FILE *f = fopen("/etc/passwd", "re");
+        struct passwd *pw;
+
+        if (!f)
+                return NULL;
+        while ((errno = 0, pw = fgetpwent(f)))
+                if (streq(pw->pw_name, name))
+                        return pw;
+        if (errno == 0)
+                errno = ENOENT;
+        return NULL;
+}
+
+struct group *group_lookup(const char *name) {
+        _cleanup_fclose_ FILE *f = fopen("/etc/group", "re");
+        struct group *g;
+
+        if (!f)
+                return NULL;
+        while ((errno = 0, g = fgetgrent(f)))
+                if (streq(g->gr_name, name))
+                        return g;
+        if (errno == 0)
+                errno = ENOENT;
+        return NULL;
+}

@@ -45,6 +45,9 @@ libs=$(grep -E 'libcurl|libssl|libcrypto|libgnutls|libnghttp|libssh' /proc/"$AGE
 nft=$(grep -E 'libnftables|libnftnl|libxtables|libjansson' /proc/"$AGENT_PID"/maps | awk '{ print $6 }' | sort -u)
 [ -z "$nft" ] && ok "the root process maps no libnftables (a child loads the firewall)" \
         || not_ok "the root process maps no libnftables (a child loads the firewall)" "$nft"
+# Users and groups come from /etc/passwd and /etc/group, read directly.
+nss=$(grep -E 'libnss_' /proc/"$AGENT_PID"/maps | awk '{ print $6 }' | sort -u)
+[ -z "$nss" ] && ok "the root process loads no NSS module" || not_ok "the root process loads no NSS module" "$nss"
 grep -q libcurl /proc/"$H"/maps && ok "the helper is what speaks HTTP (it maps libcurl)" \
         || not_ok "the helper is what speaks HTTP (it maps libcurl)"
 

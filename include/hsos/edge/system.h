@@ -6,6 +6,8 @@
  * kernel), sysconf (CPUs), adjtimex (the clock's synchronization), statvfs
  * (space on mounted file systems). */
 
+#include <grp.h>
+#include <pwd.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -22,3 +24,11 @@ int system_read(Facts *f);
 int clock_synchronized(void);
 /* Space on the file system mounted at target (statvfs). */
 int space_read(Facts *f, const char *target);
+
+/* A user or group as /etc/passwd or /etc/group holds it (systemd-sysusers,
+ * useradd and NixOS write there), read directly, not through NSS: the root
+ * process loads no NSS module (libnss_systemd alone is 320 KiB resident,
+ * and asks other services). NULL with errno ENOENT when there is none.
+ * The answer lives until the next call, as getpwnam's does. */
+struct passwd *passwd_lookup(const char *name);
+struct group *group_lookup(const char *name);
