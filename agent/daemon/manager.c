@@ -109,6 +109,34 @@ static int gather_facts(Manager *m, Facts **ret) {
         return 0;
 }
 
+/* The facts of a full evaluation: the disk's, as the worker read them when
+ * its work was done (the root process does not read devices and mounts
+ * itself), with the links, the machine and the units read here. */
+static int facts_after_work(Manager *m, Facts **ret) {
+        _cleanup_(facts_freep) Facts *f = NULL;
+        _cleanup_free_ char *json = TAKE_PTR(m->worker_facts), *error = NULL;
+        int r;
+
+        if (!json) {
+                log_error("the disk work left no facts: the node is evaluated again at the next event");
+                return -ENODATA;
+        }
+        r = facts_from_json(json, strlen(json), &f, &error);
+        if (r < 0) {
+                log_error("the disk work's facts are unreadable: %s", strempty(error));
+                return r;
+        }
+        (void) links_read(f);
+        (void) system_read(f);
+        if (m->systemd) {
+                r = systemd_fill_facts(m->systemd, f, now_usec(CLOCK_MONOTONIC));
+                if (r < 0)
+                        return r;
+        }
+        *ret = TAKE_PTR(f);
+        return 0;
+}
+
 static void add_spaces(Manager *m) {
         for (size_t i = 0; m->plan && i < m->plan->n_mounts; i++)
                 if (m->plan->mounts[i].state == MOUNT_MOUNTED)
@@ -557,6 +585,30 @@ static int read_facts(void *userdata, Facts **ret) {
         return gather_facts(userdata, ret);
 }
 
+/* In the worker, last: the disk's facts as the work left them (devices,
+ * mounts, files, executables), for the plan the parent makes next. Read
+ * here, so that the root process never maps libblkid and libmount. A secret
+ * that could not be created (a full or read-only disk) is a fact of them
+ * (createError): it blocks the secret's units, which would start without
+ * it; the next evaluation reads the disk afresh and tries again. */
+static void send_facts(Worker *w, const Config *c, const Facts *worked) {
+        _cleanup_(facts_freep) Facts *f = NULL;
+        _cleanup_free_ char *json = NULL;
+        int r;
+
+        r = facts_from_system(c, &f);
+        for (size_t i = 0; r >= 0 && i < worked->n_files; i++)
+                if (worked->files[i].create_error)
+                        r = facts_set_create_error(f, worked->files[i].path, worked->files[i].create_error);
+        if (r >= 0)
+                r = facts_to_json(f, &json);
+        if (r < 0) {
+                log_error("cannot read the facts after the disk work: %s", strerror(-r));
+                return;
+        }
+        worker_note(w, WORKER_FACTS, json, NULL);
+}
+
 /* In the worker (a forked child): the disk work, from the facts as they are
  * now. Late disks are mounted as soon as they appear; each mount changes the
  * facts, so the plan is made again until nothing is pending. */
@@ -591,25 +643,20 @@ static void disk_work(Worker *w, void *userdata) {
                 (void) act_journal(m->config, f, p, &problems, worker_report, w);
         }
         act_prepare_dirs(p, worker_report, w);
-        /* A secret that could not be created (a full or read-only disk) is a
-         * fact for the plan the parent makes next: it blocks the secret's
-         * units, which would start without it. The next evaluation reads the
-         * disk afresh and tries again. */
         (void) act_prepare_secrets(p, m->config, true, &created, f, worker_report, w);
-        for (size_t i = 0; i < f->n_files; i++)
-                if (f->files[i].create_error)
-                        worker_note(w, WORKER_SECRET_FAILED, f->files[i].path, f->files[i].create_error);
         if (m->systemd)
                 ensure_users(p);
         STRV_FOREACH(s, problems)
                 worker_note(w, WORKER_PROBLEM, *s, NULL);
         STRV_FOREACH(s, created)
                 worker_note(w, WORKER_SECRET_CREATED, *s, NULL);
+        send_facts(w, m->config, f);
 }
 
 static void on_worker_note(void *userdata, WorkerNote note, const char *text, const char *detail) {
         Manager *m = userdata;
 
+        (void) detail;
         switch (note) {
         case WORKER_PROBLEM:
                 (void) strv_extend(&m->next_problems, text);
@@ -618,10 +665,9 @@ static void on_worker_note(void *userdata, WorkerNote note, const char *text, co
                 if (!strv_contains(m->created_secrets, text))
                         (void) strv_extend(&m->created_secrets, text);
                 break;
-        case WORKER_SECRET_FAILED:
-                /* path, error: pairs */
-                if (strv_extend(&m->failed_secrets, text) < 0 || strv_extend(&m->failed_secrets, detail) < 0)
-                        m->failed_secrets = strv_free(m->failed_secrets);
+        case WORKER_FACTS:
+                free(m->worker_facts);
+                m->worker_facts = strdup(text);
                 break;
         case WORKER_SSHD_CHANGED:
                 m->sshd_changed = true;
@@ -662,16 +708,12 @@ static void on_worker_done(void *userdata, int status) {
                 /* node.json was reloaded while it ran: the work was the old
                  * config's (a new data dir not made yet). The plan in use
                  * stays; the new config's work comes right after. */
-                m->failed_secrets = strv_free(m->failed_secrets);
+                m->worker_facts = mfree(m->worker_facts);
                 m->evaluate_again = false;
                 manager_schedule(m);
                 return;
         }
-        r = gather_facts(m, &f);
-        /* What the work could not create is a fact (while still absent). */
-        for (size_t i = 0; r >= 0 && i + 1 < strv_length(m->failed_secrets); i += 2)
-                r = facts_set_create_error(f, m->failed_secrets[i], m->failed_secrets[i + 1]);
-        m->failed_secrets = strv_free(m->failed_secrets);
+        r = facts_after_work(m, &f);
         if (r >= 0)
                 r = plan_build(m->config, f, &p);
         if (r < 0)
@@ -746,7 +788,7 @@ static void manager_evaluate(Manager *m) {
                 return;
         }
         m->next_problems = strv_free(m->next_problems);
-        m->failed_secrets = strv_free(m->failed_secrets);
+        m->worker_facts = mfree(m->worker_facts);
         m->sshd_changed = false;
         r = worker_start(m->event, disk_work, &cb, m, &m->worker);
         if (r < 0) {
@@ -1106,7 +1148,7 @@ Manager *manager_free(Manager *m) {
         strv_free(m->created_secrets);
         strv_free(m->problems);
         strv_free(m->next_problems);
-        strv_free(m->failed_secrets);
+        free(m->worker_facts);
         strv_free(m->unit_states);
         strv_free(m->watched_dirs);
         free(m->config_path);

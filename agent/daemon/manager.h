@@ -45,7 +45,7 @@ typedef struct Manager {
         char **created_secrets;
         char **problems;           /* from the last evaluation: what could not be done */
         char **next_problems;      /* gathered from the running disk work */
-        char **failed_secrets;     /* path, error, ...: secrets the running disk work could not create */
+        char *worker_facts;        /* the disk's facts (JSON) the running disk work sent last */
         struct Worker *worker;     /* the disk work running in a child, or NULL */
         uint64_t config_generation; /* counts reloads */
         uint64_t worker_generation; /* the config's the running work was started for */

@@ -25,7 +25,7 @@ enum { RECORD_REPORT, RECORD_NOTE };
 
 /* The child is the daemon itself: what it sends is trusted, but a bound
  * keeps a bug from growing the parent without end. */
-#define RECORD_FIELD_MAX (64 * 1024)
+#define RECORD_FIELD_MAX (8 * 1024 * 1024)
 
 struct Worker {
         sd_event_source *io, *child;

@@ -19,7 +19,7 @@ typedef struct Worker Worker;
 typedef enum WorkerNote {
         WORKER_PROBLEM,          /* something that could not be done (status "problems") */
         WORKER_SECRET_CREATED,   /* a secret's path */
-        WORKER_SECRET_FAILED,    /* a secret whose creation failed: its path, the error */
+        WORKER_FACTS,            /* the disk's facts after the work (facts_to_json) */
         WORKER_SSHD_CHANGED,     /* sshd's drop-in changed: reload it */
         _WORKER_NOTE_MAX,
 } WorkerNote;
