@@ -845,6 +845,13 @@ static void parse_consensus(Parser *p, const cJSON *root, Config *c) {
                         }
                 }
         }
+        /* Lodestar dropped Holesky with it: 1.44.0 knows mainnet, gnosis,
+         * sepolia, hoodi, chiado, ephemery and dev, and refuses `--network
+         * holesky` at start (tests/fixtures/clients/lodestar.json). */
+        if (c->network == NETWORK_HOLESKY && c->clients[CLIENT_LODESTAR].enable)
+                parser_error(p, "consensus.lodestar.enable",
+                             "lodestar cannot run on holesky: its releases no longer know the network "
+                             "(Holesky was retired in 2025); choose another consensus client or network");
 }
 
 static void parse_addons(Parser *p, const cJSON *root, Config *c) {

@@ -435,6 +435,11 @@ TEST(nethermind_has_no_holesky) {
                        "execution.nethermind.enable: nethermind cannot run on holesky");
 }
 
+TEST(lodestar_has_no_holesky) {
+        ASSERT_REFUSED("{\"network\": \"holesky\", \"consensus\": {\"lodestar\": {\"enable\": true}}}",
+                       "consensus.lodestar.enable: lodestar cannot run on holesky");
+}
+
 TEST(refuses_bad_paths) {
         ASSERT_REFUSED("{\"execution\": {\"geth\": {\"dataDir\": \"mnt/geth\"}}}",
                        "execution.geth.dataDir: must be an absolute path, got \"mnt/geth\"");
