@@ -39,6 +39,15 @@ let
   canValidate = pkgs.stdenv.buildPlatform.canExecute pkgs.stdenv.hostPlatform;
   nodeJson = if cfg.validate && canValidate then validated else written;
 
+  # node.json's ssh keys, which core logs in with. settings is free JSON, so
+  # a value of the wrong type is an error naming the setting the user wrote,
+  # not users.users.core's option the keys would reach.
+  authorizedKeys =
+    let keys = lib.attrByPath [ "ssh" "authorizedKeys" ] [ ] cfg.settings; in
+    if builtins.isList keys && lib.all builtins.isString keys then keys
+    else throw ("A definition for option `services.hsos-agent.settings.ssh.authorizedKeys' is not of type `list of string'. "
+      + "Definition value: ${builtins.toJSON keys} (node.json's ssh.authorizedKeys: a list of public keys, one a string)");
+
   # The ports the agent would open, for NixOS's firewall.
   firewall = hsos.firewall cfg.settings;
 in
@@ -179,7 +188,7 @@ in
           group = mkDefault "core";
           description = mkDefault "HomestakerOS operator";
           extraGroups = [ "hsos" ];
-          openssh.authorizedKeys.keys = mkDefault (cfg.settings.ssh.authorizedKeys or [ ]);
+          openssh.authorizedKeys.keys = mkDefault authorizedKeys;
         };
       };
 
