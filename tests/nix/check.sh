@@ -7,7 +7,9 @@
 # documents as homestakeros settings, flake.nix's example nodes) the
 # /etc/hsos/node.json of tests/nix/expected/ (the web UI's document itself),
 # which hsos-agent validate accepts and plans as the same node, and the
-# units, users, time sync, initrd stage, ... of expected/*.system.json; wrong settings
+# units, users, time sync, initrd stage, ... of expected/*.system.json, and
+# NixOS's firewall opening the ports `hsos-agent plan --json` lists for
+# the same node.json (nix/lib/firewall.nix against the agent); wrong settings
 # (tests/nix/wrong/) are the module system's errors naming the option; every
 # homestakeros option has its place in node.json, with its default.
 # TAP; exit 77 when nix-instantiate is missing. UPDATE=1 rewrites the
