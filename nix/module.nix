@@ -38,6 +38,18 @@ let
   '';
   canValidate = pkgs.stdenv.buildPlatform.canExecute pkgs.stdenv.hostPlatform;
   nodeJson = if cfg.validate && canValidate then validated else written;
+
+  # node.json's ssh keys, which core logs in with. settings is free JSON, so
+  # a value of the wrong type is an error naming the setting the user wrote,
+  # not users.users.core's option the keys would reach.
+  authorizedKeys =
+    let keys = lib.attrByPath [ "ssh" "authorizedKeys" ] [ ] cfg.settings; in
+    if builtins.isList keys && lib.all builtins.isString keys then keys
+    else throw ("A definition for option `services.hsos-agent.settings.ssh.authorizedKeys' is not of type `list of string'. "
+      + "Definition value: ${builtins.toJSON keys} (node.json's ssh.authorizedKeys: a list of public keys, one a string)");
+
+  # The ports the agent would open, for NixOS's firewall.
+  firewall = hsos.firewall cfg.settings;
 in
 {
   imports = [ ../initrd-hooks/nixos-stage1.nix ];
@@ -176,7 +188,7 @@ in
           group = mkDefault "core";
           description = mkDefault "HomestakerOS operator";
           extraGroups = [ "hsos" ];
-          openssh.authorizedKeys.keys = mkDefault (cfg.settings.ssh.authorizedKeys or [ ]);
+          openssh.authorizedKeys.keys = mkDefault authorizedKeys;
         };
       };
 
@@ -186,6 +198,31 @@ in
       networking.hostName = mkDefault (cfg.settings.localization.hostname or "homestaker");
       time.timeZone = mkDefault (cfg.settings.localization.timezone or "UTC");
     }
+
+    # NixOS's firewall in charge (its default), as on HomestakerOS: the
+    # agent leaves its own nftables table out (agent.firewall.enable =
+    # false, at a lower priority than any setting, so one given in settings
+    # wins and keeps both firewalls, which then open the same ports), and
+    # the ports it would open are NixOS's: the P2P ports of the clients the
+    # agent runs and agent.firewall.allowTCP/allowUDP to everyone, their
+    # APIs only on the WireGuard interface (lib/firewall.nix). ssh is
+    # NixOS's own (services.openssh.openFirewall); as the agent never
+    # closes it, it is opened here should openFirewall be off. The WireGuard
+    # ListenPort is in vpn.wireguard.configFile, a secret on the node's
+    # disk, not known here: a node WireGuard peers dial in to opens it in
+    # networking.firewall.allowedUDPPorts. With NixOS's firewall off, the
+    # agent's own firewall stays on.
+    (mkIf config.networking.firewall.enable {
+      services.hsos-agent.settings.agent.firewall.enable = lib.mkOverride 1200 false;
+      networking.firewall = {
+        allowedTCPPorts = firewall.tcp
+          ++ lib.optionals (config.services.openssh.enable && !config.services.openssh.openFirewall) config.services.openssh.ports;
+        allowedUDPPorts = firewall.udp;
+        interfaces = mkIf (firewall.interface != null && firewall.interfaceTCP ++ firewall.interfaceUDP != [ ]) {
+          ${firewall.interface} = { allowedTCPPorts = firewall.interfaceTCP; allowedUDPPorts = firewall.interfaceUDP; };
+        };
+      };
+    })
 
     (mkIf cfg.fromHomestakerOS {
       # Each setting at the priority of a default, so that one given in

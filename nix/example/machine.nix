@@ -30,11 +30,8 @@
   boot.initrd.systemd.enable = lib.mkDefault false;
 
   networking.useDHCP = lib.mkDefault true;
-  # P2P of the clients the examples enable (geth, lighthouse with QUIC).
-  networking.firewall = {
-    allowedTCPPorts = [ 30303 9000 ];
-    allowedUDPPorts = [ 30303 9000 9001 ];
-  };
+  # NixOS's firewall stays on: the module opens in it the ports the agent
+  # would (the clients' P2P ports; their APIs only on WireGuard).
 
   system.stateVersion = "25.11";
 }

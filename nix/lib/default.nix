@@ -10,6 +10,10 @@ in
   inherit nodeJson packages;
   sysusers = import ./sysusers.nix;
 
+  # The ports the agent's firewall would open for node.json, for NixOS's
+  # firewall (./firewall.nix).
+  firewall = settings: (import ./firewall.nix { inherit lib; }).ports (nodeJson.pathsAsStrings settings);
+
   # The document the module writes to /etc/hsos/node.json: the settings, with
   # agent.packages filled from `pkgs` (and `overrides`, client -> package)
   # for the clients they enable.

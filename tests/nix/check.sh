@@ -7,7 +7,9 @@
 # documents as homestakeros settings, flake.nix's example nodes) the
 # /etc/hsos/node.json of tests/nix/expected/ (the web UI's document itself),
 # which hsos-agent validate accepts and plans as the same node, and the
-# units, users, time sync, initrd stage, ... of expected/*.system.json; wrong settings
+# units, users, time sync, initrd stage, ... of expected/*.system.json, and
+# NixOS's firewall opening the ports `hsos-agent plan --json` lists for
+# the same node.json (nix/lib/firewall.nix against the agent); wrong settings
 # (tests/nix/wrong/) are the module system's errors naming the option; every
 # homestakeros option has its place in node.json, with its default.
 # TAP; exit 77 when nix-instantiate is missing. UPDATE=1 rewrites the
@@ -102,9 +104,44 @@ system() {
         # nor suppresses systemd-timesyncd.
         check "$name: time stays synchronised: services.timesyncd.enable is NixOS's default, true, and systemd-timesyncd runs from sysinit.target" \
                 '.timeSync.enable == true and .timeSync.definedIn == ["tests/nix/nixos-options.nix"] and .timeSync.unit == {enable: true, wantedBy: ["sysinit.target"]} and (.suppressedUnits | index("systemd-timesyncd.service")) == null' "$T/sys.json"
+        # The firewall. NixOS's in charge: node.json leaves the agent's own
+        # table out, and nix/module.nix opens in networking.firewall the ports
+        # `hsos-agent plan --json` lists for the same node.json with the
+        # agent's firewall on (the real binary: a port table of
+        # nix/lib/firewall.nix that drifts from the agent's fails here):
+        # open ones to everyone, the APIs on the WireGuard interface only
+        # (loopback NixOS accepts whole), ssh by sshd's openFirewall, else
+        # by the module. NixOS's off: the agent's own stays on.
+        jq '.agent.firewall.enable = true' "$T/node.json" >"$T/fw-node.json"
+        rm -rf "$T/fw-units" && mkdir "$T/fw-units"
+        if ! "$HSOS_AGENT" plan --json --config "$T/fw-node.json" --units-dir "$T/fw-units" >"$T/fw-plan.json" 2>"$T/out"; then
+                not_ok "$name: hsos-agent plan --json, the agent's firewall on" "$(cat "$T/out")"
+        elif [ "$(jq .firewall.enable "$T/sys.json")" = true ]; then
+                check "$name: NixOS's firewall in charge: node.json has agent.firewall.enable false (true where settings say so)" \
+                        '(.nodeJson.text | fromjson | .agent.firewall.enable) == .agentFirewallKept' "$T/sys.json"
+                jq -S --slurpfile sys "$T/sys.json" '$sys[0].firewall.ssh as $ssh | .firewall.open as $o
+                        | def ports(s; p): [$o[] | select(s and (.proto | test(p))) | .port] | unique;
+                        { allowedTCPPorts: (ports(.why != "ssh" and .only == null; "tcp")
+                                + (if $ssh.enable and ($ssh.openFirewall | not) then $ssh.ports else [] end) | unique),
+                          allowedUDPPorts: ports(.why != "ssh" and .only == null; "udp"),
+                          interfaces: ([$o[] | select(.only != null and .only != "lo") | .only] | unique
+                                | map(. as $i | {key: $i, value: {allowedTCPPorts: ports(.only == $i; "tcp"), allowedUDPPorts: ports(.only == $i; "udp")}})
+                                | from_entries) }' "$T/fw-plan.json" >"$T/fw-want.json"
+                jq -S '.firewall | { allowedTCPPorts: (.byModule.allowedTCPPorts | unique), allowedUDPPorts: (.byModule.allowedUDPPorts | unique), interfaces }' \
+                        "$T/sys.json" >"$T/fw-got.json"
+                if diff -u "$T/fw-want.json" "$T/fw-got.json" >"$T/diff"; then
+                        ok "$name: networking.firewall opens the ports hsos-agent plan does: $(jq -c . "$T/fw-got.json")"
+                else not_ok "$name: networking.firewall opens the ports hsos-agent plan does" "$(cat "$T/diff")" "$(jq -c .firewall.open "$T/fw-plan.json")"; fi
+                check "$name: ssh, 22/tcp the agent always opens, is open in NixOS's firewall wherever sshd runs" \
+                        '.firewall as $f | ($f.ssh.enable | not) or ($f.ssh.ports | index(22)) != null and ($f.ssh.openFirewall or ($f.allowedTCPPorts | index(22)) != null)' "$T/sys.json"
+                check "$name: ... and hsos-agent plan opens it" '[.firewall.open[] | select(.why == "ssh" and .port == 22 and .only == null)] | length == 1' "$T/fw-plan.json"
+        else
+                check "$name: NixOS's firewall off: the agent's own stays on, and the module opens nothing" \
+                        '(.nodeJson.text | fromjson | .agent.firewall.enable // true) and .firewall.byModule == {allowedTCPPorts: [], allowedUDPPorts: []} and .firewall.interfaces == {}' "$T/sys.json"
+        fi
         # What else the evaluated config says (HomestakerOS's units left out,
         # the warnings, the firewall, the initrd stage, ...), as reviewed.
-        jq -S 'del(.nodeJson, .packages, .services, .users, .groups)' "$T/sys.json" >"$T/$name.system.json"
+        jq -S 'del(.nodeJson, .packages, .services, .users, .groups, .agentFirewallKept)' "$T/sys.json" >"$T/$name.system.json"
         same "$name: HomestakerOS's units left out, warnings, firewall, initrd are the expected ones" \
                 "$T/$name.system.json" "$expected_system"
 }
@@ -157,9 +194,11 @@ else
         system example example "$HERE/expected/example.json"
         system example-homestakeros example-homestakeros "$HERE/expected/example-homestakeros.json"
         if [ -s "$T/example.json" ]; then
-                jq -S . "$TOP/examples/node.json" >"$T/examples-node.json"
+                # NixOS's firewall in charge: the agent's own is left out.
+                jq -S '.agent.firewall.enable = false' "$TOP/examples/node.json" >"$T/examples-node.json"
                 diff -u "$T/examples-node.json" "$T/example.json" >"$T/diff" \
-                        && ok "example: its node.json is examples/node.json" || not_ok "example: its node.json is examples/node.json" "$(cat "$T/diff")"
+                        && ok "example: its node.json is examples/node.json, agent.firewall.enable false" \
+                        || not_ok "example: its node.json is examples/node.json, agent.firewall.enable false" "$(cat "$T/diff")"
         fi
 
         # The web UI's node, as HomestakerOS's module hands it over, becomes
@@ -178,7 +217,8 @@ else
         # the module: /etc/hsos/node.json is the web UI's own, and
         # hsos-agent sees the same node in both (validate, plan --json).
         for f in $(cd "$TOP/tests/fixtures/configs" && ls webui-*.json | sed 's/\.json$//'); do
-                jq -S . "$TOP/tests/fixtures/configs/$f.json" >"$T/$f.webui.json"
+                # ... and agent.firewall.enable false: NixOS's firewall is in charge.
+                jq -S '.agent.firewall.enable = false' "$TOP/tests/fixtures/configs/$f.json" >"$T/$f.webui.json"
                 system "fixture/$f" "fixture-$f" "$T/$f.webui.json" "$HERE/expected/fixture-$f.system.json"
                 [ -s "$T/fixture-$f.json" ] || continue
                 "$HSOS_AGENT" validate --config "$TOP/tests/fixtures/configs/$f.json" 2>&1 | sed 's|^[^:]*: ||' >"$T/webui.out"
@@ -187,7 +227,9 @@ else
                         || not_ok "fixture-$f: hsos-agent validate says the same of both" "$(cat "$T/diff")"
                 rm -rf "$T/webui.units" "$T/module.units" && mkdir "$T/webui.units" "$T/module.units"
                 "$HSOS_AGENT" plan --json --config "$TOP/tests/fixtures/configs/$f.json" --units-dir "$T/webui.units" >"$T/webui.plan" 2>&1
-                "$HSOS_AGENT" plan --json --config "$T/node.json" --units-dir "$T/module.units" >"$T/module.plan" 2>&1
+                # With the agent's firewall on in both (NixOS's is in charge
+                # of the module's: its ports are checked above).
+                "$HSOS_AGENT" plan --json --config "$T/fw-node.json" --units-dir "$T/module.units" >"$T/module.plan" 2>&1
                 { diff -u "$T/webui.plan" "$T/module.plan" && diff -ru "$T/webui.units" "$T/module.units"; } >"$T/diff" \
                         && ok "fixture-$f: hsos-agent plan makes the same node of both, the same $(ls "$T/module.units" | wc -l) unit files" \
                         || not_ok "fixture-$f: hsos-agent plan makes the same node of both" "$(head -40 "$T/diff")"
@@ -219,7 +261,8 @@ else
                 jq -r .nodeJsonWithMount "$T/options.json" >"$T/defaults-mount.json"
                 "$HSOS_AGENT" validate --config "$T/defaults-mount.json" >"$T/out" 2>&1 \
                         && ok "the defaults' node.json with one mount is valid" || not_ok "the defaults' node.json with one mount is valid" "$(cat "$T/out")"
-                jq -S . "$T/defaults.json" >"$T/defaults.sorted.json"
+                # But for the agent's firewall, left to NixOS's.
+                jq -S 'del(.agent.firewall.enable) | if .agent == {firewall: {}} then del(.agent) else . end' "$T/defaults.json" >"$T/defaults.sorted.json"
                 jq -S . "$TOP/tests/fixtures/configs/webui-defaults.json" >"$T/webui-defaults.json"
                 diff -u "$T/webui-defaults.json" "$T/defaults.sorted.json" >"$T/diff" \
                         && ok "the defaults' node.json is the web UI's (tests/fixtures/configs/webui-defaults.json)" \

@@ -52,7 +52,9 @@ let
 
   # A case: { homestakeros ? null ("current": HomestakerOS's options.nix;
   # "older": olderHomestakerOS; null: without HomestakerOS), modules,
-  # clients ? { } (pkgs attribute -> package, added to ./pkgs.nix) }.
+  # clients ? { } (pkgs attribute -> package, added to ./pkgs.nix),
+  # agentFirewallKept ? false (settings keep the agent's firewall on beside
+  # NixOS's) }.
   # client/X: ./client-node.nix's node for client X; fixture/X: the web
   # UI's tests/fixtures/configs/X.json as settings (./fixture-node.nix).
   c =
@@ -127,7 +129,15 @@ let
         definedIn = map (f: lib.removePrefix "${toString ../..}/" (toString f)) options.services.timesyncd.enable.files;
         unit = if config.systemd.services ? systemd-timesyncd then { inherit (config.systemd.services.systemd-timesyncd) enable wantedBy; } else null;
       };
-      firewall = { inherit (config.networking.firewall) enable allowedTCPPorts allowedUDPPorts; };
+      # NixOS's firewall: its ports, the ones nix/module.nix defines (the
+      # rest are the case's own), and sshd's, which it opens itself.
+      firewall = {
+        inherit (config.networking.firewall) enable allowedTCPPorts allowedUDPPorts;
+        interfaces = mapAttrs (_: i: { inherit (i) allowedTCPPorts allowedUDPPorts; }) config.networking.firewall.interfaces;
+        byModule = lib.genAttrs [ "allowedTCPPorts" "allowedUDPPorts" ] (o: lib.concatMap (d: d.value)
+          (lib.filter (d: lib.hasSuffix "/nix/module.nix" (toString d.file)) options.networking.firewall.${o}.definitionsWithLocations));
+        ssh = { inherit (config.services.openssh) enable openFirewall ports; };
+      };
       warnings = config.warnings;
       failedAssertions = map (a: a.message) (lib.filter (a: !a.assertion) config.assertions);
     };
@@ -185,7 +195,7 @@ let
     builtins.attrNames declared.execution ++ builtins.attrNames declared.consensus ++ builtins.attrNames declared.addons
     ++ lib.optional (declared.vpn ? wireguard) "wireguard";
 in
-if what == "system" then system (eval c)
+if what == "system" then system (eval c) // { agentFirewallKept = c.agentFirewallKept or false; }
 else if what == "options" then options
 else if what == "clients" then clients
 else throw "what: system, options or clients"

@@ -124,11 +124,27 @@ in
     # networking.hostName as NixOS types it (tasks/network-interfaces.nix).
     networking.hostName = mkOption { type = types.strMatching "^$|^[[:alnum:]]([[:alnum:]_-]{0,61}[[:alnum:]])?$"; default = "nixos"; };
     networking.useDHCP = mkOption { type = types.bool; default = true; };
+    # networking.firewall (services/networking/firewall.nix): on by default;
+    # the ports open to everyone, and per interface (a submodule of the same
+    # two lists).
     networking.firewall.enable = mkOption { type = types.bool; default = true; };
     networking.firewall.allowedTCPPorts = mkOption { type = types.listOf types.port; default = [ ]; };
     networking.firewall.allowedUDPPorts = mkOption { type = types.listOf types.port; default = [ ]; };
+    networking.firewall.interfaces = mkOption {
+      type = types.attrsOf (types.submodule {
+        options = {
+          allowedTCPPorts = mkOption { type = types.listOf types.port; default = [ ]; };
+          allowedUDPPorts = mkOption { type = types.listOf types.port; default = [ ]; };
+        };
+      });
+      default = { };
+    };
 
     services.openssh.enable = mkOption { type = types.bool; default = false; };
+    # sshd's ports, which it opens in NixOS's firewall itself when
+    # openFirewall (services/networking/ssh/sshd.nix).
+    services.openssh.ports = mkOption { type = types.listOf types.port; default = [ 22 ]; };
+    services.openssh.openFirewall = mkOption { type = types.bool; default = true; };
     services.openssh.hostKeys = mkOption { type = types.listOf types.attrs; default = [ ]; };
     services.openssh.settings = mkOption { type = sshdSettings; default = { }; };
 

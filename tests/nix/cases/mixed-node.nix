@@ -51,7 +51,9 @@
         enable = true;
         hostKeys = [{ path = config.services.hsos-agent.settings.ssh.privateKeyFile; type = "ed25519"; }];
       };
-      networking.firewall.allowedTCPPorts = [ 30303 9000 ];
+      # A port of the configuration's own (node_exporter), kept beside the
+      # ones the module opens.
+      networking.firewall.allowedTCPPorts = [ 9100 ];
     })
   ];
 
