@@ -15,7 +15,7 @@
 #include "hsos/status.h"
 #include "hsos/util.h"
 
-#define WIDTH 80
+#define WIDTH 100
 #define HOST_WIDTH_MIN 8
 #define HOST_WIDTH_MAX 20
 #define STATE_WIDTH 12
@@ -219,51 +219,67 @@ static int client_name(const cJSON *c, char **ret) {
         return *ret ? 0 : -ENOMEM;
 }
 
+/* " (50 peers)" when the client said, else "". */
+static void peers_text(char *buf, size_t size, const cJSON *c) {
+        double peers;
+
+        if (get_count(c, "peers", &peers))
+                snprintf(buf, size, " (%.0f peer%s)", peers, peers == 1 ? "" : "s");
+        else
+                *buf = 0;
+}
+
 static int execution_text(const cJSON *c, char ***l) {
         _cleanup_free_ char *name = NULL;
-        double cur, high, age, peers;
-        const char *peer_note;
+        double cur, high, age;
+        char peers[40];
 
         if (client_name(c, &name) < 0)
                 return -ENOMEM;
-        peer_note = get_count(c, "peers", &peers) && peers == 0 ? ", 0 peers" : "";
+        peers_text(peers, sizeof peers, c);
         if (is_false(c, "reachable"))
                 return strv_extendf(l, "%s unreachable", name);
         if (is_true(c, "syncing")) {
                 if (get_count(c, "currentBlock", &cur) && get_count(c, "highestBlock", &high))
-                        return strv_extendf(l, "%s syncing %.0f/%.0f%s", name, cur, high, peer_note);
-                return strv_extendf(l, "%s syncing%s", name, peer_note);
+                        return strv_extendf(l, "%s syncing %.0f/%.0f%s", name, cur, high, peers);
+                return strv_extendf(l, "%s syncing%s", name, peers);
         }
         if (is_true(c, "staleHead")) {
                 if (get_count(c, "headAgeSec", &age) && age >= 0)
-                        return strv_extendf(l, "%s stale head %.0fm old%s", name, floor(age / 60), peer_note);
-                return strv_extendf(l, "%s stale head%s", name, peer_note);
+                        return strv_extendf(l, "%s stale head %.0fm old%s", name, floor(age / 60), peers);
+                return strv_extendf(l, "%s stale head%s", name, peers);
         }
-        return strv_extendf(l, "%s synced%s", name, peer_note);
+        if (get_count(c, "currentBlock", &cur))
+                return strv_extendf(l, "%s synced block %.0f%s", name, cur, peers);
+        return strv_extendf(l, "%s synced%s", name, peers);
 }
 
+/* "lighthouse synced slot 9876543 (80 peers)", "teku syncing slot 100 dist
+ * 120", "nimbus optimistic slot 5": the sync and the beacon head slot. */
 static int consensus_text(const cJSON *c, char ***l) {
         _cleanup_free_ char *name = NULL;
-        double dist, peers;
-        bool have_dist;
-        const char *peer_note;
+        double dist, slot;
+        bool have_dist, optimistic = is_true(c, "optimistic");
+        char peers[40], at[40] = "";
+        const char *what;
 
         if (client_name(c, &name) < 0)
                 return -ENOMEM;
-        peer_note = get_count(c, "peers", &peers) && peers == 0 ? ", 0 peers" : "";
+        peers_text(peers, sizeof peers, c);
         have_dist = get_count(c, "syncDistance", &dist);
+        if (get_count(c, "headSlot", &slot))
+                snprintf(at, sizeof at, " slot %.0f", slot);
         if (is_false(c, "reachable"))
                 return strv_extendf(l, "%s unreachable", name);
         if (is_true(c, "syncing") || (have_dist && dist >= 60)) {
                 if (have_dist)
-                        return strv_extendf(l, "%s syncing dist %.0f%s", name, dist, peer_note);
-                return strv_extendf(l, "%s syncing%s", name, peer_note);
+                        return strv_extendf(l, "%s syncing%s dist %.0f%s%s", name, at, dist,
+                                            optimistic ? " optimistic" : "", peers);
+                return strv_extendf(l, "%s syncing%s%s%s", name, at, optimistic ? " optimistic" : "", peers);
         }
-        if (is_true(c, "elOffline"))
-                return strv_extendf(l, "%s el offline%s", name, peer_note);
-        if (is_true(c, "optimistic"))
-                return strv_extendf(l, "%s optimistic%s", name, peer_note);
-        return strv_extendf(l, "%s synced%s", name, peer_note);
+        what = is_true(c, "elOffline") ? "el offline" : optimistic ? "optimistic" : "synced";
+        return strv_extendf(l, "%s %s%s%s%s", name, what, at,
+                            optimistic && is_true(c, "elOffline") ? " optimistic" : "", peers);
 }
 
 static int clients_text(const cJSON *doc, char ***ret) {
@@ -284,6 +300,42 @@ static int clients_text(const cJSON *doc, char ***ret) {
 fail:
         strv_free(l);
         return r;
+}
+
+/* "agent 0.4.0, geth Geth/v1.14.11-stable/linux-amd64/go1.22.5, lighthouse
+ * Lighthouse/v5.3.0": the agent's version (a status document's
+ * agent.version, a member's agentVersion) and each client's. NULL when none
+ * is known. */
+static int versions_text(const cJSON *doc, char ***ret) {
+        const char *agent = get_str(cJSON_GetObjectItemCaseSensitive(doc, "agent"), "version")
+                                    ?: get_str(doc, "agentVersion");
+        static const char * const kinds[] = { "execution", "consensus" };
+        char **l = NULL;
+        const cJSON *e;
+        int r = 0;
+
+        if (agent) {
+                _cleanup_free_ char *v = strn_printable(agent, strlen(agent), 40, PRINTABLE_ASCII);
+
+                if (!v || (r = strv_extendf(&l, "agent %s", v)) < 0)
+                        goto fail;
+        }
+        for (size_t k = 0; k < ELEMENTSOF(kinds); k++)
+                cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(doc, kinds[k])) {
+                        _cleanup_free_ char *name = NULL, *v = NULL;
+                        const char *ver = get_str(e, "version");
+
+                        if (!cJSON_IsObject(e) || isempty(ver))
+                                continue;
+                        if (client_name(e, &name) < 0 || !(v = strn_printable(ver, strlen(ver), 80, PRINTABLE_ASCII)) ||
+                            (r = strv_extendf(&l, "%s %s", name, v)) < 0)
+                                goto fail;
+                }
+        *ret = l;
+        return 0;
+fail:
+        strv_free(l);
+        return r < 0 ? r : -ENOMEM;
 }
 
 static const char *state_color(const char *state) {
@@ -410,6 +462,74 @@ static const char *row_state(const Row *row) {
         return "invalid";
 }
 
+/* What a row says: its state (printable, capped), its age, the words after
+ * them (items, joined by *ret_sep), and a second line of versions (NULL:
+ * none). */
+typedef struct RowText {
+        char *state;
+        char age[16];
+        char **items;
+        const char *sep;
+        char **versions;
+} RowText;
+
+static void row_text_done(RowText *t) {
+        free(t->state);
+        strv_free(t->items);
+        strv_free(t->versions);
+        *t = (RowText) {};
+}
+
+static int row_text(const FleetView *v, const Row *row, RowText *ret) {
+        _cleanup_free_ char *words = NULL;
+        const char *st = row_state(row);
+        RowText t = { .sep = ", " };
+        int r;
+
+        t.state = strn_printable(st, strlen(st), STATE_WIDTH, PRINTABLE_ASCII);
+        if (!t.state)
+                return -ENOMEM;
+        if (row->kind == ROW_LIVE && row->doc) {
+                age_text(t.age, sizeof t.age, row->doc, v->now_usec);
+                r = clients_text(row->doc, &t.items);
+                if (r >= 0)
+                        r = versions_text(row->doc, &t.versions);
+                if (r < 0)
+                        goto fail;
+                *ret = t;
+                return 0;
+        }
+        t.sep = " ";
+        if (row->kind == ROW_NEVER)
+                words = strdup("no report from it in this etcd");
+        else if (row->doc) {
+                /* The age of its last word. */
+                const char *seen = get_str(row->doc, "lastSeen");
+                _cleanup_(cJSON_Deletep) cJSON *at = cJSON_CreateObject();
+
+                if (!at || (seen && !cJSON_AddStringToObject(at, "generatedAt", seen))) {
+                        r = -ENOMEM;
+                        goto fail;
+                }
+                age_text(t.age, sizeof t.age, at, v->now_usec);
+                r = down_text(row->doc, v->now_usec, &words);
+                if (r >= 0)
+                        r = versions_text(row->doc, &t.versions);
+                if (r < 0)
+                        goto fail;
+        } else
+                words = strn_printable(row->problem, strlen(row->problem), 400, PRINTABLE_ASCII);
+        if (!words || split_words(words, &t.items) < 0) {
+                r = -ENOMEM;
+                goto fail;
+        }
+        *ret = t;
+        return 0;
+fail:
+        row_text_done(&t);
+        return r;
+}
+
 int fleet_to_text(const FleetView *v, bool color, char **ret) {
         Rows rs = {};
         StrBuf b = {};
@@ -434,68 +554,88 @@ int fleet_to_text(const FleetView *v, bool color, char **ret) {
 
         for (size_t i = 0; i < rs.n; i++) {
                 const Row *row = &rs.rows[i];
-                _cleanup_strv_free_ char **items = NULL;
-                _cleanup_free_ char *state = NULL, *words = NULL;
-                const char *st = row_state(row);
-                char age[16] = "";
+                RowText t = {};
 
+                r = row_text(v, row, &t);
+                if (r < 0)
+                        goto fail;
                 sb_append(&b, row->name);
                 if (strlen(row->name) > w) {
                         sb_appendc(&b, '\n');
                         sb_pad(&b, w + 2);
                 } else
                         sb_pad(&b, w + 2);
-
-                state = strn_printable(st, strlen(st), STATE_WIDTH, PRINTABLE_ASCII);
-                if (!state) {
-                        r = -ENOMEM;
-                        goto fail;
-                }
                 if (color)
                         sb_appendf(&b, "%s%s\033[0m",
-                                   row->kind == ROW_LIVE && row->doc ? state_color(state) : "\033[31m", state);
+                                   row->kind == ROW_LIVE && row->doc ? state_color(t.state) : "\033[31m", t.state);
                 else
-                        sb_append(&b, state);
-                sb_appendf(&b, "%*s", (int) (STATE_WIDTH + 1 - strlen(state)), "");
-
-                if (row->kind == ROW_LIVE && row->doc) {
-                        age_text(age, sizeof age, row->doc, v->now_usec);
-                        sb_appendf(&b, "%*s  ", AGE_WIDTH, age);
-                        r = clients_text(row->doc, &items);
-                        if (r < 0)
-                                goto fail;
-                        wrap_items(&b, items, ", ", clients_col, clients_col);
-                        continue;
+                        sb_append(&b, t.state);
+                sb_appendf(&b, "%*s", (int) (STATE_WIDTH + 1 - strlen(t.state)), "");
+                sb_appendf(&b, "%*s  ", AGE_WIDTH, t.age);
+                wrap_items(&b, t.items, t.sep, clients_col, clients_col);
+                if (t.versions) {
+                        /* The second line: the versions, indented. */
+                        sb_pad(&b, clients_col);
+                        wrap_items(&b, t.versions, ", ", clients_col, clients_col);
                 }
-                if (row->kind == ROW_NEVER)
-                        words = strdup("no report from it in this etcd");
-                else if (row->doc) {
-                        /* The age of its last word. */
-                        const char *seen = get_str(row->doc, "lastSeen");
-                        _cleanup_(cJSON_Deletep) cJSON *at = cJSON_CreateObject();
-
-                        if (!at || (seen && !cJSON_AddStringToObject(at, "generatedAt", seen))) {
-                                r = -ENOMEM;
-                                goto fail;
-                        }
-                        age_text(age, sizeof age, at, v->now_usec);
-                        r = down_text(row->doc, v->now_usec, &words);
-                        if (r < 0)
-                                goto fail;
-                } else
-                        words = strn_printable(row->problem, strlen(row->problem), 400, PRINTABLE_ASCII);
-                if (!words || split_words(words, &items) < 0) {
-                        r = -ENOMEM;
-                        goto fail;
-                }
-                sb_appendf(&b, "%*s  ", AGE_WIDTH, age);
-                wrap_items(&b, items, " ", clients_col, clients_col);
+                row_text_done(&t);
         }
         rows_free(&rs);
         return sb_steal(&b, ret);
 fail:
         rows_free(&rs);
         sb_done(&b);
+        return r;
+}
+
+static char *strv_join(char **l, const char *sep) {
+        StrBuf b = {};
+        char *s = NULL;
+
+        STRV_FOREACH(i, l) {
+                if (i != l)
+                        sb_append(&b, sep);
+                sb_append(&b, *i);
+        }
+        sb_append(&b, "");
+        return sb_steal(&b, &s) < 0 ? NULL : s;
+}
+
+int fleet_to_lines(const FleetView *v, char ***ret_hosts, char ***ret_lines) {
+        _cleanup_strv_free_ char **hosts = NULL, **lines = NULL;
+        Rows rs = {};
+        int r = 0;
+
+        r = rows_build(v, &rs);
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < rs.n; i++) {
+                const Row *row = &rs.rows[i];
+                _cleanup_free_ char *items = NULL, *versions = NULL;
+                RowText t = {};
+
+                r = row_text(v, row, &t);
+                if (r < 0)
+                        goto out;
+                items = strv_join(t.items, t.sep);
+                versions = t.versions ? strv_join(t.versions, ", ") : strdup("");
+                r = !items || !versions ? -ENOMEM
+                                        : strv_extendf(&lines, "%s %s %s %s%s%s", row->name, t.state, *t.age ? t.age : "-",
+                                                       items, *versions ? "; " : "", versions);
+                if (r >= 0)
+                        r = strv_extend(&hosts, row->name);
+                row_text_done(&t);
+                if (r < 0)
+                        goto out;
+        }
+        if ((!lines && !(lines = calloc(1, sizeof(char *)))) || (!hosts && !(hosts = calloc(1, sizeof(char *))))) {
+                r = -ENOMEM;
+                goto out;
+        }
+        *ret_hosts = TAKE_PTR(hosts);
+        *ret_lines = TAKE_PTR(lines);
+out:
+        rows_free(&rs);
         return r;
 }
 
