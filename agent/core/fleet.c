@@ -426,16 +426,18 @@ static const char *first_reason(const cJSON *doc) {
         return NULL;
 }
 
-/* "last seen 14 min ago, was degraded: <first reason>", printable ASCII. */
-static int down_text(const cJSON *doc, uint64_t now_usec, char **ret) {
+/* "last seen 14 min ago, was degraded: <first reason>", printable ASCII;
+ * absolute: "last seen 2026-11-26T11:46:00Z, ..." (the text does not age). */
+static int down_text(const cJSON *doc, uint64_t now_usec, bool absolute, char **ret) {
         const char *seen = get_str(doc, "lastSeen"), *st = get_str(doc, "state"), *why = first_reason(doc);
         _cleanup_free_ char *state = NULL, *reason = NULL, *s = NULL;
         char ago[32];
         uint64_t t;
 
-        if (seen && time_parse_rfc3339(seen, &t) >= 0)
-                ago_text(ago, sizeof ago, t, now_usec);
-        else
+        if (seen && time_parse_rfc3339(seen, &t) >= 0) {
+                if (!absolute || !format_rfc3339(t, ago))
+                        ago_text(ago, sizeof ago, t, now_usec);
+        } else
                 snprintf(ago, sizeof ago, "at an unknown time");
         state = strn_printable(st, strlen(st), 32, PRINTABLE_ASCII);
         reason = why ? strn_printable(why, strlen(why), 200, PRINTABLE_ASCII) : NULL;
@@ -480,7 +482,9 @@ static void row_text_done(RowText *t) {
         *t = (RowText) {};
 }
 
-static int row_text(const FleetView *v, const Row *row, RowText *ret) {
+/* absolute: no age, and a down node's last word at its time, not "14 min
+ * ago": a text that changes only when the node's does. */
+static int row_text(const FleetView *v, const Row *row, bool absolute, RowText *ret) {
         _cleanup_free_ char *words = NULL;
         const char *st = row_state(row);
         RowText t = { .sep = ", " };
@@ -490,7 +494,8 @@ static int row_text(const FleetView *v, const Row *row, RowText *ret) {
         if (!t.state)
                 return -ENOMEM;
         if (row->kind == ROW_LIVE && row->doc) {
-                age_text(t.age, sizeof t.age, row->doc, v->now_usec);
+                if (!absolute)
+                        age_text(t.age, sizeof t.age, row->doc, v->now_usec);
                 r = clients_text(row->doc, &t.items);
                 if (r >= 0)
                         r = versions_text(row->doc, &t.versions);
@@ -511,8 +516,9 @@ static int row_text(const FleetView *v, const Row *row, RowText *ret) {
                         r = -ENOMEM;
                         goto fail;
                 }
-                age_text(t.age, sizeof t.age, at, v->now_usec);
-                r = down_text(row->doc, v->now_usec, &words);
+                if (!absolute)
+                        age_text(t.age, sizeof t.age, at, v->now_usec);
+                r = down_text(row->doc, v->now_usec, absolute, &words);
                 if (r >= 0)
                         r = versions_text(row->doc, &t.versions);
                 if (r < 0)
@@ -556,7 +562,7 @@ int fleet_to_text(const FleetView *v, bool color, char **ret) {
                 const Row *row = &rs.rows[i];
                 RowText t = {};
 
-                r = row_text(v, row, &t);
+                r = row_text(v, row, false, &t);
                 if (r < 0)
                         goto fail;
                 sb_append(&b, row->name);
@@ -614,14 +620,14 @@ int fleet_to_lines(const FleetView *v, char ***ret_hosts, char ***ret_lines) {
                 _cleanup_free_ char *items = NULL, *versions = NULL;
                 RowText t = {};
 
-                r = row_text(v, row, &t);
+                r = row_text(v, row, true, &t);
                 if (r < 0)
                         goto out;
                 items = strv_join(t.items, t.sep);
                 versions = t.versions ? strv_join(t.versions, ", ") : strdup("");
                 r = !items || !versions ? -ENOMEM
-                                        : strv_extendf(&lines, "%s %s %s %s%s%s", row->name, t.state, *t.age ? t.age : "-",
-                                                       items, *versions ? "; " : "", versions);
+                                        : strv_extendf(&lines, "%s %s %s%s%s", row->name, t.state, items,
+                                                       *versions ? "; " : "", versions);
                 if (r >= 0)
                         r = strv_extend(&hosts, row->name);
                 row_text_done(&t);

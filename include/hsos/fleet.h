@@ -39,11 +39,13 @@ typedef struct FleetView {
  * document, is a row saying so. With color, ANSI colours for the states. */
 int fleet_to_text(const FleetView *v, bool color, char **ret);
 
-/* The same rows, one line each, not wrapped and without the header
- * (fleet --watch when stdout is no terminal: a line per node that changed):
- * "alpha operational 12s geth synced block 5 (50 peers), lighthouse synced
- * slot 9 (80 peers); agent 0.4.0, geth Geth/v1.14". *ret_hosts[i] is the
- * printable name (hostname, or key) of *ret_lines[i]. */
+/* The same rows, one line each, not wrapped, without the header, and
+ * without anything relative to now_usec (no age; a down node "last seen
+ * 2026-11-26T11:46:00Z"), so that a line changes only when its node does
+ * (fleet --watch when stdout is no terminal prints a line per node that
+ * changed): "alpha operational geth synced block 5 (50 peers), lighthouse
+ * synced slot 9 (80 peers); agent 0.4.0, geth Geth/v1.14". *ret_hosts[i]
+ * is the printable name (hostname, or key) of *ret_lines[i]. */
 int fleet_to_lines(const FleetView *v, char ***ret_hosts, char ***ret_lines);
 
 /* A JSON list, sorted as the text: each live node's status document as it
