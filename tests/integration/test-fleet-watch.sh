@@ -176,4 +176,26 @@ sed 's/^/# /' "$T/plain.out"
 ! grep -q "$ESC" "$T/plain.out" && ok "not a terminal: plain lines, no escape" || not_ok "plain lines" "$(od -c "$T/plain.out" | head)"
 
 expect_exit 2 "--watch with --json is a usage error" $A fleet --etcd "$ETCD_URL" --watch --json
+
+# With etcd's authentication: it logs in, and again after etcd restarts (its
+# simple tokens die with it).
+etcd_stop
+if etcd_start --auth; then
+        etcdctl_root put /homestakeros/members/fw-auth '{"schema":"hsos.member/1","hostname":"fw-auth","state":"degraded"}' >/dev/null
+        $A fleet --etcd "$ETCD_URL" --user "$ETCD_USER" --password-file "$ETCD_PASSWORD_FILE" --watch \
+                >"$T/auth.out" 2>"$T/auth.err" &
+        PLAIN_PID=$!
+        until_true 10 grep -q ' fw-auth down' "$T/auth.out" && ok "with a user and a password it reads the fleet" \
+                || not_ok "--watch with a user" "$(cat "$T/auth.out" "$T/auth.err")"
+        etcd_restart || not_ok "etcd with auth starts again" "$PEERS_ERROR"
+        etcdctl_root put /homestakeros/nodes/fw-auth/status '{"schema":"hsos.status/1","state":"starting"}' >/dev/null
+        until_true 15 grep -q ' fw-auth starting' "$T/auth.out" \
+                && ok "and after etcd's restart it logs in again and follows" \
+                || not_ok "--watch with a user after a restart" "$(cat "$T/auth.out" "$T/auth.err")"
+        ! grep -q "$(cat "$ETCD_PASSWORD_FILE")" "$T/auth.out" "$T/auth.err" \
+                && ok "the password is in no message" || not_ok "the password leaked" "$(cat "$T/auth.err")"
+        kill -INT "$PLAIN_PID"; wait "$PLAIN_PID"; PLAIN_PID=""
+else
+        not_ok "etcd with auth starts" "$PEERS_ERROR"
+fi
 finish
