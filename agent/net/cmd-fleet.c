@@ -179,7 +179,7 @@ static void watcher_view(Watcher *wt, FleetView *v) {
 /* A terminal: the whole view again from the top left, each line cleared to
  * its end and what is below the view cleared, in one write: no flicker. */
 static void watcher_draw(Watcher *wt) {
-        _cleanup_free_ char *text = NULL;
+        _cleanup_free_ char *text = NULL, *frame = NULL;
         StrBuf b = {};
         FleetView v;
         char at[32] = "?", since[32] = "?";
@@ -207,9 +207,9 @@ static void watcher_draw(Watcher *wt) {
                 p += n + (p[n] == '\n');
         }
         sb_append(&b, "\033[J");
-        if (sb_steal(&b, &text) < 0)
+        if (sb_steal(&b, &frame) < 0)
                 return;
-        fputs(text, stdout);
+        fputs(frame, stdout);
         fflush(stdout);
         wt->drawn = true;
 }
