@@ -283,10 +283,12 @@ static void on_link(void *userdata, EtcdWatch *w, const char *error, unsigned re
  * drawn again every 5 s from what the watch holds (no request to etcd). */
 static int on_tick(sd_event_source *s, uint64_t usec, void *userdata) {
         Watcher *wt = userdata;
+        int r;
 
         if (wt->drawn)
                 watcher_draw(wt);
-        return sd_event_source_set_time(s, usec + 5 * 1000000ULL);
+        r = sd_event_source_set_time(s, usec + 5 * 1000000ULL);
+        return r < 0 ? r : sd_event_source_set_enabled(s, SD_EVENT_ONESHOT);
 }
 
 static int fleet_watch(sd_event *event, Http *http, const char *etcd, const char *prefix, const char *user,
