@@ -272,6 +272,22 @@ int etcd_request_range_prefix(const char *prefix, char **ret) {
         return 0;
 }
 
+int etcd_request_watch_prefix(const char *prefix, int64_t start_revision, char **ret) {
+        _cleanup_free_ char *k = NULL, *end = NULL, *e = NULL;
+        size_t end_size;
+        char *s;
+
+        if (isempty(prefix) || start_revision <= 0)
+                return -EINVAL;
+        if (b64_string(prefix, &k) < 0 || etcd_prefix_range_end(prefix, strlen(prefix), &end, &end_size) < 0 ||
+            base64_encode(end, end_size, &e) < 0 ||
+            asprintf(&s, "{\"create_request\":{\"key\":\"%s\",\"range_end\":\"%s\",\"start_revision\":\"%lld\","
+                     "\"progress_notify\":true}}", k, e, (long long) start_revision) < 0)
+                return -ENOMEM;
+        *ret = s;
+        return 0;
+}
+
 int etcd_request_delete_key(const char *key, char **ret) {
         _cleanup_free_ char *k = NULL;
         char *s;
@@ -657,6 +673,166 @@ int etcd_parse_range(const char *body, size_t size, EtcdKeyValue **ret_kvs, size
         if (r < 0)
                 return r;
         return range_kvs(root, ret_kvs, ret_n, ret_error);
+}
+
+/* A revision field: an int64 string > 0 (or absent: 0, when allowed). */
+static int revision_field(const cJSON *o, const char *name, bool required, int64_t *ret, char **ret_error) {
+        _cleanup_free_ char *s = NULL, *what = NULL;
+        int64_t v;
+        int r;
+
+        r = int64_field(o, name, false, &s, ret_error);
+        if (r < 0)
+                return r;
+        if (int64_to_value(s, &v) < 0 || (required && v <= 0)) {
+                if (asprintf(&what, "no \"%s\" above 0", name) < 0)
+                        return -ENOMEM;
+                return bad(ret_error, what);
+        }
+        *ret = v;
+        return 0;
+}
+
+int etcd_parse_range_at(const char *body, size_t size, EtcdKeyValue **ret_kvs, size_t *ret_n,
+                        int64_t *ret_revision, char **ret_error) {
+        _cleanup_(cJSON_Deletep) cJSON *root = NULL;
+        const cJSON *header;
+        int64_t rev;
+        int r;
+
+        r = parse_answer(body, size, &root, ret_error);
+        if (r < 0)
+                return r;
+        r = object_field(root, "header", true, &header, ret_error);
+        if (r < 0)
+                return r;
+        r = revision_field(header, "revision", true, &rev, ret_error);
+        if (r < 0)
+                return r;
+        r = range_kvs(root, ret_kvs, ret_n, ret_error);
+        if (r < 0)
+                return r;
+        *ret_revision = rev;
+        return 0;
+}
+
+void etcd_watch_response_done(EtcdWatchResponse *w) {
+        if (!w)
+                return;
+        for (size_t i = 0; i < w->n_events; i++) {
+                EtcdKeyValue *kv = &w->events[i].kv;
+
+                free(kv->key);
+                free(kv->value);
+                free(kv->create_revision);
+                free(kv->mod_revision);
+                free(kv->version);
+                free(kv->lease);
+        }
+        free(w->events);
+        free(w->cancel_reason);
+        *w = (EtcdWatchResponse) {};
+}
+
+static int watch_event(const cJSON *o, EtcdEvent *ev, char **ret_error) {
+        const cJSON *type, *kv;
+        int r;
+
+        if (!cJSON_IsObject(o))
+                return bad(ret_error, "an element of \"events\" is not an object");
+        type = cJSON_GetObjectItemCaseSensitive(o, "type");
+        if (!type || (cJSON_IsString(type) && streq(type->valuestring, "PUT")))
+                ev->type = ETCD_EVENT_PUT;
+        else if (cJSON_IsString(type) && streq(type->valuestring, "DELETE"))
+                ev->type = ETCD_EVENT_DELETE;
+        else
+                return bad(ret_error, "an event's \"type\" is neither PUT nor DELETE");
+        r = object_field(o, "kv", true, &kv, ret_error);
+        if (r < 0)
+                return r;
+        r = key_value(kv, &ev->kv, ret_error);
+        if (r < 0)
+                return r;
+        if (int64_to_value(ev->kv.mod_revision, &ev->mod_revision) < 0 || ev->mod_revision <= 0)
+                return bad(ret_error, "an event without a \"mod_revision\" above 0");
+        return 0;
+}
+
+int etcd_parse_watch_response(const char *line, size_t size, EtcdWatchResponse *ret, int *ret_code,
+                              char **ret_error) {
+        _cleanup_(cJSON_Deletep) cJSON *root = NULL;
+        _cleanup_free_ char *error = NULL;
+        EtcdWatchResponse w = {};
+        const cJSON *result, *header, *flag, *events, *e, *reason;
+        int r, code = 2;
+
+        if (!line || size == 0)
+                return bad(ret_error, "an empty line");
+        if (size > ETCD_WATCH_LINE_MAX)
+                return bad(ret_error, "a line larger than 8 MiB");
+        r = json_document_parse(line, size, ETCD_WATCH_LINE_MAX, ETCD_RESPONSE_DEPTH_MAX, &root, &error);
+        if (r == -ENOMEM)
+                return r;
+        if (r < 0)
+                return bad(ret_error, error);
+        if (!cJSON_IsObject(root))
+                return bad(ret_error, "not a JSON object");
+        r = error_object(root, &code, ret_error);
+        if (r < 0)
+                return r;
+        if (r > 0) {
+                if (ret_code)
+                        *ret_code = code;
+                return -EREMOTEIO;
+        }
+        r = object_field(root, "result", true, &result, ret_error);
+        if (r < 0)
+                return r;
+        r = object_field(result, "header", false, &header, ret_error);
+        if (r < 0)
+                return r;
+        if (header && (r = revision_field(header, "revision", false, &w.revision, ret_error)) < 0)
+                return r;
+        r = revision_field(result, "compact_revision", false, &w.compact_revision, ret_error);
+        if (r < 0)
+                return r;
+        flag = cJSON_GetObjectItemCaseSensitive(result, "created");
+        if (flag && !cJSON_IsBool(flag))
+                return bad(ret_error, "\"created\" is not true or false");
+        w.created = cJSON_IsTrue(flag);
+        flag = cJSON_GetObjectItemCaseSensitive(result, "canceled");
+        if (flag && !cJSON_IsBool(flag))
+                return bad(ret_error, "\"canceled\" is not true or false");
+        w.canceled = cJSON_IsTrue(flag);
+        reason = cJSON_GetObjectItemCaseSensitive(result, "cancel_reason");
+        if (cJSON_IsString(reason) && !isempty(reason->valuestring)) {
+                w.cancel_reason = strdup_printable(reason->valuestring, 200);
+                if (!w.cancel_reason)
+                        return -ENOMEM;
+        }
+        events = cJSON_GetObjectItemCaseSensitive(result, "events");
+        if (events && !cJSON_IsArray(events)) {
+                etcd_watch_response_done(&w);
+                return bad(ret_error, "\"events\" is not a list");
+        }
+        cJSON_ArrayForEach(e, events) {
+                EtcdEvent *m = array_grow(w.events, &w.n_events, sizeof(EtcdEvent));
+
+                if (!m) {
+                        r = -ENOMEM;
+                        goto fail;
+                }
+                w.events = m;
+                m[w.n_events - 1] = (EtcdEvent) {};
+                r = watch_event(e, &m[w.n_events - 1], ret_error);
+                if (r < 0)
+                        goto fail;
+        }
+        *ret = w;
+        return 0;
+fail:
+        etcd_watch_response_done(&w);
+        return r;
 }
 
 int etcd_parse_delete(const char *body, size_t size, EtcdKeyValue **ret_kvs, size_t *ret_n, char **ret_error) {

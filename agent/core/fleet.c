@@ -15,7 +15,7 @@
 #include "hsos/status.h"
 #include "hsos/util.h"
 
-#define WIDTH 80
+#define WIDTH 100
 #define HOST_WIDTH_MIN 8
 #define HOST_WIDTH_MAX 20
 #define STATE_WIDTH 12
@@ -219,61 +219,78 @@ static int client_name(const cJSON *c, char **ret) {
         return *ret ? 0 : -ENOMEM;
 }
 
-/* What a client's figures say of its sync, in words, without its name:
- * "synced", "syncing 1234/5678, 0 peers", "unreachable". */
-static int execution_sync(const cJSON *c, char **ret) {
-        double cur, high, age, peers;
-        const char *peer_note;
-        int r;
+/* " (50 peers)" when the client said, else "". */
+static void peers_text(char *buf, size_t size, const cJSON *c) {
+        double peers;
 
-        peer_note = get_count(c, "peers", &peers) && peers == 0 ? ", 0 peers" : "";
-        if (is_false(c, "reachable"))
-                r = asprintf(ret, "unreachable");
-        else if (is_true(c, "syncing")) {
-                if (get_count(c, "currentBlock", &cur) && get_count(c, "highestBlock", &high))
-                        r = asprintf(ret, "syncing %.0f/%.0f%s", cur, high, peer_note);
-                else
-                        r = asprintf(ret, "syncing%s", peer_note);
-        } else if (is_true(c, "staleHead")) {
-                if (get_count(c, "headAgeSec", &age) && age >= 0)
-                        r = asprintf(ret, "stale head %.0fm old%s", floor(age / 60), peer_note);
-                else
-                        r = asprintf(ret, "stale head%s", peer_note);
-        } else
-                r = asprintf(ret, "synced%s", peer_note);
-        return r < 0 ? -ENOMEM : 0;
-}
-
-static int consensus_sync(const cJSON *c, char **ret) {
-        double dist, peers;
-        bool have_dist;
-        const char *peer_note;
-        int r;
-
-        peer_note = get_count(c, "peers", &peers) && peers == 0 ? ", 0 peers" : "";
-        have_dist = get_count(c, "syncDistance", &dist);
-        if (is_false(c, "reachable"))
-                r = asprintf(ret, "unreachable");
-        else if (is_true(c, "syncing") || (have_dist && dist >= 60)) {
-                if (have_dist)
-                        r = asprintf(ret, "syncing dist %.0f%s", dist, peer_note);
-                else
-                        r = asprintf(ret, "syncing%s", peer_note);
-        } else if (is_true(c, "elOffline"))
-                r = asprintf(ret, "el offline%s", peer_note);
-        else if (is_true(c, "optimistic"))
-                r = asprintf(ret, "optimistic%s", peer_note);
+        if (get_count(c, "peers", &peers))
+                snprintf(buf, size, " (%.0f peer%s)", peers, peers == 1 ? "" : "s");
         else
-                r = asprintf(ret, "synced%s", peer_note);
+                *buf = 0;
+}
+
+/* What a client's figures say of its sync, in words, without its name, its
+ * head or its peers: "synced", "syncing 1234/5678", "stale head 3m old",
+ * "syncing dist 120 optimistic", "el offline", "unreachable". Both the text
+ * view and the page say it so. */
+static int client_sync(const cJSON *c, bool consensus, char **ret) {
+        double cur, high, age, dist;
+        bool have_dist, optimistic = consensus && is_true(c, "optimistic");
+        int r;
+
+        if (is_false(c, "reachable"))
+                r = asprintf(ret, "unreachable");
+        else if (!consensus) {
+                if (is_true(c, "syncing")) {
+                        if (get_count(c, "currentBlock", &cur) && get_count(c, "highestBlock", &high))
+                                r = asprintf(ret, "syncing %.0f/%.0f", cur, high);
+                        else
+                                r = asprintf(ret, "syncing");
+                } else if (is_true(c, "staleHead")) {
+                        if (get_count(c, "headAgeSec", &age) && age >= 0)
+                                r = asprintf(ret, "stale head %.0fm old", floor(age / 60));
+                        else
+                                r = asprintf(ret, "stale head");
+                } else
+                        r = asprintf(ret, "synced");
+        } else {
+                have_dist = get_count(c, "syncDistance", &dist);
+                if (is_true(c, "syncing") || (have_dist && dist >= 60)) {
+                        if (have_dist)
+                                r = asprintf(ret, "syncing dist %.0f%s", dist, optimistic ? " optimistic" : "");
+                        else
+                                r = asprintf(ret, "syncing%s", optimistic ? " optimistic" : "");
+                } else if (is_true(c, "elOffline"))
+                        r = asprintf(ret, "el offline%s", optimistic ? " optimistic" : "");
+                else
+                        r = asprintf(ret, "%s", optimistic ? "optimistic" : "synced");
+        }
         return r < 0 ? -ENOMEM : 0;
 }
 
+/* The head a client is at: "block 21187730" (execution, not while it
+ * syncs: its numbers say it), "slot 10311210" (consensus); "" unknown. */
+static void head_text(char *buf, size_t size, const cJSON *c, bool consensus) {
+        double head;
+
+        *buf = 0;
+        if (is_false(c, "reachable") || (!consensus && is_true(c, "syncing")))
+                return;
+        if (get_count(c, consensus ? "headSlot" : "currentBlock", &head) && head >= 0)
+                snprintf(buf, size, "%s %.0f", consensus ? "slot" : "block", head);
+}
+
+/* "geth synced block 21187730 (50 peers)", "teku syncing dist 120 slot 100
+ * (3 peers)", "nimbus optimistic slot 5". */
 static int client_text(const cJSON *c, bool consensus, char ***l) {
         _cleanup_free_ char *name = NULL, *sync = NULL;
+        char head[40], peers[40];
 
-        if (client_name(c, &name) < 0 || (consensus ? consensus_sync(c, &sync) : execution_sync(c, &sync)) < 0)
+        if (client_name(c, &name) < 0 || client_sync(c, consensus, &sync) < 0)
                 return -ENOMEM;
-        return strv_extendf(l, "%s %s", name, sync);
+        head_text(head, sizeof head, c, consensus);
+        peers_text(peers, sizeof peers, c);
+        return strv_extendf(l, "%s %s%s%s%s", name, sync, *head ? " " : "", head, peers);
 }
 
 static int clients_text(const cJSON *doc, char ***ret) {
@@ -294,6 +311,42 @@ static int clients_text(const cJSON *doc, char ***ret) {
 fail:
         strv_free(l);
         return r;
+}
+
+/* "agent 0.4.0, geth Geth/v1.14.11-stable/linux-amd64/go1.22.5, lighthouse
+ * Lighthouse/v5.3.0": the agent's version (a status document's
+ * agent.version, a member's agentVersion) and each client's. NULL when none
+ * is known. */
+static int versions_text(const cJSON *doc, char ***ret) {
+        const char *agent = get_str(cJSON_GetObjectItemCaseSensitive(doc, "agent"), "version")
+                                    ?: get_str(doc, "agentVersion");
+        static const char * const kinds[] = { "execution", "consensus" };
+        char **l = NULL;
+        const cJSON *e;
+        int r = 0;
+
+        if (agent) {
+                _cleanup_free_ char *v = strn_printable(agent, strlen(agent), 40, PRINTABLE_ASCII);
+
+                if (!v || (r = strv_extendf(&l, "agent %s", v)) < 0)
+                        goto fail;
+        }
+        for (size_t k = 0; k < ELEMENTSOF(kinds); k++)
+                cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(doc, kinds[k])) {
+                        _cleanup_free_ char *name = NULL, *v = NULL;
+                        const char *ver = get_str(e, "version");
+
+                        if (!cJSON_IsObject(e) || isempty(ver))
+                                continue;
+                        if (client_name(e, &name) < 0 || !(v = strn_printable(ver, strlen(ver), 80, PRINTABLE_ASCII)) ||
+                            (r = strv_extendf(&l, "%s %s", name, v)) < 0)
+                                goto fail;
+                }
+        *ret = l;
+        return 0;
+fail:
+        strv_free(l);
+        return r < 0 ? r : -ENOMEM;
 }
 
 static const char *state_color(const char *state) {
@@ -384,16 +437,18 @@ static const char *first_reason(const cJSON *doc) {
         return NULL;
 }
 
-/* "last seen 14 min ago, was degraded: <first reason>", printable ASCII. */
-static int down_text(const cJSON *doc, uint64_t now_usec, char **ret) {
+/* "last seen 14 min ago, was degraded: <first reason>", printable ASCII;
+ * absolute: "last seen 2026-11-26T11:46:00Z, ..." (the text does not age). */
+static int down_text(const cJSON *doc, uint64_t now_usec, bool absolute, char **ret) {
         const char *seen = get_str(doc, "lastSeen"), *st = get_str(doc, "state"), *why = first_reason(doc);
         _cleanup_free_ char *state = NULL, *reason = NULL, *s = NULL;
         char ago[32];
         uint64_t t;
 
-        if (seen && time_parse_rfc3339(seen, &t) >= 0)
-                ago_text(ago, sizeof ago, t, now_usec);
-        else
+        if (seen && time_parse_rfc3339(seen, &t) >= 0) {
+                if (!absolute || !format_rfc3339(t, ago))
+                        ago_text(ago, sizeof ago, t, now_usec);
+        } else
                 snprintf(ago, sizeof ago, "at an unknown time");
         state = strn_printable(st, strlen(st), 32, PRINTABLE_ASCII);
         reason = why ? strn_printable(why, strlen(why), 200, PRINTABLE_ASCII) : NULL;
@@ -420,6 +475,78 @@ static const char *row_state(const Row *row) {
         return "invalid";
 }
 
+/* What a row says: its state (printable, capped), its age, the words after
+ * them (items, joined by *ret_sep), and a second line of versions (NULL:
+ * none). */
+typedef struct RowText {
+        char *state;
+        char age[16];
+        char **items;
+        const char *sep;
+        char **versions;
+} RowText;
+
+static void row_text_done(RowText *t) {
+        free(t->state);
+        strv_free(t->items);
+        strv_free(t->versions);
+        *t = (RowText) {};
+}
+
+/* absolute: no age, and a down node's last word at its time, not "14 min
+ * ago": a text that changes only when the node's does. */
+static int row_text(const FleetView *v, const Row *row, bool absolute, RowText *ret) {
+        _cleanup_free_ char *words = NULL;
+        const char *st = row_state(row);
+        RowText t = { .sep = ", " };
+        int r;
+
+        t.state = strn_printable(st, strlen(st), STATE_WIDTH, PRINTABLE_ASCII);
+        if (!t.state)
+                return -ENOMEM;
+        if (row->kind == ROW_LIVE && row->doc) {
+                if (!absolute)
+                        age_text(t.age, sizeof t.age, row->doc, v->now_usec);
+                r = clients_text(row->doc, &t.items);
+                if (r >= 0)
+                        r = versions_text(row->doc, &t.versions);
+                if (r < 0)
+                        goto fail;
+                *ret = t;
+                return 0;
+        }
+        t.sep = " ";
+        if (row->kind == ROW_NEVER)
+                words = strdup("no report from it in this etcd");
+        else if (row->doc) {
+                /* The age of its last word. */
+                const char *seen = get_str(row->doc, "lastSeen");
+                _cleanup_(cJSON_Deletep) cJSON *at = cJSON_CreateObject();
+
+                if (!at || (seen && !cJSON_AddStringToObject(at, "generatedAt", seen))) {
+                        r = -ENOMEM;
+                        goto fail;
+                }
+                if (!absolute)
+                        age_text(t.age, sizeof t.age, at, v->now_usec);
+                r = down_text(row->doc, v->now_usec, absolute, &words);
+                if (r >= 0)
+                        r = versions_text(row->doc, &t.versions);
+                if (r < 0)
+                        goto fail;
+        } else
+                words = strn_printable(row->problem, strlen(row->problem), 400, PRINTABLE_ASCII);
+        if (!words || split_words(words, &t.items) < 0) {
+                r = -ENOMEM;
+                goto fail;
+        }
+        *ret = t;
+        return 0;
+fail:
+        row_text_done(&t);
+        return r;
+}
+
 int fleet_to_text(const FleetView *v, bool color, char **ret) {
         Rows rs = {};
         StrBuf b = {};
@@ -444,68 +571,88 @@ int fleet_to_text(const FleetView *v, bool color, char **ret) {
 
         for (size_t i = 0; i < rs.n; i++) {
                 const Row *row = &rs.rows[i];
-                _cleanup_strv_free_ char **items = NULL;
-                _cleanup_free_ char *state = NULL, *words = NULL;
-                const char *st = row_state(row);
-                char age[16] = "";
+                RowText t = {};
 
+                r = row_text(v, row, false, &t);
+                if (r < 0)
+                        goto fail;
                 sb_append(&b, row->name);
                 if (strlen(row->name) > w) {
                         sb_appendc(&b, '\n');
                         sb_pad(&b, w + 2);
                 } else
                         sb_pad(&b, w + 2);
-
-                state = strn_printable(st, strlen(st), STATE_WIDTH, PRINTABLE_ASCII);
-                if (!state) {
-                        r = -ENOMEM;
-                        goto fail;
-                }
                 if (color)
                         sb_appendf(&b, "%s%s\033[0m",
-                                   row->kind == ROW_LIVE && row->doc ? state_color(state) : "\033[31m", state);
+                                   row->kind == ROW_LIVE && row->doc ? state_color(t.state) : "\033[31m", t.state);
                 else
-                        sb_append(&b, state);
-                sb_appendf(&b, "%*s", (int) (STATE_WIDTH + 1 - strlen(state)), "");
-
-                if (row->kind == ROW_LIVE && row->doc) {
-                        age_text(age, sizeof age, row->doc, v->now_usec);
-                        sb_appendf(&b, "%*s  ", AGE_WIDTH, age);
-                        r = clients_text(row->doc, &items);
-                        if (r < 0)
-                                goto fail;
-                        wrap_items(&b, items, ", ", clients_col, clients_col);
-                        continue;
+                        sb_append(&b, t.state);
+                sb_appendf(&b, "%*s", (int) (STATE_WIDTH + 1 - strlen(t.state)), "");
+                sb_appendf(&b, "%*s  ", AGE_WIDTH, t.age);
+                wrap_items(&b, t.items, t.sep, clients_col, clients_col);
+                if (t.versions) {
+                        /* The second line: the versions, indented. */
+                        sb_pad(&b, clients_col);
+                        wrap_items(&b, t.versions, ", ", clients_col, clients_col);
                 }
-                if (row->kind == ROW_NEVER)
-                        words = strdup("no report from it in this etcd");
-                else if (row->doc) {
-                        /* The age of its last word. */
-                        const char *seen = get_str(row->doc, "lastSeen");
-                        _cleanup_(cJSON_Deletep) cJSON *at = cJSON_CreateObject();
-
-                        if (!at || (seen && !cJSON_AddStringToObject(at, "generatedAt", seen))) {
-                                r = -ENOMEM;
-                                goto fail;
-                        }
-                        age_text(age, sizeof age, at, v->now_usec);
-                        r = down_text(row->doc, v->now_usec, &words);
-                        if (r < 0)
-                                goto fail;
-                } else
-                        words = strn_printable(row->problem, strlen(row->problem), 400, PRINTABLE_ASCII);
-                if (!words || split_words(words, &items) < 0) {
-                        r = -ENOMEM;
-                        goto fail;
-                }
-                sb_appendf(&b, "%*s  ", AGE_WIDTH, age);
-                wrap_items(&b, items, " ", clients_col, clients_col);
+                row_text_done(&t);
         }
         rows_free(&rs);
         return sb_steal(&b, ret);
 fail:
         rows_free(&rs);
         sb_done(&b);
+        return r;
+}
+
+static char *strv_join(char **l, const char *sep) {
+        StrBuf b = {};
+        char *s = NULL;
+
+        STRV_FOREACH(i, l) {
+                if (i != l)
+                        sb_append(&b, sep);
+                sb_append(&b, *i);
+        }
+        sb_append(&b, "");
+        return sb_steal(&b, &s) < 0 ? NULL : s;
+}
+
+int fleet_to_lines(const FleetView *v, char ***ret_hosts, char ***ret_lines) {
+        _cleanup_strv_free_ char **hosts = NULL, **lines = NULL;
+        Rows rs = {};
+        int r = 0;
+
+        r = rows_build(v, &rs);
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < rs.n; i++) {
+                const Row *row = &rs.rows[i];
+                _cleanup_free_ char *items = NULL, *versions = NULL;
+                RowText t = {};
+
+                r = row_text(v, row, true, &t);
+                if (r < 0)
+                        goto out;
+                items = strv_join(t.items, t.sep);
+                versions = t.versions ? strv_join(t.versions, ", ") : strdup("");
+                r = !items || !versions ? -ENOMEM
+                                        : strv_extendf(&lines, "%s %s %s%s%s", row->name, t.state, items,
+                                                       *versions ? "; " : "", versions);
+                if (r >= 0)
+                        r = strv_extend(&hosts, row->name);
+                row_text_done(&t);
+                if (r < 0)
+                        goto out;
+        }
+        if ((!lines && !(lines = calloc(1, sizeof(char *)))) || (!hosts && !(hosts = calloc(1, sizeof(char *))))) {
+                r = -ENOMEM;
+                goto out;
+        }
+        *ret_hosts = TAKE_PTR(hosts);
+        *ret_lines = TAKE_PTR(lines);
+out:
+        rows_free(&rs);
         return r;
 }
 
@@ -706,13 +853,24 @@ static int dup_shown(const char *s, size_t max, char **ret) {
 }
 
 static int client_of(const cJSON *c, bool consensus, FleetClient *ret) {
-        double head;
+        double head, peers;
         int r;
 
         *ret = (FleetClient) { .consensus = consensus, .optimistic = consensus && is_true(c, "optimistic") };
         r = client_name(c, &ret->name);
         if (r >= 0)
-                r = consensus ? consensus_sync(c, &ret->sync) : execution_sync(c, &ret->sync);
+                r = client_sync(c, consensus, &ret->sync);
+        /* The page names peers only when there are none. */
+        if (r >= 0 && get_count(c, "peers", &peers) && peers == 0) {
+                char *s = NULL;
+
+                if (asprintf(&s, "%s, 0 peers", ret->sync) < 0)
+                        r = -ENOMEM;
+                else {
+                        free(ret->sync);
+                        ret->sync = s;
+                }
+        }
         if (r >= 0 && get_count(c, consensus ? "headSlot" : "currentBlock", &head) && head >= 0 &&
             asprintf(&ret->head, "%s %.0f", consensus ? "slot" : "block", head) < 0) {
                 ret->head = NULL;

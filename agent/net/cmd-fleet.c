@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -8,6 +9,7 @@
 
 #include <systemd/sd-event.h>
 
+#include "etcd-watch.h"
 #include "hsos/cli.h"
 #include "hsos/edge/files.h"
 #include "hsos/edge/system.h"
@@ -19,14 +21,16 @@
 
 static void help(void) {
         printf("Usage: %s fleet --etcd URL [--prefix P] [--user U --password-file F]\n"
-               "                 [--cacert F] [--expect FILE] [--json]\n"
+               "                 [--cacert F] [--expect FILE] [--json | --watch]\n"
                "       %s fleet forget HOSTNAME --etcd URL [...]\n"
                "       %s fleet serve --etcd URL [--listen ADDR:PORT] [...] (see fleet serve --help)\n"
                "Every node's status as the controller (etcd) holds it: one line per node\n"
                "with its state, the age of its report and each client's sync. A member\n"
                "whose report expired is down, with when it was last seen and what it said;\n"
                "a hostname of --expect that never reported is never seen. forget removes\n"
-               "a member (a node that is gone for good).\n"
+               "a member (a node that is gone for good). --watch follows etcd's watch:\n"
+               "on a terminal the view is drawn again in place at each change; otherwise\n"
+               "one line per node that changed, stamped with the time. Ctrl-C ends it (0).\n"
                "Exit status: 0 every node operational, 1 one starting or degraded, 2 one\n"
                "down, failed or never seen (or usage), 3 etcd cannot be reached.\n"
                "forget: 0 removed, 1 no such member, 2 usage, 3 etcd cannot be reached.\n"
@@ -36,7 +40,8 @@ static void help(void) {
                "      --password-file F     ... with the password in F\n"
                "      --cacert F            trust this CA for https\n"
                "      --expect FILE         a JSON list of the hostnames the fleet should have\n"
-               "      --json                the status documents as a JSON list\n",
+               "      --json                the status documents as a JSON list\n"
+               "      --watch               follow every change until interrupted\n",
                program_name, program_name, program_name);
 }
 
@@ -135,6 +140,225 @@ int read_expect(const char *path, char ***ret) {
         return r;
 }
 
+/* ---- --watch ---- */
+
+typedef struct Watcher {
+        sd_event *event;
+        EtcdWatch *watch;
+        const char *prefix, *shown_url;
+        char *nodes, *members;
+        char * const *expected;
+        bool tty, color, drawn;
+        char *error;              /* why the watch is down, NULL: live */
+        unsigned retry_ms;
+        uint64_t since_usec;      /* CLOCK_REALTIME of the view's last change */
+        char **hosts, **lines;    /* not a terminal: what was printed last */
+        sd_event_source *tick;
+} Watcher;
+
+static void watcher_view(Watcher *wt, FleetView *v) {
+        const EtcdMirror *m = etcd_watch_mirror(wt->watch);
+        size_t nf, mf, nn = etcd_mirror_prefix(m, wt->nodes, &nf), mm = etcd_mirror_prefix(m, wt->members, &mf);
+
+        *v = (FleetView) {
+                .prefix = wt->prefix,
+                .nodes = nn > 0 ? m->kvs + nf : NULL,
+                .n_nodes = nn,
+                .members = mm > 0 ? m->kvs + mf : NULL,
+                .n_members = mm,
+                .expected = wt->expected,
+                .now_usec = now_usec(CLOCK_REALTIME),
+        };
+}
+
+/* A terminal: the whole view again from the top left, each line cleared to
+ * its end and what is below the view cleared, in one write: no flicker. */
+static void watcher_draw(Watcher *wt) {
+        _cleanup_free_ char *text = NULL, *frame = NULL;
+        StrBuf b = {};
+        FleetView v;
+        char at[32] = "?", since[32] = "?";
+        int r;
+
+        watcher_view(wt, &v);
+        r = fleet_to_text(&v, wt->color, &text);
+        if (r < 0)
+                return;
+        (void) format_rfc3339(v.now_usec, at);
+        (void) format_rfc3339(wt->since_usec, since);
+        sb_append(&b, wt->drawn ? "\033[H" : "\033[?25l\033[H\033[2J");
+        sb_appendf(&b, "hsos-agent fleet --watch  %s  %s  revision %lld  (Ctrl-C ends)\033[K\n", wt->shown_url,
+                   at, (long long) etcd_watch_revision(wt->watch));
+        if (wt->error)
+                sb_appendf(&b, "%sLOST: %s; trying again in %u s; the view is as of %s%s\033[K\n",
+                           wt->color ? "\033[31m" : "", wt->error, (wt->retry_ms + 999) / 1000, since,
+                           wt->color ? "\033[0m" : "");
+        sb_append(&b, "\033[K\n");
+        for (const char *p = text; *p;) {
+                size_t n = strcspn(p, "\n");
+
+                sb_appendn(&b, p, n);
+                sb_append(&b, "\033[K\n");
+                p += n + (p[n] == '\n');
+        }
+        sb_append(&b, "\033[J");
+        if (sb_steal(&b, &frame) < 0)
+                return;
+        fputs(frame, stdout);
+        fflush(stdout);
+        wt->drawn = true;
+}
+
+/* Not a terminal: a line per node whose line changed, or that went. */
+static void watcher_lines(Watcher *wt) {
+        _cleanup_strv_free_ char **hosts = NULL, **lines = NULL;
+        FleetView v;
+        char at[32] = "?";
+
+        watcher_view(wt, &v);
+        if (fleet_to_lines(&v, &hosts, &lines) < 0)
+                return;
+        (void) format_rfc3339(v.now_usec, at);
+        for (size_t i = 0; lines[i]; i++)
+                if (!strv_contains(wt->lines, lines[i]))
+                        printf("%s %s\n", at, lines[i]);
+        STRV_FOREACH(h, wt->hosts)
+                if (!strv_contains(hosts, *h))
+                        printf("%s %s gone (forgotten: no key left)\n", at, *h);
+        fflush(stdout);
+        strv_free(wt->hosts);
+        strv_free(wt->lines);
+        wt->hosts = TAKE_PTR(hosts);
+        wt->lines = TAKE_PTR(lines);
+}
+
+static void watcher_show(Watcher *wt) {
+        if (wt->tty)
+                watcher_draw(wt);
+        else
+                watcher_lines(wt);
+}
+
+static void on_settled(void *userdata, EtcdWatch *w) {
+        Watcher *wt = userdata;
+
+        (void) w;
+        wt->since_usec = now_usec(CLOCK_REALTIME);
+        watcher_show(wt);
+}
+
+static void on_reload(void *userdata, EtcdWatch *w) {
+        Watcher *wt = userdata;
+
+        if (etcd_watch_reloads(w) > 1 && !wt->tty)
+                fprintf(stderr, "%s fleet: every key read again at revision %lld (etcd no longer had the "
+                        "changes after the last one seen: compacted, or another store)\n", program_name,
+                        (long long) etcd_watch_revision(w));
+        on_settled(userdata, w);
+}
+
+static void on_link(void *userdata, EtcdWatch *w, const char *error, unsigned retry_ms) {
+        Watcher *wt = userdata;
+
+        (void) w;
+        free(wt->error);
+        wt->error = error ? strdup(error) : NULL;
+        wt->retry_ms = retry_ms;
+        if (!wt->tty) {
+                if (error)
+                        fprintf(stderr, "%s fleet: %s; trying again in %u ms\n", program_name, error, retry_ms);
+                else
+                        fprintf(stderr, "%s fleet: watching %s from revision %lld\n", program_name, wt->shown_url,
+                                (long long) etcd_watch_revision(w) + 1);
+        } else if (wt->drawn || error)
+                watcher_draw(wt);
+}
+
+/* The ages and "last seen" on a terminal go on counting between changes:
+ * drawn again every 5 s from what the watch holds (no request to etcd). */
+static int on_tick(sd_event_source *s, uint64_t usec, void *userdata) {
+        Watcher *wt = userdata;
+        int r;
+
+        if (wt->drawn)
+                watcher_draw(wt);
+        r = sd_event_source_set_time(s, usec + 5 * 1000000ULL);
+        return r < 0 ? r : sd_event_source_set_enabled(s, SD_EVENT_ONESHOT);
+}
+
+static int fleet_watch(sd_event *event, Http *http, const char *etcd, const char *prefix, const char *user,
+                       const char *password, const char *cacert, char * const *expected, char **ret_error) {
+        _cleanup_free_ char *watched = NULL, *shown = NULL;
+        Watcher wt = {
+                .event = event,
+                .prefix = prefix,
+                .expected = expected,
+                .tty = isatty(STDOUT_FILENO),
+        };
+        EtcdWatchCallbacks cb = {
+                .reload = on_reload,
+                .settled = on_settled,
+                .link = on_link,
+        };
+        sigset_t mask;
+        int r;
+
+        wt.color = wt.tty && !getenv("NO_COLOR");
+        /* One watch over the fleet's prefix: nodes/ and members/ both, at one revision. */
+        r = etcd_nodes_prefix(prefix, &wt.nodes);
+        if (r >= 0)
+                r = etcd_members_prefix(prefix, &wt.members);
+        if (r >= 0 && !(watched = strndup(wt.nodes, strlen(wt.nodes) - strlen("nodes/"))))
+                r = -ENOMEM;
+        if (r >= 0)
+                r = url_redact(etcd, &shown);
+        if (r < 0)
+                goto out;
+        wt.shown_url = shown;
+
+        /* Ctrl-C and SIGTERM end the loop; the terminal is set right after. */
+        sigemptyset(&mask);
+        sigaddset(&mask, SIGINT);
+        sigaddset(&mask, SIGTERM);
+        r = sigprocmask(SIG_BLOCK, &mask, NULL) < 0 ? -errno : 0;
+        if (r >= 0)
+                r = sd_event_add_signal(event, NULL, SIGINT, NULL, NULL);
+        if (r >= 0)
+                r = sd_event_add_signal(event, NULL, SIGTERM, NULL, NULL);
+        if (r >= 0 && wt.tty)
+                r = sd_event_add_time_relative(event, &wt.tick, CLOCK_MONOTONIC, 5 * 1000000ULL, 1000000, on_tick, &wt);
+        if (r >= 0)
+                r = etcd_watch_new(event, http,
+                                   &(EtcdWatchOptions) {
+                                           .url = etcd,
+                                           .prefix = watched,
+                                           .user = user,
+                                           .password = password,
+                                           .cacert = cacert,
+                                           /* someone is looking: back soon after etcd is */
+                                           .backoff_max_ms = 4000,
+                                   },
+                                   &cb, &wt, &wt.watch);
+        if (r >= 0)
+                r = etcd_watch_start(wt.watch);
+        if (r >= 0)
+                r = sd_event_loop(event);
+        if (wt.drawn)
+                fputs("\033[?25h", stdout);
+        fflush(stdout);
+out:
+        if (r < 0 && asprintf(ret_error, "--watch: %s", strerror(-r)) < 0)
+                *ret_error = NULL;
+        etcd_watch_free(wt.watch);
+        sd_event_source_disable_unref(wt.tick);
+        strv_free(wt.hosts);
+        strv_free(wt.lines);
+        free(wt.error);
+        free(wt.nodes);
+        free(wt.members);
+        return r < 0 ? r : 0;
+}
+
 int cmd_fleet(int argc, char **argv) {
         static const struct option options[] = {
                 { "etcd", required_argument, NULL, 'e' },
@@ -144,6 +368,7 @@ int cmd_fleet(int argc, char **argv) {
                 { "cacert", required_argument, NULL, 'C' },
                 { "expect", required_argument, NULL, 'x' },
                 { "json", no_argument, NULL, 'j' },
+                { "watch", no_argument, NULL, 'w' },
                 { "help", no_argument, NULL, 'h' },
                 {}
         };
@@ -154,7 +379,7 @@ int cmd_fleet(int argc, char **argv) {
         _cleanup_strv_free_ char **expected = NULL;
         EtcdKeyValue *kvs = NULL, *mkvs = NULL;
         size_t n = 0, mn = 0;
-        bool json = false;
+        bool json = false, watch = false;
         sd_event *event = NULL;
         Http *http = NULL;
         Call c = {};
@@ -185,6 +410,9 @@ int cmd_fleet(int argc, char **argv) {
                 case 'j':
                         json = true;
                         break;
+                case 'w':
+                        watch = true;
+                        break;
                 case 'h':
                         help();
                         return 0;
@@ -197,8 +425,8 @@ int cmd_fleet(int argc, char **argv) {
                         return EXIT_USAGE;
                 }
                 forget = argv[optind + 1];
-                if (expect || json) {
-                        fprintf(stderr, "%s fleet forget: --expect and --json are fleet's, not forget's\n",
+                if (expect || json || watch) {
+                        fprintf(stderr, "%s fleet forget: --expect, --json and --watch are fleet's, not forget's\n",
                                 program_name);
                         return EXIT_USAGE;
                 }
@@ -206,6 +434,10 @@ int cmd_fleet(int argc, char **argv) {
                 return EXIT_USAGE;
         if (!etcd || !startswith(etcd, "http://") == !startswith(etcd, "https://")) {
                 fprintf(stderr, "%s fleet: --etcd http(s)://host:port is needed\n", program_name);
+                return EXIT_USAGE;
+        }
+        if (json && watch) {
+                fprintf(stderr, "%s fleet: --json or --watch, not both\n", program_name);
                 return EXIT_USAGE;
         }
         if (!user != !password_file) {
@@ -241,6 +473,14 @@ int cmd_fleet(int argc, char **argv) {
                         r = EXIT_USAGE;
                         goto out;
                 }
+                if (watch) {
+                        /* The watch logs in itself, again after each break. */
+                        r = fleet_watch(event, http, etcd, prefix, user, password, cacert, expected, &err);
+                        explicit_bzero(password, strlen(password));
+                        if (r < 0)
+                                goto fail;
+                        goto out;
+                }
                 r = etcd_request_authenticate(user, password, &auth);
                 explicit_bzero(password, strlen(password));
                 if (r >= 0)
@@ -252,6 +492,13 @@ int cmd_fleet(int argc, char **argv) {
                 call_done(&c);
                 if (r < 0)
                         goto fail;
+        }
+
+        if (watch && !user) {
+                r = fleet_watch(event, http, etcd, prefix, NULL, NULL, cacert, expected, &err);
+                if (r < 0)
+                        goto fail;
+                goto out;
         }
 
         if (forget) {

@@ -22,6 +22,8 @@ struct HttpRequest {
         char *body;             /* the answer, growing */
         size_t size, max;
         bool too_big;
+        bool stopped;           /* the stream's reader broke it off */
+        http_stream_t stream;
         http_done_t done;
         void *userdata;
         char *url;              /* to keep its secrets out of curl's error text */
@@ -96,7 +98,9 @@ static void finish(Http *h) {
                 res.size = r->size;
                 /* Also when the answer broke off: its status line came. */
                 (void) curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &res.status);
-                if (r->too_big) {
+                if (r->stopped)
+                        res.error = "broken off by its reader";
+                else if (r->too_big) {
                         snprintf(why, sizeof why, "the answer is larger than %zu bytes: cut off", r->max);
                         res.error = why;
                 } else if (msg->data.result != CURLE_OK) {
@@ -192,6 +196,17 @@ static size_t write_cb(char *data, size_t size, size_t nmemb, void *userdata) {
         size_t n = size * nmemb;
         char *b;
 
+        if (r->stream) {
+                long status = 0;
+
+                (void) curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &status);
+                if (!r->stream(r->userdata, status, data, n)) {
+                        r->stopped = true;
+                        return 0; /* curl stops with a write error */
+                }
+                return n;
+        }
+
         if (r->size + n > r->max) {
                 r->too_big = true;
                 return 0; /* curl stops with a write error */
@@ -276,6 +291,7 @@ int http_request(Http *h, const char *url, const HttpOptions *o, http_done_t don
                 return -ENOMEM;
         }
         r->done = done;
+        r->stream = o->stream;
         r->userdata = userdata;
         r->started_usec = now_usec(CLOCK_MONOTONIC);
         r->max = o->max_bytes ? o->max_bytes : 1024 * 1024;
@@ -316,8 +332,9 @@ int http_request(Http *h, const char *url, const HttpOptions *o, http_done_t don
             curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https") != CURLE_OK ||
             curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L) != CURLE_OK ||
             curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L) != CURLE_OK ||
-            curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long) o->timeout_ms) != CURLE_OK ||
-            curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t) r->max) != CURLE_OK ||
+            curl_easy_setopt(e, o->stream ? CURLOPT_CONNECTTIMEOUT_MS : CURLOPT_TIMEOUT_MS,
+                             (long) o->timeout_ms) != CURLE_OK ||
+            curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, o->stream ? (curl_off_t) 0 : (curl_off_t) r->max) != CURLE_OK ||
             curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, write_cb) != CURLE_OK ||
             curl_easy_setopt(e, CURLOPT_WRITEDATA, r) != CURLE_OK ||
             curl_easy_setopt(e, CURLOPT_ERRORBUFFER, r->errbuf) != CURLE_OK ||
@@ -329,6 +346,12 @@ int http_request(Http *h, const char *url, const HttpOptions *o, http_done_t don
         }
         if (!o->use_proxy)
                 (void) curl_easy_setopt(e, CURLOPT_PROXY, "");
+        if (o->stream) {
+                /* A quiet stream is normal; a peer gone without a word is found out. */
+                (void) curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
+                (void) curl_easy_setopt(e, CURLOPT_TCP_KEEPIDLE, 30L);
+                (void) curl_easy_setopt(e, CURLOPT_TCP_KEEPINTVL, 10L);
+        }
         if (o->ca_pem) {
                 struct curl_blob blob = {
                         .data = (void *) o->ca_pem,

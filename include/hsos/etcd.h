@@ -76,6 +76,10 @@ int etcd_request_range_key(const char *key, char **ret);
 int etcd_request_range_prefix(const char *prefix, char **ret);
 /* POST /v3/kv/put of value at key, under lease_id (NULL: no lease). */
 int etcd_request_put(const char *key, const char *value, const char *lease_id, char **ret);
+/* POST /v3/watch {"create_request"} of every key under prefix, from
+ * start_revision on (> 0), with progress notifications (etcd then says, now
+ * and then, up to which revision nothing changed). */
+int etcd_request_watch_prefix(const char *prefix, int64_t start_revision, char **ret);
 /* POST /v3/kv/deleterange of one key, asking for what it held (prev_kv). */
 int etcd_request_delete_key(const char *key, char **ret);
 /* POST /v3/kv/txn claiming key: if it does not exist (CREATE revision 0), put
@@ -125,9 +129,50 @@ void etcd_key_values_free(EtcdKeyValue *kvs, size_t n);
  * range (only a header) is 0 entries and *ret_kvs NULL. */
 int etcd_parse_range(const char *body, size_t size, EtcdKeyValue **ret_kvs, size_t *ret_n, char **ret_error);
 
+/* The same, and the revision of the store the range was read at (the
+ * header's revision: > 0), as an integer. */
+int etcd_parse_range_at(const char *body, size_t size, EtcdKeyValue **ret_kvs, size_t *ret_n,
+                        int64_t *ret_revision, char **ret_error);
+
 /* kv/deleterange (etcd_request_delete_key) -> what was deleted, as
  * etcd_parse_range: 0 entries when there was no such key. */
 int etcd_parse_delete(const char *body, size_t size, EtcdKeyValue **ret_kvs, size_t *ret_n, char **ret_error);
+
+/* ---- watch (one JSON line of the gateway's stream each) ---- */
+
+typedef enum EtcdEventType {
+        ETCD_EVENT_PUT,           /* etcd leaves "type" out for a PUT (0) */
+        ETCD_EVENT_DELETE,        /* deleted, or its lease expired: kv holds the key and mod_revision */
+        _ETCD_EVENT_TYPE_MAX,
+        _ETCD_EVENT_TYPE_INVALID = -EINVAL,
+} EtcdEventType;
+
+typedef struct EtcdEvent {
+        EtcdEventType type;
+        EtcdKeyValue kv;
+        int64_t mod_revision;     /* kv.mod_revision as a number (> 0) */
+} EtcdEvent;
+
+typedef struct EtcdWatchResponse {
+        int64_t revision;         /* the header's; 0 when left out (a canceled watch's) */
+        bool created;
+        bool canceled;
+        int64_t compact_revision; /* > 0: the start revision was compacted away */
+        char *cancel_reason;      /* printable, or NULL */
+        EtcdEvent *events;        /* in etcd's order */
+        size_t n_events;
+} EtcdWatchResponse;
+
+void etcd_watch_response_done(EtcdWatchResponse *w);
+
+/* One line of watch's stream, {"result":{...}} (a newline may follow): at
+ * most ETCD_WATCH_LINE_MAX bytes, nested as any answer. Each event's kv
+ * must have a key and a mod_revision > 0. An error object (etcd refusing
+ * the stream: {"error":{"grpc_code",...}}) is -EREMOTEIO with its gRPC code
+ * in *ret_code (ret_code may be NULL). */
+#define ETCD_WATCH_LINE_MAX (8u * 1024 * 1024)
+int etcd_parse_watch_response(const char *line, size_t size, EtcdWatchResponse *ret, int *ret_code,
+                              char **ret_error);
 
 typedef struct EtcdTxnResult {
         bool succeeded;           /* absent in the answer: false */

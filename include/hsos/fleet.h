@@ -26,15 +26,28 @@ typedef struct FleetView {
         uint64_t now_usec;                /* CLOCK_REALTIME */
 } FleetView;
 
-/* One line per node, sorted by hostname, under a header, fitting 80 columns:
+/* One row per node, sorted by hostname, under a header, fitting 100 columns:
  * hostname, state, age of the report (now_usec - generatedAt), each client's
- * sync ("geth synced", "geth syncing 1234/5678", "lighthouse syncing dist
- * 120", "geth unreachable"). A member without a live status is "down": "last
- * seen 14 min ago, was degraded: <its first reason>"; an expected hostname
- * that is no member "never seen". A key that is not a node's or a member's,
- * or a value that is not a status or member document, is a line saying so.
- * With color, ANSI colours for the states. */
+ * sync with its peers ("geth synced block 21000000 (50 peers)", "geth
+ * syncing 1234/5678 (0 peers)", "lighthouse synced slot 9876543 (80 peers)",
+ * "teku syncing slot 100 dist 120", "nimbus optimistic slot 5", "geth
+ * unreachable"), wrapped; then, indented under the clients, a line of the
+ * versions ("agent 0.4.0, geth Geth/v1.14.11-stable, lighthouse
+ * Lighthouse/v5.3.0") when the document has any. A member without a live
+ * status is "down": "last seen 14 min ago, was degraded: <its first
+ * reason>"; an expected hostname that is no member "never seen". A key that
+ * is not a node's or a member's, or a value that is not a status or member
+ * document, is a row saying so. With color, ANSI colours for the states. */
 int fleet_to_text(const FleetView *v, bool color, char **ret);
+
+/* The same rows, one line each, not wrapped, without the header, and
+ * without anything relative to now_usec (no age; a down node "last seen
+ * 2026-11-26T11:46:00Z"), so that a line changes only when its node does
+ * (fleet --watch when stdout is no terminal prints a line per node that
+ * changed): "alpha operational geth synced block 5 (50 peers), lighthouse
+ * synced slot 9 (80 peers); agent 0.4.0, geth Geth/v1.14". *ret_hosts[i]
+ * is the printable name (hostname, or key) of *ret_lines[i]. */
+int fleet_to_lines(const FleetView *v, char ***ret_hosts, char ***ret_lines);
 
 /* A JSON list, sorted as the text: each live node's status document as it
  * is; a down member's hsos.member/1 document with "state" "down" and

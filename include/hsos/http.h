@@ -24,6 +24,12 @@ typedef struct HttpResult {
         unsigned latency_ms;
 } HttpResult;
 
+/* A streamed answer (HttpOptions.stream): each piece of the body as it
+ * comes, with the HTTP status; the same userdata as done. It returns false to
+ * break the request off (done is then called with an error). It must not
+ * start or cancel requests. */
+typedef bool (*http_stream_t)(void *userdata, long status, const char *data, size_t size);
+
 typedef struct HttpOptions {
         const char *body;          /* POST this body; NULL: GET */
         const char *content_type;  /* for the body ("application/json") */
@@ -33,6 +39,10 @@ typedef struct HttpOptions {
         unsigned timeout_ms;       /* the whole request, connection included */
         size_t max_bytes;          /* a longer answer is cut off and is an error */
         bool use_proxy;            /* honour http_proxy and friends (never for local clients) */
+        /* Streaming (a watch): the body goes to stream, not to the result;
+         * timeout_ms bounds the connection only, max_bytes is not applied
+         * (the reader caps what it keeps), and TCP keepalive is on. */
+        http_stream_t stream;
 } HttpOptions;
 
 /* Called once per request, from the loop; the result lives until it returns.

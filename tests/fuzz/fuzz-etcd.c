@@ -4,7 +4,9 @@
  * decision), the range's entries (as nodes and as members) -> fleet_to_text,
  * fleet_to_json and fleet_exit_code, the bytes as a node's and a member's
  * stored value, and the bytes as base64
- * and as a key prefix. Everything is freed: the leak checker runs at the end
+ * and as a key prefix; the bytes as watch's stream (cut into lines, each
+ * answer through the revision state machine into a mirror, fleet_to_lines
+ * over it). Everything is freed: the leak checker runs at the end
  * of each input.
  *
  *   make fuzz FUZZ_TARGET=etcd FUZZ_SECONDS=300
@@ -16,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hsos/etcd-watch.h"
 #include "hsos/etcd.h"
 #include "hsos/fleet.h"
 #include "hsos/util.h"
@@ -136,6 +139,71 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                         s = mfree(s);
                         free(copy);
                 }
+        }
+
+        /* The bytes as watch's stream, in pieces of 7 bytes: each line an
+         * answer, stepped and applied to a mirror as the edge does. The
+         * revisions only ever go forwards, and the mirror stays sorted. */
+        {
+                EtcdLines lines = {};
+                EtcdMirror mirror = {};
+                EtcdWatchCursor c = {};
+                const char *line;
+                size_t ln;
+
+                etcd_watch_cursor_loaded(&c, 1);
+                etcd_watch_cursor_stream(&c);
+                for (size_t off = 0; off < size; off += 7) {
+                        if (etcd_lines_feed(&lines, body + off, size - off < 7 ? size - off : 7, 4096) < 0)
+                                break;
+                        while (etcd_lines_next(&lines, &line, &ln) > 0) {
+                                EtcdWatchResponse w = {};
+                                int64_t before = c.next;
+                                size_t first = 0;
+                                int code;
+
+                                r = etcd_parse_watch_response(line, ln, &w, &code, &err);
+                                check(r, err);
+                                err = mfree(err);
+                                if (r < 0)
+                                        continue;
+                                r = etcd_watch_cursor_step(&c, &w, &first, &s);
+                                if (r == ETCD_WATCH_STEP_RESTART && !s)
+                                        abort();
+                                s = mfree(s);
+                                if (r == ETCD_WATCH_STEP_APPLY) {
+                                        if (first >= w.n_events || c.next <= before)
+                                                abort();
+                                        for (size_t i = first; i < w.n_events; i++)
+                                                (void) etcd_mirror_apply(&mirror, &w.events[i]);
+                                        for (size_t i = 1; i < mirror.n; i++)
+                                                if (strcmp(mirror.kvs[i - 1].key, mirror.kvs[i].key) >= 0 &&
+                                                    mirror.kvs[i - 1].key_size == strlen(mirror.kvs[i - 1].key))
+                                                        abort();
+                                } else if (r == ETCD_WATCH_STEP_RELOAD) {
+                                        if (c.next != 0)
+                                                abort();
+                                        etcd_watch_cursor_loaded(&c, 1);
+                                } else if (r >= 0 && c.next < before)
+                                        abort();
+                                etcd_watch_response_done(&w);
+                        }
+                }
+                if (mirror.kvs) {
+                        size_t nf, mf, nn = etcd_mirror_prefix(&mirror, "/homestakeros/nodes/", &nf),
+                               mm = etcd_mirror_prefix(&mirror, "/homestakeros/members/", &mf);
+                        FleetView v = { .prefix = "/homestakeros", .nodes = mirror.kvs + nf, .n_nodes = nn,
+                                        .members = mirror.kvs + mf, .n_members = mm,
+                                        .now_usec = UINT64_C(1795694400000000) };
+                        char **hosts = NULL, **lines_out = NULL;
+
+                        if (fleet_to_lines(&v, &hosts, &lines_out) >= 0) {
+                                strv_free(hosts);
+                                strv_free(lines_out);
+                        }
+                }
+                etcd_mirror_done(&mirror);
+                etcd_lines_done(&lines);
         }
 
         /* The bytes as base64, and as a key whose range end is asked. */
