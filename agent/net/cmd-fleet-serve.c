@@ -13,6 +13,7 @@
 #include <systemd/sd-event.h>
 
 #include "cmd-fleet.h"
+#include "etcd-watch.h"
 #include "fleet-server.h"
 #include "hsos/cli.h"
 #include "hsos/edge/files.h"
@@ -39,7 +40,6 @@ static void help(void) {
                "      --password-file F      ... with the password in F\n"
                "      --cacert F             trust this CA for https\n"
                "      --expect FILE          a JSON list of the hostnames the fleet should have\n"
-               "      --interval SEC         how often etcd is read (default 2)\n"
                "      --max-connections N    at once (default 64; more are refused)\n"
                "      --max-per-ip N         at once from one address (default 16)\n"
                "      --idle-timeout SEC     a silent connection is closed (default 60)\n"
@@ -54,153 +54,58 @@ typedef struct Serve {
         Http *http;
         FleetServer *server;
         const char *etcd, *prefix, *user, *cacert;
-        char *password, *token;
+        char *password;
         char *nodes_key, *members_key;
         char **expected;
-        uint64_t interval_usec;
-        sd_event_source *tick;
-        EtcdKeyValue *nodes;
-        size_t n_nodes;
-        bool busy;
+        char *shown_url;
+        EtcdWatch *watch;
 } Serve;
 
-/* ---- reading the fleet: replaced by the watch ----
- * Until etcd's watch client (agent/net/etcd-watch.c) lands here, the fleet is
- * read on a timer: a range over nodes/, then one over members/, then
- * fleet_server_update(). The watch will call fleet_server_update() on each
- * change instead; nothing else of fleet serve changes. */
+/* ---- reading the fleet: etcd's watch ----
+ * One watch over the fleet's prefix (nodes/ and members/ at one revision,
+ * agent/net/etcd-watch.c): the page changes when etcd says something
+ * changed, a node whose lease expires included (a DELETE), never on a
+ * timer. */
 
-static void poll_fail(Serve *s, const char *error) {
-        (void) fleet_server_set_problem(s->server, error);
-        etcd_key_values_free(s->nodes, s->n_nodes);
-        s->nodes = NULL;
-        s->n_nodes = 0;
-        s->busy = false;
-}
-
-/* The answer of a request to etcd: 0 and the body, or an error said. */
-static int poll_answer(Serve *s, const HttpResult *res, char **ret_error) {
-        _cleanup_free_ char *msg = NULL, *shown = NULL;
-        int code;
-
-        if (url_redact(s->etcd, &shown) < 0)
-                return -ENOMEM;
-        if (res->error)
-                return asprintf(ret_error, "etcd %s cannot be read: %s", shown, res->error) < 0 ? -ENOMEM : -EIO;
-        if (etcd_parse_error(res->body, res->size, &code, &msg) > 0) {
-                /* An expired token: log in again on the next round. */
-                if (code == 16 && s->token) {
-                        explicit_bzero(s->token, strlen(s->token));
-                        s->token = mfree(s->token);
-                }
-                return asprintf(ret_error, "etcd %s: %s", shown, msg) < 0 ? -ENOMEM : -EIO;
-        }
-        if (res->status != 200)
-                return asprintf(ret_error, "etcd %s answered HTTP %ld", shown, res->status) < 0 ? -ENOMEM : -EIO;
-        return 0;
-}
-
-static int poll_request(Serve *s, const char *path, const char *body, unsigned timeout_ms, http_done_t done) {
-        _cleanup_free_ char *url = NULL;
-        HttpOptions o = {
-                .body = body,
-                .content_type = "application/json",
-                .authorization = s->token,
-                .ca_file = s->cacert,
-                .timeout_ms = timeout_ms,
-                .max_bytes = ETCD_RESPONSE_SIZE_MAX,
-                .use_proxy = true,
-        };
-
-        if (asprintf(&url, "%s%s%s", s->etcd, endswith(s->etcd, "/") ? "" : "/", path) < 0)
-                return -ENOMEM;
-        return http_request(s->http, url, &o, done, s, NULL);
-}
-
-static int poll_range(Serve *s, const char *key, http_done_t done) {
-        _cleanup_free_ char *body = NULL;
-        int r = etcd_request_range_prefix(key, &body);
-
-        return r < 0 ? r : poll_request(s, "v3/kv/range", body, 10000, done);
-}
-
-static void on_members(void *userdata, const HttpResult *res) {
-        Serve *s = userdata;
-        _cleanup_free_ char *err = NULL;
-        EtcdKeyValue *mkvs = NULL;
-        size_t mn = 0;
-        int r;
-
-        r = poll_answer(s, res, &err);
-        if (r >= 0)
-                r = etcd_parse_range(res->body, res->size, &mkvs, &mn, &err);
-        if (r < 0)
-                return poll_fail(s, err ?: strerror(-r));
+static void serve_update(Serve *s) {
+        const EtcdMirror *m = etcd_watch_mirror(s->watch);
+        size_t nf, mf, nn = etcd_mirror_prefix(m, s->nodes_key, &nf), mm = etcd_mirror_prefix(m, s->members_key, &mf);
         FleetView v = {
                 .prefix = s->prefix,
-                .nodes = s->nodes,
-                .n_nodes = s->n_nodes,
-                .members = mkvs,
-                .n_members = mn,
+                .nodes = nn > 0 ? m->kvs + nf : NULL,
+                .n_nodes = nn,
+                .members = mm > 0 ? m->kvs + mf : NULL,
+                .n_members = mm,
                 .expected = s->expected,
                 .now_usec = now_usec(CLOCK_REALTIME),
         };
-        r = fleet_server_update(s->server, &v);
-        etcd_key_values_free(mkvs, mn);
-        poll_fail(s, r < 0 ? strerror(-r) : NULL);
-}
+        int r = fleet_server_update(s->server, &v);
 
-static void on_nodes(void *userdata, const HttpResult *res) {
-        Serve *s = userdata;
-        _cleanup_free_ char *err = NULL;
-        int r;
-
-        r = poll_answer(s, res, &err);
-        if (r >= 0)
-                r = etcd_parse_range(res->body, res->size, &s->nodes, &s->n_nodes, &err);
-        if (r >= 0)
-                r = poll_range(s, s->members_key, on_members);
         if (r < 0)
-                poll_fail(s, err ?: strerror(-r));
+                (void) fleet_server_set_problem(s->server, strerror(-r));
 }
 
-static void on_login(void *userdata, const HttpResult *res) {
-        Serve *s = userdata;
-        _cleanup_free_ char *err = NULL;
-        int r;
-
-        r = poll_answer(s, res, &err);
-        if (r >= 0)
-                r = etcd_parse_authenticate(res->body, res->size, &s->token, &err);
-        if (r >= 0)
-                r = poll_range(s, s->nodes_key, on_nodes);
-        if (r < 0)
-                poll_fail(s, err ?: strerror(-r));
+static void on_settled(void *userdata, EtcdWatch *w) {
+        (void) w;
+        serve_update(userdata);
 }
 
-static int on_tick(sd_event_source *src, uint64_t usec, void *userdata) {
+static void on_link(void *userdata, EtcdWatch *w, const char *error, unsigned retry_ms) {
         Serve *s = userdata;
-        int r;
+        _cleanup_free_ char *said = NULL;
 
-        if (!s->busy) {
-                s->busy = true;
-                if (s->user && !s->token) {
-                        _cleanup_free_ char *auth = NULL;
-
-                        r = etcd_request_authenticate(s->user, s->password, &auth);
-                        if (r >= 0)
-                                r = poll_request(s, "v3/auth/authenticate", auth, 60000, on_login);
-                        if (auth)
-                                explicit_bzero(auth, strlen(auth));
-                } else
-                        r = poll_range(s, s->nodes_key, on_nodes);
-                if (r < 0)
-                        poll_fail(s, strerror(-r));
+        (void) w;
+        if (!error) {
+                (void) fleet_server_set_problem(s->server, NULL);
+                return;
         }
-        return sd_event_source_set_time(src, usec + s->interval_usec);
+        if (asprintf(&said, "etcd %s cannot be read: %s; trying again in %u s", s->shown_url, error,
+                     (retry_ms + 999) / 1000) < 0)
+                said = NULL;
+        (void) fleet_server_set_problem(s->server, said ?: error);
 }
 
-/* ---- end of what the watch replaces ---- */
+/* ---- end of the watch ---- */
 
 static int parse_uint(const char *opt, const char *s, unsigned min, unsigned max, unsigned *ret) {
         char *end;
@@ -231,7 +136,6 @@ int cmd_fleet_serve(int argc, char **argv) {
                 { "password-file", required_argument, NULL, 'P' },
                 { "cacert", required_argument, NULL, 'C' },
                 { "expect", required_argument, NULL, 'x' },
-                { "interval", required_argument, NULL, 'i' },
                 { "max-connections", required_argument, NULL, 'm' },
                 { "max-per-ip", required_argument, NULL, 'M' },
                 { "idle-timeout", required_argument, NULL, 't' },
@@ -247,8 +151,7 @@ int cmd_fleet_serve(int argc, char **argv) {
         };
         Serve s = { .prefix = "/homestakeros" };
         const char *password_file = NULL, *expect = NULL;
-        _cleanup_free_ char *err = NULL;
-        unsigned interval = 2;
+        _cleanup_free_ char *err = NULL, *watched = NULL;
         sigset_t mask;
         int opt, r;
 
@@ -274,10 +177,6 @@ int cmd_fleet_serve(int argc, char **argv) {
                         break;
                 case 'x':
                         expect = optarg;
-                        break;
-                case 'i':
-                        if (parse_uint("--interval", optarg, 1, 3600, &interval) < 0)
-                                return EXIT_USAGE;
                         break;
                 case 'm':
                         if (parse_uint("--max-connections", optarg, 1, 10000, &so.max_connections) < 0)
@@ -326,7 +225,11 @@ int cmd_fleet_serve(int argc, char **argv) {
                         goto out;
                 }
         }
-        s.interval_usec = interval * UINT64_C(1000000);
+        if (url_redact(s.etcd, &s.shown_url) < 0) {
+                fprintf(stderr, "%s fleet serve: %s\n", program_name, strerror(ENOMEM));
+                r = EXIT_FLEET_UNREACHABLE;
+                goto out;
+        }
 
         sigemptyset(&mask);
         sigaddset(&mask, SIGTERM);
@@ -360,11 +263,31 @@ int cmd_fleet_serve(int argc, char **argv) {
                 r = EXIT_FLEET_UNREACHABLE;
                 goto out;
         }
-        r = sd_event_add_time_relative(s.event, &s.tick, CLOCK_MONOTONIC, 0, 0, on_tick, &s);
+        /* Until the first answer, the page says it has nothing yet rather
+         * than show an empty fleet. */
+        (void) fleet_server_set_problem(s.server, "etcd has not answered yet");
+        /* The fleet's prefix: nodes/ and members/ both, watched at one revision. */
+        watched = strndup(s.nodes_key, strlen(s.nodes_key) - strlen("nodes/"));
+        r = watched ? 0 : -ENOMEM;
         if (r >= 0)
-                r = sd_event_source_set_enabled(s.tick, SD_EVENT_ON);
+                r = etcd_watch_new(s.event, s.http,
+                                   &(EtcdWatchOptions) {
+                                           .url = s.etcd,
+                                           .prefix = watched,
+                                           .user = s.user,
+                                           .password = s.password,
+                                           .cacert = s.cacert,
+                                           /* a team is looking: back soon after etcd is */
+                                           .backoff_max_ms = 4000,
+                                   },
+                                   &(EtcdWatchCallbacks) {
+                                           .reload = on_settled,
+                                           .settled = on_settled,
+                                           .link = on_link,
+                                   },
+                                   &s, &s.watch);
         if (r >= 0)
-                (void) sd_event_source_set_description(s.tick, "fleet-serve-read-etcd");
+                r = etcd_watch_start(s.watch);
         if (r >= 0) {
                 fprintf(stderr, "%s fleet serve: listening on http://%s/\n", program_name, so.listen);
                 r = sd_event_loop(s.event);
@@ -374,19 +297,16 @@ int cmd_fleet_serve(int argc, char **argv) {
                 r = EXIT_FLEET_UNREACHABLE;
         }
 out:
-        sd_event_source_disable_unref(s.tick);
+        etcd_watch_free(s.watch);
         fleet_server_free(s.server);
         http_free(s.http);
         sd_event_unref(s.event);
-        etcd_key_values_free(s.nodes, s.n_nodes);
         strv_free(s.expected);
+        free(s.shown_url);
         free(s.nodes_key);
         free(s.members_key);
         if (s.password)
                 explicit_bzero(s.password, strlen(s.password));
         free(s.password);
-        if (s.token)
-                explicit_bzero(s.token, strlen(s.token));
-        free(s.token);
         return r;
 }

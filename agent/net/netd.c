@@ -63,6 +63,12 @@ int netd_install_seccomp(void) {
                 return -ENOMEM;
         for (size_t i = 0; i < ELEMENTSOF(denied); i++) {
                 int nr = seccomp_syscall_resolve_name(denied[i]);
+#if defined(__SANITIZE_ADDRESS__)
+                /* LeakSanitizer stops the threads with ptrace when the
+                 * process exits: a sanitizer build (make SANITIZE=1) lets it. */
+                if (streq(denied[i], "ptrace"))
+                        continue;
+#endif
                 if (nr == __NR_SCMP_ERROR)
                         continue; /* not on this architecture */
                 r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), nr, 0);

@@ -52,7 +52,7 @@ ectl put '/fs/nodes/x<script>window.pwned=2<\script>/status' <"$T/evil.status" >
 
 PORT=$(peers_free_ports 1)
 URL=http://127.0.0.1:$PORT
-$A fleet serve --etcd "$ETCD_URL" --prefix /fs --listen "127.0.0.1:$PORT" --interval 1 --max-connections 12 \
+$A fleet serve --etcd "$ETCD_URL" --prefix /fs --listen "127.0.0.1:$PORT" --max-connections 12 \
         --max-per-ip 4 --idle-timeout 5 >"$T/serve.log" 2>&1 &
 SERVE_PID=$!
 until_true 10 sh -c "curl -sf $URL/fleet.json | jq -e 'length == 5'" && until_true 5 sh -c "curl -s $URL/ | grep -q fs-charlie" \
