@@ -14,6 +14,12 @@
  * sshd_config.d/ first: the first value of an option wins). */
 #define SSHD_DROPIN_PATH "/etc/ssh/sshd_config.d/50-hsos-agent.conf"
 
-/* The drop-in's text. host_key: the persistent host key to use, or NULL for
+/* The files sshd reads a user's keys from (sshd_config's AuthorizedKeysFile:
+ * relative to the home directory, %u the user name), as on NixOS. */
+#define SSHD_AUTHORIZED_KEYS_FILES ".ssh/authorized_keys /etc/ssh/authorized_keys.d/%u"
+
+/* The drop-in's text: public keys only (no password, no
+ * keyboard-interactive), no root login, no TCP, stream-local or X11
+ * forwarding.  host_key: the persistent host key to use, or NULL for
  * the keys made in RAM for this boot. */
 int sshd_dropin_render(const char *host_key, char **ret);
