@@ -37,6 +37,7 @@ Facts *facts_new(void) {
 
         if (!f)
                 return NULL;
+        f->login_keys = -1;
         f->system = (FactSystem) {
                 .uptime_sec = UINT64_MAX,
                 .mem_total = UINT64_MAX,

@@ -23,3 +23,8 @@
  * forwarding.  host_key: the persistent host key to use, or NULL for
  * the keys made in RAM for this boot. */
 int sshd_dropin_render(const char *host_key, char **ret);
+
+/* How many keys an authorized_keys file holds that sshd would take: the
+ * lines sshkey_check_authorized_line accepts (blank lines and # comments
+ * are no keys). data is NUL-terminated. */
+int sshd_count_authorized_keys(const char *data, unsigned *ret);
