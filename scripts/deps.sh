@@ -14,6 +14,13 @@
 # `sh scripts/deps.sh bench` (make bench) adds what only the benchmarks use:
 # Debian's prometheus-node-exporter, the agent's yardstick for memory
 # (tests/bench/memory.sh starts its own on loopback).
+#
+# openssh-server: tests/integration/test-sshd.sh runs the real sshd with the
+# agent's drop-in, in a network namespace of its own. On a machine that had no
+# sshd, installing the package must not start one listening on every address:
+# /etc/ssh/sshd_not_to_be_run (which Debian's ssh.service and init script both
+# honour) is made first, so the package's service never starts; the test runs
+# sshd itself. sudo: the test checks the image's sudoers file with visudo.
 set -eu
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 
@@ -21,7 +28,7 @@ PACKAGES="build-essential pkg-config clang libclang-rt-14-dev valgrind
 wireguard-tools nftables libcjson-dev libblkid-dev libmount-dev libmnl-dev libnftables-dev libsystemd-dev libcurl4-openssl-dev libseccomp-dev
 systemd util-linux fdisk e2fsprogs btrfs-progs xfsprogs iproute2 openssh-client openssl jq curl
 qemu-system-x86 linux-image-amd64 debootstrap zstd cpio kexec-tools python3 nix-bin dracut-core
-etcd-server etcd-client libmicrohttpd-dev chromium"
+etcd-server etcd-client libmicrohttpd-dev chromium openssh-server sudo"
 case "${1:-}" in
 bench) PACKAGES="$PACKAGES prometheus-node-exporter" ;;
 "") ;;
@@ -53,6 +60,10 @@ if [ -n "$missing" ]; then
         fi
 
         echo "Installing:$missing"
+        case " $missing " in
+        *" openssh-server "*)
+                [ -e /usr/sbin/sshd ] || { mkdir -p /etc/ssh && : >/etc/ssh/sshd_not_to_be_run; } ;;
+        esac
         export DEBIAN_FRONTEND=noninteractive
         # An unreachable third-party source must not stop Debian's own packages.
         apt-get update -q >/dev/null 2>&1 || apt-get update -q || true

@@ -9,15 +9,17 @@
 #include <unistd.h>
 
 #include "hsos/cli.h"
+#include "hsos/edge/act.h"
 #include "hsos/edge/facts-system.h"
 #include "hsos/edge/firewall.h"
 #include "hsos/edge/files.h"
 #include "hsos/plan.h"
+#include "hsos/sshd.h"
 #include "hsos/util.h"
 
 static void help(void) {
         printf("Usage: %s plan [--config FILE] [--facts FILE] [--json] [--units-dir DIR] [--save-facts FILE]\n"
-               "          [--firewall-out FILE] [--firewall-apply]\n"
+               "          [--firewall-out FILE] [--firewall-apply] [--sshd-out FILE]\n"
                "Shows what the node would become: mounts, directories, secrets, and each\n"
                "unit with its state (ready, blocked, waiting) and the reason.\n"
                "  -c, --config FILE      node.json (default %s)\n"
@@ -28,7 +30,9 @@ static void help(void) {
                "      --firewall-out FILE  write the firewall's nftables ruleset to FILE\n"
                "                         (what the daemon loads; nft -f FILE loads it by hand)\n"
                "      --firewall-apply   load that ruleset now, as the daemon does (libnftables,\n"
-               "                         one transaction; root, in this network namespace)\n",
+               "                         one transaction; root, in this network namespace)\n"
+               "      --sshd-out FILE    write sshd's drop-in to FILE (what the daemon writes to\n"
+               "                         " SSHD_DROPIN_PATH ")\n",
                program_name, CONFIG_DEFAULT_PATH);
 }
 
@@ -85,7 +89,7 @@ static int load_facts(const char *path, Facts **ret) {
 }
 
 int cmd_plan(int argc, char **argv) {
-        enum { ARG_SAVE_FACTS = 0x100, ARG_FIREWALL_OUT, ARG_FIREWALL_APPLY };
+        enum { ARG_SAVE_FACTS = 0x100, ARG_FIREWALL_OUT, ARG_FIREWALL_APPLY, ARG_SSHD_OUT };
         static const struct option options[] = {
                 { "config", required_argument, NULL, 'c' },
                 { "facts", required_argument, NULL, 'f' },
@@ -94,6 +98,7 @@ int cmd_plan(int argc, char **argv) {
                 { "save-facts", required_argument, NULL, ARG_SAVE_FACTS },
                 { "firewall-out", required_argument, NULL, ARG_FIREWALL_OUT },
                 { "firewall-apply", no_argument, NULL, ARG_FIREWALL_APPLY },
+                { "sshd-out", required_argument, NULL, ARG_SSHD_OUT },
                 { "help", no_argument, NULL, 'h' },
                 {}
         };
@@ -101,7 +106,8 @@ int cmd_plan(int argc, char **argv) {
         _cleanup_(facts_freep) Facts *f = NULL;
         _cleanup_(plan_freep) Plan *p = NULL;
         _cleanup_free_ char *out = NULL;
-        const char *config = CONFIG_DEFAULT_PATH, *facts = NULL, *units_dir = NULL, *save = NULL, *fw_out = NULL;
+        const char *config = CONFIG_DEFAULT_PATH, *facts = NULL, *units_dir = NULL, *save = NULL, *fw_out = NULL,
+                   *sshd_out = NULL;
         bool json = false, fw_apply = false;
         int opt, r;
 
@@ -127,6 +133,9 @@ int cmd_plan(int argc, char **argv) {
                         break;
                 case ARG_FIREWALL_APPLY:
                         fw_apply = true;
+                        break;
+                case ARG_SSHD_OUT:
+                        sshd_out = optarg;
                         break;
                 case 'h':
                         help();
@@ -184,6 +193,19 @@ int cmd_plan(int argc, char **argv) {
                         fprintf(stderr, "%s plan: cannot write %s: %s\n", program_name, fw_out, strerror(-r));
                         return 1;
                 }
+        }
+        if (sshd_out) {
+                _cleanup_free_ char *dropin = NULL;
+                _cleanup_strv_free_ char **problems = NULL;
+                r = act_sshd_dropin(p, &problems, &dropin);
+                if (r >= 0)
+                        r = write_file_atomic(sshd_out, dropin);
+                if (r < 0) {
+                        fprintf(stderr, "%s plan: cannot write %s: %s\n", program_name, sshd_out, strerror(-r));
+                        return 1;
+                }
+                STRV_FOREACH(s, problems)
+                        fprintf(stderr, "%s plan: %s\n", program_name, *s);
         }
         if (fw_apply) {
                 FirewallState st = {};

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <strings.h>
@@ -37,6 +38,7 @@ Facts *facts_new(void) {
 
         if (!f)
                 return NULL;
+        f->login_keys = -1;
         f->system = (FactSystem) {
                 .uptime_sec = UINT64_MAX,
                 .mem_total = UINT64_MAX,
@@ -715,6 +717,20 @@ static void read_wireguard(FactsReader *rd, const cJSON *root, Facts *f) {
         f->wireguard_listen_port = (unsigned) d;
 }
 
+static void read_login_keys(FactsReader *rd, const cJSON *root, Facts *f) {
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, "loginKeys");
+        double d;
+
+        if (!v || cJSON_IsNull(v))
+                return;
+        d = cJSON_IsNumber(v) ? cJSON_GetNumberValue(v) : -1;
+        if (d < 0 || d > INT_MAX || d != (double) (int) d) {
+                reader_fail(rd, "loginKeys", "must be a whole number, 0 or more");
+                return;
+        }
+        f->login_keys = (int) d;
+}
+
 /* wg-quick's format (wg(8), wg-quick(8)): sections in brackets, "Key = value"
  * lines, '#' comments; keys are matched whatever their case, as wg does. */
 int wireguard_listen_port(const char *data, size_t size, unsigned *ret) {
@@ -774,7 +790,7 @@ int wireguard_listen_port(const char *data, size_t size, unsigned *ret) {
 
 int facts_from_json(const char *data, size_t size, Facts **ret, char **ret_error) {
         static const char * const known[] = {
-                "devices", "mounts", "addresses", "files", "executables", "wireguardListenPort", NULL,
+                "devices", "mounts", "addresses", "files", "executables", "wireguardListenPort", "loginKeys", NULL,
         };
         _cleanup_(cJSON_Deletep) cJSON *root = NULL;
         _cleanup_(facts_freep) Facts *f = NULL;
@@ -794,7 +810,7 @@ int facts_from_json(const char *data, size_t size, Facts **ret, char **ret_error
                 for (size_t k = 0; known[k]; k++)
                         ok = ok || streq(known[k], i->string);
                 if (!ok) {
-                        if (asprintf(ret_error, "%s: unknown key (known: devices, mounts, addresses, files, executables, wireguardListenPort)",
+                        if (asprintf(ret_error, "%s: unknown key (known: devices, mounts, addresses, files, executables, wireguardListenPort, loginKeys)",
                                      i->string) < 0)
                                 return -ENOMEM;
                         return -EINVAL;
@@ -810,6 +826,7 @@ int facts_from_json(const char *data, size_t size, Facts **ret, char **ret_error
         read_files(&rd, root, f);
         read_executables(&rd, root, f);
         read_wireguard(&rd, root, f);
+        read_login_keys(&rd, root, f);
         if (rd.r < 0) {
                 free(rd.error);
                 return rd.r;
@@ -905,6 +922,8 @@ int facts_to_json(const Facts *f, char **ret) {
         sb_append(&b, f->n_executables ? "\n  }" : "}");
         if (f->wireguard_listen_port)
                 sb_appendf(&b, ",\n  \"wireguardListenPort\": %u", f->wireguard_listen_port);
+        if (f->login_keys >= 0)
+                sb_appendf(&b, ",\n  \"loginKeys\": %d", f->login_keys);
         sb_append(&b, "\n}\n");
         return sb_steal(&b, ret);
 }

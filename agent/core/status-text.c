@@ -292,6 +292,23 @@ static void print_system(Out *o, const cJSON *sys) {
         wrapped(o, s, 2, 4);
 }
 
+/* One line under System: who can log in over ssh. */
+static void print_login(Out *o, const cJSON *login) {
+        const char *user = get_str(login, "user");
+        double n;
+
+        if (!user)
+                return;
+        if (!get_num(login, "authorizedKeys", &n))
+                sb_appendf(&o->b, "  ssh: the authorized keys of %s could not be read\n", user);
+        else if (n == 0) {
+                sb_append(&o->b, "  ssh: ");
+                colored(o, "NOBODY");
+                sb_appendf(&o->b, " can log in: %s has no authorized key (ssh.authorizedKeys)\n", user);
+        } else
+                sb_appendf(&o->b, "  ssh: %s can log in with %.0f authorized key%s\n", user, n, n == 1 ? "" : "s");
+}
+
 int status_to_text(const char *json, bool color, char **ret, char **ret_error) {
         _cleanup_(cJSON_Deletep) cJSON *root = cJSON_Parse(json);
         const cJSON *reasons, *r, *agent, *boot, *errors;
@@ -337,6 +354,7 @@ int status_to_text(const char *json, bool color, char **ret, char **ret_error) {
         print_clients(&o, root);
         print_network(&o, cJSON_GetObjectItemCaseSensitive(root, "connectivity"));
         print_system(&o, cJSON_GetObjectItemCaseSensitive(root, "system"));
+        print_login(&o, cJSON_GetObjectItemCaseSensitive(root, "login"));
         print_controller(&o, cJSON_GetObjectItemCaseSensitive(root, "controller"));
         return sb_steal(&o.b, ret);
 }

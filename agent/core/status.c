@@ -10,6 +10,7 @@
 
 #include <cJSON.h>
 
+#include "hsos/sshd.h"
 #include "hsos/status.h"
 #include "hsos/util.h"
 
@@ -494,6 +495,13 @@ int status_build(const StatusInput *in, char **ret_json) {
         build_health(&d, root, in);
         build_connectivity(&d, root, in);
         build_system(&d, root, in);
+        /* Who can log in: a node nobody can reach over ssh says so. Not a
+         * reason: the node does its duty all the same (see docs). */
+        if ((o = add(&d, root, "login", cJSON_CreateObject()))) {
+                add(&d, o, "user", cJSON_CreateString(SSH_LOGIN_USER));
+                add(&d, o, "authorizedKeys", in->facts && in->facts->login_keys >= 0
+                                             ? cJSON_CreateNumber(in->facts->login_keys) : cJSON_CreateNull());
+        }
         if ((o = add(&d, root, "controller", cJSON_CreateObject()))) {
                 add(&d, o, "etcd", controller_json(&d, &in->etcd));
                 add(&d, o, "http", controller_json(&d, &in->http));

@@ -16,6 +16,7 @@
 #include "hsos/edge/mounter.h"
 #include "hsos/edge/prepare.h"
 #include "hsos/edge/system.h"
+#include "hsos/sshd.h"
 #include "hsos/util.h"
 
 const char *act_kind_to_string(ActKind k) {
@@ -253,7 +254,7 @@ unsigned act_prepare_secrets(const Plan *p, const Config *c, bool quiet, char **
 }
 
 #define ZONEINFO "/usr/share/zoneinfo"
-#define LOGIN_USER "core"
+#define LOGIN_USER SSH_LOGIN_USER
 
 static void set_hostname(const Config *c, ActReport fn, void *ud) {
         char now[256] = "";
@@ -401,13 +402,10 @@ void act_localize(const Config *c, char ***problems, ActReport fn, void *ud) {
         set_ssh_keys(c, fn, ud);
 }
 
-#define SSHD_DROPIN "/etc/ssh/sshd_config.d/50-hsos-agent.conf"
-
-int act_sshd(const Plan *p, char ***problems, ActReport fn, void *ud) {
-        _cleanup_free_ char *want = NULL, *have = NULL, *hostkey = NULL;
+int act_sshd_dropin(const Plan *p, char ***problems, char **ret) {
         const PlanSecret *key = NULL;
         struct stat st;
-        size_t size;
+        bool use_key = false;
         int r;
 
         for (size_t i = 0; i < p->n_secrets; i++)
@@ -421,30 +419,37 @@ int act_sshd(const Plan *p, char ***problems, ActReport fn, void *ud) {
                         r = -EPERM;
                 else
                         r = 0;
-                if (r == 0) {
-                        if (asprintf(&hostkey, "HostKey %s\n", key->path) < 0)
-                                return -ENOMEM;
-                } else if (problems) {
+                if (r == 0)
+                        use_key = true;
+                else if (problems)
                         (void) strv_extendf(problems, "the ssh host key %s is not used: %s; sshd runs with a key "
                                             "made in RAM for this boot", key->path,
                                             r == -EPERM ? "sshd wants it owned by root with mode 0600"
                                                         : strerror(-r));
-                }
         }
-        if (asprintf(&want, "# Written by hsos-agent from node.json (ssh) on every boot.\n"
-                            "PasswordAuthentication no\n"
-                            "KbdInteractiveAuthentication no\n"
-                            "%s", strempty(hostkey)) < 0)
-                return -ENOMEM;
-        if (read_file_capped(SSHD_DROPIN, 64 * 1024, &have, &size) >= 0 && streq(have, want))
+        r = sshd_dropin_render(use_key ? key->path : NULL, ret);
+        return r < 0 ? r : use_key;
+}
+
+int act_sshd(const Plan *p, char ***problems, ActReport fn, void *ud) {
+        _cleanup_free_ char *want = NULL, *have = NULL;
+        size_t size;
+        bool persistent;
+        int r;
+
+        r = act_sshd_dropin(p, problems, &want);
+        if (r < 0)
+                return r;
+        persistent = r > 0;
+        if (read_file_capped(SSHD_DROPIN_PATH, 64 * 1024, &have, &size) >= 0 && streq(have, want))
                 return 0;
         (void) mkdir("/etc/ssh/sshd_config.d", 0755);
-        r = write_file_atomic(SSHD_DROPIN, want);
+        r = write_file_atomic(SSHD_DROPIN_PATH, want);
         if (r < 0) {
-                report(fn, ud, ACT_NODE, "sshd", ACT_FAILED, "cannot write %s: %s", SSHD_DROPIN, strerror(-r));
+                report(fn, ud, ACT_NODE, "sshd", ACT_FAILED, "cannot write %s: %s", SSHD_DROPIN_PATH, strerror(-r));
                 return r;
         }
-        report(fn, ud, ACT_NODE, "sshd", ACT_OK, "%s", hostkey ? "uses the persistent host key" :
+        report(fn, ud, ACT_NODE, "sshd", ACT_OK, "%s", persistent ? "uses the persistent host key" :
                                                     "uses a host key made in RAM for this boot");
         return 1;
 }

@@ -126,6 +126,12 @@ typedef struct Facts {
         /* The ListenPort of vpn.wireguard.configFile, read by the edge (the
          * rest of the file is never kept); 0: none, or not readable. */
         unsigned wireguard_listen_port;
+        /* How many keys sshd would take for the login user, core (in the
+         * files of SSHD_AUTHORIZED_KEYS_FILES, hsos/sshd.h): 0 when nobody
+         * can log in; -1 unknown (not read, or a file there could not be
+         * read and no key was found). For the status; not in the facts
+         * file, as the plan does not use it. */
+        int login_keys;
 } Facts;
 
 Facts *facts_free(Facts *f);

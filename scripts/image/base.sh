@@ -12,7 +12,7 @@ mirror=${HSOS_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 
 packages=$(grep -v '^#' "$here/packages" | tr '\n' ' ' | tr -s ' ')
 modules=$(grep -v '^#' "$here/modules" | tr '\n' ' ' | tr -s ' ')
-key=$( (echo "$packages"; echo "$modules"; echo "$kver"; cat "$0") | sha256sum | cut -c1-16)
+key=$( (echo "$packages"; echo "$modules"; echo "$kver"; cat "$0" "$here/sudoers-core") | sha256sum | cut -c1-16)
 out="$cache/base-$key.cpio.zst"
 if [ -s "$out" ]; then
         echo "$out"
@@ -82,6 +82,12 @@ rm -f "$root"/etc/ssh/ssh_host_*
 mkdir -p "$root/etc/systemd/system/ssh.service.d"
 printf '[Service]\nExecStartPre=\nExecStartPre=/usr/bin/ssh-keygen -A\nExecStartPre=/usr/sbin/sshd -t\n' \
         >"$root/etc/systemd/system/ssh.service.d/10-hsos-ram-keys.conf"
+
+# The operator administers the node as on HomestakerOS (core in wheel,
+# passwordless sudo there): core's rule, checked as sudo would (visudo -c).
+install -m 0440 "$here/sudoers-core" "$root/etc/sudoers.d/50-hsos-core"
+chroot "$root" visudo -cf /etc/sudoers.d/50-hsos-core >>"$log" 2>&1 \
+        || { tail -5 "$log" >&2; echo "image: the sudoers drop-in for core does not parse" >&2; exit 1; }
 
 # The journal stays in /run (RAM) unless agent.journalDir puts it on a disk:
 # a /var/log/journal on the RAM root would only be lost at the next boot.

@@ -338,6 +338,19 @@ def scenario_disk_reboot_kexec():
         keys = g.check("ssh-keygen -lf /mnt/eth/secrets/ssh/id_ed25519.pub | cut -d' ' -f2; "
                        "ssh-keyscan -t ed25519 127.0.0.1 2>/dev/null | ssh-keygen -lf - | cut -d' ' -f2").split()
         tap.ok(len(keys) == 2 and keys[0] == keys[1], "boot 1: sshd serves the persistent host key", keys)
+        # sshd as HomestakerOS sets it, from the daemon's drop-in; core administers.
+        eff = sorted(g.check("sshd -T -C user=core,host=host,addr=10.0.2.2 | grep -E '^(authenticationmethods|"
+                             "passwordauthentication|kbdinteractiveauthentication|permitrootlogin|allowtcpforwarding|"
+                             "allowstreamlocalforwarding|x11forwarding) '").strip().split("\n"))
+        tap.ok(eff == ["allowstreamlocalforwarding no", "allowtcpforwarding no", "authenticationmethods publickey",
+                       "kbdinteractiveauthentication no", "passwordauthentication no", "permitrootlogin no",
+                       "x11forwarding no"],
+               "boot 1: sshd takes public keys only and forwards nothing (the daemon's drop-in)", eff)
+        rc, out = g.run("runuser -u core -- sudo -n true")
+        tap.ok(rc == 0, "boot 1: core administers the node: sudo -n true without a password", out)
+        doc, _ = wait_status(g, lambda d: (d.get("login") or {}).get("authorizedKeys") == 1, timeout=30)
+        tap.ok(doc.get("login") == {"user": "core", "authorizedKeys": 1},
+               "boot 1: the status says core can log in with its one key", doc.get("login"))
         rc, out = g.run("systemctl is-active geth.service lighthouse.service")
         tap.ok(out.split() == ["active", "active"], "boot 1: the daemon started the clients", out)
         # The daemon runs hardened (initrd-hooks/hsos-agent.service): its bounding set

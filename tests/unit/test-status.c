@@ -327,3 +327,53 @@ TEST(sha256_known_answers) {
         sha256_hex(big, sizeof big, h);
         ASSERT_STREQ(h, "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3");
 }
+
+/* The document and the summary of a healthy node whose login user has n keys
+ * (-1: unknown); the state is returned. */
+static NodeState login_status(int n, cJSON **ret_login, char **ret_text) {
+        _cleanup_(config_freep) Config *c = config(node);
+        _cleanup_(facts_freep) Facts *f = healthy();
+        _cleanup_(plan_freep) Plan *p = NULL;
+        _cleanup_free_ char *json = NULL, *err = NULL;
+        _cleanup_(cJSON_Deletep) cJSON *root = NULL;
+        StatusInput in = { .config = c, .facts = f, .evaluated = true, .version = "0.1.0" };
+
+        f->login_keys = n;
+        ASSERT_OK(plan_build(c, f, &p));
+        in.plan = p;
+        ASSERT_OK(status_build(&in, &json));
+        ASSERT_OK(status_to_text(json, false, ret_text, &err));
+        root = cJSON_Parse(json);
+        ASSERT_NOT_NULL(root);
+        *ret_login = cJSON_DetachItemFromObject(root, "login");
+        ASSERT_NOT_NULL(*ret_login);
+        return node_state_from_string(cJSON_GetObjectItem(root, "state")->valuestring);
+}
+
+TEST(a_node_nobody_can_log_in_to_says_so_and_stays_operational) {
+        _cleanup_(cJSON_Deletep) cJSON *login = NULL;
+        _cleanup_free_ char *text = NULL;
+
+        /* A warning, not a reason: the node does its duty all the same. */
+        ASSERT_EQ(login_status(0, &login, &text), NODE_OPERATIONAL);
+        ASSERT_STREQ(cJSON_GetObjectItem(login, "user")->valuestring, "core");
+        ASSERT_TRUE(cJSON_IsNumber(cJSON_GetObjectItem(login, "authorizedKeys")));
+        ASSERT_EQ(cJSON_GetObjectItem(login, "authorizedKeys")->valuedouble, 0);
+        ASSERT_CONTAINS(text, "\n  ssh: NOBODY can log in: core has no authorized key (ssh.authorizedKeys)\n");
+        ASSERT_NOT_CONTAINS(text, "  - ");
+}
+
+TEST(the_login_users_keys_are_counted_and_unknown_is_null) {
+        _cleanup_(cJSON_Deletep) cJSON *two = NULL, *one = NULL, *unknown = NULL;
+        _cleanup_free_ char *t2 = NULL, *t1 = NULL, *tu = NULL;
+
+        ASSERT_EQ(login_status(2, &two, &t2), NODE_OPERATIONAL);
+        ASSERT_EQ(cJSON_GetObjectItem(two, "authorizedKeys")->valuedouble, 2);
+        ASSERT_CONTAINS(t2, "\n  ssh: core can log in with 2 authorized keys\n");
+        ASSERT_EQ(login_status(1, &one, &t1), NODE_OPERATIONAL);
+        ASSERT_CONTAINS(t1, "\n  ssh: core can log in with 1 authorized key\n");
+        ASSERT_EQ(login_status(-1, &unknown, &tu), NODE_OPERATIONAL);
+        ASSERT_TRUE(cJSON_IsNull(cJSON_GetObjectItem(unknown, "authorizedKeys")));
+        ASSERT_CONTAINS(tu, "\n  ssh: the authorized keys of core could not be read\n");
+        ASSERT_NOT_CONTAINS(tu, "NOBODY");
+}

@@ -67,11 +67,14 @@ void act_localize(const Config *c, char ***problems, ActReport report, void *use
 struct passwd;
 int act_install_ssh_keys(const struct passwd *pw, const char *want, bool *ret_changed);
 
-/* sshd's configuration from node.json (/etc/ssh/sshd_config.d): no
- * passwords, and the persistent host key when it is present and sshd would
- * accept it (0600, root's); otherwise sshd keeps the key made in RAM for this
- * boot, and *problems says why. Returns 1 when the file changed (sshd must
- * reload), 0 when not. */
+/* sshd's drop-in for this plan (sshd_dropin_render): with the persistent
+ * host key when it is present and sshd would accept it (0600, root's);
+ * otherwise sshd keeps the key made in RAM for this boot, and *problems says
+ * why. Returns 1 when the persistent key is used, 0 when not. */
+int act_sshd_dropin(const Plan *p, char ***problems, char **ret);
+
+/* Writes that drop-in to SSHD_DROPIN_PATH. Returns 1 when the file changed
+ * (sshd must reload), 0 when not. */
 int act_sshd(const Plan *p, char ***problems, ActReport report, void *userdata);
 
 /* agent.journalDir: the journal kept on persistent storage, by bind-mounting
