@@ -82,7 +82,7 @@ EDGE_LINK_PKGS := $(filter-out libnftables,$(EDGE_PKGS))
 EDGE_LIBS := $(shell $(PKG_CONFIG) --libs $(EDGE_LINK_PKGS) 2>/dev/null) -lm
 NET_LIBS := $(shell $(PKG_CONFIG) --libs $(NET_PKGS) 2>/dev/null) -lm
 
-CORE_SRC := $(wildcard agent/core/*.c)
+CORE_SRC := $(wildcard agent/core/*.c agent/core/clients/*.c)
 EDGE_SRC := $(wildcard agent/edge/*.c)
 CLI_SRC := $(wildcard agent/cli/*.c)
 DAEMON_SRC := $(wildcard agent/daemon/*.c)
@@ -96,7 +96,7 @@ NET_OBJ := $(NET_SRC:agent/net/%.c=$(BUILD)/net/%.o)
 # clock edges, the journal log.
 NET_SHARED_OBJ := $(BUILD)/cli/common.o $(BUILD)/edge/files.o $(BUILD)/edge/anchor.o $(BUILD)/edge/system.o \
 	$(BUILD)/edge/log.o
-HEADERS := $(wildcard include/hsos/*.h include/hsos/edge/*.h agent/core/*.h agent/daemon/*.h agent/net/*.h)
+HEADERS := $(wildcard include/hsos/*.h include/hsos/edge/*.h agent/core/*.h agent/core/clients/*.h agent/daemon/*.h agent/net/*.h)
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test-*.c))
 
