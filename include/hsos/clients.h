@@ -183,3 +183,11 @@ const char * const *client_option_names(Client client, const char *name);
 
 /* The default P2P port (the PORT_P2P entry), 0 if the client has none. */
 uint16_t client_default_p2p_port(Client c);
+
+/* The descriptions' facts the Nix module needs to open the same ports in
+ * NixOS's firewall (nix/lib/firewall.nix): per client its role, default
+ * endpoint, ports (kind, move, port, bind, protos), option syntax, and the
+ * options that move a port open to the world, with all their spellings. A
+ * JSON text (agent/core/clients-json.c); printed by hsos-clients-json into
+ * nix/lib/clients.json. */
+int clients_json(char **ret);
