@@ -66,7 +66,7 @@ CORE_PKGS := libcjson
 # The root daemon and the CLI never link libcurl (nor, through it, OpenSSL
 # and GnuTLS): HTTP lives in hsos-agent-net, the unprivileged helper.
 EDGE_PKGS := libcjson blkid mount libmnl libnftables libsystemd
-NET_PKGS := libcjson libsystemd libcurl libseccomp
+NET_PKGS := libcjson libsystemd libcurl libseccomp libmicrohttpd
 POISON_HEADERS := blkid.h blkid/blkid.h libmount.h libmount/libmount.h libmnl/libmnl.h \
 	systemd/sd-bus.h systemd/sd-event.h systemd/sd-journal.h systemd/sd-device.h \
 	systemd/sd-daemon.h systemd/sd-id128.h curl/curl.h nftables/libnftables.h \

@@ -13,6 +13,7 @@
 , systemd
 , curl
 , libseccomp
+, libmicrohttpd
 , coreutils
 }:
 
@@ -43,7 +44,7 @@ stdenv.mkDerivation {
   # libblkid and libmount come from util-linux; libsystemd from systemd;
   # libcurl and libseccomp are hsos-agent-net's (the unprivileged helper
   # that probes the clients and reports to the controller).
-  buildInputs = [ cjson util-linux libmnl nftables systemd curl libseccomp ];
+  buildInputs = [ cjson util-linux libmnl nftables systemd curl libseccomp libmicrohttpd ];
 
   # libnftables is opened with dlopen by the child that loads the firewall
   # (the root process never maps it): by its store path, as Nix's loader

@@ -21,6 +21,7 @@ for m in "$@"; do
         libsystemd) d=libsystemd-dev ;;
         libcurl) d=libcurl4-openssl-dev ;;
         libseccomp) d=libseccomp-dev ;;
+        libmicrohttpd) d=libmicrohttpd-dev ;;
         *) d="(the package with $m.pc)" ;;
         esac
         missing="$missing $m" packages="$packages $d"

@@ -21,7 +21,7 @@ PACKAGES="build-essential pkg-config clang libclang-rt-14-dev valgrind
 wireguard-tools nftables libcjson-dev libblkid-dev libmount-dev libmnl-dev libnftables-dev libsystemd-dev libcurl4-openssl-dev libseccomp-dev
 systemd util-linux fdisk e2fsprogs btrfs-progs xfsprogs iproute2 openssh-client openssl jq curl
 qemu-system-x86 linux-image-amd64 debootstrap zstd cpio kexec-tools python3 nix-bin dracut-core
-etcd-server etcd-client"
+etcd-server etcd-client libmicrohttpd-dev chromium"
 case "${1:-}" in
 bench) PACKAGES="$PACKAGES prometheus-node-exporter" ;;
 "") ;;

@@ -219,51 +219,61 @@ static int client_name(const cJSON *c, char **ret) {
         return *ret ? 0 : -ENOMEM;
 }
 
-static int execution_text(const cJSON *c, char ***l) {
-        _cleanup_free_ char *name = NULL;
+/* What a client's figures say of its sync, in words, without its name:
+ * "synced", "syncing 1234/5678, 0 peers", "unreachable". */
+static int execution_sync(const cJSON *c, char **ret) {
         double cur, high, age, peers;
         const char *peer_note;
+        int r;
 
-        if (client_name(c, &name) < 0)
-                return -ENOMEM;
         peer_note = get_count(c, "peers", &peers) && peers == 0 ? ", 0 peers" : "";
         if (is_false(c, "reachable"))
-                return strv_extendf(l, "%s unreachable", name);
-        if (is_true(c, "syncing")) {
+                r = asprintf(ret, "unreachable");
+        else if (is_true(c, "syncing")) {
                 if (get_count(c, "currentBlock", &cur) && get_count(c, "highestBlock", &high))
-                        return strv_extendf(l, "%s syncing %.0f/%.0f%s", name, cur, high, peer_note);
-                return strv_extendf(l, "%s syncing%s", name, peer_note);
-        }
-        if (is_true(c, "staleHead")) {
+                        r = asprintf(ret, "syncing %.0f/%.0f%s", cur, high, peer_note);
+                else
+                        r = asprintf(ret, "syncing%s", peer_note);
+        } else if (is_true(c, "staleHead")) {
                 if (get_count(c, "headAgeSec", &age) && age >= 0)
-                        return strv_extendf(l, "%s stale head %.0fm old%s", name, floor(age / 60), peer_note);
-                return strv_extendf(l, "%s stale head%s", name, peer_note);
-        }
-        return strv_extendf(l, "%s synced%s", name, peer_note);
+                        r = asprintf(ret, "stale head %.0fm old%s", floor(age / 60), peer_note);
+                else
+                        r = asprintf(ret, "stale head%s", peer_note);
+        } else
+                r = asprintf(ret, "synced%s", peer_note);
+        return r < 0 ? -ENOMEM : 0;
 }
 
-static int consensus_text(const cJSON *c, char ***l) {
-        _cleanup_free_ char *name = NULL;
+static int consensus_sync(const cJSON *c, char **ret) {
         double dist, peers;
         bool have_dist;
         const char *peer_note;
+        int r;
 
-        if (client_name(c, &name) < 0)
-                return -ENOMEM;
         peer_note = get_count(c, "peers", &peers) && peers == 0 ? ", 0 peers" : "";
         have_dist = get_count(c, "syncDistance", &dist);
         if (is_false(c, "reachable"))
-                return strv_extendf(l, "%s unreachable", name);
-        if (is_true(c, "syncing") || (have_dist && dist >= 60)) {
+                r = asprintf(ret, "unreachable");
+        else if (is_true(c, "syncing") || (have_dist && dist >= 60)) {
                 if (have_dist)
-                        return strv_extendf(l, "%s syncing dist %.0f%s", name, dist, peer_note);
-                return strv_extendf(l, "%s syncing%s", name, peer_note);
-        }
-        if (is_true(c, "elOffline"))
-                return strv_extendf(l, "%s el offline%s", name, peer_note);
-        if (is_true(c, "optimistic"))
-                return strv_extendf(l, "%s optimistic%s", name, peer_note);
-        return strv_extendf(l, "%s synced%s", name, peer_note);
+                        r = asprintf(ret, "syncing dist %.0f%s", dist, peer_note);
+                else
+                        r = asprintf(ret, "syncing%s", peer_note);
+        } else if (is_true(c, "elOffline"))
+                r = asprintf(ret, "el offline%s", peer_note);
+        else if (is_true(c, "optimistic"))
+                r = asprintf(ret, "optimistic%s", peer_note);
+        else
+                r = asprintf(ret, "synced%s", peer_note);
+        return r < 0 ? -ENOMEM : 0;
+}
+
+static int client_text(const cJSON *c, bool consensus, char ***l) {
+        _cleanup_free_ char *name = NULL, *sync = NULL;
+
+        if (client_name(c, &name) < 0 || (consensus ? consensus_sync(c, &sync) : execution_sync(c, &sync)) < 0)
+                return -ENOMEM;
+        return strv_extendf(l, "%s %s", name, sync);
 }
 
 static int clients_text(const cJSON *doc, char ***ret) {
@@ -272,10 +282,10 @@ static int clients_text(const cJSON *doc, char ***ret) {
         int r = 0;
 
         cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(doc, "execution"))
-                if (cJSON_IsObject(e) && (r = execution_text(e, &l)) < 0)
+                if (cJSON_IsObject(e) && (r = client_text(e, false, &l)) < 0)
                         goto fail;
         cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(doc, "consensus"))
-                if (cJSON_IsObject(e) && (r = consensus_text(e, &l)) < 0)
+                if (cJSON_IsObject(e) && (r = client_text(e, true, &l)) < 0)
                         goto fail;
         if (!l && (r = strv_extend(&l, "no client reported")) < 0)
                 goto fail;
@@ -647,4 +657,196 @@ int fleet_forgotten_text(const char *hostname, const EtcdKeyValue *kv, uint64_t 
         }
         *ret = strn_printable(s, strlen(s), 600, 0);
         return *ret ? 0 : -ENOMEM;
+}
+
+/* ---- the nodes of the web page ---- */
+
+#define PAGE_REASONS_MAX 16
+#define PAGE_TEXT_MAX 300
+
+const char *fleet_tone_to_string(FleetTone t) {
+        switch (t) {
+        case FLEET_TONE_OK:
+                return "ok";
+        case FLEET_TONE_WARN:
+                return "warn";
+        case FLEET_TONE_BAD:
+                return "bad";
+        case FLEET_TONE_NONE:
+                return "none";
+        case _FLEET_TONE_MAX:
+        case _FLEET_TONE_INVALID:
+                break;
+        }
+        return NULL;
+}
+
+static FleetTone state_tone(const char *state) {
+        NodeState st = node_state_from_string(state);
+
+        if (st < 0)
+                return FLEET_TONE_BAD;
+        switch (node_state_exit_code(st)) {
+        case 0:
+                return FLEET_TONE_OK;
+        case 1:
+                return FLEET_TONE_WARN;
+        default:
+                return FLEET_TONE_BAD;
+        }
+}
+
+/* A copy fit to show, or NULL when s is NULL; -ENOMEM. */
+static int dup_shown(const char *s, size_t max, char **ret) {
+        *ret = NULL;
+        if (!s)
+                return 0;
+        *ret = strn_printable(s, strlen(s), max, 0);
+        return *ret ? 0 : -ENOMEM;
+}
+
+static int client_of(const cJSON *c, bool consensus, FleetClient *ret) {
+        double head;
+        int r;
+
+        *ret = (FleetClient) { .consensus = consensus, .optimistic = consensus && is_true(c, "optimistic") };
+        r = client_name(c, &ret->name);
+        if (r >= 0)
+                r = consensus ? consensus_sync(c, &ret->sync) : execution_sync(c, &ret->sync);
+        if (r >= 0 && get_count(c, consensus ? "headSlot" : "currentBlock", &head) && head >= 0 &&
+            asprintf(&ret->head, "%s %.0f", consensus ? "slot" : "block", head) < 0) {
+                ret->head = NULL;
+                r = -ENOMEM;
+        }
+        if (r >= 0)
+                r = dup_shown(get_str(c, "version"), 80, &ret->version);
+        return r;
+}
+
+static void client_done(FleetClient *c) {
+        free(c->name);
+        free(c->sync);
+        free(c->head);
+        free(c->version);
+}
+
+static int node_of(const Row *row, FleetNode *n) {
+        const cJSON *e;
+        const char *at = NULL;
+        int r;
+
+        r = dup_shown(row->host ?: row->name, 300, &n->host);
+        if (r < 0)
+                return r;
+        switch (row->kind) {
+        case ROW_LIVE:
+                if (!row->doc)
+                        break;
+                r = dup_shown(get_str(row->doc, "state") ?: "?", 32, &n->state);
+                n->tone = state_tone(get_str(row->doc, "state"));
+                at = get_str(row->doc, "generatedAt");
+                break;
+        case ROW_DOWN:
+                if (!row->doc)
+                        break;
+                n->state = strdup("down");
+                n->tone = FLEET_TONE_BAD;
+                r = dup_shown(get_str(row->doc, "state") ?: "?", 32, &n->was);
+                at = get_str(row->doc, "lastSeen");
+                break;
+        case ROW_NEVER:
+                n->state = strdup("never seen");
+                n->tone = FLEET_TONE_NONE;
+                if (n->state && strv_extend(&n->reasons, "no report from it in this etcd") < 0)
+                        return -ENOMEM;
+                return n->state ? 0 : -ENOMEM;
+        case _ROW_KIND_MAX:
+        case _ROW_KIND_INVALID:
+                return -EINVAL;
+        }
+        if (r < 0)
+                return r;
+        if (!row->doc) {
+                n->state = strdup("invalid");
+                n->tone = FLEET_TONE_BAD;
+                if (!n->state || strv_consume(&n->reasons, strn_printable(row->problem, strlen(row->problem),
+                                                                          PAGE_TEXT_MAX, 0)) < 0)
+                        return -ENOMEM;
+                return 0;
+        }
+        if (!n->state)
+                return -ENOMEM;
+        if (!at || time_parse_rfc3339(at, &n->at_usec) < 0)
+                n->at_usec = 0;
+        r = dup_shown(row->kind == ROW_LIVE ? get_str(cJSON_GetObjectItemCaseSensitive(row->doc, "agent"), "version")
+                                            : get_str(row->doc, "agentVersion"),
+                      64, &n->agent_version);
+        if (r < 0)
+                return r;
+        cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(row->doc, "reasons")) {
+                if (!cJSON_IsString(e) || isempty(e->valuestring))
+                        continue;
+                if (strv_length(n->reasons) >= PAGE_REASONS_MAX) {
+                        if (strv_extend(&n->reasons, "(more reasons left out)") < 0)
+                                return -ENOMEM;
+                        break;
+                }
+                if (strv_consume(&n->reasons, strn_printable(e->valuestring, strlen(e->valuestring),
+                                                             PAGE_TEXT_MAX, 0)) < 0)
+                        return -ENOMEM;
+        }
+        for (int consensus = 0; consensus <= 1; consensus++)
+                cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(row->doc, consensus ? "consensus" : "execution")) {
+                        FleetClient *c;
+
+                        if (!cJSON_IsObject(e) || n->n_clients >= 16)
+                                continue;
+                        c = array_grow(n->clients, &n->n_clients, sizeof(FleetClient));
+                        if (!c)
+                                return -ENOMEM;
+                        n->clients = c;
+                        r = client_of(e, consensus, &c[n->n_clients - 1]);
+                        if (r < 0)
+                                return r;
+                        n->optimistic = n->optimistic || c[n->n_clients - 1].optimistic;
+                }
+        return 0;
+}
+
+void fleet_nodes_free(FleetNode *nodes, size_t n) {
+        for (size_t i = 0; i < n; i++) {
+                free(nodes[i].host);
+                free(nodes[i].state);
+                free(nodes[i].was);
+                strv_free(nodes[i].reasons);
+                for (size_t j = 0; j < nodes[i].n_clients; j++)
+                        client_done(&nodes[i].clients[j]);
+                free(nodes[i].clients);
+                free(nodes[i].agent_version);
+        }
+        free(nodes);
+}
+
+int fleet_nodes_build(const FleetView *v, FleetNode **ret, size_t *ret_n) {
+        FleetNode *nodes = NULL;
+        Rows rs = {};
+        int r;
+
+        r = rows_build(v, &rs);
+        if (r < 0)
+                return r;
+        if (rs.n > 0 && !(nodes = calloc(rs.n, sizeof(FleetNode)))) {
+                rows_free(&rs);
+                return -ENOMEM;
+        }
+        for (size_t i = 0; i < rs.n; i++)
+                if ((r = node_of(&rs.rows[i], &nodes[i])) < 0) {
+                        fleet_nodes_free(nodes, rs.n);
+                        rows_free(&rs);
+                        return r;
+                }
+        *ret_n = rs.n;
+        rows_free(&rs);
+        *ret = nodes;
+        return 0;
 }

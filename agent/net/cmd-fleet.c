@@ -15,11 +15,13 @@
 #include "hsos/fleet.h"
 #include "hsos/http.h"
 #include "hsos/util.h"
+#include "cmd-fleet.h"
 
 static void help(void) {
         printf("Usage: %s fleet --etcd URL [--prefix P] [--user U --password-file F]\n"
                "                 [--cacert F] [--expect FILE] [--json]\n"
                "       %s fleet forget HOSTNAME --etcd URL [...]\n"
+               "       %s fleet serve --etcd URL [--listen ADDR:PORT] [...] (see fleet serve --help)\n"
                "Every node's status as the controller (etcd) holds it: one line per node\n"
                "with its state, the age of its report and each client's sync. A member\n"
                "whose report expired is down, with when it was last seen and what it said;\n"
@@ -35,15 +37,8 @@ static void help(void) {
                "      --cacert F            trust this CA for https\n"
                "      --expect FILE         a JSON list of the hostnames the fleet should have\n"
                "      --json                the status documents as a JSON list\n",
-               program_name, program_name);
+               program_name, program_name, program_name);
 }
-
-typedef struct Call {
-        long status;
-        char *body;
-        size_t size;
-        char *error;
-} Call;
 
 static void on_done(void *userdata, const HttpResult *res) {
         Call *c = userdata;
@@ -57,7 +52,7 @@ static void on_done(void *userdata, const HttpResult *res) {
         }
 }
 
-static void call_done(Call *c) {
+void call_done(Call *c) {
         if (c->body)
                 explicit_bzero(c->body, c->size);
         free(c->body);
@@ -66,7 +61,7 @@ static void call_done(Call *c) {
 }
 
 /* One POST to etcd, waited for. 0 with the answer, or -EIO with a message. */
-static int etcd_call(Http *h, const char *base, const char *path, const char *body, const char *token,
+int etcd_call(Http *h, const char *base, const char *path, const char *body, const char *token,
                      const char *cacert, unsigned timeout_ms, Call *c, char **ret_error) {
         _cleanup_free_ char *url = NULL, *msg = NULL, *shown = NULL;
         HttpOptions o = {
@@ -121,7 +116,7 @@ static int etcd_range(Http *h, const char *etcd, const char *prefix_key, const c
 }
 
 /* --expect FILE: read and checked, or a usage error said. */
-static int read_expect(const char *path, char ***ret) {
+int read_expect(const char *path, char ***ret) {
         _cleanup_free_ char *data = NULL, *err = NULL;
         size_t size;
         int r;
@@ -165,6 +160,8 @@ int cmd_fleet(int argc, char **argv) {
         Call c = {};
         int opt, r;
 
+        if (argc >= 2 && streq(argv[1], "serve"))
+                return cmd_fleet_serve(argc - 1, argv + 1);
         while ((opt = getopt_long(argc, argv, "h", options, NULL)) >= 0)
                 switch (opt) {
                 case 'e':

@@ -43,7 +43,7 @@ typedef struct Netd {
 
 /* What the helper never needs, refused with EPERM: a helper taken over by a
  * client's answer gets no further than its own process. */
-static int install_seccomp(void) {
+int netd_install_seccomp(void) {
         static const char * const denied[] = {
                 "mount", "umount2", "pivot_root", "chroot", "move_mount", "open_tree", "fsopen", "fsmount",
                 "fsconfig", "fspick", "mount_setattr", "unshare", "setns", "ptrace", "process_vm_readv",
@@ -218,7 +218,7 @@ int netd_run(int fd) {
 
         /* Root set it before exec; said again in case someone else started us. */
         (void) prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
-        r = install_seccomp();
+        r = netd_install_seccomp();
         if (r < 0) {
                 log_error("network helper: cannot install its system-call filter: %s", strerror(-r));
                 return 1;

@@ -9,6 +9,7 @@
  * value that is not a valid status document is shown as such, with what is
  * wrong with it, and nothing in it reaches the terminal unfiltered. */
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -56,3 +57,43 @@ int fleet_expect_parse(const char *data, size_t size, char ***ret, char **ret_er
  * seen 2026-11-26T11:46:00Z (14 min ago), was degraded", or what the value
  * was when it was no member document. One line, no newline, printable. */
 int fleet_forgotten_text(const char *hostname, const EtcdKeyValue *kv, uint64_t now_usec, char **ret);
+
+/* ---- the fleet as a list of nodes, for the web page (hsos/fleet-page.h) ----
+ * The same rows as fleet_to_text(), in the same order, each reduced to what
+ * a page shows. Every string is printable (strn_printable: no control, no
+ * bidi control) but not escaped for any markup: the renderer escapes. */
+
+typedef struct FleetClient {
+        char *name;               /* "geth", "?" when it said none */
+        bool consensus;           /* else execution */
+        char *sync;               /* in words: "synced", "syncing 1234/5678, 0 peers", "unreachable" */
+        char *head;               /* "slot 1234" or "block 1234", NULL: not said */
+        bool optimistic;
+        char *version;            /* as the client said it, NULL: not said */
+} FleetClient;
+
+typedef enum FleetTone {
+        FLEET_TONE_OK,            /* operational */
+        FLEET_TONE_WARN,          /* starting, degraded */
+        FLEET_TONE_BAD,           /* failed, config-error, down, invalid */
+        FLEET_TONE_NONE,          /* never seen */
+        _FLEET_TONE_MAX,
+        _FLEET_TONE_INVALID = -EINVAL,
+} FleetTone;
+
+typedef struct FleetNode {
+        char *host;               /* the hostname, or the key when it holds none */
+        char *state;              /* a status' state, "down", "never seen" or "invalid" */
+        FleetTone tone;
+        uint64_t at_usec;         /* live: generatedAt; down: lastSeen; 0 unknown */
+        char *was;                /* down: the state it last reported, else NULL */
+        char **reasons;           /* in words (live and down: the node's; invalid: what is wrong) */
+        FleetClient *clients;
+        size_t n_clients;
+        bool optimistic;          /* a client said so */
+        char *agent_version;      /* NULL: not said */
+} FleetNode;
+
+int fleet_nodes_build(const FleetView *v, FleetNode **ret, size_t *ret_n);
+void fleet_nodes_free(FleetNode *nodes, size_t n);
+const char *fleet_tone_to_string(FleetTone t);
