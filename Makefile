@@ -13,6 +13,7 @@
 #   make fuzz         run a libFuzzer target (FUZZ_TARGET=config) for FUZZ_SECONDS (default 60)
 #   make bench        benchmarks; figures in build/bench/results.txt
 #   make golden-update  regenerate the golden files (read the diff before committing)
+#   make clients-json-update  regenerate nix/lib/clients.json from agent/core/clients/
 #   make install PREFIX=/usr DESTDIR=...
 
 PREFIX ?= /usr/local
@@ -82,7 +83,7 @@ EDGE_LINK_PKGS := $(filter-out libnftables,$(EDGE_PKGS))
 EDGE_LIBS := $(shell $(PKG_CONFIG) --libs $(EDGE_LINK_PKGS) 2>/dev/null) -lm
 NET_LIBS := $(shell $(PKG_CONFIG) --libs $(NET_PKGS) 2>/dev/null) -lm
 
-CORE_SRC := $(wildcard agent/core/*.c)
+CORE_SRC := $(wildcard agent/core/*.c agent/core/clients/*.c)
 EDGE_SRC := $(wildcard agent/edge/*.c)
 CLI_SRC := $(wildcard agent/cli/*.c)
 DAEMON_SRC := $(wildcard agent/daemon/*.c)
@@ -96,15 +97,17 @@ NET_OBJ := $(NET_SRC:agent/net/%.c=$(BUILD)/net/%.o)
 # clock edges, the journal log.
 NET_SHARED_OBJ := $(BUILD)/cli/common.o $(BUILD)/edge/files.o $(BUILD)/edge/anchor.o $(BUILD)/edge/system.o \
 	$(BUILD)/edge/log.o
-HEADERS := $(wildcard include/hsos/*.h include/hsos/edge/*.h agent/core/*.h agent/daemon/*.h agent/net/*.h)
+HEADERS := $(wildcard include/hsos/*.h include/hsos/edge/*.h agent/core/*.h agent/core/clients/*.h agent/daemon/*.h agent/net/*.h)
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test-*.c))
 
 BIN := $(BUILD)/hsos-agent
 NET_BIN := $(dir $(BIN))hsos-agent-net
+# Prints the clients' descriptions as nix/lib/clients.json has them.
+CLIENTS_JSON_BIN := $(BUILD)/hsos-clients-json
 
 .PHONY: no-such-test image image-run demo-run check-tiers valgrind-run bench-run fuzz-run need-libs check-e2e all deps check check-unit check-golden check-integration check-nix check-fuzz-corpus check-core-purity \
-	demo valgrind fuzz bench golden-update install clean distclean
+	demo valgrind fuzz bench golden-update clients-json-update install clean distclean
 
 all: $(BIN) $(NET_BIN)
 
@@ -144,7 +147,8 @@ $(POISON_DIR)/.stamp: Makefile $(POISON_DIR).list
 # touching a header rebuilds what includes it and nothing else. An object
 # without its .d (a build from before) is built again to have one.
 DEPFLAGS = -MMD -MP -MF $@.d -MT $@
-DEPFILES := $(CORE_OBJ:=.d) $(EDGE_OBJ:=.d) $(DAEMON_OBJ:=.d) $(CLI_OBJ:=.d) $(NET_OBJ:=.d) $(UNIT_TESTS:=.d)
+DEPFILES := $(CORE_OBJ:=.d) $(EDGE_OBJ:=.d) $(DAEMON_OBJ:=.d) $(CLI_OBJ:=.d) $(NET_OBJ:=.d) $(UNIT_TESTS:=.d) \
+	$(CLIENTS_JSON_BIN).d
 $(DEPFILES):
 
 $(BUILD)/core/%.o: agent/core/%.c $(BUILD)/core/%.o.d $(POISON_DIR)/.stamp
@@ -186,6 +190,11 @@ $(BIN): $(CLI_OBJ) $(DAEMON_OBJ) $(EDGE_OBJ) $(BUILD)/libhsos-core.a | $(NET_BIN
 $(NET_BIN): $(NET_OBJ) $(NET_SHARED_OBJ) $(BUILD)/libhsos-core.a
 	@echo "  LD      $@"
 	$(Q)$(CC) $(BASE_LDFLAGS) -o $@ $(NET_OBJ) $(NET_SHARED_OBJ) $(BUILD)/libhsos-core.a $(NET_LIBS)
+
+# The core alone, with the core's flags: it includes no edge.
+$(CLIENTS_JSON_BIN): agent/tools/hsos-clients-json.c $(CLIENTS_JSON_BIN).d $(BUILD)/libhsos-core.a $(POISON_DIR)/.stamp
+	@echo "  CCLD    $@"
+	$(Q)$(CC) $(CORE_CFLAGS) $(DEPFLAGS) $(BASE_LDFLAGS) -o $@ $< $(BUILD)/libhsos-core.a $(CORE_LIBS)
 
 # Unit tests link the core only, except those named test-edge-*.
 $(BUILD)/tests/test-edge-%: tests/unit/test-edge-%.c $(BUILD)/tests/test-edge-%.d $(EDGE_OBJ) $(BUILD)/libhsos-core.a
@@ -239,9 +248,16 @@ check-integration: $(BIN) $(if $(T),$(T_SCRIPT))
 
 # The Nix side without nixpkgs' packages: every .nix parses, nix/module.nix
 # evaluated by nixpkgs' real lib.evalModules with HomestakerOS's options.nix
-# (../shared/data/) gives node.json that validates, units, users (tests/nix/).
-check-nix: $(BIN)
-	@HSOS_AGENT=$(abspath $(BIN)) $(call RUN_TESTS,nix) tests/nix/check.sh
+# (../shared/data/) gives node.json that validates, units, users (tests/nix/);
+# nix/lib/clients.json is what hsos-clients-json prints.
+check-nix: $(BIN) $(CLIENTS_JSON_BIN)
+	@HSOS_AGENT=$(abspath $(BIN)) HSOS_CLIENTS_JSON=$(abspath $(CLIENTS_JSON_BIN)) \
+		$(call RUN_TESTS,nix) tests/nix/check.sh
+
+# nix/lib/clients.json from the clients' descriptions (read the diff before
+# committing).
+clients-json-update: $(CLIENTS_JSON_BIN)
+	@$(CLIENTS_JSON_BIN) >nix/lib/clients.json.tmp && mv nix/lib/clients.json.tmp nix/lib/clients.json
 
 # The image booted in QEMU (TCG): the plain build, as the image carries it.
 check-e2e: $(BIN)

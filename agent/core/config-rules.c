@@ -10,25 +10,9 @@
 #include "config-internal.h"
 
 const char *config_client_path(Client client) {
-        static const char * const table[_CLIENT_MAX] = {
-                [CLIENT_GETH] = "execution.geth",
-                [CLIENT_NETHERMIND] = "execution.nethermind",
-                [CLIENT_BESU] = "execution.besu",
-                [CLIENT_ERIGON] = "execution.erigon",
-                [CLIENT_RETH] = "execution.reth",
-                [CLIENT_LIGHTHOUSE] = "consensus.lighthouse",
-                [CLIENT_PRYSM] = "consensus.prysm",
-                [CLIENT_TEKU] = "consensus.teku",
-                [CLIENT_NIMBUS] = "consensus.nimbus",
-                [CLIENT_LODESTAR] = "consensus.lodestar",
-                [CLIENT_MEV_BOOST] = "addons.mev-boost",
-                [CLIENT_SSV_NODE] = "addons.ssv-node",
-                [CLIENT_WIREGUARD] = "vpn.wireguard",
-        };
+        const ClientInfo *info = client_info(client);
 
-        if (client < 0 || client >= _CLIENT_MAX)
-                return NULL;
-        return table[client];
+        return info ? info->config_path : NULL;
 }
 
 static int rebase_one(char **path, const char *root) {

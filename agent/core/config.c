@@ -756,14 +756,18 @@ static void parse_client_common(Parser *p, const cJSON *o, const char *path, Cli
 }
 
 static void parse_execution(Parser *p, const cJSON *root, Config *c) {
-        static const char * const known[] = { "geth", "nethermind", "besu", "erigon", "reth", NULL };
         static const char * const known_client[] = {
                 "enable", "endpoint", "dataDir", "jwtSecretFile", "extraOptions", "port", "jsonRpcPort", NULL,
         };
         const cJSON *o = member(root, "execution");
+        const char *known[_CLIENT_MAX + 1];
 
+        client_names_of_role(ROLE_EXECUTION, known);
         parser_object(p, o, "execution", known);
-        for (Client cl = CLIENT_GETH; cl <= CLIENT_RETH; cl++) {
+        for (Client cl = 0; cl < _CLIENT_MAX; cl++) {
+                if (client_info(cl)->role != ROLE_EXECUTION)
+                        continue;
+
                 const char *name = client_to_string(cl);
                 _cleanup_free_ char *path = parser_child(p, "execution", name);
                 const cJSON *co = member(o, name);
@@ -786,7 +790,6 @@ static void parse_execution(Parser *p, const cJSON *root, Config *c) {
 }
 
 static void parse_consensus(Parser *p, const cJSON *root, Config *c) {
-        static const char * const known[] = { "lighthouse", "prysm", "teku", "nimbus", "lodestar", NULL };
         static const char * const known_client[] = {
                 "enable", "endpoint", "execEndpoint", "dataDir", "jwtSecretFile", "extraOptions", "port",
                 "checkpointSyncUrl", "slasher", NULL,
@@ -798,9 +801,14 @@ static void parse_consensus(Parser *p, const cJSON *root, Config *c) {
         static const char * const known_lh_slasher[] = { "enable", "historyLength", "maxDatabaseSize", NULL };
         static const char * const known_prysm_slasher[] = { "enable", NULL };
         const cJSON *o = member(root, "consensus");
+        const char *known[_CLIENT_MAX + 1];
 
+        client_names_of_role(ROLE_CONSENSUS, known);
         parser_object(p, o, "consensus", known);
-        for (Client cl = CLIENT_LIGHTHOUSE; cl <= CLIENT_LODESTAR; cl++) {
+        for (Client cl = 0; cl < _CLIENT_MAX; cl++) {
+                if (client_info(cl)->role != ROLE_CONSENSUS)
+                        continue;
+
                 const char *name = client_to_string(cl);
                 _cleanup_free_ char *path = parser_child(p, "consensus", name), *sp = NULL;
                 const cJSON *co = member(o, name), *so;
@@ -855,7 +863,6 @@ static void parse_consensus(Parser *p, const cJSON *root, Config *c) {
 }
 
 static void parse_addons(Parser *p, const cJSON *root, Config *c) {
-        static const char * const known[] = { "mev-boost", "ssv-node", NULL };
         static const char * const known_mev[] = { "enable", "endpoint", "extraOptions", "relays", NULL };
         static const char * const known_ssv[] = {
                 "dataDir", "extraOptions", "privateKeyFile", "privateKeyPasswordFile", NULL,
@@ -863,7 +870,9 @@ static void parse_addons(Parser *p, const cJSON *root, Config *c) {
         const cJSON *o = member(root, "addons"), *mo = member(o, "mev-boost"), *so = member(o, "ssv-node");
         ClientConfig *mev = &c->clients[CLIENT_MEV_BOOST], *ssv = &c->clients[CLIENT_SSV_NODE];
         _cleanup_free_ char *def_key = NULL, *def_pw = NULL;
+        const char *known[_CLIENT_MAX + 1];
 
+        client_names_of_role(ROLE_ADDON, known);
         parser_object(p, o, "addons", known);
 
         parser_object(p, mo, "addons.mev-boost", known_mev);

@@ -9,33 +9,14 @@
 #include "hsos/render.h"
 #include "hsos/util.h"
 
+#include "clients/client.h"
+
 /* The credential name a client's JWT is loaded under (LoadCredential=), so the
  * secret file itself can stay 0600 root wherever it lies. */
 #define JWT_CREDENTIAL "jwt.hex"
 #define WIREGUARD_RUNTIME_DIR "hsos-wireguard"
 
-/* An option the agent writes, by the names the client's contract gives it
- * (tests/fixtures/clients/<client>.json): its canonical name, then the other
- * spellings the client reads as that option, without dashes; a name "-x" is
- * a short option, written with one dash only. Also named: the options the
- * client refuses beside it (one network switch beside another, clap's
- * conflicts_with), which replace it as well. NULL-terminated. */
-typedef struct OptionNames {
-        const char *names[5];
-} OptionNames;
-
-/* How a client reads its options, to find the agent's among extraOptions. */
-typedef struct ClientOptions {
-        const OptionNames *options;
-        size_t n_options;
-        bool single_dash;       /* Go's flag package: -name is --name */
-        bool ignore_case;       /* names match whatever their case */
-        bool ignore_underscore; /* ... and whatever their '_' (Nim's cmpIgnoreStyle) */
-        bool colon_value;       /* --name:value as well as --name=value */
-        bool short_attached;    /* -dVALUE: a one-letter option with its value attached */
-} ClientOptions;
-
-typedef struct Cmd {
+struct Cmd {
         StrBuf *b;
         /* While the client's own options are written: extraOptions replace
          * each option they set too, and the plan is told in a note. */
@@ -47,7 +28,7 @@ typedef struct Cmd {
         const char *dropped_by; /* the user's word that sets it ... */
         size_t dropped_by_len;  /* ... and the length of its option part */
         bool value_next;        /* the next word, unless an option, is its value */
-} Cmd;
+};
 
 static char ascii_lower(char ch) {
         return ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch;
@@ -203,8 +184,11 @@ static void arg(Cmd *c, const char *word) {
         cmdline_append_word(c->b, word, false);
 }
 
-static void argf(Cmd *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void argf(Cmd *c, const char *fmt, ...) {
+void cmd_arg(Cmd *c, const char *word) {
+        arg(c, word);
+}
+
+void cmd_argf(Cmd *c, const char *fmt, ...) {
         _cleanup_free_ char *w = NULL;
         va_list ap;
         int r;
@@ -219,24 +203,21 @@ static void argf(Cmd *c, const char *fmt, ...) {
         arg(c, w);
 }
 
-/* A fixed word of our own that uses a specifier on purpose (%d: the
- * credentials directory, %t: the runtime directory). Never config content. */
-static void arg_specifier(Cmd *c, const char *word) {
+void cmd_arg_specifier(Cmd *c, const char *word) {
         if (left_out(c, word, true))
                 return;
         sb_append(c->b, " \\\n        ");
         sb_append(c->b, word);
 }
 
-/* A word naming the JWT credential: a fixed flag, then the %d specifier. */
-static void arg_jwt(Cmd *c, const char *prefix) {
+void cmd_arg_jwt(Cmd *c, const char *prefix) {
         _cleanup_free_ char *w = NULL;
 
         if (asprintf(&w, "%s%%d/" JWT_CREDENTIAL, prefix) < 0) {
                 c->b->err = -ENOMEM;
                 return;
         }
-        arg_specifier(c, w);
+        cmd_arg_specifier(c, w);
 }
 
 /* The client's port of that kind. A kind its table lacks is our mistake,
@@ -252,6 +233,15 @@ static unsigned port_of(StrBuf *b, const Config *cfg, Client client, PortKind ki
         return (unsigned) r;
 }
 
+unsigned cmd_port(Cmd *c, const Config *cfg, Client client, PortKind kind) {
+        return port_of(c->b, cfg, client, kind);
+}
+
+void cmd_fail(Cmd *c, int error) {
+        if (!c->b->err)
+                c->b->err = error;
+}
+
 /* A path in a setting that is not a command line (RequiresMountsFor=,
  * ReadWritePaths=, LoadCredential=...): validation already refused spaces,
  * quotes, backslashes and control characters; specifiers are escaped. */
@@ -263,581 +253,11 @@ static void append_path(StrBuf *b, const char *path) {
                         sb_appendc(b, *p);
 }
 
-/* A host as an address:port pair wants brackets around IPv6. */
-static void host_port(char *buf, size_t n, const char *host, unsigned port) {
+void format_host_port(char *buf, size_t n, const char *host, unsigned port) {
         if (strchr(host, ':'))
                 snprintf(buf, n, "[%s]:%u", host, port);
         else
                 snprintf(buf, n, "%s:%u", host, port);
-}
-
-static void render_network_flag(Cmd *c, Client client, Network net) {
-        const char *n = network_to_string(net);
-
-        switch (client) {
-        case CLIENT_GETH:
-        case CLIENT_PRYSM:
-                argf(c, "--%s", n);
-                break;
-        case CLIENT_NETHERMIND:
-                arg(c, "--config");
-                arg(c, n);
-                break;
-        case CLIENT_BESU:
-        case CLIENT_LIGHTHOUSE:
-        case CLIENT_TEKU:
-        case CLIENT_NIMBUS:
-        case CLIENT_LODESTAR:
-                argf(c, "--network=%s", n);
-                break;
-        case CLIENT_ERIGON:
-        case CLIENT_RETH:
-                argf(c, "--chain=%s", n);
-                break;
-        case CLIENT_MEV_BOOST:
-                argf(c, "-%s", n);
-                break;
-        case CLIENT_SSV_NODE:
-        case CLIENT_WIREGUARD:
-        case _CLIENT_MAX:
-        case _CLIENT_INVALID:
-                break;
-        }
-}
-
-/* The agent's options of each client and their names, beside the function
- * that writes them (see OptionNames). */
-static const OptionNames geth_options[] = {
-        /* the network switches: two of them are refused */
-        { { "mainnet", "sepolia", "holesky", "hoodi" } },
-        { { "datadir" } },
-        { { "port" } },
-        { { "discovery.port" } },
-        { { "authrpc.addr" } },
-        { { "authrpc.port" } },
-        { { "authrpc.vhosts" } },
-        { { "authrpc.jwtsecret" } },
-        { { "http" } },
-        { { "http.addr" } },
-        { { "http.port" } },
-        { { "http.api" } },
-        { { "http.corsdomain" } },
-        { { "ws" } },
-        { { "ws.addr" } },
-        { { "ws.port" } },
-        { { "ws.api" } },
-        { { "ws.origins" } },
-        { { "metrics" } },
-        { { "metrics.addr" } },
-        { { "metrics.port" } },
-};
-
-static void geth_args(Cmd *c, const Config *cfg, Client client) {
-        const ClientConfig *cc = &cfg->clients[client];
-        const char *host = endpoint_bind_host(&cc->endpoint);
-        unsigned port = cc->endpoint.port, p2p = port_of(c->b, cfg, client, PORT_P2P),
-                 rpc = cc->json_rpc_port, ws = config_ws_port(cfg, client);
-
-        render_network_flag(c, client, cfg->network);
-        argf(c, "--datadir=%s", cc->data_dir);
-        argf(c, "--port=%u", p2p);
-        argf(c, "--discovery.port=%u", p2p);
-        argf(c, "--authrpc.addr=%s", host);
-        argf(c, "--authrpc.port=%u", port);
-        arg(c, "--authrpc.vhosts=*");
-        arg_jwt(c, "--authrpc.jwtsecret=");
-        arg(c, "--http");
-        argf(c, "--http.addr=%s", host);
-        argf(c, "--http.port=%u", rpc);
-        arg(c, "--http.api=eth,net,web3,txpool,debug");
-        arg(c, "--http.corsdomain=*");
-        arg(c, "--ws");
-        argf(c, "--ws.addr=%s", host);
-        argf(c, "--ws.port=%u", ws);
-        arg(c, "--ws.api=eth,net,web3,txpool,debug");
-        arg(c, "--ws.origins=*");
-        arg(c, "--metrics");
-        arg(c, "--metrics.addr=127.0.0.1");
-        argf(c, "--metrics.port=%u", port_of(c->b, cfg, client, PORT_METRICS));
-}
-
-static const OptionNames nethermind_options[] = {
-        { { "config", "-c" } },
-        { { "data-dir", "datadir", "-dd" } },
-        { { "Network.P2PPort", "network-p2pport" } },
-        { { "Network.DiscoveryPort", "network-discoveryport" } },
-        { { "JsonRpc.EngineHost", "jsonrpc-enginehost" } },
-        { { "JsonRpc.EnginePort", "jsonrpc-engineport" } },
-        { { "JsonRpc.JwtSecretFile", "jsonrpc-jwtsecretfile" } },
-        { { "JsonRpc.Enabled", "jsonrpc-enabled" } },
-        { { "JsonRpc.Host", "jsonrpc-host" } },
-        { { "JsonRpc.Port", "jsonrpc-port" } },
-        { { "Init.WebSocketsEnabled", "init-websocketsenabled" } },
-        { { "JsonRpc.WebSocketsPort", "jsonrpc-websocketsport" } },
-        { { "Metrics.Enabled", "metrics-enabled" } },
-        { { "Metrics.ExposeHost", "metrics-exposehost" } },
-        { { "Metrics.ExposePort", "metrics-exposeport" } },
-};
-
-static void nethermind_args(Cmd *c, const Config *cfg, Client client) {
-        const ClientConfig *cc = &cfg->clients[client];
-        const char *host = endpoint_bind_host(&cc->endpoint);
-        unsigned port = cc->endpoint.port, p2p = port_of(c->b, cfg, client, PORT_P2P),
-                 rpc = cc->json_rpc_port, ws = config_ws_port(cfg, client);
-
-        /* Nethermind takes its options as separate words. */
-        render_network_flag(c, client, cfg->network);
-        arg(c, "--datadir");
-        arg(c, cc->data_dir);
-        arg(c, "--Network.P2PPort");
-        argf(c, "%u", p2p);
-        arg(c, "--Network.DiscoveryPort");
-        argf(c, "%u", p2p);
-        arg(c, "--JsonRpc.EngineHost");
-        arg(c, host);
-        arg(c, "--JsonRpc.EnginePort");
-        argf(c, "%u", port);
-        arg(c, "--JsonRpc.JwtSecretFile");
-        arg_jwt(c, "");
-        arg(c, "--JsonRpc.Enabled");
-        arg(c, "true");
-        arg(c, "--JsonRpc.Host");
-        arg(c, host);
-        arg(c, "--JsonRpc.Port");
-        argf(c, "%u", rpc);
-        arg(c, "--Init.WebSocketsEnabled");
-        arg(c, "true");
-        arg(c, "--JsonRpc.WebSocketsPort");
-        argf(c, "%u", ws);
-        arg(c, "--Metrics.Enabled");
-        arg(c, "true");
-        arg(c, "--Metrics.ExposeHost");
-        arg(c, "127.0.0.1");
-        arg(c, "--Metrics.ExposePort");
-        argf(c, "%u", port_of(c->b, cfg, client, PORT_METRICS));
-}
-
-static const OptionNames besu_options[] = {
-        { { "network" } },
-        { { "data-path" } },
-        { { "p2p-port" } },
-        { { "engine-rpc-enabled" } },
-        { { "engine-rpc-port", "engine-rpc-http-port" } },
-        { { "engine-host-allowlist" } },
-        { { "engine-jwt-secret" } },
-        { { "rpc-http-enabled" } },
-        { { "rpc-http-host" } },
-        { { "rpc-http-port" } },
-        { { "rpc-http-api", "rpc-http-apis" } },
-        { { "rpc-http-cors-origins" } },
-        { { "host-allowlist" } },
-        { { "rpc-ws-enabled" } },
-        { { "rpc-ws-host" } },
-        { { "rpc-ws-port" } },
-        { { "rpc-ws-api", "rpc-ws-apis" } },
-        { { "metrics-enabled" } },
-        { { "metrics-host" } },
-        { { "metrics-port" } },
-};
-
-static void besu_args(Cmd *c, const Config *cfg, Client client) {
-        const ClientConfig *cc = &cfg->clients[client];
-        const char *host = endpoint_bind_host(&cc->endpoint);
-        unsigned port = cc->endpoint.port, p2p = port_of(c->b, cfg, client, PORT_P2P),
-                 rpc = cc->json_rpc_port, ws = config_ws_port(cfg, client);
-
-        /* Besu's engine API listens on the JSON-RPC host. */
-        render_network_flag(c, client, cfg->network);
-        argf(c, "--data-path=%s", cc->data_dir);
-        argf(c, "--p2p-port=%u", p2p);
-        arg(c, "--engine-rpc-enabled=true");
-        argf(c, "--engine-rpc-port=%u", port);
-        arg(c, "--engine-host-allowlist=*");
-        arg_jwt(c, "--engine-jwt-secret=");
-        arg(c, "--rpc-http-enabled=true");
-        argf(c, "--rpc-http-host=%s", host);
-        argf(c, "--rpc-http-port=%u", rpc);
-        arg(c, "--rpc-http-api=ETH,NET,WEB3,TXPOOL,DEBUG,TRACE");
-        arg(c, "--rpc-http-cors-origins=*");
-        arg(c, "--host-allowlist=*");
-        arg(c, "--rpc-ws-enabled=true");
-        argf(c, "--rpc-ws-host=%s", host);
-        argf(c, "--rpc-ws-port=%u", ws);
-        arg(c, "--rpc-ws-api=ETH,NET,WEB3,TXPOOL,DEBUG,TRACE");
-        arg(c, "--metrics-enabled=true");
-        arg(c, "--metrics-host=127.0.0.1");
-        argf(c, "--metrics-port=%u", port_of(c->b, cfg, client, PORT_METRICS));
-}
-
-static const OptionNames erigon_options[] = {
-        { { "chain" } },
-        { { "datadir" } },
-        { { "externalcl" } },
-        { { "port" } },
-        { { "torrent.port" } },
-        { { "authrpc.addr" } },
-        { { "authrpc.port" } },
-        { { "authrpc.vhosts" } },
-        { { "authrpc.jwtsecret" } },
-        { { "http" } },
-        { { "http.addr" } },
-        { { "http.port" } },
-        { { "http.api" } },
-        { { "http.corsdomain" } },
-        { { "ws" } },
-        { { "private.api.addr" } },
-        { { "metrics" } },
-        { { "metrics.addr" } },
-        { { "metrics.port" } },
-};
-
-static void erigon_args(Cmd *c, const Config *cfg, Client client) {
-        const ClientConfig *cc = &cfg->clients[client];
-        const char *host = endpoint_bind_host(&cc->endpoint);
-        unsigned port = cc->endpoint.port, p2p = port_of(c->b, cfg, client, PORT_P2P),
-                 rpc = cc->json_rpc_port;
-
-        render_network_flag(c, client, cfg->network);
-        argf(c, "--datadir=%s", cc->data_dir);
-        arg(c, "--externalcl");
-        argf(c, "--port=%u", p2p);
-        argf(c, "--torrent.port=%u", port_of(c->b, cfg, client, PORT_TORRENT));
-        argf(c, "--authrpc.addr=%s", host);
-        argf(c, "--authrpc.port=%u", port);
-        arg(c, "--authrpc.vhosts=*");
-        arg_jwt(c, "--authrpc.jwtsecret=");
-        arg(c, "--http");
-        argf(c, "--http.addr=%s", host);
-        argf(c, "--http.port=%u", rpc);
-        arg(c, "--http.api=eth,erigon,web3,net,debug,trace,txpool");
-        arg(c, "--http.corsdomain=*");
-        arg(c, "--ws");
-        argf(c, "--private.api.addr=127.0.0.1:%u", port_of(c->b, cfg, client, PORT_PRIVATE_API));
-        arg(c, "--metrics");
-        arg(c, "--metrics.addr=127.0.0.1");
-        argf(c, "--metrics.port=%u", port_of(c->b, cfg, client, PORT_METRICS));
-}
-
-static const OptionNames reth_options[] = {
-        { { "chain" } },
-        { { "datadir" } },
-        { { "port" } },
-        { { "discovery.port" } },
-        { { "discovery.v5.port" } },
-        { { "authrpc.addr" } },
-        { { "authrpc.port" } },
-        { { "authrpc.jwtsecret" } },
-        { { "http" } },
-        { { "http.addr" } },
-        { { "http.port" } },
-        { { "http.api" } },
-        { { "http.corsdomain" } },
-        { { "ws" } },
-        { { "ws.addr" } },
-        { { "ws.port" } },
-        { { "ws.api" } },
-        { { "ws.origins", "ws.corsdomain" } },
-        { { "metrics", "metrics.prometheus" } },
-};
-
-static void reth_args(Cmd *c, const Config *cfg, Client client) {
-        const ClientConfig *cc = &cfg->clients[client];
-        const char *host = endpoint_bind_host(&cc->endpoint);
-        unsigned port = cc->endpoint.port, p2p = port_of(c->b, cfg, client, PORT_P2P),
-                 rpc = cc->json_rpc_port, ws = config_ws_port(cfg, client);
-
-        render_network_flag(c, client, cfg->network);
-        argf(c, "--datadir=%s", cc->data_dir);
-        argf(c, "--port=%u", p2p);
-        argf(c, "--discovery.port=%u", p2p);
-        argf(c, "--discovery.v5.port=%u", port_of(c->b, cfg, client, PORT_DISCOVERY_V5));
-        argf(c, "--authrpc.addr=%s", host);
-        argf(c, "--authrpc.port=%u", port);
-        arg_jwt(c, "--authrpc.jwtsecret=");
-        arg(c, "--http");
-        argf(c, "--http.addr=%s", host);
-        argf(c, "--http.port=%u", rpc);
-        arg(c, "--http.api=eth,net,web3,txpool,debug,trace");
-        arg(c, "--http.corsdomain=*");
-        arg(c, "--ws");
-        argf(c, "--ws.addr=%s", host);
-        argf(c, "--ws.port=%u", ws);
-        arg(c, "--ws.api=eth,net,web3,txpool,debug,trace");
-        arg(c, "--ws.origins=*");
-        argf(c, "--metrics=127.0.0.1:%u", port_of(c->b, cfg, client, PORT_METRICS));
-}
-
-static const OptionNames lighthouse_options[] = {
-        { { "network", "testnet-dir" } },
-        { { "datadir", "-d" } },
-        { { "http" } },
-        { { "http-address" } },
-        { { "http-port" } },
-        { { "http-allow-origin" } },
-        { { "execution-endpoint", "execution-endpoints" } },
-        { { "execution-jwt", "jwt-secrets", "execution-jwt-secret-key" } },
-        { { "port" } },
-        { { "quic-port" } },
-        { { "prune-payloads" } },
-        { { "slasher" } },
-        { { "slasher-history-length" } },
-        { { "slasher-max-db-size" } },
-        { { "builder", "payload-builder", "payload-builders" } },
-        { { "metrics" } },
-        { { "metrics-address" } },
-        { { "metrics-port" } },
-        { { "checkpoint-sync-url", "checkpoint-state", "allow-insecure-genesis-sync" } },
-};
-
-static void lighthouse_args(Cmd *c, const Config *cfg, Client client) {
-        const ClientConfig *cc = &cfg->clients[client];
-        const ClientConfig *mev = &cfg->clients[CLIENT_MEV_BOOST];
-        const char *host = endpoint_bind_host(&cc->endpoint), *el = cc->exec_endpoint.url, *cp = cc->checkpoint_sync_url;
-        unsigned port = cc->endpoint.port, p2p = port_of(c->b, cfg, client, PORT_P2P),
-                 metrics = port_of(c->b, cfg, client, PORT_METRICS);
-
-        render_network_flag(c, client, cfg->network);
-        argf(c, "--datadir=%s", cc->data_dir);
-        arg(c, "--http");
-        argf(c, "--http-address=%s", host);
-        argf(c, "--http-port=%u", port);
-        arg(c, "--http-allow-origin=*");
-        argf(c, "--execution-endpoint=%s", el);
-        arg_jwt(c, "--execution-jwt=");
-        argf(c, "--port=%u", p2p);
-        argf(c, "--quic-port=%u", port_of(c->b, cfg, client, PORT_QUIC));
-        if (cc->slasher_enable) {
-                arg(c, "--slasher");
-                argf(c, "--slasher-history-length=%u", cc->slasher_history_length);
-                argf(c, "--slasher-max-db-size=%u", cc->slasher_max_db_size);
-        }
-        if (mev->enable)
-                argf(c, "--builder=%s", mev->endpoint.url);
-        arg(c, "--metrics");
-        arg(c, "--metrics-address=127.0.0.1");
-        argf(c, "--metrics-port=%u", metrics);
-        if (cp)
-                argf(c, "--checkpoint-sync-url=%s", cp);
-}
-
-static const OptionNames prysm_options[] = {
-        /* the network switches: two of them are refused */
-        { { "mainnet", "sepolia", "holesky", "hoodi" } },
-        { { "datadir" } },
-        { { "accept-terms-of-use" } },
-        { { "http-host", "grpc-gateway-host" } },
-        { { "http-port", "grpc-gateway-port" } },
-        { { "execution-endpoint" } },
-        { { "jwt-secret" } },
-        { { "p2p-tcp-port" } },
-        { { "p2p-quic-port" } },
-        { { "p2p-udp-port" } },
-        { { "rpc-port" } },
-        { { "http-mev-relay" } },
-        { { "historical-slasher-node" } },
-        { { "slasher-datadir" } },
-        { { "monitoring-host" } },
-        { { "monitoring-port" } },
-        { { "checkpoint-sync-url" } },
-        { { "genesis-beacon-api-url" } },
-};
-
-static void prysm_args(Cmd *c, const Config *cfg, Client client) {
-        const ClientConfig *cc = &cfg->clients[client];
-        const ClientConfig *mev = &cfg->clients[CLIENT_MEV_BOOST];
-        const char *host = endpoint_bind_host(&cc->endpoint), *el = cc->exec_endpoint.url, *cp = cc->checkpoint_sync_url;
-        unsigned port = cc->endpoint.port, p2p = port_of(c->b, cfg, client, PORT_P2P),
-                 metrics = port_of(c->b, cfg, client, PORT_METRICS);
-
-        render_network_flag(c, client, cfg->network);
-        argf(c, "--datadir=%s", cc->data_dir);
-        arg(c, "--accept-terms-of-use");
-        argf(c, "--http-host=%s", host);
-        argf(c, "--http-port=%u", port);
-        argf(c, "--execution-endpoint=%s", el);
-        arg_jwt(c, "--jwt-secret=");
-        argf(c, "--p2p-tcp-port=%u", p2p);
-        argf(c, "--p2p-quic-port=%u", port_of(c->b, cfg, client, PORT_QUIC));
-        argf(c, "--p2p-udp-port=%u", port_of(c->b, cfg, client, PORT_DISCOVERY));
-        argf(c, "--rpc-port=%u", port_of(c->b, cfg, client, PORT_GRPC));
-        if (mev->enable)
-                argf(c, "--http-mev-relay=%s", mev->endpoint.url);
-        /* HomestakerOS's prysm slasher.enable is "historical slasher": a
-         * beacon node serving history to a slasher. Its --slasher-datadir is
-         * left out: prysm reads it only with --slasher (node.go). */
-        if (cc->slasher_enable)
-                arg(c, "--historical-slasher-node");
-        arg(c, "--monitoring-host=127.0.0.1");
-        argf(c, "--monitoring-port=%u", metrics);
-        if (cp) {
-                argf(c, "--checkpoint-sync-url=%s", cp);
-                argf(c, "--genesis-beacon-api-url=%s", cp);
-        }
-}
-
-static const OptionNames teku_options[] = {
-        { { "network", "-n" } },
-        { { "data-base-path", "data-path" } },
-        { { "rest-api-enabled" } },
-        { { "rest-api-interface" } },
-        { { "rest-api-port" } },
-        { { "rest-api-host-allowlist" } },
-        { { "ee-endpoint" } },
-        { { "ee-jwt-secret-file" } },
-        { { "p2p-port" } },
-        { { "p2p-quic-port" } },
-        { { "builder-endpoint" } },
-        { { "metrics-enabled" } },
-        { { "metrics-interface" } },
-        { { "metrics-port" } },
-        { { "checkpoint-sync-url" } },
-};
-
-static void teku_args(Cmd *c, const Config *cfg, Client client) {
-        const ClientConfig *cc = &cfg->clients[client];
-        const ClientConfig *mev = &cfg->clients[CLIENT_MEV_BOOST];
-        const char *host = endpoint_bind_host(&cc->endpoint), *el = cc->exec_endpoint.url, *cp = cc->checkpoint_sync_url;
-        unsigned port = cc->endpoint.port, p2p = port_of(c->b, cfg, client, PORT_P2P),
-                 metrics = port_of(c->b, cfg, client, PORT_METRICS);
-
-        render_network_flag(c, client, cfg->network);
-        argf(c, "--data-base-path=%s", cc->data_dir);
-        arg(c, "--rest-api-enabled=true");
-        argf(c, "--rest-api-interface=%s", host);
-        argf(c, "--rest-api-port=%u", port);
-        arg(c, "--rest-api-host-allowlist=*");
-        argf(c, "--ee-endpoint=%s", el);
-        arg_jwt(c, "--ee-jwt-secret-file=");
-        argf(c, "--p2p-port=%u", p2p);
-        argf(c, "--p2p-quic-port=%u", port_of(c->b, cfg, client, PORT_QUIC));
-        if (mev->enable)
-                argf(c, "--builder-endpoint=%s", mev->endpoint.url);
-        arg(c, "--metrics-enabled=true");
-        arg(c, "--metrics-interface=127.0.0.1");
-        argf(c, "--metrics-port=%u", metrics);
-        if (cp)
-                argf(c, "--checkpoint-sync-url=%s", cp);
-}
-
-static const OptionNames nimbus_options[] = {
-        { { "network" } },
-        { { "data-dir", "-d" } },
-        { { "non-interactive" } },
-        { { "rest" } },
-        { { "rest-address" } },
-        { { "rest-port" } },
-        { { "rest-allow-origin" } },
-        { { "el" } },
-        { { "jwt-secret" } },
-        { { "tcp-port" } },
-        { { "udp-port" } },
-        { { "payload-builder" } },
-        { { "payload-builder-url" } },
-        { { "metrics" } },
-        { { "metrics-address" } },
-        { { "metrics-port" } },
-        { { "external-beacon-api-url" } },
-};
-
-static void nimbus_args(Cmd *c, const Config *cfg, Client client) {
-        const ClientConfig *cc = &cfg->clients[client];
-        const ClientConfig *mev = &cfg->clients[CLIENT_MEV_BOOST];
-        const char *host = endpoint_bind_host(&cc->endpoint), *el = cc->exec_endpoint.url, *cp = cc->checkpoint_sync_url;
-        unsigned port = cc->endpoint.port, p2p = port_of(c->b, cfg, client, PORT_P2P),
-                 metrics = port_of(c->b, cfg, client, PORT_METRICS);
-
-        render_network_flag(c, client, cfg->network);
-        argf(c, "--data-dir=%s", cc->data_dir);
-        arg(c, "--non-interactive");
-        arg(c, "--rest=true");
-        argf(c, "--rest-address=%s", host);
-        argf(c, "--rest-port=%u", port);
-        arg(c, "--rest-allow-origin=*");
-        argf(c, "--el=%s", el);
-        arg_jwt(c, "--jwt-secret=");
-        argf(c, "--tcp-port=%u", p2p);
-        argf(c, "--udp-port=%u", p2p);
-        if (mev->enable) {
-                arg(c, "--payload-builder=true");
-                argf(c, "--payload-builder-url=%s", mev->endpoint.url);
-        }
-        arg(c, "--metrics=true");
-        arg(c, "--metrics-address=127.0.0.1");
-        argf(c, "--metrics-port=%u", metrics);
-        if (cp)
-                argf(c, "--external-beacon-api-url=%s", cp);
-}
-
-static const OptionNames lodestar_options[] = {
-        { { "network" } },
-        { { "dataDir", "data-dir" } },
-        { { "rest", "no-rest" } },
-        { { "rest.address" } },
-        { { "rest.port" } },
-        { { "rest.cors" } },
-        { { "execution.urls" } },
-        { { "jwtSecret", "jwt-secret" } },
-        { { "port" } },
-        { { "builder", "no-builder" } },
-        { { "builder.url", "builder.urls" } },
-        { { "metrics", "no-metrics" } },
-        { { "metrics.address" } },
-        { { "metrics.port" } },
-        { { "checkpointSyncUrl", "checkpoint-sync-url" } },
-};
-
-static void lodestar_args(Cmd *c, const Config *cfg, Client client) {
-        const ClientConfig *cc = &cfg->clients[client];
-        const ClientConfig *mev = &cfg->clients[CLIENT_MEV_BOOST];
-        const char *host = endpoint_bind_host(&cc->endpoint), *el = cc->exec_endpoint.url, *cp = cc->checkpoint_sync_url;
-        unsigned port = cc->endpoint.port, p2p = port_of(c->b, cfg, client, PORT_P2P),
-                 metrics = port_of(c->b, cfg, client, PORT_METRICS);
-
-        render_network_flag(c, client, cfg->network);
-        argf(c, "--dataDir=%s", cc->data_dir);
-        arg(c, "--rest");
-        argf(c, "--rest.address=%s", host);
-        argf(c, "--rest.port=%u", port);
-        arg(c, "--rest.cors=*");
-        argf(c, "--execution.urls=%s", el);
-        arg_jwt(c, "--jwtSecret=");
-        argf(c, "--port=%u", p2p);
-        if (mev->enable) {
-                arg(c, "--builder");
-                argf(c, "--builder.url=%s", mev->endpoint.url);
-        }
-        arg(c, "--metrics");
-        arg(c, "--metrics.address=127.0.0.1");
-        argf(c, "--metrics.port=%u", metrics);
-        if (cp)
-                argf(c, "--checkpointSyncUrl=%s", cp);
-}
-
-static const OptionNames mev_boost_options[] = {
-        /* the network switches: two of them are refused */
-        { { "mainnet", "sepolia", "holesky", "hoodi" } },
-        { { "relay-check" } },
-        { { "relay", "relays" } },
-        { { "addr" } },
-};
-
-static void mev_boost_args(Cmd *c, const Config *cfg, Client client) {
-        const ClientConfig *cc = &cfg->clients[CLIENT_MEV_BOOST];
-        StrBuf relays = {};
-        char addr[300];
-
-        render_network_flag(c, client, cfg->network);
-        arg(c, "-relay-check");
-        arg(c, "-relays");
-        STRV_FOREACH(r, cc->relays)
-                sb_appendf(&relays, "%s%s", r == cc->relays ? "" : ",", *r);
-        if (relays.err)
-                c->b->err = relays.err;
-        arg(c, strempty(relays.s));
-        sb_done(&relays);
-        arg(c, "-addr");
-        host_port(addr, sizeof addr, endpoint_bind_host(&cc->endpoint), cc->endpoint.port);
-        arg(c, addr);
 }
 
 /* ssv-node reads a YAML file (it will not start without one) and lets the
@@ -941,8 +361,8 @@ static void render_ssv_environment(StrBuf *b, const Config *cfg) {
         cl = first_enabled(cfg, ROLE_CONSENSUS, &clc);
         if (!el || !cl)
                 return;
-        host_port(ws, sizeof ws, endpoint_connect_host(&el->endpoint), config_ws_port(cfg, elc));
-        host_port(beacon, sizeof beacon, endpoint_connect_host(&cl->endpoint), cl->endpoint.port);
+        format_host_port(ws, sizeof ws, endpoint_connect_host(&el->endpoint), config_ws_port(cfg, elc));
+        format_host_port(beacon, sizeof beacon, endpoint_connect_host(&cl->endpoint), cl->endpoint.port);
 
         env_line(b, "NETWORK", "%s", network_to_string(cfg->network));
         env_line(b, "BEACON_NODE_ADDR", "%s://%s", cl->endpoint.https ? "https" : "http", beacon);
@@ -958,42 +378,6 @@ static void render_ssv_environment(StrBuf *b, const Config *cfg) {
          * reading with its v3 proposals (2024-08): since then it proposes
          * blinded blocks when its beacon node has a builder, and with
          * mev-boost every consensus client here has one (--builder, ...). */
-}
-
-static const char *client_doc(Client client) {
-        static const char * const table[_CLIENT_MAX] = {
-                [CLIENT_GETH] = "https://geth.ethereum.org/docs/fundamentals/command-line-options",
-                [CLIENT_NETHERMIND] = "https://docs.nethermind.io/fundamentals/configuration",
-                [CLIENT_BESU] = "https://besu.hyperledger.org/public-networks/reference/cli/options",
-                [CLIENT_ERIGON] = "https://docs.erigon.tech",
-                [CLIENT_RETH] = "https://reth.rs/cli/reth/node",
-                [CLIENT_LIGHTHOUSE] = "https://lighthouse-book.sigmaprime.io/help_bn.html",
-                [CLIENT_PRYSM] = "https://docs.prylabs.network/docs/prysm-usage/parameters",
-                [CLIENT_TEKU] = "https://docs.teku.consensys.io/reference/cli",
-                [CLIENT_NIMBUS] = "https://nimbus.guide/options.html",
-                [CLIENT_LODESTAR] = "https://chainsafe.github.io/lodestar/run/beacon-management/beacon-cli",
-                [CLIENT_MEV_BOOST] = "https://github.com/flashbots/mev-boost",
-                [CLIENT_SSV_NODE] = "https://docs.ssv.network",
-                [CLIENT_WIREGUARD] = "man:wg-quick(8)",
-        };
-        return table[client];
-}
-
-static const char *role_title(Client client) {
-        switch (client_info(client)->role) {
-        case ROLE_EXECUTION:
-                return "Ethereum execution client";
-        case ROLE_CONSENSUS:
-                return "Ethereum consensus client";
-        case ROLE_ADDON:
-                return client == CLIENT_MEV_BOOST ? "MEV-Boost relay client" : "SSV distributed validator node";
-        case ROLE_VPN:
-                return "WireGuard VPN";
-        case _ROLE_MAX:
-        case _ROLE_INVALID:
-                break;
-        }
-        return "service";
 }
 
 /* The sandbox every client runs in; JIT runtimes keep writable+executable
@@ -1036,61 +420,12 @@ static void render_hardening(StrBuf *b, Client client) {
         sb_append(b, "SystemCallErrorNumber=EPERM\n");
 }
 
-static const OptionNames ssv_node_options[] = {
-        { { "config", "-c" } },
-};
-
-static void ssv_node_args(Cmd *c, const Config *cfg, Client client) {
-        (void) cfg;
-        (void) client;
-        arg_specifier(c, "--config=%t/ssv-node/config.yaml");
-}
-
-typedef void (*ArgsFunc)(Cmd *c, const Config *cfg, Client client);
-
-#define OPTIONS(t) .options = (t), .n_options = ELEMENTSOF(t)
-
-/* How each client reads its options (the "syntax" of its contract). */
-static const ClientOptions client_options[_CLIENT_MAX] = {
-        [CLIENT_GETH] = { OPTIONS(geth_options), .single_dash = true },
-        /* Matched whatever the case: a spelling nethermind does not take it
-         * refuses anyway, so this can only leave out an option the user's
-         * would have doubled. */
-        [CLIENT_NETHERMIND] = { OPTIONS(nethermind_options), .ignore_case = true },
-        [CLIENT_BESU] = { OPTIONS(besu_options), .short_attached = true },
-        [CLIENT_ERIGON] = { OPTIONS(erigon_options), .single_dash = true },
-        [CLIENT_RETH] = { OPTIONS(reth_options), .short_attached = true },
-        [CLIENT_LIGHTHOUSE] = { OPTIONS(lighthouse_options), .short_attached = true },
-        [CLIENT_PRYSM] = { OPTIONS(prysm_options), .single_dash = true },
-        [CLIENT_TEKU] = { OPTIONS(teku_options), .short_attached = true },
-        [CLIENT_NIMBUS] = { OPTIONS(nimbus_options), .ignore_case = true, .ignore_underscore = true,
-                            .colon_value = true },
-        [CLIENT_LODESTAR] = { OPTIONS(lodestar_options) },
-        [CLIENT_MEV_BOOST] = { OPTIONS(mev_boost_options), .single_dash = true },
-        [CLIENT_SSV_NODE] = { OPTIONS(ssv_node_options), .short_attached = true },
-};
-
-static const ArgsFunc client_args[_CLIENT_MAX] = {
-        [CLIENT_GETH] = geth_args,
-        [CLIENT_NETHERMIND] = nethermind_args,
-        [CLIENT_BESU] = besu_args,
-        [CLIENT_ERIGON] = erigon_args,
-        [CLIENT_RETH] = reth_args,
-        [CLIENT_LIGHTHOUSE] = lighthouse_args,
-        [CLIENT_PRYSM] = prysm_args,
-        [CLIENT_TEKU] = teku_args,
-        [CLIENT_NIMBUS] = nimbus_args,
-        [CLIENT_LODESTAR] = lodestar_args,
-        [CLIENT_MEV_BOOST] = mev_boost_args,
-        [CLIENT_SSV_NODE] = ssv_node_args,
-};
-
 static void render_wireguard(StrBuf *b, const RenderContext *ctx) {
         const Config *cfg = ctx->config;
         Cmd c = { b };
 
         sb_appendf(b, "[Unit]\nDescription=WireGuard VPN %s (vpn.wireguard)\n", cfg->wireguard_interface);
-        sb_appendf(b, "Documentation=%s\n", client_doc(CLIENT_WIREGUARD));
+        sb_appendf(b, "Documentation=%s\n", client_info(CLIENT_WIREGUARD)->doc);
         /* As Debian's wg-quick@.service: after the network is online (and
          * names resolve, for endpoints). Not Before=network.target as well:
          * network-online.target is after network.target, so that is a cycle,
@@ -1114,11 +449,11 @@ static void render_wireguard(StrBuf *b, const RenderContext *ctx) {
         sb_append(b, "\nExecStart=");
         cmdline_append_executable(b, ctx->executable);
         arg(&c, "up");
-        argf(&c, "/run/" WIREGUARD_RUNTIME_DIR "/%s.conf", cfg->wireguard_interface);
+        cmd_argf(&c, "/run/" WIREGUARD_RUNTIME_DIR "/%s.conf", cfg->wireguard_interface);
         sb_append(b, "\nExecStop=");
         cmdline_append_executable(b, ctx->executable);
         arg(&c, "down");
-        argf(&c, "/run/" WIREGUARD_RUNTIME_DIR "/%s.conf", cfg->wireguard_interface);
+        cmd_argf(&c, "/run/" WIREGUARD_RUNTIME_DIR "/%s.conf", cfg->wireguard_interface);
         /* wg-quick needs root with CAP_NET_ADMIN, sysctls and resolvconf:
          * confine what does not get in its way. */
         sb_append(b, "\nTimeoutStopSec=30s\n"
@@ -1152,9 +487,9 @@ int render_unit(const RenderContext *ctx, Client client, char **ret) {
                 return sb_steal(&b, ret);
         }
 
-        sb_appendf(&b, "[Unit]\nDescription=%s %s (%s)\n", role_title(client), info->name,
+        sb_appendf(&b, "[Unit]\nDescription=%s %s (%s)\n", info->title, info->name,
                    network_to_string(cfg->network));
-        sb_appendf(&b, "Documentation=%s\n", client_doc(client));
+        sb_appendf(&b, "Documentation=%s\n", info->doc);
         sb_append(&b, "Wants=network-online.target\nAfter=network-online.target");
         STRV_FOREACH(a, ctx->after)
                 sb_appendf(&b, " %s", *a);
@@ -1211,11 +546,11 @@ int render_unit(const RenderContext *ctx, Client client, char **ret) {
                 arg(&c, info->subcommand);
         /* extraOptions replace every option of the agent they set too (a
          * client may refuse one given twice): it is left out, with a note. */
-        c.opts = &client_options[client];
+        c.opts = &info->options;
         c.client = info->name;
         c.user = cc->extra_args;
         c.notes = ctx->notes;
-        client_args[client](&c, cfg, client);
+        info->args(&c, cfg, client);
         cmd_flush(&c);
         c.opts = NULL;
         /* extraOptions: HomestakerOS's words, each written back quoted. */
@@ -1226,8 +561,8 @@ int render_unit(const RenderContext *ctx, Client client, char **ret) {
         sb_appendc(&b, '\n');
 
         sb_appendf(&b, "Restart=always\nRestartSec=5s\nTimeoutStopSec=%us\n", info->timeout_stop_sec);
-        if (client == CLIENT_NIMBUS)
-                sb_append(&b, "RestartPreventExitStatus=129\n"); /* doppelganger detected */
+        if (info->restart_prevent_exit_status > 0)
+                sb_appendf(&b, "RestartPreventExitStatus=%i\n", info->restart_prevent_exit_status);
         sb_append(&b, "UMask=0077\n");
         if (cc->data_dir && client != CLIENT_MEV_BOOST) {
                 sb_append(&b, "ReadWritePaths=");
@@ -1246,48 +581,6 @@ int render_mount_dropin(const MountConfig *m, char **ret) {
         append_path(&b, m->where);
         sb_appendc(&b, '\n');
         return sb_steal(&b, ret);
-}
-
-/* The options of the agent's that set a port open to the world, with the
- * port's kind and the protocols the option's value moves. An option's other
- * spellings are those of its entry in the client's option table. */
-typedef struct PortOption {
-        Client client;
-        const char *name;
-        PortKind kind;
-        unsigned protos;
-} PortOption;
-
-static const PortOption port_options[] = {
-        { CLIENT_GETH, "port", PORT_P2P, PROTO_TCP },
-        { CLIENT_GETH, "discovery.port", PORT_P2P, PROTO_UDP },
-        { CLIENT_NETHERMIND, "Network.P2PPort", PORT_P2P, PROTO_TCP },
-        { CLIENT_NETHERMIND, "Network.DiscoveryPort", PORT_P2P, PROTO_UDP },
-        { CLIENT_BESU, "p2p-port", PORT_P2P, PROTO_TCP | PROTO_UDP },
-        { CLIENT_ERIGON, "port", PORT_P2P, PROTO_TCP | PROTO_UDP },
-        { CLIENT_ERIGON, "torrent.port", PORT_TORRENT, PROTO_TCP | PROTO_UDP },
-        { CLIENT_RETH, "port", PORT_P2P, PROTO_TCP },
-        { CLIENT_RETH, "discovery.port", PORT_P2P, PROTO_UDP },
-        { CLIENT_RETH, "discovery.v5.port", PORT_DISCOVERY_V5, PROTO_UDP },
-        { CLIENT_LIGHTHOUSE, "port", PORT_P2P, PROTO_TCP | PROTO_UDP },
-        { CLIENT_LIGHTHOUSE, "quic-port", PORT_QUIC, PROTO_UDP },
-        { CLIENT_PRYSM, "p2p-tcp-port", PORT_P2P, PROTO_TCP },
-        { CLIENT_PRYSM, "p2p-quic-port", PORT_QUIC, PROTO_UDP },
-        { CLIENT_PRYSM, "p2p-udp-port", PORT_DISCOVERY, PROTO_UDP },
-        { CLIENT_TEKU, "p2p-port", PORT_P2P, PROTO_TCP | PROTO_UDP },
-        { CLIENT_TEKU, "p2p-quic-port", PORT_QUIC, PROTO_UDP },
-        { CLIENT_NIMBUS, "tcp-port", PORT_P2P, PROTO_TCP },
-        { CLIENT_NIMBUS, "udp-port", PORT_P2P, PROTO_UDP },
-        { CLIENT_LODESTAR, "port", PORT_P2P, PROTO_TCP | PROTO_UDP },
-};
-
-static const char * const *option_names(Client client, const char *name) {
-        const ClientOptions *o = &client_options[client];
-
-        for (size_t i = 0; i < o->n_options; i++)
-                if (streq(o->options[i].names[0], name))
-                        return o->options[i].names;
-        return NULL;
 }
 
 /* The value the user's word gives its option: after '=' (or ':' where the
@@ -1332,7 +625,7 @@ int render_listen_ports(const Config *cfg, Client client, ListenPort ret[static 
                         char **ret_error) {
         const ClientInfo *info = client_info(client);
         const ClientConfig *cc = &cfg->clients[client];
-        Cmd c = { .opts = &client_options[client], .user = cc->extra_args };
+        Cmd c = { .opts = &info->options, .user = cc->extra_args };
         uint16_t user_p2p = 0;
         size_t n = 0;
 
@@ -1347,17 +640,17 @@ int render_listen_ports(const Config *cfg, Client client, ListenPort ret[static 
 
                         if ((pass == 0) != (cp->kind == PORT_P2P))
                                 continue;
-                        for (size_t k = 0; k < ELEMENTSOF(port_options); k++) {
-                                const PortOption *po = &port_options[k];
+                        for (size_t k = 0; k < info->n_port_options; k++) {
+                                const ClientPortOption *po = &info->port_options[k];
                                 const char * const *names;
                                 const char *word, *value;
                                 size_t len = 0;
                                 uint16_t port;
 
-                                if (po->client != client || po->kind != cp->kind)
+                                if (po->kind != cp->kind)
                                         continue;
                                 has_option = true;
-                                names = option_names(client, po->name);
+                                names = client_option_names(client, po->name);
                                 word = names && c.user ? user_sets(&c, names, &len) : NULL;
                                 if (!word)
                                         continue;

@@ -1,9 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 #pragma once
 
-/* What the agent knows of each client: its role, executable, system user,
- * runtime, default endpoint, and the ports it listens on besides its
- * endpoint. One table, read by validation, the plan and the renderer. */
+/* What the agent knows of each client, described once, in its own file
+ * (agent/core/clients/<name>.c): its role, executable, system user, runtime,
+ * default endpoint, the ports it listens on besides its endpoint, where its
+ * settings lie in node.json, its documentation, how it reads its options,
+ * which of them move a port open to the world, and the function writing its
+ * command line. Validation, the plan, the renderer, the firewall and the Nix
+ * module's port table (nix/lib/clients.json, made by hsos-clients-json) all
+ * read these descriptions; no other table is indexed by Client. */
 
 #include <errno.h>
 #include <stdbool.h>
@@ -96,6 +101,43 @@ typedef struct ClientPort {
 
 #define CLIENT_PORTS_MAX 6
 
+/* An option the agent writes, by the names the client's contract gives it
+ * (tests/fixtures/clients/<client>.json): its canonical name, then the other
+ * spellings the client reads as that option, without dashes; a name "-x" is
+ * a short option, written with one dash only. Also named: the options the
+ * client refuses beside it (one network switch beside another, clap's
+ * conflicts_with), which replace it as well. NULL-terminated. */
+typedef struct OptionNames {
+        const char *names[5];
+} OptionNames;
+
+/* How a client reads its options (the "syntax" of its contract), to find the
+ * agent's among extraOptions, and the agent's options by their names. */
+typedef struct ClientOptions {
+        const OptionNames *options;
+        size_t n_options;
+        bool single_dash;       /* Go's flag package: -name is --name */
+        bool ignore_case;       /* names match whatever their case */
+        bool ignore_underscore; /* ... and whatever their '_' (Nim's cmpIgnoreStyle) */
+        bool colon_value;       /* --name:value as well as --name=value */
+        bool short_attached;    /* -dVALUE: a one-letter option with its value attached */
+} ClientOptions;
+
+/* An option of the agent's that sets a port open to the world: its
+ * canonical name (its other spellings are those of its OptionNames entry),
+ * the kind of the port, and the protocols the option's value moves. */
+typedef struct ClientPortOption {
+        const char *name;
+        PortKind kind;
+        unsigned protos;
+} ClientPortOption;
+
+/* The writer of a unit's command line (agent/core/render.c); a client's
+ * argument builder writes its words through it (agent/core/clients/client.h). */
+typedef struct Cmd Cmd;
+struct Config;
+typedef void (*ClientArgsFunc)(Cmd *c, const struct Config *cfg, Client client);
+
 typedef struct ClientInfo {
         const char *name;        /* config key, unit and user name */
         Role role;
@@ -109,12 +151,24 @@ typedef struct ClientInfo {
         const char *default_endpoint;
         ClientPort ports[CLIENT_PORTS_MAX];
         size_t n_ports;
+        const char *config_path; /* its settings in node.json: "execution.geth" */
+        const char *title;       /* its unit's Description=, before its name */
+        const char *doc;         /* its unit's Documentation= */
+        int restart_prevent_exit_status; /* an exit status not to restart after, or 0 */
+        ClientOptions options;
+        const ClientPortOption *port_options;
+        size_t n_port_options;
+        ClientArgsFunc args;     /* NULL for wireguard, whose unit is wg-quick's own */
 } ClientInfo;
 
 const ClientInfo *client_info(Client c);
 const char *client_to_string(Client c);
 Client client_from_string(const char *s);
 const char *role_to_string(Role r);
+
+/* The names of the clients of a role, in Client order, NULL-terminated: the
+ * keys node.json's section of that role knows. */
+void client_names_of_role(Role role, const char *ret[static _CLIENT_MAX + 1]);
 
 const char *network_to_string(Network n);
 Network network_from_string(const char *s);
@@ -123,5 +177,17 @@ uint64_t network_chain_id(Network n);
 /* The client's port of that kind, NULL if it has none. */
 const ClientPort *client_port(Client c, PortKind kind);
 
+/* The spellings of the client's option of that (canonical) name, by its
+ * option table, NULL-terminated; NULL when it has no such option. */
+const char * const *client_option_names(Client client, const char *name);
+
 /* The default P2P port (the PORT_P2P entry), 0 if the client has none. */
 uint16_t client_default_p2p_port(Client c);
+
+/* The descriptions' facts the Nix module needs to open the same ports in
+ * NixOS's firewall (nix/lib/firewall.nix): per client its role, default
+ * endpoint, ports (kind, move, port, bind, protos), option syntax, and the
+ * options that move a port open to the world, with all their spellings. A
+ * JSON text (agent/core/clients-json.c); printed by hsos-clients-json into
+ * nix/lib/clients.json. */
+int clients_json(char **ret);

@@ -11,146 +11,39 @@
 # vpn.wireguard.configFile, a secret on the node's disk that evaluation
 # cannot and must not read.
 #
-# The port table is agent/core/clients.c's and the port options
-# agent/core/render.c's (port_options, each client's option syntax):
-# tests/nix/check.sh compares what this gives, case by case, with the
-# `firewall.open` of `hsos-agent plan --json` for the same node.json, so a
-# table that drifts fails there.
+# The clients' ports, how node.json and extraOptions move them and how
+# each client reads its options are the agent's own descriptions
+# (agent/core/clients/<name>.c), as hsos-clients-json prints them into
+# ./clients.json: make check-nix fails when the committed file differs from
+# what the agent's program prints (make clients-json-update writes it anew).
+# The rest, how a node.json's words become ports, is the agent's
+# render_listen_ports done in Nix: tests/nix/check.sh compares what this
+# gives, case by case, with the `firewall.open` of `hsos-agent plan --json`
+# for the same node.json, so logic that drifts fails there.
 { lib }:
 let
-  inherit (builtins) bitAnd bitOr concatMap elem filter head length match split;
+  inherit (builtins) bitAnd concatMap elem filter head length match split;
 
   tcp = 1;
   udp = 2;
+  protosOf = l: (if elem "tcp" l then tcp else 0) + (if elem "udp" l then udp else 0);
 
-  # A port of a client's table: kind, how node.json moves it (move: fixed,
-  # p2p = `port`, p2pOffset = `port` + port, jsonRpc = `jsonRpcPort`,
-  # jsonRpcOffset = `jsonRpcPort` + port), whether it is open to everyone
-  # (the agent binds it to all addresses) or only on the WireGuard
-  # interface, and its protocols.
-  port = kind: move: port: open: protos: { inherit kind move port open protos; };
-  p2p = port "p2p";
-
-  # How a client reads its options: a single dash as well as two, case and
-  # '_' ignored, a ':' between option and value (render.c's client_options).
-  syntax = { singleDash ? false, ignoreCase ? false, ignoreUnderscore ? false, colonValue ? false }:
-    { inherit singleDash ignoreCase ignoreUnderscore colonValue; };
-
-  # The options of the agent's that set a port open to everyone: the
-  # option's spellings, the kind of the port, the protocols its value moves.
-  option = names: kind: protos: { inherit names kind protos; };
-
-  clients = {
-    geth = {
-      role = "execution";
-      endpoint = "http://127.0.0.1:8551";
-      ports = [ (p2p "p2p" 30303 true (bitOr tcp udp)) (port "jsonRpc" "jsonRpc" 8545 false tcp) (port "metrics" "fixed" 6060 false tcp) ];
-      syntax = syntax { singleDash = true; };
-      options = [ (option [ "port" ] "p2p" tcp) (option [ "discovery.port" ] "p2p" udp) ];
-    };
-    nethermind = {
-      role = "execution";
-      endpoint = "http://127.0.0.1:8551";
-      ports = [ (p2p "p2p" 30303 true (bitOr tcp udp)) (port "jsonRpc" "jsonRpc" 8545 false tcp) (port "metrics" "fixed" 9091 false tcp) ];
-      syntax = syntax { ignoreCase = true; };
-      options = [ (option [ "Network.P2PPort" "network-p2pport" ] "p2p" tcp) (option [ "Network.DiscoveryPort" "network-discoveryport" ] "p2p" udp) ];
-    };
-    besu = {
-      role = "execution";
-      endpoint = "http://127.0.0.1:8551";
-      ports = [
-        (p2p "p2p" 30303 true (bitOr tcp udp))
-        (port "jsonRpc" "jsonRpc" 8545 false tcp)
-        (port "ws" "jsonRpcOffset" 1 false tcp)
-        (port "metrics" "fixed" 9545 false tcp)
-      ];
-      syntax = syntax { };
-      options = [ (option [ "p2p-port" ] "p2p" (bitOr tcp udp)) ];
-    };
-    erigon = {
-      role = "execution";
-      endpoint = "http://127.0.0.1:8551";
-      ports = [
-        (p2p "p2p" 30303 true (bitOr tcp udp))
-        (port "p2pSecond" "p2pOffset" 1 true (bitOr tcp udp))
-        (port "jsonRpc" "jsonRpc" 8545 false tcp)
-        (port "torrent" "fixed" 42069 true (bitOr tcp udp))
-        (port "privateApi" "fixed" 9090 false tcp)
-        (port "metrics" "fixed" 6061 false tcp)
-      ];
-      syntax = syntax { singleDash = true; };
-      options = [ (option [ "port" ] "p2p" (bitOr tcp udp)) (option [ "torrent.port" ] "torrent" (bitOr tcp udp)) ];
-    };
-    reth = {
-      role = "execution";
-      endpoint = "http://127.0.0.1:8551";
-      ports = [
-        (p2p "p2p" 30303 true (bitOr tcp udp))
-        (port "jsonRpc" "jsonRpc" 8545 false tcp)
-        (port "ws" "jsonRpcOffset" 1 false tcp)
-        (port "discoveryV5" "fixed" 9200 true udp)
-        (port "metrics" "fixed" 9001 false tcp)
-      ];
-      syntax = syntax { };
-      options = [ (option [ "port" ] "p2p" tcp) (option [ "discovery.port" ] "p2p" udp) (option [ "discovery.v5.port" ] "discoveryV5" udp) ];
-    };
-    lighthouse = {
-      role = "consensus";
-      endpoint = "http://127.0.0.1:5052";
-      ports = [ (p2p "p2p" 9000 true (bitOr tcp udp)) (port "quic" "p2pOffset" 1 true udp) (port "metrics" "fixed" 5054 false tcp) ];
-      syntax = syntax { };
-      options = [ (option [ "port" ] "p2p" (bitOr tcp udp)) (option [ "quic-port" ] "quic" udp) ];
-    };
-    prysm = {
-      role = "consensus";
-      endpoint = "http://127.0.0.1:3500";
-      ports = [
-        (p2p "p2p" 13000 true tcp)
-        (port "quic" "p2pOffset" 0 true udp)
-        (port "discovery" "fixed" 12000 true udp)
-        (port "grpc" "fixed" 4000 false tcp)
-        (port "metrics" "fixed" 8080 false tcp)
-      ];
-      syntax = syntax { singleDash = true; };
-      options = [ (option [ "p2p-tcp-port" ] "p2p" tcp) (option [ "p2p-quic-port" ] "quic" udp) (option [ "p2p-udp-port" ] "discovery" udp) ];
-    };
-    teku = {
-      role = "consensus";
-      endpoint = "http://127.0.0.1:5051";
-      ports = [ (p2p "p2p" 9000 true (bitOr tcp udp)) (port "quic" "p2pOffset" 1 true udp) (port "metrics" "fixed" 8008 false tcp) ];
-      syntax = syntax { };
-      options = [ (option [ "p2p-port" ] "p2p" (bitOr tcp udp)) (option [ "p2p-quic-port" ] "quic" udp) ];
-    };
-    nimbus = {
-      role = "consensus";
-      endpoint = "http://127.0.0.1:5052";
-      ports = [ (p2p "p2p" 9000 true (bitOr tcp udp)) (port "metrics" "fixed" 8008 false tcp) ];
-      syntax = syntax { ignoreCase = true; ignoreUnderscore = true; colonValue = true; };
-      options = [ (option [ "tcp-port" ] "p2p" tcp) (option [ "udp-port" ] "p2p" udp) ];
-    };
-    lodestar = {
-      role = "consensus";
-      endpoint = "http://127.0.0.1:5052";
-      ports = [ (p2p "p2p" 9000 true (bitOr tcp udp)) (port "metrics" "fixed" 8008 false tcp) ];
-      syntax = syntax { };
-      options = [ (option [ "port" ] "p2p" (bitOr tcp udp)) ];
-    };
-    mev-boost = {
-      role = "addon";
-      endpoint = "http://127.0.0.1:18550";
-      ports = [ ];
-      syntax = syntax { singleDash = true; };
-      options = [ ];
-    };
-    # ssv-node's ports are fixed, and its endpoint none of the node's.
-    ssv-node = {
-      role = "addon";
-      endpoint = null;
-      ports = [ (p2p "fixed" 13001 true tcp) (port "discovery" "fixed" 12001 true udp) (port "metrics" "fixed" 15000 false tcp) ];
-      syntax = syntax { };
-      options = [ ];
-    };
-  };
+  # Per client: its role, default endpoint (null: none of the node's ports),
+  # ports (kind; how node.json moves it: move fixed, p2p = `port`,
+  # p2pOffset = `port` + port, jsonRpc = `jsonRpcPort`, jsonRpcOffset =
+  # `jsonRpcPort` + port; open to everyone when the agent binds it to all
+  # addresses, else only on the WireGuard interface; protocols), how it reads
+  # its options (a single dash as well as two, case and '_' ignored, a ':'
+  # between option and value), and the options of the agent's that set a
+  # port open to everyone (the option's spellings, the kind of the port, the
+  # protocols its value moves).
+  clients = lib.mapAttrs
+    (_: c: {
+      inherit (c) role endpoint syntax;
+      ports = map (p: { inherit (p) kind move port; open = p.bind == "any"; protos = protosOf p.protos; }) c.ports;
+      options = map (o: { inherit (o) names kind; protos = protosOf o.protos; }) c.options;
+    })
+    (builtins.fromJSON (builtins.readFile ./clients.json));
 
   # A key of node.json, null (HomestakerOS's unset nullOr) as absent.
   get = set: name: default: if builtins.isAttrs set && set ? ${name} && set.${name} != null then set.${name} else default;

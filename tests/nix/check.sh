@@ -9,7 +9,9 @@
 # which hsos-agent validate accepts and plans as the same node, and the
 # units, users, time sync, initrd stage, ... of expected/*.system.json, and
 # NixOS's firewall opening the ports `hsos-agent plan --json` lists for
-# the same node.json (nix/lib/firewall.nix against the agent); wrong settings
+# the same node.json (nix/lib/firewall.nix against the agent), its port
+# table nix/lib/clients.json being what HSOS_CLIENTS_JSON (hsos-clients-json)
+# prints of the agent's client descriptions; wrong settings
 # (tests/nix/wrong/) are the module system's errors naming the option; every
 # homestakeros option has its place in node.json, with its default.
 # TAP; exit 77 when nix-instantiate is missing. UPDATE=1 rewrites the
@@ -38,6 +40,20 @@ for f in $(cd "$TOP" && find . -name '*.nix' -not -path './build/*' -not -path '
         if nix-instantiate --parse "$TOP/$f" >/dev/null 2>"$T/err"; then ok "$f parses"
         else not_ok "$f parses" "$(cat "$T/err")"; fi
 done
+
+# nix/lib/clients.json, the port table nix/lib/firewall.nix reads, is the
+# agent's: what hsos-clients-json prints of the clients' descriptions
+# (agent/core/clients/), to the byte (make clients-json-update writes it).
+if [ -z "${HSOS_CLIENTS_JSON:-}" ]; then
+        n=$((n + 1))
+        echo "ok $n - nix/lib/clients.json is what hsos-clients-json prints # SKIP HSOS_CLIENTS_JSON names no program (make check-nix builds it)"
+elif ! "$HSOS_CLIENTS_JSON" >"$T/clients-table.json" 2>"$T/err"; then
+        not_ok "nix/lib/clients.json is what hsos-clients-json prints" "$(cat "$T/err")"
+elif diff -u "$TOP/nix/lib/clients.json" "$T/clients-table.json" >"$T/diff"; then
+        ok "nix/lib/clients.json is what hsos-clients-json prints ($(jq length "$T/clients-table.json") clients)"
+else
+        not_ok "nix/lib/clients.json is what hsos-clients-json prints (make clients-json-update)" "$(cat "$T/diff")"
+fi
 
 # nix/module.nix is evaluated by nixpkgs' real module system, with
 # HomestakerOS's real option declarations: both in ../shared/data/ beside
@@ -107,8 +123,8 @@ system() {
         # The firewall. NixOS's in charge: node.json leaves the agent's own
         # table out, and nix/module.nix opens in networking.firewall the ports
         # `hsos-agent plan --json` lists for the same node.json with the
-        # agent's firewall on (the real binary: a port table of
-        # nix/lib/firewall.nix that drifts from the agent's fails here):
+        # agent's firewall on (the real binary: logic of nix/lib/firewall.nix
+        # that drifts from the agent's fails here):
         # open ones to everyone, the APIs on the WireGuard interface only
         # (loopback NixOS accepts whole), ssh by sshd's openFirewall, else
         # by the module. NixOS's off: the agent's own stays on.

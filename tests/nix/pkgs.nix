@@ -68,6 +68,7 @@ let
     libmnl = package "libmnl" "1.0.5";
     curl = package "curl" "8.17.0";
     libseccomp = package "libseccomp" "2.6.0";
+    libmicrohttpd = package "libmicrohttpd" "1.0.2"; # fleet serve
     nftables = package "nftables" "1.1.5"; # libnftables, the firewall edge
   } // clients;
 in
