@@ -13,17 +13,22 @@ static void nft_ctx_freep(struct nft_ctx **c) {
                 nft_ctx_free(*c);
 }
 
-/* nft's error, its first lines, without the newline at its end. */
+/* nft's error, its first line (the ones after it quote the ruleset and
+ * point at the word), capped, without control characters: it goes into
+ * the status and a log line. */
 static char *nft_error(struct nft_ctx *ctx) {
         const char *e = nft_ctx_get_error_buffer(ctx);
         size_t n;
+        char *s;
 
         if (!e || !*e)
                 return strdup("nft refused the ruleset");
-        n = strlen(e);
-        while (n > 0 && e[n - 1] == '\n')
-                n--;
-        return strndup(e, n > 512 ? 512 : n);
+        n = strcspn(e, "\n");
+        s = strndup(e, n > 512 ? 512 : n);
+        for (char *p = s; p && *p; p++)
+                if ((unsigned char) *p < 0x20 || *p == 0x7f)
+                        *p = ' ';
+        return s;
 }
 
 int firewall_apply(FirewallState *s, const char *ruleset, unsigned n_rules) {
