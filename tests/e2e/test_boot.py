@@ -268,6 +268,10 @@ def firewall_checks(g, fwd):
     tap.ok(rc == 0 and "policy drop;" in out and 'tcp dport 30303 accept comment "geth P2P"' in out
            and 'iifname "wg0" tcp dport 8551 accept comment "geth engine API"' in out,
            "firewall: nft list table inet hsos in the guest shows the daemon's ruleset", out)
+    # The image carries nft for the operator; Debian's nftables.service,
+    # which would flush every table, stays off.
+    rc, out = g.run("systemctl is-enabled nftables.service")
+    tap.ok(out.strip() == "disabled", "firewall: nftables.service (flush ruleset) is not enabled in the image", out)
     rc, out = g.run("hsos-agent status | grep '^  firewall: '")
     tap.ok(re.fullmatch(r"  firewall: applied, \d+ rules, \d+ ports open, \d+ only on wg0", out.strip("\n")) is not None,
            "firewall: hsos-agent status says so in one line", out)
