@@ -14,7 +14,8 @@
 #
 # HSOS_TEST_LOG names a file each run appends its counts and skips to
 # (tests/summary.sh reads it); HSOS_TEST_TIER names the tier in it.
-# VALGRIND=1 runs binaries under valgrind, failing on any error or leak.
+# VALGRIND=1 runs binaries under valgrind, failing on any error or leak
+# (tests/unit/valgrind.supp: the few that are the libraries' own).
 set -u
 strict=false
 case "${CI:-}:${STRICT:-}" in
@@ -40,7 +41,7 @@ for t in "$@"; do
         *.py) python3 "$t" >"$out" 2>&1 ;;
         *)
                 if [ "${VALGRIND:-}" = 1 ]; then
-                        valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect \
+                        valgrind -q --suppressions="$(dirname "$0")/unit/valgrind.supp" --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect \
                                 --show-leak-kinds=definite,indirect "$t" >"$out" 2>&1
                 else
                         "$t" >"$out" 2>&1

@@ -266,6 +266,41 @@ static void print_network(Out *o, const cJSON *conn) {
                    cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(conn, "online")) ? "yes" : "no");
 }
 
+/* One line under Network: "firewall: applied, 14 rules, 5 ports open, 6
+ * only on wg0", or why it is not. */
+static void print_firewall(Out *o, const cJSON *fw) {
+        const cJSON *open = cJSON_GetObjectItemCaseSensitive(fw, "open"), *p;
+        unsigned world = 0, only = 0;
+        const char *ifname = NULL, *error = get_str(fw, "lastError");
+        double rules = 0;
+        StrBuf line = {};
+        _cleanup_free_ char *s = NULL;
+
+        if (!cJSON_IsObject(fw))
+                return;
+        cJSON_ArrayForEach(p, open) {
+                const char *on = get_str(p, "only");
+                if (on) {
+                        only++;
+                        ifname = on;
+                } else
+                        world++;
+        }
+        (void) get_num(fw, "rules", &rules);
+        if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(fw, "enabled")))
+                sb_append(&line, "off (agent.firewall.enable is false: the ports are another firewall's)");
+        else if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(fw, "applied"))) {
+                sb_appendf(&line, "applied, %.0f rules, %u port%s open", rules, world, world == 1 ? "" : "s");
+                if (only > 0)
+                        sb_appendf(&line, ", %u only on %s", only, ifname);
+        } else
+                sb_appendf(&line, "NOT applied (the ruleset before stays): %s", error ?: "not loaded yet");
+        if (sb_steal(&line, &s) < 0)
+                return;
+        sb_append(&o->b, "  firewall: ");
+        wrapped(o, s, 12, 4);
+}
+
 static void print_system(Out *o, const cJSON *sys) {
         double total, avail, load, cpus;
         const cJSON *clock = cJSON_GetObjectItemCaseSensitive(sys, "clockSynchronized");
@@ -353,6 +388,7 @@ int status_to_text(const char *json, bool color, char **ret, char **ret_error) {
         print_units(&o, cJSON_GetObjectItemCaseSensitive(root, "units"));
         print_clients(&o, root);
         print_network(&o, cJSON_GetObjectItemCaseSensitive(root, "connectivity"));
+        print_firewall(&o, cJSON_GetObjectItemCaseSensitive(root, "firewall"));
         print_system(&o, cJSON_GetObjectItemCaseSensitive(root, "system"));
         print_login(&o, cJSON_GetObjectItemCaseSensitive(root, "login"));
         print_controller(&o, cJSON_GetObjectItemCaseSensitive(root, "controller"));

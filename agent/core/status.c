@@ -230,6 +230,12 @@ int status_evaluate(const StatusInput *in, NodeState *ret_state, char ***ret_rea
         STRV_FOREACH(p, in->problems)
                 if ((r = strv_extend(&reasons, *p)) < 0)
                         return r;
+        /* A firewall the plan asks for that is not the one loaded: the node
+         * keeps the ruleset before (or none), the error says why. */
+        if (in->evaluated && in->plan && in->plan->firewall && !in->firewall.applied &&
+            (r = strv_extendf(&reasons, "the firewall was not loaded (the ruleset before stays): %s",
+                              in->firewall.last_error ?: "not loaded yet")) < 0)
+                return r;
 
         if (!in->evaluated) {
                 r = strv_extend(&reasons, "the agent has not finished its first evaluation");
@@ -414,6 +420,39 @@ static void build_connectivity(Doc *d, cJSON *root, const StatusInput *in) {
         add(d, o, "interfaces", ifs);
 }
 
+/* What the plan asks (enabled, open) beside what was loaded (applied,
+ * rules, lastError), as spec/status.md's firewall section has it; null
+ * without a plan. */
+static void build_firewall(Doc *d, cJSON *root, const StatusInput *in) {
+        const Firewall *fw = in->plan ? in->plan->firewall : NULL;
+        cJSON *o, *open;
+
+        if (!fw) {
+                add(d, root, "firewall", cJSON_CreateNull());
+                return;
+        }
+        o = add(d, root, "firewall", cJSON_CreateObject());
+        if (!o)
+                return;
+        add(d, o, "enabled", cJSON_CreateBool(fw->enabled));
+        add(d, o, "applied", cJSON_CreateBool(in->firewall.applied));
+        add(d, o, "rules", cJSON_CreateNumber(in->firewall.rules)); /* in the kernel: the last that loaded */
+        open = add(d, o, "open", cJSON_CreateArray());
+        for (size_t i = 0; open && fw->enabled && i < fw->n_ports; i++) {
+                const FirewallPort *fp = &fw->ports[i];
+                cJSON *e = add(d, open, NULL, cJSON_CreateObject());
+
+                if (!e)
+                        break;
+                add(d, e, "port", cJSON_CreateNumber(fp->port));
+                add(d, e, "proto", cJSON_CreateString(firewall_protos_to_string(fp->protos)));
+                add(d, e, "why", cJSON_CreateString(fp->why));
+                add(d, e, "only", fp->scope == FIREWALL_OPEN ? cJSON_CreateNull() :
+                                  cJSON_CreateString(fw->private_ifname ?: "lo"));
+        }
+        add(d, o, "lastError", str_or_null(in->firewall.last_error));
+}
+
 static void build_system(Doc *d, cJSON *root, const StatusInput *in) {
         const FactSystem *s = in->facts ? &in->facts->system : NULL;
         cJSON *o = add(d, root, "system", cJSON_CreateObject());
@@ -506,6 +545,7 @@ int status_build(const StatusInput *in, char **ret_json) {
                 add(&d, o, "etcd", controller_json(&d, &in->etcd));
                 add(&d, o, "http", controller_json(&d, &in->http));
         }
+        build_firewall(&d, root, in);
         if (!d.ok)
                 return -ENOMEM;
 

@@ -186,6 +186,9 @@ static void rebuild_status(Manager *m) {
 
         _cleanup_strv_free_ char **problems = strv_copy(m->problems);
 
+        in.firewall = (FirewallStatus) {
+                .applied = m->firewall.applied, .rules = m->firewall.rules, .last_error = m->firewall.last_error,
+        };
         net_helper_controller(m->net, &in.etcd, &in.http);
         /* The helper down is a problem of the node's (its clients are not asked). */
         if (net_helper_problem(m->net) && strv_extend(&problems, net_helper_problem(m->net)) >= 0)
@@ -684,6 +687,26 @@ static void manager_ready(Manager *m) {
         (void) sd_notify(false, "READY=1");
 }
 
+/* The plan's firewall, loaded when its text changed (or the last load
+ * failed); a failure keeps the ruleset before, is logged when it is new,
+ * and shows in the status (the node degraded). */
+static void apply_firewall(Manager *m) {
+        const Firewall *fw = m->plan ? m->plan->firewall : NULL;
+        _cleanup_free_ char *before = NULL;
+        int r;
+
+        if (!fw)
+                return;
+        before = m->firewall.last_error ? strdup(m->firewall.last_error) : NULL;
+        r = firewall_apply(&m->firewall, fw->ruleset, fw->n_rules);
+        if (r > 0)
+                log_info("firewall loaded: table inet " FIREWALL_TABLE "%s, %u rules", fw->enabled ? "" : " removed",
+                         fw->n_rules);
+        else if (r < 0 && !streq_ptr(before, m->firewall.last_error))
+                log_error("the firewall was not loaded (the ruleset before stays): %s",
+                          m->firewall.last_error ?: strerror(-r));
+}
+
 /* The disk work is done: the plan is made from the facts it left, and the
  * units follow. */
 static void on_worker_done(void *userdata, int status) {
@@ -726,6 +749,9 @@ static void on_worker_done(void *userdata, int status) {
                 m->retired_config = config_free(m->retired_config);
                 add_spaces(m);
                 watch_secrets(m);
+                /* The ports closed before the clients that listen on them
+                 * start; a firewall that fails to load holds no client back. */
+                apply_firewall(m);
                 apply_units(m);
                 m->evaluated = true;
                 rebuild_status(m);
@@ -1144,6 +1170,7 @@ Manager *manager_free(Manager *m) {
         config_free(m->retired_config);
         strv_free(m->config_errors);
         facts_free(m->facts);
+        firewall_state_done(&m->firewall); /* the ruleset stays loaded: the node stays protected */
         free(m->status_json);
         strv_free(m->created_secrets);
         strv_free(m->problems);

@@ -12,6 +12,7 @@
 #include <systemd/sd-event.h>
 
 #include "hsos/config.h"
+#include "hsos/edge/firewall.h"
 #include "hsos/edge/status-server.h"
 #include "hsos/edge/systemd.h"
 #include "hsos/facts.h"
@@ -70,6 +71,7 @@ typedef struct Manager {
         char *config_text;         /* node.json as loaded, for the helper */
         char *machine_id;
         char *change_key;          /* what the controller last heard about */
+        FirewallState firewall;    /* the ruleset loaded last (left in place at exit) */
 } Manager;
 
 int manager_new(const char *config_path, Manager **ret);

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -23,6 +24,32 @@ static bool dir_only_root_writes(const struct stat *st) {
 /* The walk behind anchor_open and anchor_mkdir. With mkdir, missing
  * directories are made (the last with mode, uid, gid) and the result is a
  * directory opened O_RDONLY. */
+/* A directory root made a moment ago: owned by the effective user, and
+ * empty. */
+static bool dir_fresh_and_ours(int fd) {
+        struct stat st;
+        DIR *d;
+        struct dirent *de;
+        bool empty = true;
+        int dfd;
+
+        if (fstat(fd, &st) < 0 || st.st_uid != geteuid() || !S_ISDIR(st.st_mode))
+                return false;
+        dfd = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (dfd < 0)
+                return false;
+        d = fdopendir(dfd);
+        if (!d) {
+                close(dfd);
+                return false;
+        }
+        while (empty && (de = readdir(d)))
+                if (!streq(de->d_name, ".") && !streq(de->d_name, ".."))
+                        empty = false;
+        closedir(d);
+        return empty;
+}
+
 static int walk(const char *path, int open_flags, AnchorFlags flags, bool mkdir, mode_t mode, uid_t uid, gid_t gid,
                 bool *ret_root_only, bool *ret_created) {
         _cleanup_free_ char *todo = NULL;
@@ -164,8 +191,14 @@ static int walk(const char *path, int open_flags, AnchorFlags flags, bool mkdir,
                 break;
         }
 
+        /* Between root's mkdirat and its open, a user who may write in the
+         * parent can remove root's new (empty) directory and make its own
+         * under the name: what was opened is root's only if it is still
+         * owned by root and empty (as a directory root just made is). */
+        if (created && !dir_fresh_and_ours(fd))
+                created = false;
         if (created) {
-                /* Through the fd: mkdir applied the umask, and the name may have changed hands. */
+                /* Through the fd: mkdir applied the umask. */
                 if (fchmod(fd, mode) < 0 || fchown(fd, uid, gid) < 0) {
                         int r = -errno;
                         safe_close_fd(fd);

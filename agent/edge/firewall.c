@@ -147,7 +147,14 @@ static int load(const char *ruleset, char **ret_error) {
                 *ret_error = strdup(WIFSIGNALED(status) ? "the process loading the ruleset was killed"
                                                         : "nft refused the ruleset");
         } else {
+                /* nft's first line (the ones after it quote the ruleset and
+                 * point at the word), without control characters: it goes
+                 * into the status and a log line. */
                 buf[got] = '\0';
+                buf[strcspn(buf, "\n")] = '\0';
+                for (char *c = buf; *c; c++)
+                        if ((unsigned char) *c < 0x20 || *c == 0x7f)
+                                *c = ' ';
                 *ret_error = strdup(buf);
         }
         return *ret_error ? -EINVAL : -ENOMEM;

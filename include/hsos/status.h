@@ -40,6 +40,13 @@ typedef struct ControllerStatus {
         const char *last_error;   /* NULL: the last report went through */
 } ControllerStatus;
 
+/* The firewall as the daemon loaded it (the plan says what it should be). */
+typedef struct FirewallStatus {
+        bool applied;             /* the plan's ruleset is the one loaded */
+        unsigned rules;           /* in the ruleset loaded last */
+        const char *last_error;   /* why the last load failed, NULL when it did not */
+} FirewallStatus;
+
 typedef struct StatusInput {
         const Config *config;     /* NULL: node.json was invalid at boot */
         char **config_errors;     /* the boot's errors, or a refused reload's */
@@ -56,6 +63,7 @@ typedef struct StatusInput {
         const char *config_sha256;
         const HealthBoard *health;  /* the clients' answers, NULL before the first probe */
         ControllerStatus etcd, http;
+        FirewallStatus firewall;
 } StatusInput;
 
 /* Decides the state and lists the reasons (plain words). */

@@ -75,8 +75,11 @@ def make_btrfs_disk(path, size_mb, label, subvolumes):
 class Guest:
     """One QEMU machine. Its files (console log, sockets) live in workdir."""
 
-    def __init__(self, workdir, image_dir, disks=(), memory_mb=1024, append=""):
+    def __init__(self, workdir, image_dir, disks=(), memory_mb=1024, append="", hostfwd=None):
+        """hostfwd: {guest TCP port: host port}, forwarded from 127.0.0.1 on
+        the host (QEMU's user network) to the guest, as the LAN would reach it."""
         self.workdir = workdir
+        self.hostfwd = dict(hostfwd or {})
         self.image_dir = image_dir
         self.disks = list(disks)
         self.memory_mb = memory_mb
@@ -113,7 +116,9 @@ class Guest:
             "-monitor", "unix:%s,server,nowait" % os.path.join(self.workdir, "monitor.sock"),
             "-chardev", "socket,id=exec,path=%s,server=off" % path,
             "-device", "virtio-serial-pci", "-device", "virtserialport,chardev=exec,name=hsos.exec",
-            "-netdev", "user,id=n0", "-device", "virtio-net-pci,netdev=n0",
+            "-netdev", "user,id=n0" + "".join(",hostfwd=tcp:127.0.0.1:%d-:%d" % (h, gp)
+                                              for gp, h in sorted(self.hostfwd.items())),
+            "-device", "virtio-net-pci,netdev=n0",
         ]
         for i, d in enumerate(self.disks):
             cmd += ["-drive", "file=%s,if=none,format=raw,id=disk%d" % (d, i),

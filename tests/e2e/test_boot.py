@@ -13,13 +13,14 @@ import json
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Etcd, Guest, GuestError, Tap, make_btrfs_disk, make_ext4_disk  # noqa: E402
+from harness import Etcd, Guest, GuestError, Tap, free_port, make_btrfs_disk, make_ext4_disk  # noqa: E402
 
 SNTP = None
 
@@ -229,6 +230,60 @@ def wait_status(g, cond, timeout=60):
         g.run("sleep 0.5")
 
 
+def host_asks(port, timeout):
+    """A JSON-RPC request from the host to a port QEMU forwards to the guest,
+    as a machine on the LAN would send it: what came back ("" for nothing:
+    QEMU takes the host's connection at once, and a guest that drops the
+    packets never answers)."""
+    body = b'{"jsonrpc":"2.0","id":1,"method":"web3_clientVersion","params":[]}'
+    req = (b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+           b"Content-Length: %d\r\nConnection: close\r\n\r\n" % len(body)) + body
+    data = b""
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=timeout) as c:
+            c.sendall(req)
+            while b"\r\n\r\n" not in data or not data.rstrip().endswith(b"}"):
+                chunk = c.recv(4096)
+                if not chunk:
+                    break
+                data += chunk
+    except OSError:
+        pass
+    return data.decode(errors="replace")
+
+
+def firewall_checks(g, fwd):
+    """The daemon's firewall (table inet hsos) in the guest: from the host,
+    through QEMU's user network as from the LAN, geth's P2P port answers and
+    its engine API, which the stand-in also listens on beyond loopback as real
+    nodes do, does not."""
+    doc, _ = wait_status(g, lambda d: (d.get("firewall") or {}).get("applied") is True)
+    fw = doc.get("firewall") or {}
+    opened = {(o.get("port"), o.get("proto"), o.get("only")) for o in fw.get("open", [])}
+    tap.ok(fw.get("enabled") is True and fw.get("applied") is True and fw.get("lastError") is None
+           and fw.get("rules", 0) > 0 and (30303, "tcp+udp", None) in opened and (8551, "tcp", "wg0") in opened
+           and (22, "tcp", None) in opened,
+           "firewall: the status says applied, geth's P2P open, its engine API only on wg0", json.dumps(fw, indent=1))
+    rc, out = g.run("nft list table inet hsos")
+    tap.ok(rc == 0 and "policy drop;" in out and 'tcp dport 30303 accept comment "geth P2P"' in out
+           and 'iifname "wg0" tcp dport 8551 accept comment "geth engine API"' in out,
+           "firewall: nft list table inet hsos in the guest shows the daemon's ruleset", out)
+    # The image carries nft for the operator; Debian's nftables.service,
+    # which would flush every table, stays off.
+    rc, out = g.run("systemctl is-enabled nftables.service")
+    tap.ok(out.strip() == "disabled", "firewall: nftables.service (flush ruleset) is not enabled in the image", out)
+    rc, out = g.run("hsos-agent status | grep '^  firewall: '")
+    tap.ok(re.fullmatch(r"  firewall: applied, \d+ rules, \d+ ports open, \d+ only on wg0", out.strip("\n")) is not None,
+           "firewall: hsos-agent status says so in one line", out)
+    rc, out = g.run("ss -Hltn | awk '{ print $4 }' | grep -E '^(\\*|\\[::\\]|0\\.0\\.0\\.0):(30303|8551)$'")
+    tap.ok(sorted({l.rsplit(":", 1)[1] for l in out.split()}) == ["30303", "8551"],
+           "firewall: the stand-in geth listens on 30303 and 8551 beyond loopback", out)
+    p2p = host_asks(fwd[30303], 60)
+    tap.ok("geth/standin" in p2p, "firewall: the host reaches the guest's P2P port 30303 (hostfwd)", p2p[:500])
+    engine = host_asks(fwd[8551], 15)
+    tap.ok(engine == "", "firewall: the host does not reach the guest's engine API 8551 (hostfwd)", engine[:500])
+
+
 def privsep_checks(g):
     """The root daemon maps no libcurl and parses nothing from the network;
     its helper, which does, runs as hsos-net without privileges."""
@@ -306,7 +361,9 @@ def scenario_disk_reboot_kexec():
     # The artifacts, on a disk of their own, for kexec-boot inside the guest.
     arts = os.path.join(wa, "artifacts.img")
     make_ext4_disk(arts, 160, files={f: os.path.join(image, f) for f in ("bzImage", "initrd.zst", "kexec-boot")})
-    g = Guest(wa, image, disks=[disk, arts])
+    # The host as the LAN: geth's P2P port and its engine API forwarded.
+    fwd = {30303: free_port(), 8551: free_port()}
+    g = Guest(wa, image, disks=[disk, arts], hostfwd=fwd)
     try:
         g.start()
         state = g.wait_booted()
@@ -353,13 +410,14 @@ def scenario_disk_reboot_kexec():
                "boot 1: the status says core can log in with its one key", doc.get("login"))
         rc, out = g.run("systemctl is-active geth.service lighthouse.service")
         tap.ok(out.split() == ["active", "active"], "boot 1: the daemon started the clients", out)
+        firewall_checks(g, fwd)
         # The daemon runs hardened (initrd-hooks/hsos-agent.service): its bounding set
-        # is CAP_CHOWN, DAC_OVERRIDE, FOWNER, SETGID, SETUID, SYS_ADMIN (0x2000cb), a
+        # is CAP_CHOWN, DAC_OVERRIDE, FOWNER, SETGID, SETUID, NET_ADMIN, SYS_ADMIN (0x2010cb), a
         # seccomp filter is on, no new privileges; and it stays in PID 1's mount
         # namespace, where its mounts must land (no PrivateTmp= and the like).
         out = g.check("pid=$(systemctl show -P MainPID hsos-agent.service); readlink /proc/1/ns/mnt /proc/$pid/ns/mnt; "
                       "grep -E '^(CapBnd|Seccomp|NoNewPrivs):' /proc/$pid/status | tr -d '\\t'").split()
-        tap.ok(len(out) == 5 and out[0] == out[1] and out[2:] == ["CapBnd:00000000002000cb", "NoNewPrivs:1", "Seccomp:2"],
+        tap.ok(len(out) == 5 and out[0] == out[1] and out[2:] == ["CapBnd:00000000002010cb", "NoNewPrivs:1", "Seccomp:2"],
                "boot 1: the daemon runs hardened, in the host's mount namespace", out)
         # vpn.wireguard: wg-quick brings wg0 up from the file test-boot.sh made
         # (a key of this run, no peer); and nothing loops in the units' order.

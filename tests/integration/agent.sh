@@ -2,6 +2,8 @@
 # runs `hsos-agent run` as systemd would (NOTIFY_SOCKET) and waits for its
 # READY=1; AGENT_PID names it, and cleanup() stops it. Needs python3.
 AGENT_PID=""
+# The daemon loads its firewall wherever it runs: never on this host.
+[ -n "${HSOS_TEST_NETNS:-}" ] || { echo "Bail out! $0 runs the daemon outside a network namespace of its own: call own_netns (lib.sh) first"; exit 1; }
 cleanup() { [ -n "$AGENT_PID" ] && kill "$AGENT_PID" 2>/dev/null; return 0; }
 
 # start_agent CONFIG: runs the daemon and waits for its READY=1 (or its exit).

@@ -50,7 +50,38 @@ skip_all() {
         exit 77
 }
 
+# own_netns "$@": the rest of the script runs in a network namespace of its
+# own (lo up, nothing else), with whatever it starts: the daemon, etcd, the
+# stand-in clients. The daemon loads its firewall (table inet hsos, a drop
+# policy) wherever it runs; here that is the test's namespace, never this
+# host's, which other programs (ssh, etcd, other tests) share. Call it right
+# after sourcing lib.sh, before anything else: the script is run again under
+# `unshare --net`. finish() then checks that the host's nftables tables are
+# those it had before (through fd 9, the host's namespace kept open).
+own_netns() {
+        [ -n "${HSOS_TEST_NETNS:-}" ] && return 0
+        [ "$(id -u)" = 0 ] || skip_all "the daemon loads its firewall: it runs in a network namespace of its own, which needs root"
+        for _c in unshare ip nft nsenter; do
+                command -v $_c >/dev/null || skip_all "$_c is not installed (scripts/deps.sh installs util-linux, iproute2, nftables)"
+        done
+        HSOS_HOST_TABLES=$(nft list tables 2>&1) || skip_all "nft cannot list this host's tables: $HSOS_HOST_TABLES"
+        unshare --net true 2>/dev/null || skip_all "cannot create a network namespace (unshare --net)"
+        HSOS_TEST_NETNS=1
+        export HSOS_TEST_NETNS HSOS_HOST_TABLES
+        rm -rf "$T"; trap - EXIT
+        exec unshare --net sh -c 'ip link set lo up && exec sh "$@"' sh "$0" "$@" 9</proc/self/ns/net
+}
+
+# The guard of own_netns: whatever the script started, the host's tables
+# are as they were.
+host_tables_unchanged() {
+        _now=$(nsenter --net=/proc/self/fd/9 nft list tables 2>&1)
+        if [ "$_now" = "$HSOS_HOST_TABLES" ]; then ok "the host's nftables tables are unchanged"
+        else not_ok "the host's nftables tables are unchanged" "before: $HSOS_HOST_TABLES" "now: $_now"; fi
+}
+
 finish() {
+        [ -z "${HSOS_TEST_NETNS:-}" ] || host_tables_unchanged
         echo "1..$n"
         echo "# $((n - failed - skipped)) passed, $failed failed, $skipped skipped"
         [ $failed = 0 ]

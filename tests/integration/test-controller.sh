@@ -7,6 +7,7 @@
 # not overwrite each other, and a controller that fails or hangs never slows
 # the status socket. Also the Prometheus textfile.
 . "$(dirname "$0")/lib.sh"
+own_netns "$@" # the daemon loads its firewall: into this namespace, never the host's
 . "$TOP/tests/peers/peers.sh"
 . "$(dirname "$0")/agent.sh"
 A=$HSOS_AGENT

@@ -5,6 +5,7 @@
 # liveness bound of 1 s per answer (the watchdog would kill a loop stuck for
 # 30 s; a status that hangs is what the team sees first).
 . "$(dirname "$0")/lib.sh"
+own_netns "$@" # the daemon loads its firewall: into this namespace, never the host's
 . "$(dirname "$0")/loopdev.sh"
 A=$HSOS_AGENT
 require_loop_root mkfs.ext4

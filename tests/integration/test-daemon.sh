@@ -5,6 +5,7 @@
 # the status command's exit codes, SIGHUP with a good and a bad node.json,
 # SIGTERM. The status socket lives below $T.
 . "$(dirname "$0")/lib.sh"
+own_netns "$@" # the daemon loads its firewall: into this namespace, never the host's
 A=$HSOS_AGENT
 command -v python3 >/dev/null || skip_all "python3 is not installed"
 command -v jq >/dev/null || skip_all "jq is not installed"

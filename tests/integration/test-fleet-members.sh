@@ -7,6 +7,7 @@
 # one row saying what is wrong; a member key held by another machine is not
 # overwritten.
 . "$(dirname "$0")/lib.sh"
+own_netns "$@" # the daemon loads its firewall: into this namespace, never the host's
 . "$TOP/tests/peers/peers.sh"
 A=$HSOS_AGENT
 missing=""

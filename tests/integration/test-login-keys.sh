@@ -8,6 +8,7 @@
 # are the test's files; the host's are untouched. core's tree is hostile: a
 # symlink or a FIFO it made is never followed or waited on.
 . "$(dirname "$0")/lib.sh"
+own_netns "$@" # the daemon loads its firewall: into this namespace, never the host's
 [ "$(id -u)" = 0 ] || skip_all "needs root (a mount namespace)"
 for t in python3 jq unshare mount; do
         command -v $t >/dev/null || skip_all "$t is not installed"

@@ -6,6 +6,7 @@
 # whole file system is read-only. A helper that dies is started again after
 # a backoff and the status says so; one that breaks the protocol is killed.
 . "$(dirname "$0")/lib.sh"
+own_netns "$@" # the daemon loads its firewall: into this namespace, never the host's
 A=$HSOS_AGENT
 [ "$(id -u)" = 0 ] || skip_all "dropping privileges needs root"
 command -v python3 >/dev/null || skip_all "python3 is not installed"

@@ -5,6 +5,7 @@
 # anvil's JSON-RPC, quirks included), made to sync, stall, go stale, lose its
 # peers, hang, answer 100 MiB or garbage. Loopback only.
 . "$(dirname "$0")/lib.sh"
+own_netns "$@" # the daemon loads its firewall: into this namespace, never the host's
 . "$TOP/tests/peers/peers.sh"
 . "$(dirname "$0")/agent.sh"
 A=$HSOS_AGENT

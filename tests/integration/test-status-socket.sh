@@ -8,6 +8,7 @@
 # the group `hsos`, which is created for the test where the machine has
 # none, and removed after.
 . "$(dirname "$0")/lib.sh"
+own_netns "$@" # the daemon loads its firewall: into this namespace, never the host's
 [ "$(id -u)" = 0 ] || skip_all "clients of other uids need root to start them (setpriv)"
 for t in python3 setpriv prlimit groupadd groupdel getent; do
         command -v $t >/dev/null || skip_all "$t is not installed"

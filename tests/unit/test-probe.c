@@ -457,7 +457,8 @@ TEST(the_status_counts_a_running_clients_word) {
         health_observe(b, 1, &a, NETWORK_MAINNET, NOW, true);
 
         StatusInput in = { .config = c, .facts = f, .plan = p, .evaluated = true, .health = b, .now_usec = NOW,
-                           .etcd = { .enabled = true, .last_error = "etcd: connection refused" } };
+                           .etcd = { .enabled = true, .last_error = "etcd: connection refused" },
+                           .firewall = { .applied = true } };
         ASSERT_OK(status_evaluate(&in, &s, &reasons));
         STRV_FOREACH(x, reasons)
                 printf("#   reason: %s\n", *x);
@@ -585,7 +586,8 @@ TEST(a_long_version_keeps_the_status_and_metrics_valid) {
 
         f->have_devices = f->have_units = true;
         ASSERT_OK(plan_build(c, f, &p));
-        StatusInput in = { .config = c, .facts = f, .plan = p, .evaluated = true, .health = b, .now_usec = NOW };
+        StatusInput in = { .config = c, .facts = f, .plan = p, .evaluated = true, .health = b, .now_usec = NOW,
+                           .firewall = { .applied = true } };
         ASSERT_OK(status_build(&in, &status));
         ASSERT_TRUE(shows_plainly(status));
         ASSERT_OK(metrics_from_status(status, strlen(status), &metrics, &merr));

@@ -48,6 +48,7 @@ static NodeState evaluate(const Config *c, const Facts *f, char ***ret_reasons) 
 
         ASSERT_OK(plan_build(c, f, &p));
         in.plan = p;
+        in.firewall = (FirewallStatus) { .applied = true, .rules = p->firewall->n_rules };
         ASSERT_OK(status_evaluate(&in, &s, ret_reasons));
         STRV_FOREACH(r, *ret_reasons)
                 printf("#   reason: %s\n", *r);
@@ -216,6 +217,7 @@ TEST(the_document_has_every_part_of_the_schema) {
         static const char * const keys[] = {
                 "schema", "generatedAt", "hostname", "network", "state", "reasons", "agent", "boot", "config",
                 "mounts", "secrets", "units", "execution", "consensus", "connectivity", "system", "controller",
+                "firewall",
         };
 
         f->system.boot_id = strdup("b00d");
@@ -226,6 +228,7 @@ TEST(the_document_has_every_part_of_the_schema) {
         f->system.default_route = true;
         ASSERT_OK(plan_build(c, f, &p));
         in.plan = p;
+        in.firewall = (FirewallStatus) { .applied = true, .rules = p->firewall->n_rules };
         ASSERT_OK(status_build(&in, &json));
         root = cJSON_Parse(json);
         ASSERT_NOT_NULL(root);
@@ -258,6 +261,86 @@ TEST(the_document_has_every_part_of_the_schema) {
         ASSERT_TRUE(cJSON_IsTrue(cJSON_GetObjectItem(cJSON_GetObjectItem(root, "connectivity"), "online")));
         /* Unknown figures are null, not zero. */
         ASSERT_TRUE(cJSON_IsNull(cJSON_GetObjectItem(cJSON_GetObjectItem(root, "system"), "memAvailableBytes")));
+        /* The firewall as spec/status.md has it: these fields, no other. */
+        static const char * const fw_keys[] = { "enabled", "applied", "rules", "open", "lastError" };
+        cJSON *fw = cJSON_GetObjectItem(root, "firewall"), *x;
+        size_t n = 0;
+        for (size_t i = 0; i < ELEMENTSOF(fw_keys); i++)
+                if (!cJSON_HasObjectItem(fw, fw_keys[i]))
+                        HARNESS_FAIL("no firewall.%s in the document", fw_keys[i]);
+        cJSON_ArrayForEach(x, fw)
+                n++;
+        ASSERT_EQ(n, ELEMENTSOF(fw_keys));
+        ASSERT_TRUE(cJSON_IsTrue(cJSON_GetObjectItem(fw, "enabled")));
+        ASSERT_TRUE(cJSON_IsTrue(cJSON_GetObjectItem(fw, "applied")));
+        ASSERT_EQ(cJSON_GetObjectItem(fw, "rules")->valuedouble, p->firewall->n_rules);
+        ASSERT_TRUE(cJSON_IsNull(cJSON_GetObjectItem(fw, "lastError")));
+        bool p2p = false, engine = false;
+        cJSON_ArrayForEach(x, cJSON_GetObjectItem(fw, "open")) {
+                ASSERT_EQ(cJSON_GetArraySize(x), 4);
+                if (streq(cJSON_GetObjectItem(x, "why")->valuestring, "geth P2P")) {
+                        ASSERT_EQ(cJSON_GetObjectItem(x, "port")->valuedouble, 30303);
+                        ASSERT_STREQ(cJSON_GetObjectItem(x, "proto")->valuestring, "tcp+udp");
+                        ASSERT_TRUE(cJSON_IsNull(cJSON_GetObjectItem(x, "only")));
+                        p2p = true;
+                }
+                if (cJSON_GetObjectItem(x, "port")->valuedouble == 8551) {
+                        ASSERT_STREQ(cJSON_GetObjectItem(x, "only")->valuestring, "lo");
+                        engine = true;
+                }
+        }
+        ASSERT_TRUE(p2p);
+        ASSERT_TRUE(engine);
+}
+
+/* A ruleset the kernel refused: the node keeps the one before, is degraded
+ * with nft's words as the reason, and both the document and the text say so. */
+TEST(a_firewall_that_did_not_load_degrades_the_node) {
+        _cleanup_(config_freep) Config *c = config(node);
+        _cleanup_(facts_freep) Facts *f = healthy();
+        _cleanup_(plan_freep) Plan *p = NULL;
+        _cleanup_strv_free_ char **r = NULL;
+        _cleanup_free_ char *json = NULL, *text = NULL, *err = NULL;
+        _cleanup_(cJSON_Deletep) cJSON *root = NULL;
+        StatusInput in = { .config = c, .facts = f, .evaluated = true, .version = "0.1.0" };
+        NodeState s;
+
+        ASSERT_OK(plan_build(c, f, &p));
+        in.plan = p;
+        in.firewall = (FirewallStatus) {
+                .applied = false, .rules = 12, .last_error = "Error: Could not process rule: Operation not permitted",
+        };
+        ASSERT_OK(status_evaluate(&in, &s, &r));
+        ASSERT_EQ(s, NODE_DEGRADED);
+        ASSERT_EQ(strv_length(r), 1);
+        ASSERT_STREQ(r[0], "the firewall was not loaded (the ruleset before stays): "
+                           "Error: Could not process rule: Operation not permitted");
+        ASSERT_OK(status_build(&in, &json));
+        root = cJSON_Parse(json);
+        cJSON *fw = cJSON_GetObjectItem(root, "firewall");
+        ASSERT_TRUE(cJSON_IsFalse(cJSON_GetObjectItem(fw, "applied")));
+        ASSERT_EQ(cJSON_GetObjectItem(fw, "rules")->valuedouble, 12);
+        ASSERT_STREQ(cJSON_GetObjectItem(fw, "lastError")->valuestring,
+                     "Error: Could not process rule: Operation not permitted");
+        ASSERT_OK(status_to_text(json, false, &text, &err));
+        printf("%s", text);
+        ASSERT_CONTAINS(text, "\n  firewall: NOT applied (the ruleset before stays): Error: Could not process\n"
+                              "    rule: Operation not permitted\n");
+
+        /* Loaded: one plain line, the ports open to the world and those only
+         * on loopback (no WireGuard here) counted. */
+        in.firewall = (FirewallStatus) { .applied = true, .rules = p->firewall->n_rules };
+        strv_free(TAKE_PTR(r));
+        ASSERT_OK(status_evaluate(&in, &s, &r));
+        ASSERT_EQ(s, NODE_OPERATIONAL);
+        free(TAKE_PTR(json));
+        free(TAKE_PTR(text));
+        ASSERT_OK(status_build(&in, &json));
+        ASSERT_OK(status_to_text(json, false, &text, &err));
+        printf("%s", text);
+        ASSERT_CONTAINS(text, "\n  firewall: applied, ");
+        ASSERT_CONTAINS(text, " rules, 4 ports open, "); /* ssh, geth P2P, lighthouse P2P and QUIC */
+        ASSERT_CONTAINS(text, " only on lo\n");
 }
 
 TEST(the_summary_fits_80_columns) {
@@ -341,6 +424,7 @@ static NodeState login_status(int n, cJSON **ret_login, char **ret_text) {
         f->login_keys = n;
         ASSERT_OK(plan_build(c, f, &p));
         in.plan = p;
+        in.firewall = (FirewallStatus) { .applied = true, .rules = p->firewall->n_rules };
         ASSERT_OK(status_build(&in, &json));
         ASSERT_OK(status_to_text(json, false, ret_text, &err));
         root = cJSON_Parse(json);
