@@ -2,10 +2,12 @@
 /* hsos-agent-net child: the root daemon's network work, unprivileged. It
  * asks the clients how they are (one probe round when root says so) and
  * reports the node's status to the controller (etcd, HTTP), and tells root
- * what it heard, as messages on the socket root gave it (fd 3). Root started
- * it as its own user, without capabilities, with no_new_privs and a
- * read-only view of the file system; it adds a system-call filter before it
- * reads anything. It ends when root closes the socket. */
+ * what it heard, as messages on its socket to root: the one root gave it
+ * (fd 3) when root forked it, or the one it connected to when systemd
+ * started it (hsos-agent-net.service). Either way it runs as its own user,
+ * without capabilities, with no_new_privs and a read-only view of the file
+ * system; it adds a system-call filter before it reads anything. It ends
+ * when root closes the socket. */
 #include <errno.h>
 #include <seccomp.h>
 #include <signal.h>

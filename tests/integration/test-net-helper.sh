@@ -120,4 +120,42 @@ A=$A_REAL
 $A status --socket "$T/run/status.sock" --json >"$T/status2.json" 2>&1
 expect_in "$T/status2.json" "killed by signal 9" "the status says the helper was killed"
 expect_not_in "$T/status2.json" "owned" "nothing of what it sent reaches the status"
+kill "$AGENT_PID"; wait "$AGENT_PID" 2>/dev/null; AGENT_PID=""
+
+# --- the helper as systemd runs it (hsos-agent-net.service): it connects ----
+# Root's side of this (its socket, the peer's uid and unit checked, the
+# restart through systemd) needs systemd: tests/e2e. Here the helper's side,
+# against a listener that speaks root's half of the protocol.
+N=$(dirname "$A")/hsos-agent-net
+"$N" child --connect "$T/nope.sock" >"$T/asroot.out" 2>&1
+rc=$?
+[ $rc != 0 ] && grep -q "refusing to run as root" "$T/asroot.out" && ok "child --connect refuses to run as root" \
+        || not_ok "child --connect refuses to run as root" "exit $rc: $(cat "$T/asroot.out")"
+cat >"$T/root-side.py" <<'PY'
+import json, os, socket, sys
+path, node = sys.argv[1], open(sys.argv[2]).read()
+l = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+l.bind(path)
+os.chmod(path, 0o666)
+l.listen(1)
+l.settimeout(20)
+c, _ = l.accept()
+uid = c.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, 12)
+print("peer uid", int.from_bytes(uid[4:8], "little"))
+c.send(json.dumps({"type": "config", "node": node, "machineId": "0" * 32, "files": {}}).encode())
+c.settimeout(20)
+print("heard", json.loads(c.recv(1 << 20))["type"])
+c.close()
+PY
+chmod 0755 "$T"
+python3 "$T/root-side.py" "$T/net.sock" "$T/node.json" >"$T/root-side.out" 2>&1 &
+py=$!
+i=0; while [ ! -S "$T/net.sock" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+setpriv --reuid="$want_uid" --regid="$want_uid" --clear-groups --no-new-privs "$N" child --connect "$T/net.sock" \
+        >"$T/connect.out" 2>&1
+rc=$?
+wait $py
+expect_in "$T/root-side.out" "peer uid $want_uid" "child --connect connects to root's socket as its own user"
+expect_in "$T/root-side.out" "heard controller" "and speaks the protocol: a config in, the controllers' state out"
+[ $rc = 0 ] && ok "and ends when root closes the socket" || not_ok "and ends when root closes the socket" "exit $rc: $(cat "$T/connect.out")"
 finish
