@@ -367,7 +367,7 @@ install: $(BIN) $(NET_BIN)
 	install -Dm0755 $(BIN) $(DESTDIR)$(BINDIR)/hsos-agent
 	install -Dm0755 $(NET_BIN) $(DESTDIR)$(BINDIR)/hsos-agent-net
 	install -d $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(DRACUTDIR)/90hsos-agent
-	for u in hsos-agent-mount.service hsos-agent.service; do \
+	for u in hsos-agent-mount.service hsos-agent.service hsos-agent-net.service; do \
 		$(SUBST_BINDIR) initrd-hooks/$$u >$(DESTDIR)$(UNITDIR)/$$u && chmod 0644 $(DESTDIR)$(UNITDIR)/$$u; done
 	install -m0644 initrd-hooks/hsos-agent.sysusers $(DESTDIR)$(SYSUSERSDIR)/hsos-agent.conf
 	install -Dm0644 initrd-hooks/hsos-agent.catalog $(DESTDIR)$(CATALOGDIR)/hsos-agent.catalog

@@ -151,7 +151,8 @@ in
       environment.etc."hsos/node.json".source = nodeJson;
       environment.systemPackages = [ cfg.package ];
 
-      # The units of initrd-hooks/, as the package installs them, enabled.
+      # The units of initrd-hooks/, as the package installs them, enabled
+      # below (hsos-agent-net.service too, not enabled: the daemon starts it).
       systemd.packages = [ cfg.package ];
       systemd.services.hsos-agent-mount = {
         wantedBy = [ "local-fs.target" ];

@@ -1119,7 +1119,7 @@ int manager_new(const char *config_path, Manager **ret) {
                         .controller = on_net_controller,
                         .state = on_net_state,
                 };
-                r = net_helper_new(m->event, &cb, m, &m->net);
+                r = net_helper_new(m->event, m->systemd, &cb, m, &m->net);
                 if (r < 0)
                         log_error("cannot start the network helper: %s", strerror(-r));
                 configure_net(m);

@@ -14,7 +14,9 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -26,6 +28,13 @@
 #include "nethelper.h"
 
 #define NET_USER "hsos-net"
+/* How systemd runs the helper (initrd-hooks/hsos-agent-net.service), and
+ * where root listens for it: a directory of root's. */
+#define NET_UNIT "hsos-agent-net.service"
+#define NET_RUN_DIR "/run/hsos-agent"
+#define NET_SOCKET NET_RUN_DIR "/net.sock"
+/* A helper that systemd started but did not connect by then: again. */
+#define CONNECT_TIMEOUT_USEC (30ULL * 1000000)
 #define BACKOFF_MIN_USEC (1ULL * 1000000)
 #define BACKOFF_MAX_USEC (60ULL * 1000000)
 #define CA_FILE_MAX (256 * 1024)
@@ -40,6 +49,15 @@ struct NetHelper {
         int fd;
         pid_t pid;
         sd_event_source *io, *child, *restart;
+        /* Started as a unit (systemd answers and has the unit): root listens,
+         * systemd starts it, it connects. Otherwise forked (no systemd). */
+        Systemd *systemd;
+        bool unit_mode, unit_seen;
+        uid_t net_uid;
+        gid_t net_gid;
+        int listen_fd;
+        sd_event_source *listen_io, *connect_timer;
+        sd_bus_slot *job;
         uint64_t backoff_usec;
         uint64_t spawned_usec;     /* CLOCK_MONOTONIC */
         unsigned restarts;
@@ -56,6 +74,7 @@ struct NetHelper {
 };
 
 static void spawn(NetHelper *h);
+static void stop_listening(NetHelper *h);
 
 static void controller_clear(NetController *c) {
         free(c->last_error);
@@ -71,6 +90,8 @@ NetHelper *net_helper_free(NetHelper *h) {
         }
         sd_event_source_disable_unref(h->io);
         sd_event_source_disable_unref(h->restart);
+        stop_listening(h);
+        sd_bus_slot_unref(h->job);
         safe_close_fd(h->fd);
         sd_event_unref(h->event);
         free(h->exe);
@@ -108,11 +129,39 @@ static int send_text(NetHelper *h, const char *text) {
         return 0;
 }
 
+static void schedule_restart(NetHelper *h);
+
+/* The helper is gone (its exit seen, or its connection closed): forget it,
+ * say so, start it again after the backoff. */
+static void helper_gone(NetHelper *h, const char *what) {
+        h->child = sd_event_source_disable_unref(h->child);
+        h->io = sd_event_source_disable_unref(h->io);
+        h->fd = safe_close_fd(h->fd);
+        h->pid = 0;
+        h->probe_out = false;
+        controller_clear(&h->etcd);
+        controller_clear(&h->http);
+        h->restarts++;
+        set_problem(h, "the network helper (probes, controller) %s; started again (%u time%s so far)", what,
+                    h->restarts, h->restarts == 1 ? "" : "s");
+        log_error("%s", h->problem ?: "the network helper stopped");
+        schedule_restart(h);
+        if (h->cb.state)
+                h->cb.state(h->userdata);
+}
+
 /* The helper broke the protocol: it is not trusted any more. */
 static void kill_helper(NetHelper *h, const char *why) {
         log_error("the network helper sent what it must not (%s): stopped, started again", why);
-        if (h->pid > 0)
-                (void) kill(h->pid, SIGKILL);
+        if (!h->unit_mode) {
+                if (h->pid > 0)
+                        (void) kill(h->pid, SIGKILL); /* its exit is seen by the child source */
+                return;
+        }
+        /* Its own user's process, which root (without CAP_KILL) does not
+         * signal: it loses its socket now, and systemd stops it with the
+         * restart the backoff brings. */
+        helper_gone(h, "broke the protocol and was cut off");
 }
 
 static int on_io(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
@@ -126,6 +175,10 @@ static int on_io(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
         if (k < 0 && (errno == EAGAIN || errno == EINTR))
                 return 0;
         if (k <= 0) {
+                if (h->unit_mode) {
+                        helper_gone(h, "closed its connection (" NET_UNIT " stopped)");
+                        return 0;
+                }
                 /* Closed: its exit is seen by the child source. */
                 (void) sd_event_source_set_enabled(s, SD_EVENT_OFF);
                 return 0;
@@ -190,27 +243,14 @@ static void schedule_restart(NetHelper *h) {
 
 static int on_child(sd_event_source *s, const siginfo_t *si, void *userdata) {
         NetHelper *h = userdata;
+        char what[96];
 
         (void) s;
-        h->child = sd_event_source_disable_unref(h->child);
-        h->io = sd_event_source_disable_unref(h->io);
-        h->fd = safe_close_fd(h->fd);
-        h->pid = 0;
-        h->probe_out = false;
-        controller_clear(&h->etcd);
-        controller_clear(&h->http);
-        h->restarts++;
         if (si->si_code == CLD_EXITED)
-                set_problem(h, "the network helper (probes, controller) exited with status %d; started again "
-                            "(%u time%s so far)", si->si_status, h->restarts, h->restarts == 1 ? "" : "s");
+                snprintf(what, sizeof what, "exited with status %d", si->si_status);
         else
-                set_problem(h, "the network helper (probes, controller) was killed by signal %d (%s); started "
-                            "again (%u time%s so far)", si->si_status, strsignal(si->si_status), h->restarts,
-                            h->restarts == 1 ? "" : "s");
-        log_error("%s", h->problem ?: "the network helper stopped");
-        schedule_restart(h);
-        if (h->cb.state)
-                h->cb.state(h->userdata);
+                snprintf(what, sizeof what, "was killed by signal %d (%s)", si->si_status, strsignal(si->si_status));
+        helper_gone(h, what);
         return 0;
 }
 
@@ -277,46 +317,21 @@ _Noreturn static void exec_helper(const char *exe, int fd) {
         _exit(127);
 }
 
-static void spawn(NetHelper *h) {
-        int sv[2] = { -EBADF, -EBADF }, size = 4 * NETMSG_SIZE_MAX, r;
-        pid_t pid;
+/* The helper is there, on fd (pid, as far as known): it hears its config
+ * and the status, as after every restart. */
+static int attach(NetHelper *h, int fd, pid_t pid) {
+        int size = 4 * NETMSG_SIZE_MAX, r;
 
-        if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
-                set_problem(h, "cannot start the network helper: %s", strerror(errno));
-                schedule_restart(h);
-                return;
-        }
         /* A config with its CA file is one message: room for the largest. */
-        if (setsockopt(sv[0], SOL_SOCKET, SO_SNDBUFFORCE, &size, sizeof size) < 0)
-                (void) setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &size, sizeof size);
-        pid = fork();
-        if (pid < 0) {
-                set_problem(h, "cannot start the network helper: %s", strerror(errno));
-                close(sv[0]);
-                close(sv[1]);
-                schedule_restart(h);
-                return;
-        }
-        if (pid == 0)
-                exec_helper(h->exe, sv[1]);
-        close(sv[1]);
-        h->fd = sv[0];
+        if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &size, sizeof size) < 0)
+                (void) setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof size);
+        r = sd_event_add_io(h->event, &h->io, fd, EPOLLIN, on_io, h);
+        if (r < 0)
+                return r;
+        (void) sd_event_source_set_description(h->io, "net-helper-io");
+        h->fd = fd;
         h->pid = pid;
         h->spawned_usec = now_usec(CLOCK_MONOTONIC);
-        r = sd_event_add_io(h->event, &h->io, h->fd, EPOLLIN, on_io, h);
-        if (r >= 0)
-                r = sd_event_add_child(h->event, &h->child, pid, WEXITED, on_child, h);
-        if (r < 0) {
-                (void) kill(pid, SIGKILL);
-                (void) waitpid(pid, NULL, 0);
-                h->io = sd_event_source_disable_unref(h->io);
-                h->fd = safe_close_fd(h->fd);
-                h->pid = 0;
-                set_problem(h, "cannot watch the network helper: %s", strerror(-r));
-                schedule_restart(h);
-                return;
-        }
-        (void) sd_event_source_set_description(h->child, "net-helper");
         if (h->config_msg && send_text(h, h->config_msg) < 0)
                 log_error("cannot hand the network helper its config: %s", strerror(errno));
         if (h->status_json) {
@@ -328,6 +343,216 @@ static void spawn(NetHelper *h) {
          * is forgiven after a minute of life). */
         if (h->restarts > 0 && h->cb.state)
                 h->cb.state(h->userdata);
+        return 0;
+}
+
+static void spawn_fork(NetHelper *h) {
+        int sv[2] = { -EBADF, -EBADF }, r;
+        pid_t pid;
+
+        if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+                set_problem(h, "cannot start the network helper: %s", strerror(errno));
+                schedule_restart(h);
+                return;
+        }
+        pid = fork();
+        if (pid < 0) {
+                set_problem(h, "cannot start the network helper: %s", strerror(errno));
+                close(sv[0]);
+                close(sv[1]);
+                schedule_restart(h);
+                return;
+        }
+        if (pid == 0)
+                exec_helper(h->exe, sv[1]);
+        close(sv[1]);
+        r = sd_event_add_child(h->event, &h->child, pid, WEXITED, on_child, h);
+        if (r >= 0)
+                r = attach(h, sv[0], pid);
+        if (r < 0) {
+                (void) kill(pid, SIGKILL);
+                (void) waitpid(pid, NULL, 0);
+                h->child = sd_event_source_disable_unref(h->child);
+                safe_close_fd(sv[0]);
+                h->pid = 0;
+                set_problem(h, "cannot watch the network helper: %s", strerror(-r));
+                schedule_restart(h);
+                return;
+        }
+        (void) sd_event_source_set_description(h->child, "net-helper");
+}
+
+static void stop_listening(NetHelper *h) {
+        h->listen_io = sd_event_source_disable_unref(h->listen_io);
+        h->connect_timer = sd_event_source_disable_unref(h->connect_timer);
+        if (h->listen_fd >= 0) {
+                h->listen_fd = safe_close_fd(h->listen_fd);
+                (void) unlink(NET_SOCKET);
+        }
+}
+
+/* The unit did not start or did not connect: as a helper that died. */
+static void unit_failed(NetHelper *h, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void unit_failed(NetHelper *h, const char *fmt, ...) {
+        _cleanup_free_ char *what = NULL;
+        va_list ap;
+
+        stop_listening(h);
+        h->job = sd_bus_slot_unref(h->job);
+        va_start(ap, fmt);
+        if (vasprintf(&what, fmt, ap) < 0)
+                what = NULL;
+        va_end(ap);
+        helper_gone(h, what ?: "did not start");
+}
+
+/* Whether pid runs in the helper's unit (its cgroup, which only systemd
+ * sets): read from /proc as root, for a peer that already connected. */
+static bool pid_in_unit(pid_t pid) {
+        _cleanup_free_ char *text = NULL;
+        char path[64];
+        size_t size;
+
+        snprintf(path, sizeof path, "/proc/%d/cgroup", (int) pid);
+        if (read_file_capped(path, 64 * 1024, &text, &size) < 0)
+                return false;
+        for (char *line = text, *end; line && *line; line = end ? end + 1 : NULL) {
+                size_t n;
+
+                end = strchr(line, '\n');
+                n = end ? (size_t) (end - line) : strlen(line);
+                if (n > strlen("/" NET_UNIT) && memcmp(line + n - strlen("/" NET_UNIT), "/" NET_UNIT, strlen("/" NET_UNIT)) == 0)
+                        return true;
+        }
+        return false;
+}
+
+static int on_accept(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
+        NetHelper *h = userdata;
+        struct ucred cred = {};
+        socklen_t len = sizeof cred;
+        int c, r;
+
+        (void) s;
+        (void) revents;
+        c = accept4(fd, NULL, NULL, SOCK_CLOEXEC);
+        if (c < 0)
+                return 0;
+        /* Only hsos-net may connect (the socket's mode); checked all the
+         * same, and that it is the unit's process and not another of hsos-net's. */
+        if (getsockopt(c, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 || cred.uid != h->net_uid || cred.pid <= 0 ||
+            !pid_in_unit(cred.pid)) {
+                log_warning("refused a connection to %s from pid %d, uid %u: not %s's process as %s", NET_SOCKET,
+                            (int) cred.pid, (unsigned) cred.uid, NET_UNIT, NET_USER);
+                close(c);
+                return 0;
+        }
+        /* One connection: the next helper gets a new socket. */
+        stop_listening(h);
+        h->unit_seen = true;
+        r = attach(h, c, cred.pid);
+        if (r < 0) {
+                close(c);
+                unit_failed(h, "could not be watched: %s", strerror(-r));
+        }
+        return 0;
+}
+
+static int on_connect_timeout(sd_event_source *s, uint64_t usec, void *userdata) {
+        NetHelper *h = userdata;
+
+        (void) s;
+        (void) usec;
+        unit_failed(h, "did not connect to " NET_SOCKET " within %llu s (" NET_UNIT ")",
+                    (unsigned long long) (CONNECT_TIMEOUT_USEC / 1000000));
+        return 0;
+}
+
+static int on_job(sd_bus_message *reply, void *userdata, sd_bus_error *ret_error) {
+        NetHelper *h = userdata;
+        const sd_bus_error *e;
+
+        (void) ret_error;
+        h->job = sd_bus_slot_unref(h->job);
+        if (!sd_bus_message_is_method_error(reply, NULL))
+                return 0; /* queued: it connects, or the timer fires */
+        e = sd_bus_message_get_error(reply);
+        if (!h->unit_seen && sd_bus_error_has_name(e, "org.freedesktop.systemd1.NoSuchUnit")) {
+                /* systemd answers but has no such unit: as without systemd. */
+                log_warning("systemd has no %s (%s): the network helper is forked instead", NET_UNIT,
+                            e->message ?: e->name);
+                stop_listening(h);
+                h->unit_mode = false;
+                spawn_fork(h);
+                return 0;
+        }
+        unit_failed(h, "could not be started: %s", e->message ?: e->name);
+        return 0;
+}
+
+/* Root's socket for the helper: root's, of group hsos-net, 0660; made anew
+ * for each start. */
+static int listen_for_helper(NetHelper *h) {
+        struct sockaddr_un sa = { .sun_family = AF_UNIX, .sun_path = NET_SOCKET };
+        struct stat st;
+        int fd, r;
+
+        if (mkdir(NET_RUN_DIR, 0755) < 0 && errno != EEXIST)
+                return -errno;
+        /* Nobody but root may put anything there: the paths below are
+         * followed by name. */
+        if (lstat(NET_RUN_DIR, &st) < 0)
+                return -errno;
+        if (!S_ISDIR(st.st_mode) || st.st_uid != 0 || (st.st_mode & 0022))
+                return -EPERM;
+        fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+        if (fd < 0)
+                return -errno;
+        (void) unlink(NET_SOCKET);
+        /* Bound with the daemon's umask (others cannot connect), made root's
+         * alone, then handed to the group. */
+        if (bind(fd, (struct sockaddr *) &sa, sizeof sa) < 0 || chmod(NET_SOCKET, 0600) < 0 ||
+            chown(NET_SOCKET, 0, h->net_gid) < 0 || chmod(NET_SOCKET, 0660) < 0 || listen(fd, 4) < 0) {
+                r = -errno;
+                close(fd);
+                (void) unlink(NET_SOCKET);
+                return r;
+        }
+        h->listen_fd = fd;
+        return 0;
+}
+
+static void spawn_unit(NetHelper *h) {
+        int r;
+
+        r = listen_for_helper(h);
+        if (r < 0) {
+                set_problem(h, "cannot listen on %s for the network helper: %s", NET_SOCKET, strerror(-r));
+                schedule_restart(h);
+                return;
+        }
+        r = sd_event_add_io(h->event, &h->listen_io, h->listen_fd, EPOLLIN, on_accept, h);
+        if (r >= 0)
+                r = sd_event_add_time_relative(h->event, &h->connect_timer, CLOCK_MONOTONIC, CONNECT_TIMEOUT_USEC, 0,
+                                               on_connect_timeout, h);
+        /* Restart: a helper of before (root restarted) goes, a new one comes. */
+        if (r >= 0)
+                r = systemd_unit_job(h->systemd, NET_UNIT, "RestartUnit", on_job, h, &h->job);
+        if (r < 0) {
+                stop_listening(h);
+                set_problem(h, "cannot start %s: %s", NET_UNIT, strerror(-r));
+                schedule_restart(h);
+                return;
+        }
+        (void) sd_event_source_set_description(h->listen_io, "net-helper-listen");
+        (void) sd_event_source_set_description(h->connect_timer, "net-helper-connect");
+}
+
+static void spawn(NetHelper *h) {
+        if (h->unit_mode)
+                spawn_unit(h);
+        else
+                spawn_fork(h);
 }
 
 static int helper_exe(char **ret) {
@@ -346,13 +571,15 @@ static int helper_exe(char **ret) {
         return asprintf(ret, "%s/hsos-agent-net", buf) < 0 ? -ENOMEM : 0;
 }
 
-int net_helper_new(sd_event *e, const NetHelperCallbacks *cb, void *userdata, NetHelper **ret) {
+int net_helper_new(sd_event *e, Systemd *systemd, const NetHelperCallbacks *cb, void *userdata, NetHelper **ret) {
         NetHelper *h = calloc(1, sizeof *h);
+        struct passwd *pw;
         int r;
 
         if (!h)
                 return -ENOMEM;
         h->fd = -EBADF;
+        h->listen_fd = -EBADF;
         h->event = sd_event_ref(e);
         h->cb = *cb;
         h->userdata = userdata;
@@ -366,7 +593,15 @@ int net_helper_new(sd_event *e, const NetHelperCallbacks *cb, void *userdata, Ne
                 net_helper_free(h);
                 return r;
         }
-        if (access(h->exe, X_OK) < 0)
+        /* Where systemd answers, it runs the helper (hsos-agent-net.service),
+         * and root needs neither CAP_SETUID nor a namespace for it. */
+        pw = systemd && geteuid() == 0 ? passwd_lookup(NET_USER) : NULL;
+        if (pw) {
+                h->systemd = systemd;
+                h->unit_mode = true;
+                h->net_uid = pw->pw_uid;
+                h->net_gid = pw->pw_gid;
+        } else if (access(h->exe, X_OK) < 0)
                 log_error("the network helper %s is missing: the clients are not probed, nothing is reported "
                           "(it is installed beside hsos-agent)", h->exe);
         spawn(h);

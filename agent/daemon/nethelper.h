@@ -6,10 +6,14 @@
  * what comes from the network, only the helper's messages (include/hsos/
  * netmsg.h), each checked. The helper runs as the system user hsos-net
  * (nobody where there is none), without capabilities, with no_new_privs, in
- * its own mount namespace where the whole file system is read-only, and
- * adds a system-call filter itself. When it exits (or breaks the protocol,
- * and is killed) it is started again after a backoff (1 s, doubling, at most
- * a minute); meanwhile the status says so. */
+ * a view of the file system that is read-only, and adds a system-call filter
+ * itself. Two ways to start it, one protocol: under systemd, its own unit
+ * (hsos-agent-net.service, sandboxed there), which connects to a socket root
+ * listens on for it and whose peer root checks (uid hsos-net, the unit's
+ * cgroup); without systemd, forked by root, which drops its privileges and
+ * makes its mount namespace read-only before exec. When it exits (or breaks
+ * the protocol, and is cut off) it is started again after a backoff (1 s,
+ * doubling, at most a minute); meanwhile the status says so. */
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -18,6 +22,7 @@
 #include <systemd/sd-event.h>
 
 #include "hsos/config.h"
+#include "hsos/edge/systemd.h"
 #include "hsos/netmsg.h"
 #include "hsos/probe.h"
 
@@ -33,7 +38,10 @@ typedef struct NetHelperCallbacks {
         void (*state)(void *userdata);
 } NetHelperCallbacks;
 
-int net_helper_new(sd_event *e, const NetHelperCallbacks *cb, void *userdata, NetHelper **ret);
+/* systemd: where it answers (else NULL), the helper is its unit
+ * hsos-agent-net.service, which connects to root's /run/hsos-agent/net.sock;
+ * forked otherwise (or where systemd has no such unit). */
+int net_helper_new(sd_event *e, Systemd *systemd, const NetHelperCallbacks *cb, void *userdata, NetHelper **ret);
 NetHelper *net_helper_free(NetHelper *h);
 
 /* node.json's text and the config parsed from it: the controller's files

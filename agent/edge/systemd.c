@@ -368,6 +368,12 @@ int systemd_job(Systemd *s, UnitTrack *u, const char *method) {
         return 0;
 }
 
+int systemd_unit_job(Systemd *s, const char *name, const char *method, sd_bus_message_handler_t done,
+                     void *userdata, sd_bus_slot **ret_slot) {
+        return sd_bus_call_method_async(s->bus, ret_slot, SD_DEST, SD_PATH, SD_MANAGER, method, done, userdata, "ss",
+                                        name, "replace");
+}
+
 int systemd_fill_facts(Systemd *s, Facts *f, uint64_t now_usec) {
         f->have_units = true;
         for (size_t i = 0; i < s->n_units; i++) {

@@ -31,6 +31,9 @@ mkdir -p "$stage/etc/hsos" "$stage/etc/systemd/system/local-fs.target.wants" \
          "$stage/etc/systemd/system/multi-user.target.wants"
 ln -sf /usr/lib/systemd/system/hsos-agent-mount.service "$stage/etc/systemd/system/local-fs.target.wants/"
 ln -sf /usr/lib/systemd/system/hsos-agent.service "$stage/etc/systemd/system/multi-user.target.wants/"
+# hsos-agent-net.service (installed above) is not enabled: the daemon starts it.
+[ -f "$stage/usr/lib/systemd/system/hsos-agent-net.service" ] ||
+        { echo "image: make install put no hsos-agent-net.service in the layer" >&2; exit 1; }
 rm -rf "$stage/usr/share/man" "$stage/usr/share/doc"
 # The clients (CLIENTS=DIR), and node.json naming them; the enabled clients
 # the image lacks (in the base, this layer or the extra ones) are named.

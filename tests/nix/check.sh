@@ -302,15 +302,16 @@ out=$T/store/hsos-agent
 if make -s -C "$TOP" install PREFIX="$out" BIN="$HSOS_AGENT" >"$T/install.log" 2>&1; then
         ok "make install PREFIX=\$out, as package.nix runs it"
         missing=""
-        for f in bin/hsos-agent lib/systemd/system/hsos-agent-mount.service lib/systemd/system/hsos-agent.service \
-                 lib/sysusers.d/hsos-agent.conf lib/systemd/catalog/hsos-agent.catalog share/man/man1/hsos-agent.1; do
+        for f in bin/hsos-agent bin/hsos-agent-net lib/systemd/system/hsos-agent-mount.service \
+                 lib/systemd/system/hsos-agent.service lib/systemd/system/hsos-agent-net.service lib/sysusers.d/hsos-agent.conf lib/systemd/catalog/hsos-agent.catalog share/man/man1/hsos-agent.1; do
                 [ -f "$out/$f" ] || missing="$missing $f"
         done
         [ -z "$missing" ] && ok "package: binary, units, sysusers.d, catalog and man page in \$out" \
                 || not_ok "package: binary, units, sysusers.d, catalog and man page in \$out" "missing:$missing"
         grep -q "^ExecStart=$out/bin/hsos-agent run " "$out/lib/systemd/system/hsos-agent.service" \
                 && grep -q "^ExecStart=$out/bin/hsos-agent mount " "$out/lib/systemd/system/hsos-agent-mount.service" \
-                && ok "package: the units name \$out/bin/hsos-agent" || not_ok "package: the units name \$out/bin/hsos-agent"
+                && grep -q "^ExecStart=$out/bin/hsos-agent-net child " "$out/lib/systemd/system/hsos-agent-net.service" \
+                && ok "package: the units name \$out/bin/hsos-agent(-net)" || not_ok "package: the units name \$out/bin/hsos-agent(-net)"
         grep -q '^ExecReload=/bin/kill' "$out/lib/systemd/system/hsos-agent.service" \
                 && ok "package: the ExecReload=/bin/kill postInstall replaces is there" \
                 || not_ok "package: the ExecReload=/bin/kill postInstall replaces is there"

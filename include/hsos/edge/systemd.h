@@ -50,5 +50,9 @@ int systemd_refresh(Systemd *s, UnitTrack *u);
 int systemd_reload(Systemd *s, void (*done)(void *userdata, int error), void *userdata);
 /* StartUnit, RestartUnit or StopUnit, mode "replace"; the job's end is logged. */
 int systemd_job(Systemd *s, UnitTrack *u, const char *method);
+/* The same for a unit the agent does not track (its network helper): done
+ * gets the reply (or the error); unreffing *ret_slot cancels the call. */
+int systemd_unit_job(Systemd *s, const char *name, const char *method, sd_bus_message_handler_t done,
+                     void *userdata, sd_bus_slot **ret_slot);
 /* Copies the known states into the facts (restarts within 5 minutes counted). */
 int systemd_fill_facts(Systemd *s, Facts *f, uint64_t now_usec);
