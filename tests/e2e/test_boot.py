@@ -286,21 +286,50 @@ def firewall_checks(g, fwd):
 
 def privsep_checks(g):
     """The root daemon maps no libcurl and parses nothing from the network;
-    its helper, which does, runs as hsos-net without privileges."""
+    its helper, which does, runs as its own unit (hsos-agent-net.service), as
+    hsos-net without privileges; killed, it is started again by the daemon,
+    and the status says so until it has run a while."""
     main = g.check("systemctl show -P MainPID hsos-agent.service").strip()
     rc, maps = g.run("grep -E 'libcurl|libssl|libcrypto|libgnutls' /proc/%s/maps | awk '{print $6}' | sort -u" % main)
     tap.ok(rc in (0, 1) and main not in ("", "0") and maps.strip() == "",
            "privsep: the root agent maps no libcurl, OpenSSL or GnuTLS", maps)
-    rc, out = g.run("for d in /proc/[0-9]*; do p=${d#/proc/}; [ \"$(cat $d/comm 2>/dev/null)\" = hsos-agent-net ] && "
-                    "[ \"$(awk '{ print $4 }' $d/stat)\" = %s ] && "
-                    "{ awk '/^(Uid|CapEff|NoNewPrivs|Seccomp):/ { print $1, $2 }' /proc/$p/status; "
-                    "id -un $(awk '/^Uid:/ { print $2 }' /proc/$p/status); grep -c libcurl /proc/$p/maps; }; done; true" % main)
+    show = dict(l.split("=", 1) for l in g.check(
+        "systemctl show -p MainPID,User,ActiveState hsos-agent-net.service").split() if "=" in l)
+    helper = show.get("MainPID", "0")
+    tap.ok(show.get("User") == "hsos-net" and show.get("ActiveState") == "active" and helper != "0",
+           "privsep: the helper runs as its own unit, hsos-agent-net.service, User=hsos-net, active", show)
+    rc, out = g.run("p=%s; awk '/^(Uid|CapEff|CapBnd|NoNewPrivs|Seccomp):/ { print $1, $2 }' /proc/$p/status; "
+                    "id -un $(awk '/^Uid:/ { print $2 }' /proc/$p/status); grep -c libcurl /proc/$p/maps; "
+                    "awk '{ print $4 }' /proc/$p/stat" % helper)
     lines = out.strip().splitlines()
-    seen = dict(l.split(None, 1) for l in lines[:4] if " " in l)
-    tap.ok(rc == 0 and len(lines) == 6 and seen.get("Uid:") not in (None, "0") and seen.get("CapEff:") == "0" * 16
-           and seen.get("NoNewPrivs:") == "1" and seen.get("Seccomp:") == "2" and lines[4] == "hsos-net"
-           and lines[5].isdigit() and int(lines[5]) > 0,
-           "privsep: the helper runs as hsos-net, no capabilities, no_new_privs, seccomp, and it maps libcurl", out)
+    seen = dict(l.split(None, 1) for l in lines[:5] if " " in l)
+    tap.ok(rc == 0 and len(lines) == 8 and seen.get("Uid:") not in (None, "0") and seen.get("CapEff:") == "0" * 16
+           and seen.get("CapBnd:") == "0" * 16 and seen.get("NoNewPrivs:") == "1" and seen.get("Seccomp:") == "2"
+           and lines[5] == "hsos-net" and lines[6].isdigit() and int(lines[6]) > 0 and lines[7] != main,
+           "privsep: the helper runs as hsos-net, no capabilities, no_new_privs, seccomp, it maps libcurl, "
+           "and systemd started it, not the daemon", out)
+    # Root's socket for it is gone once the helper connected (one connection).
+    rc, out = g.run("test -e /run/hsos-agent/net.sock")
+    tap.ok(rc == 1, "privsep: root's socket for the helper is gone once it connected")
+
+    # Killed: the daemon sees its connection close, starts the unit again
+    # after its backoff, and the status says so until it has run a minute.
+    g.check("systemctl kill -s KILL hsos-agent-net.service")
+    rc, out = g.run("timeout 60 sh -c 'until [ $(systemctl show -P MainPID hsos-agent-net.service) != %s ] && "
+                    "[ $(systemctl show -P MainPID hsos-agent-net.service) != 0 ] && "
+                    "systemctl is-active -q hsos-agent-net.service; do sleep 0.5; done'; echo rc=$?; "
+                    "systemctl show -P MainPID hsos-agent-net.service" % helper)
+    tap.ok(out.startswith("rc=0\n"), "privsep: a killed helper is started again by the daemon (systemctl kill)", out)
+    doc, _ = wait_status(g, lambda d: any("network helper" in r for r in d.get("reasons") or []), timeout=15)
+    tap.ok(any("network helper (probes, controller) closed its connection" in r and "started again" in r
+               for r in doc.get("reasons") or []),
+           "privsep: the status says the helper stopped and was started again", json.dumps(doc.get("reasons")))
+    doc, took = wait_status(g, lambda d: d.get("state") == "operational" and d.get("reasons") == [], timeout=150)
+    ex = (doc.get("execution") or [{}])[0]
+    tap.ok(doc.get("state") == "operational" and doc.get("reasons") == [] and ex.get("reachable") is True
+           and g.check("systemctl show -P MainPID hsos-agent.service").strip() == main,
+           "privsep: the status recovers (operational, probes answered, %.0f s), the daemon never restarted" % took,
+           json.dumps(doc.get("reasons")))
 
 
 def probe_checks(g):
@@ -412,12 +441,12 @@ def scenario_disk_reboot_kexec():
         tap.ok(out.split() == ["active", "active"], "boot 1: the daemon started the clients", out)
         firewall_checks(g, fwd)
         # The daemon runs hardened (initrd-hooks/hsos-agent.service): its bounding set
-        # is CAP_CHOWN, DAC_OVERRIDE, FOWNER, SETGID, SETUID, NET_ADMIN, SYS_ADMIN (0x2010cb), a
+        # is CAP_CHOWN, DAC_OVERRIDE, FOWNER, NET_ADMIN, SYS_ADMIN (0x20100b), a
         # seccomp filter is on, no new privileges; and it stays in PID 1's mount
         # namespace, where its mounts must land (no PrivateTmp= and the like).
         out = g.check("pid=$(systemctl show -P MainPID hsos-agent.service); readlink /proc/1/ns/mnt /proc/$pid/ns/mnt; "
                       "grep -E '^(CapBnd|Seccomp|NoNewPrivs):' /proc/$pid/status | tr -d '\\t'").split()
-        tap.ok(len(out) == 5 and out[0] == out[1] and out[2:] == ["CapBnd:00000000002010cb", "NoNewPrivs:1", "Seccomp:2"],
+        tap.ok(len(out) == 5 and out[0] == out[1] and out[2:] == ["CapBnd:000000000020100b", "NoNewPrivs:1", "Seccomp:2"],
                "boot 1: the daemon runs hardened, in the host's mount namespace", out)
         # vpn.wireguard: wg-quick brings wg0 up from the file test-boot.sh made
         # (a key of this run, no peer); and nothing loops in the units' order.
