@@ -91,7 +91,7 @@ BENCH_PID=$!
 sleep 12
 m0=$(metrics)
 serve0=$(cpu_ticks "$SERVE_PID")
-sleep $((seconds * 2 / 3 - 12))
+[ $((seconds * 2 / 3)) -gt 12 ] && sleep $((seconds * 2 / 3 - 12))
 "$PEERS_PYTHON" "$TOP/tests/bench/fleet-live.py" fleet "$agent" "$ETCD_URL" /bench-fleet "$fleet_runs" \
         >"$T/fleetcmd.txt" 2>"$T/fleetcmd.err" \
         || { echo "fleet: hsos-agent fleet failed:" >&2; cat "$T/fleetcmd.txt" "$T/fleetcmd.err" >&2; exit 1; }
