@@ -353,7 +353,7 @@ bench-run: $(BIN) $(BENCH_BIN) $(LABELS_BIN) $(PROBE_BENCH_BIN) $(FLEET_BENCH_BI
 	@sh tests/bench/image.sh $(abspath $(BIN)) build/bench/results.txt
 	@sh tests/bench/probe.sh $(PROBE_BENCH_BIN) $(BIN) build/bench/results.txt
 	@$(IN_OWN_NETNS) sh tests/bench/cpu.sh $(BIN) build/bench/results.txt
-	@sh tests/bench/fleet.sh $(FLEET_BENCH_BIN) build/bench/results.txt
+	@sh tests/bench/fleet.sh $(FLEET_BENCH_BIN) $(abspath $(BIN)) build/bench/results.txt
 
 demo:
 	$(THEN_MAKE) demo-run

@@ -59,6 +59,7 @@ typedef struct Serve {
         char **expected;
         char *shown_url;
         EtcdWatch *watch;
+        Coalesce update;             /* the next rebuild of the view, when one is due */
 } Serve;
 
 /* ---- reading the fleet: etcd's watch ----
@@ -77,9 +78,24 @@ static void serve_update(Serve *s) {
                 (void) fleet_server_set_problem(s->server, strerror(-r));
 }
 
-static void on_settled(void *userdata, EtcdWatch *w) {
-        (void) w;
+static void serve_due(void *userdata) {
         serve_update(userdata);
+}
+
+static void on_settled(void *userdata, EtcdWatch *w) {
+        Serve *s = userdata;
+
+        (void) w;
+        coalesce_kick(s->event, &s->update);
+}
+
+/* /fleet.json: fleet --json of what the watch holds now. */
+static int json_source(void *userdata, char **ret) {
+        Serve *s = userdata;
+        FleetView v;
+
+        fleet_view_of_mirror(etcd_watch_mirror(s->watch), s->prefix, s->nodes_key, s->members_key, s->expected, &v);
+        return fleet_to_json(&v, ret);
 }
 
 static void on_link(void *userdata, EtcdWatch *w, const char *error, unsigned retry_ms) {
@@ -141,11 +157,13 @@ int cmd_fleet_serve(int argc, char **argv) {
                 .idle_timeout_sec = 60,
                 .keepalive_sec = 15,
         };
-        Serve s = { .prefix = "/homestakeros" };
+        Serve s = { .prefix = "/homestakeros", .update = { .every_usec = 250 * 1000, .fn = serve_due } };
         const char *password_file = NULL, *expect = NULL;
         _cleanup_free_ char *err = NULL, *watched = NULL;
         sigset_t mask;
         int opt, r;
+
+        s.update.userdata = &s;
 
         while ((opt = getopt_long(argc, argv, "h", options, NULL)) >= 0)
                 switch (opt) {
@@ -261,6 +279,7 @@ int cmd_fleet_serve(int argc, char **argv) {
         /* The fleet's prefix: nodes/ and members/ both, watched at one revision. */
         watched = strndup(s.nodes_key, strlen(s.nodes_key) - strlen("nodes/"));
         r = watched ? 0 : -ENOMEM;
+        fleet_server_set_json_source(s.server, json_source, &s);
         if (r >= 0)
                 r = etcd_watch_new(s.event, s.http,
                                    &(EtcdWatchOptions) {
@@ -289,6 +308,7 @@ int cmd_fleet_serve(int argc, char **argv) {
                 r = EXIT_FLEET_UNREACHABLE;
         }
 out:
+        coalesce_done(&s.update);
         etcd_watch_free(s.watch);
         fleet_server_free(s.server);
         http_free(s.http);

@@ -154,6 +154,7 @@ typedef struct Watcher {
         uint64_t since_usec;      /* CLOCK_REALTIME of the view's last change */
         char **hosts, **lines;    /* not a terminal: what was printed last */
         sd_event_source *tick;
+        Coalesce show;            /* the next redraw, or lines, when one is due */
 } Watcher;
 
 void fleet_view_of_mirror(const EtcdMirror *m, const char *prefix, const char *nodes_key, const char *members_key,
@@ -169,6 +170,42 @@ void fleet_view_of_mirror(const EtcdMirror *m, const char *prefix, const char *n
                 .expected = expected,
                 .now_usec = now_usec(CLOCK_REALTIME),
         };
+}
+
+static int on_coalesced(sd_event_source *src, uint64_t usec, void *userdata) {
+        Coalesce *c = userdata;
+
+        (void) src;
+        c->last_usec = usec;
+        c->fn(c->userdata);
+        return 0;
+}
+
+void coalesce_kick(sd_event *e, Coalesce *c) {
+        uint64_t now = now_usec(CLOCK_MONOTONIC), at = c->last_usec + c->every_usec;
+        int enabled = SD_EVENT_OFF, r;
+
+        if (c->src && sd_event_source_get_enabled(c->src, &enabled) >= 0 && enabled != SD_EVENT_OFF)
+                return; /* one is coming */
+        if (at < now)
+                at = now;
+        if (!c->src) {
+                r = sd_event_add_time(e, &c->src, CLOCK_MONOTONIC, at, 0, on_coalesced, c);
+                if (r >= 0)
+                        (void) sd_event_source_set_description(c->src, "fleet-coalesce");
+        } else {
+                r = sd_event_source_set_time(c->src, at);
+                if (r >= 0)
+                        r = sd_event_source_set_enabled(c->src, SD_EVENT_ONESHOT);
+        }
+        if (r < 0) {
+                c->last_usec = now;
+                c->fn(c->userdata); /* no timer: at once */
+        }
+}
+
+void coalesce_done(Coalesce *c) {
+        c->src = sd_event_source_disable_unref(c->src);
 }
 
 static void watcher_view(Watcher *wt, FleetView *v) {
@@ -243,12 +280,16 @@ static void watcher_show(Watcher *wt) {
                 watcher_lines(wt);
 }
 
+static void watcher_due(void *userdata) {
+        watcher_show(userdata);
+}
+
 static void on_settled(void *userdata, EtcdWatch *w) {
         Watcher *wt = userdata;
 
         (void) w;
         wt->since_usec = now_usec(CLOCK_REALTIME);
-        watcher_show(wt);
+        coalesce_kick(wt->event, &wt->show);
 }
 
 static void on_reload(void *userdata, EtcdWatch *w) {
@@ -298,6 +339,7 @@ static int fleet_watch(sd_event *event, Http *http, const char *etcd, const char
                 .prefix = prefix,
                 .expected = expected,
                 .tty = isatty(STDOUT_FILENO),
+                .show = { .every_usec = 250 * 1000, .fn = watcher_due },
         };
         EtcdWatchCallbacks cb = {
                 .reload = on_reload,
@@ -319,6 +361,7 @@ static int fleet_watch(sd_event *event, Http *http, const char *etcd, const char
         if (r < 0)
                 goto out;
         wt.shown_url = shown;
+        wt.show.userdata = &wt;
 
         /* Ctrl-C and SIGTERM end the loop; the terminal is set right after. */
         sigemptyset(&mask);
@@ -353,6 +396,7 @@ static int fleet_watch(sd_event *event, Http *http, const char *etcd, const char
 out:
         if (r < 0 && asprintf(ret_error, "--watch: %s", strerror(-r)) < 0)
                 *ret_error = NULL;
+        coalesce_done(&wt.show);
         etcd_watch_free(wt.watch);
         sd_event_source_disable_unref(wt.tick);
         strv_free(wt.hosts);

@@ -27,11 +27,14 @@ int fleet_server_new(sd_event *event, const FleetServerOptions *o, FleetServer *
 FleetServer *fleet_server_free(FleetServer *s);
 
 /* THE one call that says "the fleet changed": v is the whole fleet as it is
- * now. The page served from now on shows it, /fleet.json is hsos-agent fleet
- * --json of it, and each /events client gets an event per node that changed
- * (fleet_page_diff). Whoever learns of a change calls this: today the timer
- * of agent/net/cmd-fleet-serve.c, tomorrow etcd's watch. */
+ * now. The page served from now on shows it, and each /events client gets an
+ * event per node that changed (fleet_page_diff). Etcd's watch calls it
+ * (agent/net/cmd-fleet-serve.c), at most a few times a second. */
 int fleet_server_update(FleetServer *s, const FleetView *v);
+
+/* Where /fleet.json comes from: fn writes hsos-agent fleet --json of the
+ * fleet as it is when asked (made per request, not per change). */
+void fleet_server_set_json_source(FleetServer *s, int (*fn)(void *userdata, char **ret), void *userdata);
 
 /* etcd cannot be read (error), or can again (NULL): said on the page and to
  * /events clients; the last known fleet stays shown. */

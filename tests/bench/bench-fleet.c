@@ -25,7 +25,15 @@
  * errors, lost leases and txns whose compare failed. Prints "key value..."
  * lines (tests/bench/fleet.sh formats them).
  *
- *   bench-fleet ETCD-URL NODES SECONDS [ETCD-PID] [INTERVAL-SEC] [CHANGE-EVERY] */
+ * With CHANGES-FILE, each time a node's controller is first handed a status
+ * of a new state (it writes it at once: the replace txn goes out in the same
+ * step, tests/bench/fleet-live.py measures from there to `fleet serve`'s
+ * event), a line "T-USEC HOSTNAME STATE GENERATED-AT" goes there, T-USEC on
+ * CLOCK_MONOTONIC (Python's time.monotonic() reads the same clock), and
+ * GENERATED-AT the document's generatedAt (the page's "at" of the node: an
+ * event showing this write, or a later one, has an "at" at least as late).
+ *
+ *   bench-fleet ETCD-URL NODES SECONDS [ETCD-PID] [INTERVAL-SEC] [CHANGE-EVERY] [CHANGES-FILE] */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -57,6 +65,8 @@ typedef struct Node {
         char hostname[32];
         char machine_id[33];
         uint64_t phase_usec;    /* where in a change period the node starts */
+        unsigned epoch;         /* the state last handed to the controller */
+        bool handed;
         Controller *ctl;
 } Node;
 
@@ -72,6 +82,7 @@ struct Fleet {
         Node *nodes;
         unsigned n_nodes, interval_sec, change_every;
         pid_t etcd_pid;
+        FILE *changes;
         bool window, stopping;
         uint64_t start_usec, window_start_usec, window_end_usec;
         Samples keepalive, report;
@@ -200,10 +211,16 @@ static int status_document(const Node *n, unsigned serial, unsigned epoch, char 
 static int node_status(void *userdata, char **ret_json) {
         Node *n = userdata;
         Fleet *f = n->fleet;
-        uint64_t t = now_mono() - f->start_usec + n->phase_usec;
+        uint64_t now = now_mono(), t = now - f->start_usec + n->phase_usec;
+        unsigned epoch = (unsigned) (t / ((uint64_t) f->interval_sec * f->change_every * 1000000));
 
-        return status_document(n, (unsigned) (t / 1000000),
-                               (unsigned) (t / ((uint64_t) f->interval_sec * f->change_every * 1000000)), ret_json);
+        if (f->changes && n->handed && epoch % 2 != n->epoch % 2)
+                fprintf(f->changes, "%" PRIu64 " %s %s 2026-11-26T12:%02u:%02uZ\n", now, n->hostname,
+                        epoch % 2 ? "degraded" : "operational", (unsigned) (t / 1000000) / 60 % 60,
+                        (unsigned) (t / 1000000) % 60);
+        n->epoch = epoch;
+        n->handed = true;
+        return status_document(n, (unsigned) (t / 1000000), epoch, ret_json);
 }
 
 static void fleet_error(Fleet *f, const char *path, const char *what) {
@@ -382,7 +399,8 @@ int main(int argc, char **argv) {
         int r;
 
         if (argc < 4) {
-                fprintf(stderr, "usage: bench-fleet ETCD-URL NODES SECONDS [ETCD-PID] [INTERVAL-SEC] [CHANGE-EVERY]\n");
+                fprintf(stderr, "usage: bench-fleet ETCD-URL NODES SECONDS [ETCD-PID] [INTERVAL-SEC] [CHANGE-EVERY] "
+                        "[CHANGES-FILE]\n");
                 return 2;
         }
         f.url = argv[1];
@@ -391,6 +409,10 @@ int main(int argc, char **argv) {
         f.etcd_pid = argc > 4 ? (pid_t) atoi(argv[4]) : 0;
         f.interval_sec = argc > 5 ? (unsigned) atoi(argv[5]) : 10;
         f.change_every = argc > 6 ? (unsigned) atoi(argv[6]) : 6;
+        if (argc > 7 && !(f.changes = fopen(argv[7], "we"))) {
+                fprintf(stderr, "bench-fleet: %s: %s\n", argv[7], strerror(errno));
+                return 1;
+        }
         if (f.n_nodes < 1 || f.interval_sec < 1 || f.interval_sec > 3600 || f.change_every < 1 ||
             seconds <= f.interval_sec + 2) {
                 fprintf(stderr, "bench-fleet: NODES >= 1, INTERVAL 1-3600, CHANGE-EVERY >= 1, SECONDS > INTERVAL + 2\n");
@@ -462,6 +484,10 @@ int main(int argc, char **argv) {
                 print_mem(f.etcd_pid);
         }
 
+        if (f.changes && fclose(f.changes) != 0) {
+                fprintf(stderr, "bench-fleet: the changes file: %s\n", strerror(errno));
+                return 1;
+        }
         free(f.nodes);
         free(f.keepalive.v);
         free(f.report.v);

@@ -23,6 +23,13 @@ def mode():
         return "200"
 
 
+def put(name, data):
+    tmp = os.path.join(DIR, "." + name + ".tmp")
+    with open(tmp, "wb") as f:
+        f.write(data)
+    os.replace(tmp, os.path.join(DIR, name))
+
+
 class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
@@ -41,10 +48,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
             time.sleep(3600)
             return
         if m == "200":
+            # Each file whole or not at all: a test that sees last.json
+            # reads all of it (a body of more than a buffer was seen half
+            # written).
             with lock:
-                open(os.path.join(DIR, "last.json"), "wb").write(body)
-                open(os.path.join(DIR, "last.auth"), "w").write(self.headers.get("Authorization") or "")
-                open(os.path.join(DIR, "last.path"), "w").write(self.path)
+                put("last.auth", (self.headers.get("Authorization") or "").encode())
+                put("last.path", self.path.encode())
+                put("last.json", body)
         code = int(m) if m.isdigit() else 500
         self.send_response(code)
         self.send_header("Content-Length", "0")
