@@ -9,7 +9,8 @@
 #include <unistd.h>
 
 #include "hsos/cli.h"
-#include "hsos/edge/act.h"
+#include "hsos/action.h"
+#include "hsos/edge/applied.h"
 #include "hsos/edge/facts-system.h"
 #include "hsos/edge/firewall.h"
 #include "hsos/edge/files.h"
@@ -197,7 +198,12 @@ int cmd_plan(int argc, char **argv) {
         if (sshd_out) {
                 _cleanup_free_ char *dropin = NULL;
                 _cleanup_strv_free_ char **problems = NULL;
-                r = act_sshd_dropin(p, &problems, &dropin);
+                const PlanSecret *key = NULL;
+                for (size_t i = 0; i < p->n_secrets; i++)
+                        if (p->secrets[i].kind == SECRET_SSH_HOST_KEY)
+                                key = &p->secrets[i];
+                r = action_sshd_dropin(p, key && key->state == SECRET_PRESENT ? host_key_check(key->path) : 0,
+                                       &problems, &dropin);
                 if (r >= 0)
                         r = write_file_atomic(sshd_out, dropin);
                 if (r < 0) {

@@ -329,7 +329,13 @@ static int build_disk(const Plan *p, const Config *c, const Applied *ap, ActionL
                 }
         }
 
-        /* sysusers.d should have made them at boot; one run makes all that are missing. */
+        return 0;
+}
+
+/* sysusers.d should have made them at boot; one run makes all that are missing. */
+static int build_users(const Plan *p, const Applied *ap, ActionList *l) {
+        Action *a;
+
         for (size_t i = 0; i < p->n_units; i++)
                 if (p->units[i].state == UNIT_READY && user_missing(ap, &p->units[i])) {
                         if (!(a = push(l, ACTION_CREATE_USERS)) || !copy(&a->name, client_to_string(p->units[i].client)))
@@ -440,6 +446,8 @@ int actions_build(const Plan *p, const Config *c, const Facts *f, const Applied 
                 r = build_node(p, c, f, a, &l);
         if (r >= 0 && (scope & ACTIONS_DISK))
                 r = build_disk(p, c, a, &l);
+        if (r >= 0 && (scope & ACTIONS_USERS))
+                r = build_users(p, a, &l);
         if (r >= 0 && (scope & ACTIONS_UNIT_FILES))
                 r = build_unit_files(p, a, &l);
         if (r >= 0 && (scope & ACTIONS_UNIT_JOBS))

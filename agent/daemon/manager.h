@@ -22,7 +22,6 @@
 #include "nethelper.h"
 
 #define UNIT_DIR "/run/systemd/system"
-#define UNIT_HEADER "# Written by hsos-agent"
 
 typedef struct Manager {
         sd_event *event;

@@ -120,10 +120,11 @@ int applied_add_unit(Applied *a, const char *name, const UnitSeen *seen);
 typedef enum ActionScope {
         ACTIONS_MOUNTS     = 1 << 0, /* every pending mount (the convergence mounts them one by one) */
         ACTIONS_NODE       = 1 << 1, /* hostname, time zone, ssh keys, sshd, journal: where the agent applies the node */
-        ACTIONS_DISK       = 1 << 2, /* directories, take-overs, secrets, the clients' users */
-        ACTIONS_UNIT_FILES = 1 << 3, /* unit files written and removed, the reload */
-        ACTIONS_UNIT_JOBS  = 1 << 4, /* start, restart, stop, adopt, hold */
-        ACTIONS_ALL        = (1 << 5) - 1,
+        ACTIONS_DISK       = 1 << 2, /* directories, take-overs, secrets */
+        ACTIONS_USERS      = 1 << 3, /* the clients' users, where a ready unit's is missing */
+        ACTIONS_UNIT_FILES = 1 << 4, /* unit files written and removed, the reload */
+        ACTIONS_UNIT_JOBS  = 1 << 5, /* start, restart, stop, adopt, hold */
+        ACTIONS_ALL        = (1 << 6) - 1,
 } ActionScope;
 
 /* The actions of scope, in the order they are carried out. A stale unit is
