@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cJSON.h>
+
 #include "hsos/action.h"
 #include "hsos/sshd.h"
 #include "hsos/util.h"
@@ -536,4 +538,49 @@ int action_describe(const Action *a, char **ret) {
                 return -ENOMEM;
         }
         return 0;
+}
+
+int actions_to_text(const ActionList *l, char **ret) {
+        StrBuf b = {};
+
+        sb_append(&b, "\nWould do:\n");
+        if (l->n_actions == 0)
+                sb_append(&b, "  nothing\n");
+        for (size_t i = 0; i < l->n_actions; i++) {
+                _cleanup_free_ char *line = NULL;
+                if (action_describe(&l->actions[i], &line) < 0) {
+                        sb_done(&b);
+                        return -ENOMEM;
+                }
+                sb_appendf(&b, "  %s\n", line);
+        }
+        STRV_FOREACH(s, l->problems)
+                sb_appendf(&b, "  cannot: %s\n", *s);
+        return sb_steal(&b, ret);
+}
+
+static bool add_string(cJSON *o, const char *key, const char *value) {
+        return !value || cJSON_AddStringToObject(o, key, value);
+}
+
+cJSON *actions_to_json(const ActionList *l) {
+        _cleanup_(cJSON_Deletep) cJSON *a = cJSON_CreateArray();
+
+        if (!a)
+                return NULL;
+        for (size_t i = 0; i < l->n_actions; i++) {
+                const Action *x = &l->actions[i];
+                _cleanup_free_ char *line = NULL;
+                cJSON *o = cJSON_CreateObject();
+
+                if (!o || !cJSON_AddItemToArray(a, o)) {
+                        cJSON_Delete(o);
+                        return NULL;
+                }
+                if (action_describe(x, &line) < 0 || !add_string(o, "kind", action_kind_to_string(x->kind)) ||
+                    !add_string(o, "unit", x->unit) || !add_string(o, "name", x->name) ||
+                    !add_string(o, "path", x->path) || !add_string(o, "description", line))
+                        return NULL;
+        }
+        return TAKE_PTR(a);
 }

@@ -21,6 +21,8 @@
 /* Every unit file the agent writes begins so; a unit file in the unit
  * directory that does not is someone else's, never removed. */
 #define ACTION_UNIT_HEADER "# Written by hsos-agent"
+/* Where the agent writes them: systemd's runtime units, gone at reboot. */
+#define ACTION_UNIT_DIR "/run/systemd/system"
 
 typedef enum ActionKind {
         ACTION_MOUNT,           /* name (the mount's), device, path (where), fstype, options */
@@ -148,3 +150,10 @@ int action_sshd_dropin(const Plan *p, int host_key_error, char ***problems, char
 const char *action_kind_to_string(ActionKind k);
 /* One line: "make dir /mnt/eth/geth (geth, 0700)". */
 int action_describe(const Action *a, char **ret);
+
+/* `hsos-agent plan`'s "Would do:" section (each action described, then what
+ * cannot be done), and its JSON "actions" array: [{kind, unit, name, path,
+ * description}], the fields an action lacks left out. NULL: no memory. */
+int actions_to_text(const ActionList *l, char **ret);
+typedef struct cJSON cJSON;
+cJSON *actions_to_json(const ActionList *l);

@@ -326,3 +326,26 @@ TEST(a_journal_dir_on_ram_is_a_problem_not_an_action) {
         ASSERT_EQ(m.actions[m.n_actions - 1].kind, ACTION_JOURNAL);
         ASSERT_STREQ(m.actions[m.n_actions - 1].path, "/mnt/journal");
 }
+
+TEST(plan_shows_what_it_would_do) {
+        _cleanup_(config_freep) Config *c = config(geth_only);
+        _cleanup_(facts_freep) Facts *f = node(c);
+        _cleanup_(plan_freep) Plan *p = NULL;
+        _cleanup_(action_list_done) ActionList l = {}, none = {};
+        _cleanup_(applied_done) Applied a = {};
+        _cleanup_free_ char *text = NULL, *empty = NULL, *json = NULL;
+
+        ASSERT_OK(facts_add_file(f, "/mnt/secrets/jwt.hex", FILE_PRESENT));
+        ASSERT_OK(facts_add_file(f, "/mnt/secrets/ssh/id_ed25519", FILE_PRESENT));
+        p = plan(c, f);
+        prepared(p, c, &a);
+        a.units[0].seen.active_state = "failed";
+        a.units[0].seen.started_content = NULL;
+        ASSERT_OK(actions_build(p, c, f, &a, ACTIONS_ALL, &l));
+        ASSERT_OK(actions_to_text(&l, &text));
+        ASSERT_STREQ(text, "\nWould do:\n  start geth.service\n");
+        ASSERT_OK(plan_to_json_with_actions(p, c, actions_to_json(&l), &json));
+        ASSERT_CONTAINS(json, "\"actions\":\t[{\n\t\t\t\"kind\":\t\"start\",\n\t\t\t\"unit\":\t\"geth.service\"");
+        ASSERT_OK(actions_to_text(&none, &empty));
+        ASSERT_STREQ(empty, "\nWould do:\n  nothing\n");
+}
