@@ -413,18 +413,20 @@ static int bad(char **ret_error, const char *what) {
         return -EBADMSG;
 }
 
-/* Parses body as one of etcd's answers: a JSON object that is not an error
- * object. */
-static int parse_answer(const char *body, size_t size, cJSON **ret, char **ret_error) {
+/* Parses body as one of etcd's answers, at most max bytes ("32 MiB" in
+ * words): a JSON object that is not an error object (-EREMOTEIO with its
+ * code in *ret_code, may be NULL, and its message in *ret_error). */
+static int parse_answer_max(const char *body, size_t size, size_t max, const char *max_words, cJSON **ret,
+                            int *ret_code, char **ret_error) {
         _cleanup_(cJSON_Deletep) cJSON *root = NULL;
         _cleanup_free_ char *error = NULL;
-        int r, code;
+        int r, code = 2;
 
         if (!body || size == 0)
                 return bad(ret_error, "it is empty");
-        if (size > ETCD_RESPONSE_SIZE_MAX)
-                return bad(ret_error, "it is larger than 32 MiB");
-        r = json_document_parse(body, size, ETCD_RESPONSE_SIZE_MAX, ETCD_RESPONSE_DEPTH_MAX, &root, &error);
+        if (size > max)
+                return bad(ret_error, max_words);
+        r = json_document_parse(body, size, max, ETCD_RESPONSE_DEPTH_MAX, &root, &error);
         if (r == -ENOMEM)
                 return r;
         if (r < 0)
@@ -434,10 +436,17 @@ static int parse_answer(const char *body, size_t size, cJSON **ret, char **ret_e
         r = error_object(root, &code, ret_error);
         if (r < 0)
                 return r;
-        if (r > 0)
+        if (r > 0) {
+                if (ret_code)
+                        *ret_code = code;
                 return -EREMOTEIO;
+        }
         *ret = TAKE_PTR(root);
         return 0;
+}
+
+static int parse_answer(const char *body, size_t size, cJSON **ret, char **ret_error) {
+        return parse_answer_max(body, size, ETCD_RESPONSE_SIZE_MAX, "it is larger than 32 MiB", ret, NULL, ret_error);
 }
 
 int etcd_parse_error(const char *body, size_t size, int *ret_code, char **ret_message) {
@@ -761,30 +770,13 @@ static int watch_event(const cJSON *o, EtcdEvent *ev, char **ret_error) {
 int etcd_parse_watch_response(const char *line, size_t size, EtcdWatchResponse *ret, int *ret_code,
                               char **ret_error) {
         _cleanup_(cJSON_Deletep) cJSON *root = NULL;
-        _cleanup_free_ char *error = NULL;
         EtcdWatchResponse w = {};
         const cJSON *result, *header, *flag, *events, *e, *reason;
-        int r, code = 2;
+        int r;
 
-        if (!line || size == 0)
-                return bad(ret_error, "an empty line");
-        if (size > ETCD_WATCH_LINE_MAX)
-                return bad(ret_error, "a line larger than 8 MiB");
-        r = json_document_parse(line, size, ETCD_WATCH_LINE_MAX, ETCD_RESPONSE_DEPTH_MAX, &root, &error);
-        if (r == -ENOMEM)
-                return r;
-        if (r < 0)
-                return bad(ret_error, error);
-        if (!cJSON_IsObject(root))
-                return bad(ret_error, "not a JSON object");
-        r = error_object(root, &code, ret_error);
+        r = parse_answer_max(line, size, ETCD_WATCH_LINE_MAX, "a line larger than 8 MiB", &root, ret_code, ret_error);
         if (r < 0)
                 return r;
-        if (r > 0) {
-                if (ret_code)
-                        *ret_code = code;
-                return -EREMOTEIO;
-        }
         r = object_field(root, "result", true, &result, ret_error);
         if (r < 0)
                 return r;

@@ -99,20 +99,23 @@ static void journal_report(void *userdata, ActKind kind, const char *subject, Ac
 
 /* ---- facts ---- */
 
+/* What the root process adds to the disk's facts: the links, the machine,
+ * the units. */
+static int complete_facts(Manager *m, Facts *f) {
+        (void) links_read(f);
+        (void) system_read(f);
+        return m->systemd ? systemd_fill_facts(m->systemd, f, now_usec(CLOCK_MONOTONIC)) : 0;
+}
+
 static int gather_facts(Manager *m, Facts **ret) {
         _cleanup_(facts_freep) Facts *f = NULL;
         int r;
 
         r = facts_from_system(m->config, &f);
+        if (r >= 0)
+                r = complete_facts(m, f);
         if (r < 0)
                 return r;
-        (void) links_read(f);
-        (void) system_read(f);
-        if (m->systemd) {
-                r = systemd_fill_facts(m->systemd, f, now_usec(CLOCK_MONOTONIC));
-                if (r < 0)
-                        return r;
-        }
         *ret = TAKE_PTR(f);
         return 0;
 }
@@ -134,13 +137,9 @@ static int facts_after_work(Manager *m, Facts **ret) {
                 log_error("the disk work's facts are unreadable: %s", strempty(error));
                 return r;
         }
-        (void) links_read(f);
-        (void) system_read(f);
-        if (m->systemd) {
-                r = systemd_fill_facts(m->systemd, f, now_usec(CLOCK_MONOTONIC));
-                if (r < 0)
-                        return r;
-        }
+        r = complete_facts(m, f);
+        if (r < 0)
+                return r;
         *ret = TAKE_PTR(f);
         return 0;
 }

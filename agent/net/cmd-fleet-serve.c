@@ -68,19 +68,11 @@ typedef struct Serve {
  * timer. */
 
 static void serve_update(Serve *s) {
-        const EtcdMirror *m = etcd_watch_mirror(s->watch);
-        size_t nf, mf, nn = etcd_mirror_prefix(m, s->nodes_key, &nf), mm = etcd_mirror_prefix(m, s->members_key, &mf);
-        FleetView v = {
-                .prefix = s->prefix,
-                .nodes = nn > 0 ? m->kvs + nf : NULL,
-                .n_nodes = nn,
-                .members = mm > 0 ? m->kvs + mf : NULL,
-                .n_members = mm,
-                .expected = s->expected,
-                .now_usec = now_usec(CLOCK_REALTIME),
-        };
-        int r = fleet_server_update(s->server, &v);
+        FleetView v;
+        int r;
 
+        fleet_view_of_mirror(etcd_watch_mirror(s->watch), s->prefix, s->nodes_key, s->members_key, s->expected, &v);
+        r = fleet_server_update(s->server, &v);
         if (r < 0)
                 (void) fleet_server_set_problem(s->server, strerror(-r));
 }

@@ -156,19 +156,23 @@ typedef struct Watcher {
         sd_event_source *tick;
 } Watcher;
 
-static void watcher_view(Watcher *wt, FleetView *v) {
-        const EtcdMirror *m = etcd_watch_mirror(wt->watch);
-        size_t nf, mf, nn = etcd_mirror_prefix(m, wt->nodes, &nf), mm = etcd_mirror_prefix(m, wt->members, &mf);
+void fleet_view_of_mirror(const EtcdMirror *m, const char *prefix, const char *nodes_key, const char *members_key,
+                          char * const *expected, FleetView *v) {
+        size_t nf, mf, nn = etcd_mirror_prefix(m, nodes_key, &nf), mm = etcd_mirror_prefix(m, members_key, &mf);
 
         *v = (FleetView) {
-                .prefix = wt->prefix,
+                .prefix = prefix,
                 .nodes = nn > 0 ? m->kvs + nf : NULL,
                 .n_nodes = nn,
                 .members = mm > 0 ? m->kvs + mf : NULL,
                 .n_members = mm,
-                .expected = wt->expected,
+                .expected = expected,
                 .now_usec = now_usec(CLOCK_REALTIME),
         };
+}
+
+static void watcher_view(Watcher *wt, FleetView *v) {
+        fleet_view_of_mirror(etcd_watch_mirror(wt->watch), wt->prefix, wt->nodes, wt->members, wt->expected, v);
 }
 
 /* A terminal: the whole view again from the top left, each line cleared to

@@ -4,6 +4,8 @@
 /* What hsos-agent fleet and fleet serve share: a one-shot call to etcd's
  * gateway (agent/net/cmd-fleet.c) and --expect. */
 
+#include "hsos/etcd-watch.h"
+#include "hsos/fleet.h"
 #include "hsos/http.h"
 
 typedef struct Call {
@@ -22,5 +24,11 @@ int etcd_call(Http *h, const char *base, const char *path, const char *body, con
 
 /* --expect FILE read and checked, or what is wrong said on stderr. */
 int read_expect(const char *path, char ***ret);
+
+/* The fleet as a watch's mirror of <prefix>/ holds it now: its status keys
+ * (nodes_key, "<prefix>/nodes/") and members (members_key). v points into
+ * the mirror: valid until the mirror changes. */
+void fleet_view_of_mirror(const EtcdMirror *m, const char *prefix, const char *nodes_key, const char *members_key,
+                          char * const *expected, FleetView *v);
 
 int cmd_fleet_serve(int argc, char **argv);

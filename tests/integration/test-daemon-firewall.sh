@@ -8,6 +8,7 @@
 # leaves the one before in place and the status says why; the table stays
 # when the daemon stops (SIGTERM) or is killed (SIGKILL).
 . "$(dirname "$0")/lib.sh"
+PORTS=$(cd "$(dirname "$0")" && pwd)/ports.py # servers on ports, and tries from elsewhere
 own_netns "$@" # the daemon loads its firewall: into this namespace, never the host's
 A=$HSOS_AGENT
 for t in ip nft python3 jq; do
@@ -51,46 +52,13 @@ JSON
 conf "$T/geth.json" true
 conf "$T/no-geth.json" false
 
-# Servers on every port of the node, all addresses: TCP accepts, UDP echoes.
-cat >"$T/servers.py" <<'PY'
-import selectors, socket, sys
-sel = selectors.DefaultSelector()
-for spec in sys.argv[1:]:
-    proto, port = spec.split("/")
-    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM if proto == "tcp" else socket.SOCK_DGRAM)
-    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    s.bind(("0.0.0.0", int(port)))
-    if proto == "tcp":
-        s.listen(16)
-    sel.register(s, selectors.EVENT_READ, proto)
-print("ready", flush=True)
-while True:
-    for key, _ in sel.select():
-        if key.data == "tcp":
-            c, _ = key.fileobj.accept(); c.sendall(b"hi"); c.close()
-        else:
-            data, addr = key.fileobj.recvfrom(64); key.fileobj.sendto(data, addr)
-PY
-python3 "$T/servers.py" tcp/22 tcp/30303 udp/30303 tcp/8551 tcp/5052 tcp/8545 tcp/9100 >"$T/servers.out" 2>&1 &
+python3 "$PORTS" serve tcp/22 tcp/30303 udp/30303 tcp/8551 tcp/5052 tcp/8545 tcp/9100 >"$T/servers.out" 2>&1 &
 echo $! >"$T/servers.pid"
 for _ in $(seq 50); do grep -q ready "$T/servers.out" && break; sleep 0.1; done
 grep -q ready "$T/servers.out" || skip_all "the test's servers did not start: $(cat "$T/servers.out")"
 
-cat >"$T/try.py" <<'PY'
-import socket, sys
-proto, port, addr = sys.argv[1], int(sys.argv[2]), sys.argv[3]
-try:
-    if proto == "tcp":
-        s = socket.create_connection((addr, port), timeout=0.7); s.recv(2)
-    else:
-        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(0.7)
-        s.sendto(b"ping", (addr, port)); s.recvfrom(64)
-    print("answers")
-except OSError:
-    print("silent")
-PY
 expect_port() { # expect_port NS PROTO PORT ADDR WANT NAME
-        got=$(ip netns exec "$1" python3 "$T/try.py" "$2" "$3" "$4")
+        got=$(ip netns exec "$1" python3 "$PORTS" try "$2" "$3" "$4")
         if [ "$got" = "$5" ]; then ok "$6"; else not_ok "$6" "$2/$3 from $1 $got, expected $5"; fi
 }
 status_json() { $A status --socket "$T/run/status.sock" --json 2>/dev/null; }

@@ -8,6 +8,7 @@
 # then each port is tried from both sides; then `plan --firewall-apply` loads
 # it through libnftables as the daemon does. Nothing leaves the namespaces.
 . "$(dirname "$0")/lib.sh"
+PORTS=$(cd "$(dirname "$0")" && pwd)/ports.py # servers on ports, and tries from elsewhere
 [ "$(id -u)" = 0 ] || skip_all "needs root (network namespaces)"
 for t in ip nft python3; do
         command -v $t >/dev/null || skip_all "$t is not installed (scripts/deps.sh installs iproute2 and nftables)"
@@ -56,47 +57,14 @@ expect_in "$T/plan.txt" "51820/udp open: WireGuard wg0" "the WireGuard ListenPor
 expect_not_in "$T/plan.txt" "c2VjcmV0" "nothing else of that file is shown"
 expect_exit 0 "the plan without geth writes its ruleset" "$HSOS_AGENT" plan --config "$T/no-geth.json" --firewall-out "$T/no-geth.nft"
 
-# Servers on every port, all addresses: TCP accepts, UDP echoes.
-cat >"$T/servers.py" <<'PY'
-import selectors, socket, sys
-sel = selectors.DefaultSelector()
-for spec in sys.argv[1:]:
-    proto, port = spec.split("/")
-    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM if proto == "tcp" else socket.SOCK_DGRAM)
-    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    s.bind(("0.0.0.0", int(port)))
-    if proto == "tcp":
-        s.listen(16)
-    sel.register(s, selectors.EVENT_READ, proto)
-print("ready", flush=True)
-while True:
-    for key, _ in sel.select():
-        if key.data == "tcp":
-            c, _ = key.fileobj.accept(); c.sendall(b"hi"); c.close()
-        else:
-            data, addr = key.fileobj.recvfrom(64); key.fileobj.sendto(data, addr)
-PY
-node python3 "$T/servers.py" tcp/22 tcp/30303 udp/30303 tcp/8551 tcp/5052 tcp/8545 tcp/6060 tcp/5054 \
+node python3 "$PORTS" serve tcp/22 tcp/30303 udp/30303 tcp/8551 tcp/5052 tcp/8545 tcp/6060 tcp/5054 \
         tcp/9100 udp/9999 >"$T/servers.out" 2>&1 &
 echo $! >"$T/servers.pid"
 for _ in $(seq 50); do grep -q ready "$T/servers.out" && break; sleep 0.1; done
 grep -q ready "$T/servers.out" || { not_ok "servers" "$(cat "$T/servers.out")"; finish; }
 
 # try NS PROTO PORT ADDR: "answers" or "silent" (a dropped packet times out).
-cat >"$T/try.py" <<'PY'
-import socket, sys
-proto, port, addr = sys.argv[1], int(sys.argv[2]), sys.argv[3]
-try:
-    if proto == "tcp":
-        s = socket.create_connection((addr, port), timeout=0.7); s.recv(2)
-    else:
-        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(0.7)
-        s.sendto(b"ping", (addr, port)); s.recvfrom(64)
-    print("answers")
-except OSError:
-    print("silent")
-PY
-try() { ip netns exec "$1" python3 "$T/try.py" "$2" "$3" "$4"; }
+try() { ip netns exec "$1" python3 "$PORTS" try "$2" "$3" "$4"; }
 expect_port() { # expect_port NS PROTO PORT ADDR WANT NAME
         got=$(try "$1" "$2" "$3" "$4")
         if [ "$got" = "$5" ]; then ok "$6"; else not_ok "$6" "$2/$3 from $1 $got, expected $5"; fi
