@@ -2,8 +2,9 @@
 /* hsos-agent mount: finds and mounts the persistent disks now, parents before
  * children, waiting for late devices by their events, then creates the plan's
  * directories and the secrets the rules allow. The decisions are the plan's
- * (agent/core/plan.c); this file only carries them out and says what
- * happened, one line per mount, directory and secret. */
+ * and its actions' (agent/core/plan.c, agent/core/action.c); the executor
+ * carries them out, and this file says what happened, one line per mount,
+ * directory and secret. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
@@ -15,6 +16,8 @@
 
 #include "hsos/cli.h"
 #include "hsos/edge/act.h"
+#include "hsos/edge/applied.h"
+#include "hsos/edge/execute.h"
 #include "hsos/edge/facts-system.h"
 #include "hsos/edge/uevent.h"
 #include "hsos/plan.h"
@@ -226,6 +229,9 @@ int cmd_mount(int argc, char **argv) {
         _cleanup_(facts_freep) Facts *f = NULL;
         _cleanup_(plan_freep) Plan *p = NULL;
         _cleanup_free_ MountRun *runs = NULL;
+        _cleanup_(applied_done) Applied applied = {};
+        _cleanup_(action_list_done) ActionList actions = {};
+        ExecContext ctx = { .report = print_report };
         const char *config = CONFIG_DEFAULT_PATH, *root = NULL;
         bool all = true;
         int opt, r;
@@ -276,8 +282,19 @@ int cmd_mount(int argc, char **argv) {
                         strerror(-r));
                 return 1;
         }
-        act_prepare_dirs(p, print_report, NULL);
-        if (act_prepare_secrets(p, c, false, NULL, f, print_report, NULL) > 0)
+        ctx.failures = f;
+        r = applied_read(p, c, ACTIONS_DISK, NULL, &applied);
+        if (r >= 0)
+                r = actions_build(p, c, f, &applied, ACTIONS_DISK, &actions);
+        if (r < 0) {
+                fprintf(stderr, "%s mount: cannot plan the directories and secrets: %s\n", program_name,
+                        strerror(-r));
+                return 1;
+        }
+        for (size_t i = 0; i < actions.n_actions; i++)
+                (void) execute(&actions.actions[i], &ctx);
+        act_report_secrets(p, false, print_report, NULL);
+        if (ctx.n_failed > 0)
                 print_failed_secrets(c, f);
         return all ? 0 : 1;
 }

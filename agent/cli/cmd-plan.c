@@ -9,7 +9,8 @@
 #include <unistd.h>
 
 #include "hsos/cli.h"
-#include "hsos/edge/act.h"
+#include "hsos/action.h"
+#include "hsos/edge/applied.h"
 #include "hsos/edge/facts-system.h"
 #include "hsos/edge/firewall.h"
 #include "hsos/edge/files.h"
@@ -21,7 +22,8 @@ static void help(void) {
         printf("Usage: %s plan [--config FILE] [--facts FILE] [--json] [--units-dir DIR] [--save-facts FILE]\n"
                "          [--firewall-out FILE] [--firewall-apply] [--sshd-out FILE]\n"
                "Shows what the node would become: mounts, directories, secrets, and each\n"
-               "unit with its state (ready, blocked, waiting) and the reason.\n"
+               "unit with its state (ready, blocked, waiting) and the reason; then what the\n"
+               "agent would do now (with --facts: as on a node where nothing is applied yet).\n"
                "  -c, --config FILE      node.json (default %s)\n"
                "  -f, --facts FILE       replay recorded facts instead of reading this system\n"
                "  -j, --json             print the plan as JSON\n"
@@ -105,7 +107,9 @@ int cmd_plan(int argc, char **argv) {
         _cleanup_(config_freep) Config *c = NULL;
         _cleanup_(facts_freep) Facts *f = NULL;
         _cleanup_(plan_freep) Plan *p = NULL;
-        _cleanup_free_ char *out = NULL;
+        _cleanup_free_ char *out = NULL, *would = NULL;
+        _cleanup_(applied_done) Applied applied = {};
+        _cleanup_(action_list_done) ActionList actions = {};
         const char *config = CONFIG_DEFAULT_PATH, *facts = NULL, *units_dir = NULL, *save = NULL, *fw_out = NULL,
                    *sshd_out = NULL;
         bool json = false, fw_apply = false;
@@ -176,12 +180,30 @@ int cmd_plan(int argc, char **argv) {
                 fprintf(stderr, "%s plan: %s\n", program_name, strerror(-r));
                 return 1;
         }
-        r = json ? plan_to_json(p, c, &out) : plan_to_text(p, c, &out);
+        /* What the agent would do now: against this system as it is, or, with
+         * recorded facts, as on a node where nothing is applied yet. */
+        if (!facts) {
+                r = applied_read(p, c, ACTIONS_ALL, ACTION_UNIT_DIR, &applied);
+                if (r < 0) {
+                        fprintf(stderr, "%s plan: cannot read what is applied: %s\n", program_name, strerror(-r));
+                        return 1;
+                }
+        }
+        r = actions_build(p, c, f, facts ? NULL : &applied, ACTIONS_ALL, &actions);
+        if (r >= 0 && json)
+                r = plan_to_json_with_actions(p, c, actions_to_json(&actions), &out);
+        else if (r >= 0) {
+                r = plan_to_text(p, c, &out);
+                if (r >= 0)
+                        r = actions_to_text(&actions, &would);
+        }
         if (r < 0) {
                 fprintf(stderr, "%s plan: %s\n", program_name, strerror(-r));
                 return 1;
         }
         fputs(out, stdout);
+        if (would)
+                fputs(would, stdout);
         if (json)
                 fputc('\n', stdout);
 
@@ -197,7 +219,12 @@ int cmd_plan(int argc, char **argv) {
         if (sshd_out) {
                 _cleanup_free_ char *dropin = NULL;
                 _cleanup_strv_free_ char **problems = NULL;
-                r = act_sshd_dropin(p, &problems, &dropin);
+                const PlanSecret *key = NULL;
+                for (size_t i = 0; i < p->n_secrets; i++)
+                        if (p->secrets[i].kind == SECRET_SSH_HOST_KEY)
+                                key = &p->secrets[i];
+                r = action_sshd_dropin(p, key && key->state == SECRET_PRESENT ? host_key_check(key->path) : 0,
+                                       &problems, &dropin);
                 if (r >= 0)
                         r = write_file_atomic(sshd_out, dropin);
                 if (r < 0) {

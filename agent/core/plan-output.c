@@ -186,7 +186,12 @@ cJSON *firewall_to_json(const Firewall *fw) {
 }
 
 int plan_to_json(const Plan *p, const Config *c, char **ret) {
-        _cleanup_(cJSON_Deletep) cJSON *root = cJSON_CreateObject();
+        return plan_to_json_with_actions(p, c, NULL, ret);
+}
+
+/* Takes actions (freed here, also on failure). */
+int plan_to_json_with_actions(const Plan *p, const Config *c, cJSON *actions, char **ret) {
+        _cleanup_(cJSON_Deletep) cJSON *owned = actions, *root = cJSON_CreateObject();
         cJSON *mounts, *dirs, *secrets, *units, *dropins, *notes;
         bool ok = true;
         char *s;
@@ -274,6 +279,8 @@ int plan_to_json(const Plan *p, const Config *c, char **ret) {
                 ok = ok && push(notes, cJSON_CreateString(*n));
         if (ok && p->firewall)
                 ok = add(root, "firewall", firewall_to_json(p->firewall));
+        if (ok && owned)
+                ok = add(root, "actions", TAKE_PTR(owned));
         if (!ok)
                 return -ENOMEM;
 

@@ -20,7 +20,10 @@
 
 #include "hsos/cleanup.h"
 #include "hsos/cli.h"
+#include "hsos/action.h"
 #include "hsos/edge/act.h"
+#include "hsos/edge/applied.h"
+#include "hsos/edge/execute.h"
 #include "hsos/edge/facts-system.h"
 #include "hsos/edge/files.h"
 #include "hsos/edge/links.h"
@@ -28,7 +31,6 @@
 #include "hsos/edge/system.h"
 #include "hsos/edge/uevent.h"
 #include "hsos/metrics.h"
-#include "hsos/reconcile.h"
 #include "hsos/edge/spawn.h"
 #include "hsos/sha256.h"
 #include "hsos/util.h"
@@ -67,26 +69,32 @@ static int load_config(const char *path, Config **ret, char ***ret_errors, char 
 /* ---- reports from the disk work, to the journal ---- */
 
 static void journal_report(void *userdata, ActKind kind, const char *subject, ActOutcome outcome, const char *line) {
-        bool failure = outcome == ACT_FAILED;
+        int priority = outcome == ACT_FAILED ? LOG_ERR : outcome == ACT_WAITING ? LOG_WARNING : LOG_INFO;
         _cleanup_free_ char *field = NULL;
         const char *mid = NULL;
 
         (void) userdata;
         switch (kind) {
         case ACT_MOUNT:
-                mid = failure ? MID_MOUNT_FAILED : MID_MOUNT_DONE;
+                mid = outcome == ACT_FAILED ? MID_MOUNT_FAILED : MID_MOUNT_DONE;
                 if (asprintf(&field, "HSOS_MOUNT=%s", subject) < 0)
                         return;
                 break;
         case ACT_SECRET:
                 mid = outcome == ACT_CREATED ? MID_SECRET_CREATED : NULL;
                 break;
+        case ACT_UNIT:
+                /* "geth.service started" */
+                if (asprintf(&field, "HSOS_UNIT=%s", subject) < 0)
+                        return;
+                log_event(priority, outcome == ACT_STARTED ? MID_UNIT_STARTED : NULL, field, "%s %s", subject, line);
+                return;
         case ACT_DIR:
         case ACT_NODE:
         case _ACT_KIND_MAX:
                 break;
         }
-        log_event(failure ? LOG_ERR : LOG_INFO, mid, field, "%s %s: %s", act_kind_to_string(kind), subject, line);
+        log_event(priority, mid, field, "%s %s: %s", act_kind_to_string(kind), subject, line);
 }
 
 /* ---- facts ---- */
@@ -233,54 +241,6 @@ static int status_document(void *userdata, char **ret) {
 
 /* ---- units ---- */
 
-/* Writes a file when its content differs; 1 when it was written. */
-static int sync_file(const char *path, const char *content) {
-        _cleanup_free_ char *old = NULL;
-        size_t size;
-        int r;
-
-        if (read_file_capped(path, 1024 * 1024, &old, &size) >= 0 && streq(old, content))
-                return 0;
-        r = write_file_atomic(path, content);
-        return r < 0 ? r : 1;
-}
-
-static bool plan_has_unit(const Plan *p, const char *name) {
-        return plan_find_unit(p, name) != NULL;
-}
-
-/* Units the agent wrote before that the plan no longer has: stopped, removed. */
-static bool remove_stale_units(Manager *m) {
-        _cleanup_(closedirp) DIR *d = opendir(UNIT_DIR);
-        struct dirent *de;
-        bool changed = false;
-
-        if (!d)
-                return false;
-        while ((de = readdir(d))) {
-                _cleanup_free_ char *path = NULL, *content = NULL;
-                size_t size;
-
-                if (!endswith(de->d_name, ".service") || plan_has_unit(m->plan, de->d_name))
-                        continue;
-                if (path_join(UNIT_DIR, de->d_name, &path) < 0 ||
-                    read_file_capped(path, 1024 * 1024, &content, &size) < 0 ||
-                    !unit_is_stale(m->plan, de->d_name, startswith(content, UNIT_HEADER)))
-                        continue;
-                UnitTrack *u = systemd_track(m->systemd, de->d_name);
-                if (u) {
-                        (void) systemd_job(m->systemd, u, "StopUnit");
-                        /* Forgotten: if it comes back, it is started anew. */
-                        u->started_content = mfree(u->started_content);
-                }
-                if (unlink(path) == 0) {
-                        log_info("%s is no longer part of the node: stopped and removed", de->d_name);
-                        changed = true;
-                }
-        }
-        return changed;
-}
-
 static void on_reloaded(void *userdata, int error) {
         Manager *m = userdata;
 
@@ -289,44 +249,33 @@ static void on_reloaded(void *userdata, int error) {
         manager_start_units(m);
 }
 
+/* The unit files the plan has, written where they differ; the agent's units
+ * the plan no longer has, stopped and removed; systemd reloaded when any
+ * changed, and the units started after it (actions_build decides). */
 static void apply_units(Manager *m) {
-        bool changed = false;
+        _cleanup_(applied_done) Applied applied = {};
+        _cleanup_(action_list_done) ActionList actions = {};
+        ExecContext ctx = {
+                .report = journal_report, .userdata = m, .systemd = m->systemd, .unit_dir = UNIT_DIR,
+                .reloaded = on_reloaded, .reload_userdata = m,
+        };
         int r;
 
         if (!m->systemd || !m->plan)
                 return;
-        for (size_t i = 0; i < m->plan->n_units; i++) {
-                const PlanUnit *u = &m->plan->units[i];
-                _cleanup_free_ char *path = NULL;
-
-                if (!systemd_track(m->systemd, u->name) || path_join(UNIT_DIR, u->name, &path) < 0)
-                        continue;
-                r = sync_file(path, u->content);
-                if (r < 0)
-                        log_error("cannot write %s: %s", path, strerror(-r));
-                changed = changed || r > 0;
+        for (size_t i = 0; i < m->plan->n_units; i++)
+                (void) systemd_track(m->systemd, m->plan->units[i].name);
+        r = applied_read(m->plan, m->config, ACTIONS_UNIT_FILES, UNIT_DIR, &applied);
+        if (r >= 0)
+                r = actions_build(m->plan, m->config, m->facts, &applied, ACTIONS_UNIT_FILES, &actions);
+        if (r < 0) {
+                log_error("cannot tell which unit files to write: %s", strerror(-r));
+                return;
         }
-        for (size_t i = 0; i < m->plan->n_dropins; i++) {
-                const PlanDropIn *d = &m->plan->dropins[i];
-                _cleanup_free_ char *dir = NULL, *path = NULL;
-
-                if (asprintf(&dir, "%s/%s.d", UNIT_DIR, d->unit) < 0 || path_join(dir, d->name, &path) < 0)
-                        continue;
-                (void) mkdir(dir, 0755);
-                r = sync_file(path, d->content);
-                if (r < 0)
-                        log_error("cannot write %s: %s", path, strerror(-r));
-                changed = changed || r > 0;
-        }
-        changed = remove_stale_units(m) || changed;
-
-        if (changed) {
+        for (size_t i = 0; i < actions.n_actions; i++)
+                (void) execute(&actions.actions[i], &ctx);
+        if (ctx.reload_asked) {
                 m->reload_pending = true;
-                r = systemd_reload(m->systemd, on_reloaded, m);
-                if (r < 0) {
-                        log_error("cannot ask systemd to reload: %s", strerror(-r));
-                        m->reload_pending = false;
-                }
                 return;
         }
         if (!m->reload_pending)
@@ -357,33 +306,15 @@ static void remember_state(Manager *m, const char *name, const char *state) {
         (void) strv_extendf(&m->unit_states, "%s=%s", name, state);
 }
 
-/* The system users the units run as: shipped as sysusers.d, applied at boot
- * by systemd-sysusers. Should one be missing (an image that skipped it), the
- * disk work creates it (in the worker: systemd-sysusers may take its time);
- * its unit is not started meanwhile (systemd would fail it with 217/USER). */
-static bool unit_user_missing(const PlanUnit *pu) {
-        return pu->client != CLIENT_WIREGUARD && !passwd_lookup(client_to_string(pu->client));
-}
-
-/* In the worker. */
-static void ensure_users(const Plan *p) {
-        bool missing = false;
-
-        for (size_t i = 0; i < p->n_units; i++)
-                if (p->units[i].state == UNIT_READY && unit_user_missing(&p->units[i]))
-                        missing = true;
-        if (!missing)
-                return;
-        if (spawn_wait((char *[]) { (char *) "systemd-sysusers", NULL }, &(SpawnOptions) { .cwd_fd = -1 }, NULL) < 0)
-                log_error("a client's system user is missing and systemd-sysusers could not create it");
-        else
-                log_info("the clients' system users were missing: created by systemd-sysusers");
-}
-
 /* Starts what is ready and not running, restarts what changed. An unchanged
  * unit is never restarted; a running one the agent did not start (an agent
  * restarted mid-apply) is adopted as it is. */
 static void manager_start_units(Manager *m) {
+        _cleanup_(applied_done) Applied applied = {}, applied_users = {};
+        _cleanup_(action_list_done) ActionList actions = {};
+        ExecContext ctx = { .report = journal_report, .userdata = m, .systemd = m->systemd, .unit_dir = UNIT_DIR };
+        int r;
+
         if (!m->systemd || !m->plan || m->reload_pending)
                 return;
         for (size_t i = 0; i < m->plan->n_units; i++) {
@@ -391,7 +322,6 @@ static void manager_start_units(Manager *m) {
                 UnitTrack *u = systemd_track(m->systemd, pu->name);
                 const char *before = remembered_state(m, pu->name), *now = unit_state_to_string(pu->state);
                 _cleanup_free_ char *field = NULL;
-                UnitAction action;
 
                 if (asprintf(&field, "HSOS_UNIT=%s", pu->name) < 0)
                         return;
@@ -403,42 +333,27 @@ static void manager_start_units(Manager *m) {
                                           pu->name);
                         remember_state(m, pu->name, now);
                 }
-                if (!u)
-                        continue;
-                UnitSeen seen = {
-                        .known = u->known,
-                        .job_pending = u->job_pending,
-                        .active_state = u->active_state,
-                        .started_content = u->started_content,
-                        .user_exists = pu->client == CLIENT_WIREGUARD || !unit_user_missing(pu),
-                };
-                action = unit_decide(pu, &seen);
-                switch (action) {
-                case UNIT_ACTION_NONE:
-                        break;
-                case UNIT_ACTION_WAIT_USER:
-                        log_event(LOG_WARNING, NULL, field, "%s waits: its user %s does not exist (yet)", pu->name,
-                                  client_to_string(pu->client));
-                        break;
-                case UNIT_ACTION_ADOPT:
-                        /* Already running (the agent was restarted): adopt it. */
-                        u->started_content = strdup(pu->content);
-                        break;
-                case UNIT_ACTION_START:
-                case UNIT_ACTION_RESTART: {
-                        bool restart = action == UNIT_ACTION_RESTART;
-                        if (systemd_job(m->systemd, u, restart ? "RestartUnit" : "StartUnit") < 0)
-                                break;
-                        log_event(LOG_INFO, MID_UNIT_STARTED, field, "%s %s", pu->name,
-                                  restart ? "restarted: its unit changed" : "started");
-                        free(u->started_content);
-                        u->started_content = strdup(pu->content);
-                        break;
-                }
-                case _UNIT_ACTION_MAX:
-                        break;
-                }
+                /* Not tracked (no memory): as systemd not knowing it, nothing is done. */
+                if (applied_add_unit(&applied, pu->name, &(UnitSeen) {
+                                .known = u && u->known,
+                                .job_pending = u && u->job_pending,
+                                .active_state = u ? u->active_state : NULL,
+                                .started_content = u ? u->started_content : NULL,
+                        }) < 0)
+                        return;
         }
+        /* The users, read from /etc/passwd (the worker creates a missing one). */
+        r = applied_read(m->plan, m->config, ACTIONS_UNIT_JOBS, NULL, &applied_users);
+        if (r >= 0) {
+                applied.users_missing = TAKE_PTR(applied_users.users_missing);
+                r = actions_build(m->plan, m->config, m->facts, &applied, ACTIONS_UNIT_JOBS, &actions);
+        }
+        if (r < 0) {
+                log_error("cannot tell which units to start: %s", strerror(-r));
+                return;
+        }
+        for (size_t i = 0; i < actions.n_actions; i++)
+                (void) execute(&actions.actions[i], &ctx);
         manager_ready(m);
 }
 
@@ -620,6 +535,10 @@ static void disk_work(Worker *w, void *userdata) {
         _cleanup_(plan_freep) Plan *p = NULL;
         _cleanup_strv_free_ char **problems = NULL, **created = NULL;
         _cleanup_free_ bool *tried = NULL;
+        _cleanup_(applied_done) Applied applied = {};
+        _cleanup_(action_list_done) ActionList actions = {};
+        ExecContext ctx = { .report = worker_report, .userdata = w, .created = &created, .problems = &problems };
+        ActionScope scope = ACTIONS_DISK;
         int r;
 
         /* The fork's copies of the status connections would keep each one
@@ -637,17 +556,24 @@ static void disk_work(Worker *w, void *userdata) {
         }
 
         /* The machine's identity is the node's only where the agent applies the
-         * node (systemd answers): never on a machine it merely plans for. */
-        if (m->systemd) {
-                act_localize(m->config, &problems, worker_report, w);
-                if (act_sshd(p, &problems, worker_report, w) > 0)
-                        worker_note(w, WORKER_SSHD_CHANGED, NULL, NULL);
-                (void) act_journal(m->config, f, p, &problems, worker_report, w);
-        }
-        act_prepare_dirs(p, worker_report, w);
-        (void) act_prepare_secrets(p, m->config, true, &created, f, worker_report, w);
+         * node (systemd answers): never on a machine it merely plans for. So
+         * are the clients' users. */
         if (m->systemd)
-                ensure_users(p);
+                scope |= ACTIONS_NODE | ACTIONS_USERS;
+        r = applied_read(p, m->config, scope, NULL, &applied);
+        if (r >= 0)
+                r = actions_build(p, m->config, f, &applied, scope, &actions);
+        if (r < 0) {
+                log_error("cannot evaluate the node: %s", strerror(-r));
+                return;
+        }
+        problems = TAKE_PTR(actions.problems);
+        ctx.failures = f;
+        for (size_t i = 0; i < actions.n_actions; i++)
+                (void) execute(&actions.actions[i], &ctx);
+        if (ctx.sshd_changed)
+                worker_note(w, WORKER_SSHD_CHANGED, NULL, NULL);
+        act_report_secrets(p, true, worker_report, w);
         STRV_FOREACH(s, problems)
                 worker_note(w, WORKER_PROBLEM, *s, NULL);
         STRV_FOREACH(s, created)

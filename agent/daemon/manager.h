@@ -11,6 +11,7 @@
 
 #include <systemd/sd-event.h>
 
+#include "hsos/action.h"
 #include "hsos/config.h"
 #include "hsos/edge/firewall.h"
 #include "hsos/edge/status-server.h"
@@ -21,8 +22,7 @@
 #include "hsos/status.h"
 #include "nethelper.h"
 
-#define UNIT_DIR "/run/systemd/system"
-#define UNIT_HEADER "# Written by hsos-agent"
+#define UNIT_DIR ACTION_UNIT_DIR
 
 typedef struct Manager {
         sd_event *event;

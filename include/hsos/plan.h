@@ -181,6 +181,9 @@ int plan_storage_check(const Config *c, const Facts *f, const Plan *p, const cha
 
 int plan_to_text(const Plan *p, const Config *c, char **ret);
 int plan_to_json(const Plan *p, const Config *c, char **ret);
+/* The same with its "actions" (hsos/action.h's actions_to_json), NULL: none. */
+typedef struct cJSON cJSON;
+int plan_to_json_with_actions(const Plan *p, const Config *c, cJSON *actions, char **ret);
 /* The firewall's part of the plan's JSON and of the status document:
  * enabled, rules, open [{port, proto, why, only}], notes. NULL: no memory. */
 typedef struct cJSON cJSON;
