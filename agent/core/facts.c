@@ -636,10 +636,18 @@ static void read_addresses(FactsReader *rd, const cJSON *root, Facts *f) {
                 const char *ifname = get_str(rd, i, p, "interface", true), *addr = get_str(rd, i, p, "address", true);
                 if (rd->error || rd->r < 0)
                         return;
+                const cJSON *pl = cJSON_GetObjectItemCaseSensitive(i, "prefixLength");
+                double v = cJSON_IsNumber(pl) ? cJSON_GetNumberValue(pl) : -1;
+                if (pl && !cJSON_IsNull(pl) && (v < 0 || v > 128 || v != (double) (unsigned) v)) {
+                        reader_fail(rd, p, "prefixLength must be a whole number from 0 to 128");
+                        return;
+                }
                 if (facts_add_address(f, ifname, addr) < 0) {
                         rd->r = -ENOMEM;
                         return;
                 }
+                if (pl && !cJSON_IsNull(pl))
+                        f->addresses[f->n_addresses - 1].prefixlen = (unsigned) v;
         }
 }
 
@@ -892,6 +900,8 @@ int facts_to_json(const Facts *f, char **ret) {
                 sb_append(&b, i ? ",\n    { " : "\n    { ");
                 json_field(&b, "interface", f->addresses[i].ifname, true);
                 json_field(&b, "address", f->addresses[i].address, false);
+                if (f->addresses[i].prefixlen > 0)
+                        sb_appendf(&b, ", \"prefixLength\": %u", f->addresses[i].prefixlen);
                 sb_append(&b, " }");
         }
         sb_append(&b, f->n_addresses ? "\n  ],\n" : "],\n");

@@ -131,6 +131,11 @@ TEST(json_round_trip_built_by_hand) {
         ASSERT_ERROR(facts_add_device_alias(f, "/dev/nope", "/dev/x"), ENOENT);
         ASSERT_OK(facts_add_mount(f, "/mnt/a b", "/dev/sda1", "ext4", "rw,subvol=@eth"));
         ASSERT_OK(facts_add_address(f, "eth0", "192.168.100.50"));
+        /* The disk worker sends its facts to the root process as this JSON:
+         * what the status shows must survive it. */
+        f->addresses[0].prefixlen = 24;
+        f->login_keys = 2;
+        f->wireguard_listen_port = 51820;
         ASSERT_OK(facts_add_file(f, "/mnt/secrets/jwt.hex", FILE_INVALID));
         ASSERT_OK(facts_set_create_error(f, "/mnt/lh/jwt.hex", "No space left on device"));
         ASSERT_OK(facts_add_executable(f, "geth", NULL));
@@ -146,6 +151,9 @@ TEST(json_round_trip_built_by_hand) {
         ASSERT_STREQ(g->mounts[0].target, "/mnt/a b");
         ASSERT_STREQ(g->mounts[0].options, "rw,subvol=@eth");
         ASSERT_TRUE(facts_has_address(g, "192.168.100.50"));
+        ASSERT_EQ(g->addresses[0].prefixlen, 24);
+        ASSERT_EQ(g->login_keys, 2);
+        ASSERT_EQ(g->wireguard_listen_port, 51820);
         ASSERT_EQ(facts_file_state(g, "/mnt/secrets/jwt.hex"), FILE_INVALID);
         ASSERT_NULL(facts_file_create_error(g, "/mnt/secrets/jwt.hex"));
         ASSERT_EQ(facts_file_state(g, "/mnt/lh/jwt.hex"), FILE_ABSENT);
