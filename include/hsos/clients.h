@@ -108,7 +108,7 @@ typedef struct ClientPort {
  * client refuses beside it (one network switch beside another, clap's
  * conflicts_with), which replace it as well. NULL-terminated. */
 typedef struct OptionNames {
-        const char *names[5];
+        const char *names[6]; /* NULL-terminated: at most 5 */;
 } OptionNames;
 
 /* How a client reads its options (the "syntax" of its contract), to find the

@@ -569,6 +569,10 @@ static const SyntaxCase syntax_cases[] = {
         { CLIENT_NETHERMIND, { "--network.p2pport", "30310" }, "--network.p2pport", "--Network.P2PPort", "--Network.DiscoveryPort" },
         { CLIENT_NETHERMIND, { "--NETWORK-P2PPORT=30310" }, "--NETWORK-P2PPORT", "--Network.P2PPort", "--Network.DiscoveryPort" },
         { CLIENT_NETHERMIND, { "-dd", "/mnt/nm" }, "-dd", "--datadir", "--config" },
+        /* Init.DataDir is nethermind's own name of the same directory (hidden
+         * from its docs), and its --datadir would win over it unsaid. */
+        { CLIENT_NETHERMIND, { "--Init.DataDir", "/mnt/nm" }, "--Init.DataDir", "--datadir", "--config" },
+        { CLIENT_NETHERMIND, { "--init-datadir=/mnt/nm" }, "--init-datadir", "--datadir", "--config" },
         { CLIENT_NETHERMIND, { "--JsonRpc.Enabled", "false" }, "--JsonRpc.Enabled", "--JsonRpc.Enabled", "--JsonRpc.Host" },
         /* clap: a short option with its value attached. */
         { CLIENT_LIGHTHOUSE, { "-d/mnt/lh" }, "-d", "--datadir=/mnt/lighthouse", "--http" },

@@ -4,7 +4,9 @@
 
 static const OptionNames options[] = {
         { { "config", "-c" } },
-        { { "data-dir", "datadir", "-dd" } },
+        /* Init.DataDir names the same directory (hidden from the docs;
+         * --datadir wins over it without a word, IInitConfig.cs). */
+        { { "data-dir", "datadir", "-dd", "Init.DataDir", "init-datadir" } },
         { { "Network.P2PPort", "network-p2pport" } },
         { { "Network.DiscoveryPort", "network-discoveryport" } },
         { { "JsonRpc.EngineHost", "jsonrpc-enginehost" } },
