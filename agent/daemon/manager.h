@@ -54,7 +54,9 @@ typedef struct Manager {
         sd_event_source *worker_timer; /* says it slow, then stops it */
         bool worker_slow;
         bool evaluate_again;       /* something changed while it ran */
-        bool sshd_changed;
+        unsigned node_changes;     /* NodeChange bits of the disk work, until an evaluation acts on them */
+        char **present_dirs;       /* on the way to the secrets, there (the last disk work's) */
+        char **next_present_dirs;  /* gathered from the running disk work */
         char **watched_dirs;       /* where missing secrets are watched for */
         char **unit_states;        /* "geth.service=blocked", for logging transitions */
         int uevent_fd, rtnl_fd, mountinfo_fd, inotify_fd;

@@ -20,7 +20,8 @@ typedef enum WorkerNote {
         WORKER_PROBLEM,          /* something that could not be done (status "problems") */
         WORKER_SECRET_CREATED,   /* a secret's path */
         WORKER_FACTS,            /* the disk's facts after the work (facts_to_json) */
-        WORKER_SSHD_CHANGED,     /* sshd's drop-in changed: reload it */
+        WORKER_NODE_CHANGES,     /* NodeChange bits (hsos/action.h), in decimal: sshd may reload */
+        WORKER_DIR_PRESENT,      /* a directory on the way to a secret that exists */
         _WORKER_NOTE_MAX,
 } WorkerNote;
 
