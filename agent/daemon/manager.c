@@ -202,7 +202,7 @@ static void rebuild_status(Manager *m) {
                 in.problems = problems;
         if (m->worker_slow &&
             strv_extendf(&problems, "the disk work (mounts, data dirs, secrets) has been running for %" PRIu64 " min",
-                         (now_usec(CLOCK_MONOTONIC) - m->worker_started_usec) / 60000000) >= 0)
+                         (now_usec(CLOCK_MONOTONIC) - worker_started_usec(m->worker)) / 60000000) >= 0)
                 in.problems = problems;
         if (status_evaluate(&in, &state, &reasons) < 0 || status_build(&in, &json) < 0) {
                 log_error("cannot build the status: out of memory");
@@ -687,16 +687,23 @@ static void apply_firewall(Manager *m) {
 
 /* The disk work is done: the plan is made from the facts it left, and the
  * units follow. */
-static void on_worker_done(void *userdata, int status) {
+static void on_worker_done(void *userdata, int status, bool stopped) {
         Manager *m = userdata;
         _cleanup_(facts_freep) Facts *f = NULL;
         _cleanup_(plan_freep) Plan *p = NULL;
+        uint64_t ran = now_usec(CLOCK_MONOTONIC) - worker_started_usec(m->worker);
         int r;
 
         m->worker = worker_free(m->worker);
-        m->worker_timer = sd_event_source_disable_unref(m->worker_timer);
         m->worker_slow = false;
-        if (status != 0)
+        if (stopped) {
+                /* Said until a work ends well: the status's problems are the last work's. */
+                log_error("the disk work has run for %" PRIu64 " min: stopped; it is tried again at the next evaluation",
+                          ran / 60000000);
+                (void) strv_extendf(&m->next_problems, "the disk work (mounts, data dirs, secrets) was stopped after "
+                                    "running for %" PRIu64 " min; it is tried again at the next evaluation",
+                                    ran / 60000000);
+        } else if (status != 0)
                 log_error("the disk work ended abnormally (%s %d): it is done again at the next evaluation",
                           status < 0 ? "signal" : "exit status", status < 0 ? -status : status);
         strv_free(m->problems);
@@ -746,35 +753,21 @@ static void on_worker_done(void *userdata, int status) {
         }
 }
 
-/* A take-over of millions of files may take minutes; a mount hung on a
- * dying disk never ends. Slow: the status says so. Too slow: stopped (a
- * take-over cut short is done again from the start, nothing half-made
- * stays), and tried again at the next evaluation. */
-#define WORKER_SLOW_USEC (5ULL * 60 * 1000000)
-#define WORKER_MAX_USEC (60ULL * 60 * 1000000)
-
-static int on_worker_timer(sd_event_source *s, uint64_t usec, void *userdata) {
+/* The disk work has run for the slow limit: the status says so. */
+static void on_worker_slow(void *userdata) {
         Manager *m = userdata;
 
-        (void) usec;
-        if (!m->worker)
-                return 0;
-        if (!m->worker_slow) {
-                m->worker_slow = true;
-                log_warning("the disk work (mounts, data dirs, secrets) has run for 5 minutes and goes on");
-                rebuild_status(m);
-                (void) sd_event_source_set_time_relative(s, WORKER_MAX_USEC - WORKER_SLOW_USEC);
-                return sd_event_source_set_enabled(s, SD_EVENT_ONESHOT);
-        }
-        log_error("the disk work has run for an hour: stopped; it is tried again at the next evaluation");
-        worker_kill(m->worker);
-        return 0;
+        m->worker_slow = true;
+        log_warning("the disk work (mounts, data dirs, secrets) has run for %" PRIu64 " min and goes on",
+                    m->worker_limits.slow_usec / 60000000);
+        rebuild_status(m);
 }
 
 static void manager_evaluate(Manager *m) {
         static const WorkerCallbacks cb = {
                 .report = journal_report,
                 .note = on_worker_note,
+                .slow = on_worker_slow,
                 .done = on_worker_done,
         };
         int r;
@@ -797,16 +790,12 @@ static void manager_evaluate(Manager *m) {
         m->next_problems = strv_free(m->next_problems);
         m->worker_facts = mfree(m->worker_facts);
         m->next_present_dirs = strv_free(m->next_present_dirs);
-        r = worker_start(m->event, disk_work, &cb, m, &m->worker);
+        r = worker_start(m->event, disk_work, &cb, &m->worker_limits, m, &m->worker);
         if (r < 0) {
                 log_error("cannot start the disk work: %s; tried again at the next evaluation", strerror(-r));
                 return;
         }
         m->worker_generation = m->config_generation;
-        m->worker_started_usec = now_usec(CLOCK_MONOTONIC);
-        if (sd_event_add_time_relative(m->event, &m->worker_timer, CLOCK_MONOTONIC, WORKER_SLOW_USEC, 0,
-                                       on_worker_timer, m) < 0)
-                log_error("cannot time the disk work");
 }
 
 static int on_defer(sd_event_source *s, void *userdata) {
@@ -1031,6 +1020,7 @@ int manager_new(const char *config_path, Manager **ret) {
         if (!m)
                 return -ENOMEM;
         m->uevent_fd = m->rtnl_fd = m->mountinfo_fd = m->inotify_fd = -EBADF;
+        m->worker_limits = (WorkerLimits) { .slow_usec = WORKER_SLOW_USEC, .max_usec = WORKER_MAX_USEC };
         m->started_at_usec = now_usec(CLOCK_REALTIME);
         m->config_path = strdup(config_path);
         if (!m->config_path) {
@@ -1127,7 +1117,6 @@ Manager *manager_free(Manager *m) {
         if (!m)
                 return NULL;
         worker_free(m->worker);
-        sd_event_source_disable_unref(m->worker_timer);
         status_server_free(m->status_server);
         net_helper_free(m->net);
         probe_round_free(m->round);
