@@ -204,6 +204,12 @@ $(BUILD)/tests/test-edge-%: tests/unit/test-edge-%.c $(BUILD)/tests/test-edge-%.
 	@echo "  CCLD    $@"
 	$(Q)$(CC) $(EDGE_CFLAGS) -Itests/unit $(DEPFLAGS) $(BASE_LDFLAGS) -o $@ $< $(EDGE_OBJ) $(BUILD)/libhsos-core.a $(EDGE_TEST_LIBS)
 
+# test-daemon-* also link the daemon's worker (agent/daemon/worker.c).
+$(BUILD)/tests/test-daemon-%: tests/unit/test-daemon-%.c $(BUILD)/tests/test-daemon-%.d $(BUILD)/daemon/worker.o $(EDGE_OBJ) $(BUILD)/libhsos-core.a
+	@mkdir -p $(@D)
+	@echo "  CCLD    $@"
+	$(Q)$(CC) $(EDGE_CFLAGS) -Itests/unit -Iagent/daemon $(DEPFLAGS) $(BASE_LDFLAGS) -o $@ $< $(BUILD)/daemon/worker.o $(EDGE_OBJ) $(BUILD)/libhsos-core.a $(EDGE_TEST_LIBS)
+
 $(BUILD)/tests/test-%: tests/unit/test-%.c $(BUILD)/tests/test-%.d $(BUILD)/libhsos-core.a
 	@mkdir -p $(@D)
 	@echo "  CCLD    $@"

@@ -32,6 +32,7 @@ const char *action_kind_to_string(ActionKind k) {
                 [ACTION_STOP_UNIT] = "stop",
                 [ACTION_ADOPT_UNIT] = "adopt",
                 [ACTION_HOLD_UNIT] = "hold",
+                [ACTION_RELOAD_UNIT] = "reload-unit",
         };
 
         return k >= 0 && k < _ACTION_KIND_MAX ? table[k] : NULL;
@@ -462,6 +463,53 @@ int actions_build(const Plan *p, const Config *c, const Facts *f, const Applied 
         return 0;
 }
 
+const char * const action_sshd_units[] = { "ssh.service", "sshd.service", NULL };
+
+int action_sshd_reload(const Facts *f, unsigned changes, Action *ret) {
+        if (!(changes & NODE_CHANGED_SSHD_DROPIN) || !f || !f->have_units)
+                return 0;
+        for (size_t i = 0; action_sshd_units[i]; i++) {
+                const FactUnit *u = facts_find_unit(f, action_sshd_units[i]);
+
+                if (!u || !(streq_ptr(u->active_state, "active") || streq_ptr(u->active_state, "reloading")))
+                        continue;
+                *ret = (Action) { .kind = ACTION_RELOAD_UNIT, .unit = strdup(u->name) };
+                return ret->unit ? 1 : -ENOMEM;
+        }
+        return 0;
+}
+
+int action_watch_dirs(const Plan *p, char * const *present_dirs, char ***ret) {
+        _cleanup_strv_free_ char **l = NULL;
+
+        for (size_t i = 0; i < p->n_secrets; i++) {
+                const PlanSecret *s = &p->secrets[i];
+                _cleanup_free_ char *dir = NULL;
+                char *slash;
+
+                if (s->state != SECRET_BLOCKED && s->state != SECRET_MISSING && s->state != SECRET_FAILED)
+                        continue;
+                dir = strdup(s->path);
+                if (!dir)
+                        return -ENOMEM;
+                /* Up from its directory to the first there; "/" is always there. */
+                while ((slash = strrchr(dir, '/'))) {
+                        if (slash == dir)
+                                slash[1] = 0;
+                        else
+                                *slash = 0;
+                        if (slash == dir || strv_contains(present_dirs, dir))
+                                break;
+                }
+                if (!slash || dir[0] != '/')
+                        continue; /* not an absolute path: nothing to watch */
+                if (!strv_contains(l, dir) && strv_extend(&l, dir) < 0)
+                        return -ENOMEM;
+        }
+        *ret = TAKE_PTR(l);
+        return 0;
+}
+
 int action_describe(const Action *a, char **ret) {
         size_t n;
         int r = -EINVAL;
@@ -528,6 +576,9 @@ int action_describe(const Action *a, char **ret) {
                 break;
         case ACTION_HOLD_UNIT:
                 r = asprintf(ret, "hold %s (its user %s does not exist yet)", a->unit, a->owner);
+                break;
+        case ACTION_RELOAD_UNIT:
+                r = asprintf(ret, "reload %s (its configuration changed)", a->unit);
                 break;
         case _ACTION_KIND_MAX:
         case _ACTION_KIND_INVALID:

@@ -202,7 +202,7 @@ static void rebuild_status(Manager *m) {
                 in.problems = problems;
         if (m->worker_slow &&
             strv_extendf(&problems, "the disk work (mounts, data dirs, secrets) has been running for %" PRIu64 " min",
-                         (now_usec(CLOCK_MONOTONIC) - m->worker_started_usec) / 60000000) >= 0)
+                         (now_usec(CLOCK_MONOTONIC) - worker_started_usec(m->worker)) / 60000000) >= 0)
                 in.problems = problems;
         if (status_evaluate(&in, &state, &reasons) < 0 || status_build(&in, &json) < 0) {
                 log_error("cannot build the status: out of memory");
@@ -377,29 +377,29 @@ static void on_units_changed(void *userdata) {
 /* ---- watches: what makes the plan be made again ---- */
 
 /* The directories missing secrets would appear in (JWT decrypted into /run
- * later): the nearest existing one is watched. */
+ * later), as action_watch_dirs decides from what the worker found there:
+ * each is watched; one newly watched may have got the file before the
+ * watch, so the node is looked at once more. A directory a client can
+ * write may be among them: the watch only wakes the evaluation, which reads
+ * what it reads safely. */
 static void watch_secrets(Manager *m) {
-        for (size_t i = 0; m->plan && i < m->plan->n_secrets; i++) {
-                const PlanSecret *s = &m->plan->secrets[i];
-                _cleanup_free_ char *dir = NULL;
-                char *slash;
+        _cleanup_strv_free_ char **dirs = NULL;
+        int r;
 
-                if (s->state != SECRET_BLOCKED && s->state != SECRET_MISSING && s->state != SECRET_FAILED)
+        if (!m->plan || m->inotify_fd < 0)
+                return;
+        r = action_watch_dirs(m->plan, m->present_dirs, &dirs);
+        if (r < 0) {
+                log_error("cannot tell where to watch for the missing secrets: %s", strerror(-r));
+                return;
+        }
+        STRV_FOREACH(d, dirs) {
+                if (inotify_add_watch(m->inotify_fd, *d, IN_CREATE | IN_MOVED_TO | IN_CLOSE_WRITE | IN_ONLYDIR) < 0) {
+                        log_warning("cannot watch %s for a missing secret: %m", *d);
                         continue;
-                dir = strdup(s->path);
-                if (!dir)
-                        return;
-                while ((slash = strrchr(dir, '/')) && slash != dir) {
-                        *slash = 0;
-                        if (inotify_add_watch(m->inotify_fd, dir,
-                                              IN_CREATE | IN_MOVED_TO | IN_CLOSE_WRITE | IN_ONLYDIR) >= 0) {
-                                /* A directory newly watched may have got the
-                                 * file before the watch: look once more. */
-                                if (!strv_contains(m->watched_dirs, dir) && strv_extend(&m->watched_dirs, dir) >= 0)
-                                        manager_schedule(m);
-                                break;
-                        }
                 }
+                if (!strv_contains(m->watched_dirs, *d) && strv_extend(&m->watched_dirs, *d) >= 0)
+                        manager_schedule(m);
         }
 }
 
@@ -485,15 +485,20 @@ static int setup_watches(Manager *m) {
         return 0;
 }
 
-/* sshd takes a changed configuration on reload (Debian names it ssh.service,
- * NixOS sshd.service). */
-static void reload_sshd(Manager *m) {
-        struct stat st;
-        const char *name = stat("/lib/systemd/system/ssh.service", &st) == 0 ? "ssh.service" : "sshd.service";
-        UnitTrack *u = systemd_track(m->systemd, name);
+/* sshd reads its changed configuration again (action_sshd_reload decides
+ * whether, and which unit runs it, from the facts): through the executor. */
+static void reload_sshd(Manager *m, unsigned changes) {
+        _cleanup_(action_done) Action a = {};
+        ExecContext ctx = { .report = journal_report, .userdata = m, .systemd = m->systemd, .unit_dir = UNIT_DIR };
+        int r;
 
-        if (u)
-                (void) systemd_job(m->systemd, u, "ReloadOrRestartUnit");
+        if (!m->systemd)
+                return;
+        r = action_sshd_reload(m->facts, changes, &a);
+        if (r < 0)
+                log_error("cannot tell whether sshd is to be reloaded: %s", strerror(-r));
+        if (r > 0)
+                (void) execute(&a, &ctx);
 }
 
 /* ---- the evaluation ---- */
@@ -526,6 +531,33 @@ static void send_facts(Worker *w, const Config *c, const Facts *worked) {
         worker_note(w, WORKER_FACTS, json, NULL);
 }
 
+/* In the worker, last: which directories on the way to the plan's secrets
+ * exist now (stat, as inotify_add_watch follows them too), from each
+ * secret's own directory up to the first that exists: where the parent
+ * watches for those still missing (action_watch_dirs). */
+static void send_present_dirs(Worker *w, const Plan *p) {
+        _cleanup_strv_free_ char **sent = NULL;
+
+        for (size_t i = 0; i < p->n_secrets; i++) {
+                _cleanup_free_ char *dir = strdup(p->secrets[i].path);
+                char *slash;
+
+                while (dir && (slash = strrchr(dir, '/')) && slash != dir) {
+                        struct stat st;
+
+                        *slash = 0;
+                        if (strv_contains(sent, dir))
+                                break;
+                        if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
+                                continue;
+                        if (strv_extend(&sent, dir) < 0)
+                                return;
+                        worker_note(w, WORKER_DIR_PRESENT, dir, NULL);
+                        break;
+                }
+        }
+}
+
 /* In the worker (a forked child): the disk work, from the facts as they are
  * now. Late disks are mounted as soon as they appear; each mount changes the
  * facts, so the plan is made again until nothing is pending. */
@@ -539,6 +571,7 @@ static void disk_work(Worker *w, void *userdata) {
         _cleanup_(action_list_done) ActionList actions = {};
         ExecContext ctx = { .report = worker_report, .userdata = w, .created = &created, .problems = &problems };
         ActionScope scope = ACTIONS_DISK;
+        unsigned changes = 0;
         int r;
 
         /* The fork's copies of the status connections would keep each one
@@ -569,16 +602,32 @@ static void disk_work(Worker *w, void *userdata) {
         }
         problems = TAKE_PTR(actions.problems);
         ctx.failures = f;
-        for (size_t i = 0; i < actions.n_actions; i++)
-                (void) execute(&actions.actions[i], &ctx);
-        if (ctx.sshd_changed)
-                worker_note(w, WORKER_SSHD_CHANGED, NULL, NULL);
+        for (size_t i = 0; i < actions.n_actions; i++) {
+                const Action *a = &actions.actions[i];
+
+                if (execute(a, &ctx) < 0)
+                        continue;
+                /* What the parent decides sshd's reload from. */
+                if (a->kind == ACTION_SSHD_DROPIN)
+                        changes |= NODE_CHANGED_SSHD_DROPIN;
+                else if (a->kind == ACTION_SSH_KEYS)
+                        changes |= NODE_CHANGED_SSH_KEYS;
+                else if (a->kind == ACTION_CREATE_SECRET && a->secret == SECRET_SSH_HOST_KEY)
+                        changes |= NODE_CHANGED_HOST_KEY;
+        }
+        if (changes) {
+                char text[16];
+
+                snprintf(text, sizeof text, "%u", changes);
+                worker_note(w, WORKER_NODE_CHANGES, text, NULL);
+        }
         act_report_secrets(p, true, worker_report, w);
         STRV_FOREACH(s, problems)
                 worker_note(w, WORKER_PROBLEM, *s, NULL);
         STRV_FOREACH(s, created)
                 worker_note(w, WORKER_SECRET_CREATED, *s, NULL);
         send_facts(w, m->config, f);
+        send_present_dirs(w, p);
 }
 
 static void on_worker_note(void *userdata, WorkerNote note, const char *text, const char *detail) {
@@ -597,8 +646,12 @@ static void on_worker_note(void *userdata, WorkerNote note, const char *text, co
                 free(m->worker_facts);
                 m->worker_facts = strdup(text);
                 break;
-        case WORKER_SSHD_CHANGED:
-                m->sshd_changed = true;
+        case WORKER_NODE_CHANGES:
+                m->node_changes |= (unsigned) strtoul(text, NULL, 10);
+                break;
+        case WORKER_DIR_PRESENT:
+                if (!strv_contains(m->next_present_dirs, text))
+                        (void) strv_extend(&m->next_present_dirs, text);
                 break;
         case _WORKER_NOTE_MAX:
                 break;
@@ -634,23 +687,29 @@ static void apply_firewall(Manager *m) {
 
 /* The disk work is done: the plan is made from the facts it left, and the
  * units follow. */
-static void on_worker_done(void *userdata, int status) {
+static void on_worker_done(void *userdata, int status, bool stopped) {
         Manager *m = userdata;
         _cleanup_(facts_freep) Facts *f = NULL;
         _cleanup_(plan_freep) Plan *p = NULL;
+        uint64_t ran = now_usec(CLOCK_MONOTONIC) - worker_started_usec(m->worker);
         int r;
 
         m->worker = worker_free(m->worker);
-        m->worker_timer = sd_event_source_disable_unref(m->worker_timer);
         m->worker_slow = false;
-        if (status != 0)
+        if (stopped) {
+                /* Said until a work ends well: the status's problems are the last work's. */
+                log_error("the disk work has run for %" PRIu64 " min: stopped; it is tried again at the next evaluation",
+                          ran / 60000000);
+                (void) strv_extendf(&m->next_problems, "the disk work (mounts, data dirs, secrets) was stopped after "
+                                    "running for %" PRIu64 " min; it is tried again at the next evaluation",
+                                    ran / 60000000);
+        } else if (status != 0)
                 log_error("the disk work ended abnormally (%s %d): it is done again at the next evaluation",
                           status < 0 ? "signal" : "exit status", status < 0 ? -status : status);
         strv_free(m->problems);
         m->problems = TAKE_PTR(m->next_problems);
-        if (m->sshd_changed && m->systemd)
-                reload_sshd(m);
-        m->sshd_changed = false;
+        strv_free(m->present_dirs);
+        m->present_dirs = TAKE_PTR(m->next_present_dirs);
 
         if (m->worker_generation != m->config_generation) {
                 /* node.json was reloaded while it ran: the work was the old
@@ -674,6 +733,10 @@ static void on_worker_done(void *userdata, int status) {
                 m->retired_config = config_free(m->retired_config);
                 add_spaces(m);
                 watch_secrets(m);
+                /* After the facts: they say which unit runs sshd. What
+                 * changed is kept until an evaluation gets here. */
+                reload_sshd(m, m->node_changes);
+                m->node_changes = 0;
                 /* The ports closed before the clients that listen on them
                  * start; a firewall that fails to load holds no client back. */
                 apply_firewall(m);
@@ -690,35 +753,21 @@ static void on_worker_done(void *userdata, int status) {
         }
 }
 
-/* A take-over of millions of files may take minutes; a mount hung on a
- * dying disk never ends. Slow: the status says so. Too slow: stopped (a
- * take-over cut short is done again from the start, nothing half-made
- * stays), and tried again at the next evaluation. */
-#define WORKER_SLOW_USEC (5ULL * 60 * 1000000)
-#define WORKER_MAX_USEC (60ULL * 60 * 1000000)
-
-static int on_worker_timer(sd_event_source *s, uint64_t usec, void *userdata) {
+/* The disk work has run for the slow limit: the status says so. */
+static void on_worker_slow(void *userdata) {
         Manager *m = userdata;
 
-        (void) usec;
-        if (!m->worker)
-                return 0;
-        if (!m->worker_slow) {
-                m->worker_slow = true;
-                log_warning("the disk work (mounts, data dirs, secrets) has run for 5 minutes and goes on");
-                rebuild_status(m);
-                (void) sd_event_source_set_time_relative(s, WORKER_MAX_USEC - WORKER_SLOW_USEC);
-                return sd_event_source_set_enabled(s, SD_EVENT_ONESHOT);
-        }
-        log_error("the disk work has run for an hour: stopped; it is tried again at the next evaluation");
-        worker_kill(m->worker);
-        return 0;
+        m->worker_slow = true;
+        log_warning("the disk work (mounts, data dirs, secrets) has run for %" PRIu64 " min and goes on",
+                    m->worker_limits.slow_usec / 60000000);
+        rebuild_status(m);
 }
 
 static void manager_evaluate(Manager *m) {
         static const WorkerCallbacks cb = {
                 .report = journal_report,
                 .note = on_worker_note,
+                .slow = on_worker_slow,
                 .done = on_worker_done,
         };
         int r;
@@ -740,17 +789,13 @@ static void manager_evaluate(Manager *m) {
         }
         m->next_problems = strv_free(m->next_problems);
         m->worker_facts = mfree(m->worker_facts);
-        m->sshd_changed = false;
-        r = worker_start(m->event, disk_work, &cb, m, &m->worker);
+        m->next_present_dirs = strv_free(m->next_present_dirs);
+        r = worker_start(m->event, disk_work, &cb, &m->worker_limits, m, &m->worker);
         if (r < 0) {
                 log_error("cannot start the disk work: %s; tried again at the next evaluation", strerror(-r));
                 return;
         }
         m->worker_generation = m->config_generation;
-        m->worker_started_usec = now_usec(CLOCK_MONOTONIC);
-        if (sd_event_add_time_relative(m->event, &m->worker_timer, CLOCK_MONOTONIC, WORKER_SLOW_USEC, 0,
-                                       on_worker_timer, m) < 0)
-                log_error("cannot time the disk work");
 }
 
 static int on_defer(sd_event_source *s, void *userdata) {
@@ -975,6 +1020,7 @@ int manager_new(const char *config_path, Manager **ret) {
         if (!m)
                 return -ENOMEM;
         m->uevent_fd = m->rtnl_fd = m->mountinfo_fd = m->inotify_fd = -EBADF;
+        m->worker_limits = (WorkerLimits) { .slow_usec = WORKER_SLOW_USEC, .max_usec = WORKER_MAX_USEC };
         m->started_at_usec = now_usec(CLOCK_REALTIME);
         m->config_path = strdup(config_path);
         if (!m->config_path) {
@@ -1019,6 +1065,9 @@ int manager_new(const char *config_path, Manager **ret) {
         r = systemd_connect(m->event, on_units_changed, m, &m->systemd);
         if (r < 0)
                 log_warning("systemd cannot be reached (%s): units are planned but not applied", strerror(-r));
+        /* Their states, in the facts, say which one runs sshd (action_sshd_reload). */
+        for (size_t i = 0; m->systemd && action_sshd_units[i]; i++)
+                (void) systemd_track(m->systemd, action_sshd_units[i]);
 
         r = status_server_new(m->event, m->config ? m->config->agent.status_socket : "/run/hsos-agent/status.sock",
                               "hsos", status_document, m, &m->status_server);
@@ -1068,7 +1117,6 @@ Manager *manager_free(Manager *m) {
         if (!m)
                 return NULL;
         worker_free(m->worker);
-        sd_event_source_disable_unref(m->worker_timer);
         status_server_free(m->status_server);
         net_helper_free(m->net);
         probe_round_free(m->round);
@@ -1103,6 +1151,8 @@ Manager *manager_free(Manager *m) {
         free(m->worker_facts);
         strv_free(m->unit_states);
         strv_free(m->watched_dirs);
+        strv_free(m->present_dirs);
+        strv_free(m->next_present_dirs);
         free(m->config_path);
         free(m->config_text);
         free(m->machine_id);

@@ -21,6 +21,7 @@
 #include "hsos/plan.h"
 #include "hsos/status.h"
 #include "nethelper.h"
+#include "worker.h"
 
 #define UNIT_DIR ACTION_UNIT_DIR
 
@@ -50,11 +51,12 @@ typedef struct Manager {
         struct Worker *worker;     /* the disk work running in a child, or NULL */
         uint64_t config_generation; /* counts reloads */
         uint64_t worker_generation; /* the config's the running work was started for */
-        uint64_t worker_started_usec; /* CLOCK_MONOTONIC */
-        sd_event_source *worker_timer; /* says it slow, then stops it */
+        WorkerLimits worker_limits; /* WORKER_SLOW_USEC, WORKER_MAX_USEC */
         bool worker_slow;
         bool evaluate_again;       /* something changed while it ran */
-        bool sshd_changed;
+        unsigned node_changes;     /* NodeChange bits of the disk work, until an evaluation acts on them */
+        char **present_dirs;       /* on the way to the secrets, there (the last disk work's) */
+        char **next_present_dirs;  /* gathered from the running disk work */
         char **watched_dirs;       /* where missing secrets are watched for */
         char **unit_states;        /* "geth.service=blocked", for logging transitions */
         int uevent_fd, rtnl_fd, mountinfo_fd, inotify_fd;

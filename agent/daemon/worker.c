@@ -28,7 +28,10 @@ enum { RECORD_REPORT, RECORD_NOTE };
 #define RECORD_FIELD_MAX (8 * 1024 * 1024)
 
 struct Worker {
-        sd_event_source *io, *child;
+        sd_event_source *io, *child, *timer;
+        WorkerLimits limits;
+        uint64_t started_usec;   /* CLOCK_MONOTONIC */
+        bool slow, stopped;
         int fd;                  /* parent: the pipe's read end; child: its write end */
         pid_t pid;
         char *buf;
@@ -51,6 +54,7 @@ Worker *worker_free(Worker *w) {
                 sd_event_source_disable_unref(w->child);
         }
         sd_event_source_disable_unref(w->io);
+        sd_event_source_disable_unref(w->timer);
         safe_close_fd(w->fd);
         free(w->buf);
         free(w);
@@ -126,13 +130,54 @@ static int on_child(sd_event_source *s, const siginfo_t *si, void *userdata) {
         /* Whatever it wrote before exiting is heard before it is done. */
         (void) read_some(w);
         w->io = sd_event_source_disable_unref(w->io);
+        w->timer = sd_event_source_disable_unref(w->timer);
         if (w->cb.done)
-                w->cb.done(w->userdata, status); /* may free w */
+                w->cb.done(w->userdata, status, w->stopped); /* may free w */
         return 0;
 }
 
-int worker_start(sd_event *e, void (*work)(Worker *w, void *userdata), const WorkerCallbacks *cb, void *userdata,
-                 Worker **ret) {
+/* First the slow limit (said), then the maximum (killed). */
+static int arm_timer(Worker *w, sd_event *e);
+
+static int on_timer(sd_event_source *s, uint64_t usec, void *userdata) {
+        Worker *w = userdata;
+
+        (void) s;
+        (void) usec;
+        w->timer = sd_event_source_disable_unref(w->timer);
+        if (!w->child)
+                return 0;
+        if (!w->slow && w->limits.slow_usec && (!w->limits.max_usec || w->limits.slow_usec < w->limits.max_usec)) {
+                w->slow = true;
+                if (w->cb.slow)
+                        w->cb.slow(w->userdata);
+                return arm_timer(w, sd_event_source_get_event(w->child));
+        }
+        w->stopped = true;
+        worker_kill(w);
+        return 0;
+}
+
+static int arm_timer(Worker *w, sd_event *e) {
+        bool slow_next = !w->slow && w->limits.slow_usec &&
+                         (!w->limits.max_usec || w->limits.slow_usec < w->limits.max_usec);
+        uint64_t at = slow_next ? w->limits.slow_usec : w->limits.max_usec;
+        int r;
+
+        if (!at)
+                return 0;
+        r = sd_event_add_time(e, &w->timer, CLOCK_MONOTONIC, w->started_usec + at, 0, on_timer, w);
+        if (r >= 0)
+                (void) sd_event_source_set_description(w->timer, "worker-limit");
+        return r;
+}
+
+uint64_t worker_started_usec(const Worker *w) {
+        return w ? w->started_usec : 0;
+}
+
+int worker_start(sd_event *e, void (*work)(Worker *w, void *userdata), const WorkerCallbacks *cb,
+                 const WorkerLimits *limits, void *userdata, Worker **ret) {
         Worker *w;
         int fds[2], r;
         pid_t pid;
@@ -142,6 +187,7 @@ int worker_start(sd_event *e, void (*work)(Worker *w, void *userdata), const Wor
                 return -ENOMEM;
         w->fd = -EBADF;
         w->cb = *cb;
+        w->limits = limits ? *limits : (WorkerLimits) {};
         w->userdata = userdata;
         if (pipe2(fds, O_CLOEXEC) < 0) {
                 r = -errno;
@@ -174,6 +220,10 @@ int worker_start(sd_event *e, void (*work)(Worker *w, void *userdata), const Wor
         r = sd_event_add_io(e, &w->io, w->fd, EPOLLIN, on_io, w);
         if (r >= 0)
                 r = sd_event_add_child(e, &w->child, pid, WEXITED, on_child, w);
+        if (r >= 0)
+                r = sd_event_now(e, CLOCK_MONOTONIC, &w->started_usec);
+        if (r >= 0)
+                r = arm_timer(w, e);
         if (r < 0) {
                 (void) kill(pid, SIGKILL);
                 (void) waitpid(pid, NULL, 0);

@@ -270,7 +270,6 @@ static int do_sshd_dropin(const Action *a, ExecContext *ctx) {
         }
         report(ctx, ACT_NODE, "sshd", ACT_OK, "%s", a->flag ? "uses the persistent host key" :
                                                    "uses a host key made in RAM for this boot");
-        ctx->sshd_changed = true;
         return 0;
 }
 
@@ -371,6 +370,9 @@ static int do_job(const Action *a, ExecContext *ctx) {
         case ACTION_STOP_UNIT:
                 method = "StopUnit";
                 break;
+        case ACTION_RELOAD_UNIT:
+                method = "ReloadOrRestartUnit";
+                break;
         case ACTION_ADOPT_UNIT:
                 /* Already running (the agent was restarted): kept, with the file it runs. */
                 return free_and_strdup(&u->started_content, a->content);
@@ -399,6 +401,10 @@ static int do_job(const Action *a, ExecContext *ctx) {
                 return r;
         if (a->kind == ACTION_STOP_UNIT)
                 return 0;
+        if (a->kind == ACTION_RELOAD_UNIT) {
+                report(ctx, ACT_UNIT, a->unit, ACT_OK, "reloaded: its configuration changed");
+                return 0;
+        }
         report(ctx, ACT_UNIT, a->unit, ACT_STARTED, "%s",
                a->kind == ACTION_RESTART_UNIT ? "restarted: its unit changed" : "started");
         return free_and_strdup(&u->started_content, a->content);
@@ -452,6 +458,7 @@ int execute(const Action *a, ExecContext *ctx) {
         case ACTION_STOP_UNIT:
         case ACTION_ADOPT_UNIT:
         case ACTION_HOLD_UNIT:
+        case ACTION_RELOAD_UNIT:
                 r = do_job(a, ctx);
                 break;
         case _ACTION_KIND_MAX:

@@ -43,6 +43,7 @@ typedef enum ActionKind {
         ACTION_STOP_UNIT,       /* unit */
         ACTION_ADOPT_UNIT,      /* unit, content: running, not started by this agent: kept as it is */
         ACTION_HOLD_UNIT,       /* unit, owner: ready, but its user does not exist: not started (217/USER) */
+        ACTION_RELOAD_UNIT,     /* unit: reads its configuration again (sshd after its drop-in changed) */
         _ACTION_KIND_MAX,
         _ACTION_KIND_INVALID = -EINVAL,
 } ActionKind;
@@ -146,6 +147,38 @@ void action_done(Action *a);
  * and host_key_error is 0; otherwise a problem says why (to *problems, may be
  * NULL). 1 when the persistent key is used, 0 when not. */
 int action_sshd_dropin(const Plan *p, int host_key_error, char ***problems, char **ret);
+
+/* What the node's actions changed, as the executor did them: what follows
+ * in the daemon (which runs the unit jobs the worker cannot). */
+typedef enum NodeChange {
+        NODE_CHANGED_SSHD_DROPIN = 1 << 0, /* ACTION_SSHD_DROPIN written */
+        NODE_CHANGED_SSH_KEYS    = 1 << 1, /* ACTION_SSH_KEYS installed keys that differ */
+        NODE_CHANGED_HOST_KEY    = 1 << 2, /* the persistent ssh host key created */
+} NodeChange;
+
+/* The units that may run sshd, in the order they are preferred: Debian's
+ * ssh.service (where sshd.service is its alias), NixOS's sshd.service. The
+ * daemon follows both, so their state is in the facts. */
+extern const char * const action_sshd_units[];
+
+/* Whether sshd reads its configuration again after changes (NodeChange
+ * bits): only after its drop-in changed (authorized_keys are read at each
+ * login; a new host key is named by the drop-in of the next evaluation,
+ * whose change reloads it then). Which unit: the first of
+ * action_sshd_units the facts say is active (or reloading); none when none
+ * runs (sshd reads the drop-in when it starts) or the facts have no units.
+ * 1 and *ret an ACTION_RELOAD_UNIT, 0 nothing to do, -ENOMEM. */
+int action_sshd_reload(const Facts *f, unsigned changes, Action *ret);
+
+/* The directories the daemon watches (inotify: IN_CREATE, IN_MOVED_TO,
+ * IN_CLOSE_WRITE) for the plan's secrets that are not there: for each
+ * blocked, missing or failed one, the nearest of its ancestors that exists
+ * (present_dirs, as the worker found them after its work), once each, in
+ * the plan's order. A JWT decrypted into /run/secrets/x/ later, with only
+ * /run there: /run. Watching a directory a client can write is harmless:
+ * an event only makes the node be evaluated again, and what is read then
+ * is read safely; nothing is followed or opened by the watch's path. */
+int action_watch_dirs(const Plan *p, char * const *present_dirs, char ***ret);
 
 const char *action_kind_to_string(ActionKind k);
 /* One line: "make dir /mnt/eth/geth (geth, 0700)". */

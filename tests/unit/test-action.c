@@ -349,3 +349,86 @@ TEST(plan_shows_what_it_would_do) {
         ASSERT_OK(actions_to_text(&none, &empty));
         ASSERT_STREQ(empty, "\nWould do:\n  nothing\n");
 }
+
+/* sshd's facts: which of its units systemd has running. */
+static Facts *sshd_facts(const char *ssh, const char *sshd) {
+        Facts *f = facts_new();
+
+        ASSERT_NOT_NULL(f);
+        f->have_units = true;
+        if (ssh)
+                ASSERT_OK(facts_add_unit(f, "ssh.service", ssh, "running", "success", 0, 0, 0));
+        if (sshd)
+                ASSERT_OK(facts_add_unit(f, "sshd.service", sshd, "running", "success", 0, 0, 0));
+        return f;
+}
+
+TEST(a_changed_sshd_dropin_reloads_the_unit_that_runs_sshd) {
+        _cleanup_(facts_freep) Facts *debian = sshd_facts("active", "inactive"), *nixos = sshd_facts(NULL, "active"),
+                                     *alias = sshd_facts("active", "active"), *stopped = sshd_facts("inactive", "inactive"),
+                                     *nounits = facts_new();
+        _cleanup_(action_done) Action a = {}, b = {}, c = {};
+        Action none = {};
+
+        ASSERT_EQ(action_sshd_reload(debian, NODE_CHANGED_SSHD_DROPIN, &a), 1);
+        ASSERT_EQ(a.kind, ACTION_RELOAD_UNIT);
+        ASSERT_STREQ(a.unit, "ssh.service");
+        ASSERT_EQ(action_sshd_reload(nixos, NODE_CHANGED_SSHD_DROPIN | NODE_CHANGED_SSH_KEYS, &b), 1);
+        ASSERT_STREQ(b.unit, "sshd.service");
+        /* Debian's sshd.service is ssh.service's alias: the one name. */
+        ASSERT_EQ(action_sshd_reload(alias, NODE_CHANGED_SSHD_DROPIN, &c), 1);
+        ASSERT_STREQ(c.unit, "ssh.service");
+
+        /* Unchanged drop-in: none, whatever else changed. */
+        ASSERT_EQ(action_sshd_reload(debian, 0, &none), 0);
+        ASSERT_EQ(action_sshd_reload(debian, NODE_CHANGED_SSH_KEYS | NODE_CHANGED_HOST_KEY, &none), 0);
+        /* sshd not running reads the drop-in when it starts; no systemd, nothing to ask. */
+        ASSERT_EQ(action_sshd_reload(stopped, NODE_CHANGED_SSHD_DROPIN, &none), 0);
+        ASSERT_EQ(action_sshd_reload(nounits, NODE_CHANGED_SSHD_DROPIN, &none), 0);
+        ASSERT_EQ(action_sshd_reload(NULL, NODE_CHANGED_SSHD_DROPIN, &none), 0);
+        ASSERT_NULL(none.unit);
+}
+
+TEST(a_missing_secret_is_watched_for_in_its_nearest_existing_directory) {
+        _cleanup_(config_freep) Config *c = config(
+                "{\"execution\": {\"geth\": {\"enable\": true, \"dataDir\": \"/mnt/geth\", \"jwtSecretFile\": \"/run/secrets/x/jwt.hex\"}},"
+                " \"consensus\": {\"lighthouse\": {\"enable\": true, \"dataDir\": \"/mnt/lh\", \"jwtSecretFile\": \"/run/secrets/x/jwt.hex\"}},"
+                " \"ssh\": {\"privateKeyFile\": \"/mnt/secrets/ssh/id_ed25519\"}}");
+        _cleanup_(facts_freep) Facts *f = node(c);
+        _cleanup_(plan_freep) Plan *p = NULL;
+        _cleanup_strv_free_ char **run = NULL, **secrets = NULL, **x = NULL, **none = NULL;
+        char *only_run[] = { (char *) "/run", NULL };
+        char *to_secrets[] = { (char *) "/run/secrets", (char *) "/run", NULL };
+        char *to_x[] = { (char *) "/run/secrets/x", (char *) "/run/secrets", (char *) "/run", NULL };
+
+        p = plan(c, f);
+        /* The JWT (one file, two clients) waits; the ssh host key is created on /mnt, not watched for. */
+        ASSERT_OK(action_watch_dirs(p, only_run, &run));
+        ASSERT_EQ(strv_length(run), 1);
+        ASSERT_STREQ(run[0], "/run");
+        ASSERT_OK(action_watch_dirs(p, to_secrets, &secrets));
+        ASSERT_EQ(strv_length(secrets), 1);
+        ASSERT_STREQ(secrets[0], "/run/secrets");
+        ASSERT_OK(action_watch_dirs(p, to_x, &x));
+        ASSERT_EQ(strv_length(x), 1);
+        ASSERT_STREQ(x[0], "/run/secrets/x");
+        /* Nothing there at all: the root is. */
+        ASSERT_OK(action_watch_dirs(p, NULL, &none));
+        ASSERT_EQ(strv_length(none), 1);
+        ASSERT_STREQ(none[0], "/");
+}
+
+TEST(a_present_secret_is_not_watched_for) {
+        _cleanup_(config_freep) Config *c = config(
+                "{\"execution\": {\"geth\": {\"enable\": true, \"dataDir\": \"/mnt/geth\", \"jwtSecretFile\": \"/run/secrets/x/jwt.hex\"}}}");
+        _cleanup_(facts_freep) Facts *f = node(c);
+        _cleanup_(plan_freep) Plan *p = NULL;
+        _cleanup_strv_free_ char **dirs = NULL;
+        char *present[] = { (char *) "/run/secrets/x", (char *) "/run", NULL };
+
+        ASSERT_OK(facts_add_file(f, "/run/secrets/x/jwt.hex", FILE_PRESENT));
+        ASSERT_OK(facts_add_file(f, "/mnt/secrets/ssh/id_ed25519", FILE_PRESENT));
+        p = plan(c, f);
+        ASSERT_OK(action_watch_dirs(p, present, &dirs));
+        ASSERT_EQ(strv_length(dirs), 0);
+}

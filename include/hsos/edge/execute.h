@@ -36,7 +36,6 @@ typedef struct ExecContext {
         char ***problems;
         /* Out. */
         unsigned n_failed;
-        bool sshd_changed;         /* the drop-in was written: sshd must reload */
         bool reload_asked;         /* a reload is under way: reloaded() will be called */
 } ExecContext;
 
