@@ -26,6 +26,7 @@ standins=$out/standins-layer
 rm -rf "$standins"
 mkdir -p "$standins/usr/bin"
 ${CC:-cc} -O2 -Wall -o "$standins/usr/bin/hsos-e2e-standin" "$top/tests/e2e/standins/standin.c" || exit 1
+${CC:-cc} -O2 -Wall -o "$standins/usr/bin/hsos-e2e-connect" "$top/tests/e2e/standins/connect.c" || exit 1
 for exe in geth nethermind besu erigon reth lighthouse beacon-chain teku nimbus_beacon_node lodestar mev-boost \
            ssvnode; do
         ln -f "$standins/usr/bin/hsos-e2e-standin" "$standins/usr/bin/$exe"

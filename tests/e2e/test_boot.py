@@ -331,6 +331,35 @@ def privsep_checks(g):
            "privsep: the status recovers (operational, probes answered, %.0f s), the daemon never restarted" % took,
            json.dumps(doc.get("reasons")))
 
+    # While root waits for the helper (its start held 20 s by a drop-in),
+    # anyone else who reaches root's socket is refused: hsos-net's uid from
+    # outside the unit (the socket's mode lets it connect: only the cgroup
+    # check stops it), and root itself (not hsos-net). Neither gets root's
+    # first message; the real helper, when it comes, is still accepted.
+    dropin = "/run/systemd/system/hsos-agent-net.service.d"
+    g.check("mkdir -p %s && printf '[Service]\\nExecStartPre=/bin/sleep 20\\n' >%s/e2e-delay.conf && "
+            "systemctl daemon-reload" % (dropin, dropin))
+    old = g.check("systemctl show -P MainPID hsos-agent-net.service").strip()
+    g.check("systemctl kill -s KILL hsos-agent-net.service")
+    rc, out = g.run("timeout 30 sh -c 'until test -S /run/hsos-agent/net.sock; do sleep 0.2; done' && "
+                    "setpriv --reuid=hsos-net --regid=hsos-net --clear-groups hsos-e2e-connect /run/hsos-agent/net.sock; "
+                    "hsos-e2e-connect /run/hsos-agent/net.sock", timeout=60)
+    tap.ok(rc == 0 and out.split() == ["closed", "closed"],
+           "privsep: while root waits for its helper, hsos-net's uid outside the unit and root itself "
+           "are refused on net.sock (closed, no message)", out)
+    g.check("rm -r %s && systemctl daemon-reload" % dropin)
+    log = journal(g, "hsos-agent.service")
+    refused = re.findall(r"refused a connection to /run/hsos-agent/net.sock from pid \\d+, uid (\\d+)", log)
+    netuid = g.check("id -u hsos-net").strip()
+    tap.ok(netuid in refused and "0" in refused,
+           "privsep: the journal names both refused connections (uid %s and 0)" % netuid, refused)
+    doc, took = wait_status(g, lambda d: d.get("state") == "operational" and d.get("reasons") == [], timeout=150)
+    new = g.check("systemctl show -P MainPID hsos-agent-net.service").strip()
+    tap.ok(doc.get("state") == "operational" and new not in ("", "0", old)
+           and g.check("systemctl show -P MainPID hsos-agent.service").strip() == main,
+           "privsep: the real helper, 20 s late, is accepted after them and the status recovers (%.0f s)" % took,
+           json.dumps(doc.get("reasons")))
+
 
 def probe_checks(g):
     """The clients' own word (the stand-ins answer as synced mainnet clients),
