@@ -7,6 +7,7 @@
  * inline: a test binary that uses none of them is not warned about it. */
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "hsos/config.h"
@@ -89,4 +90,22 @@ static inline Plan *fixture_plan(const Config *c, const Facts *f) {
         ASSERT_OK(plan_build(c, f, &p));
         ASSERT_NOT_NULL(p);
         return p;
+}
+
+/* A new directory /tmp/hsos-NAME-XXXXXX (mode 0700), for a test that works
+ * on real files; fixture_rm_rf removes it and all below it. */
+static inline char *fixture_tmpdir(const char *name) {
+        char *d = NULL;
+
+        if (asprintf(&d, "/tmp/hsos-%s-XXXXXX", name) < 0 || !mkdtemp(d))
+                HARNESS_FAIL("mkdtemp failed");
+        return d;
+}
+
+static inline void fixture_rm_rf(const char *d) {
+        char cmd[512];
+
+        snprintf(cmd, sizeof cmd, "rm -rf '%s'", d);
+        if (system(cmd) != 0)
+                printf("# could not remove %s\n", d);
 }
