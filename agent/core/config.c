@@ -94,16 +94,12 @@ static void type_error(Parser *p, const char *path, const char *expected, const 
 
 /* ---- objects and members ---- */
 
-static bool is_absent(const cJSON *v) {
-        return !v || cJSON_IsNull(v);
-}
-
 /* Checks that v is an object whose keys are all known and unique. A null or
  * absent value is accepted (the defaults apply) and returns false. */
 bool parser_object(Parser *p, const cJSON *v, const char *path, const char * const *known) {
         const cJSON *i;
 
-        if (is_absent(v))
+        if (json_is_absent(v))
                 return false;
         if (!cJSON_IsObject(v)) {
                 type_error(p, path, "an object", v);
@@ -148,7 +144,7 @@ static const cJSON *member(const cJSON *obj, const char *key) {
 bool parser_bool(Parser *p, const cJSON *obj, const char *path, const char *key, bool def) {
         const cJSON *v = member(obj, key);
 
-        if (is_absent(v))
+        if (json_is_absent(v))
                 return def;
         if (!cJSON_IsBool(v)) {
                 _cleanup_free_ char *kp = parser_child(p, path, key);
@@ -165,7 +161,7 @@ unsigned parser_uint(Parser *p, const cJSON *obj, const char *path, const char *
         _cleanup_free_ char *kp = NULL;
         double d;
 
-        if (is_absent(v))
+        if (json_is_absent(v))
                 return def;
         kp = parser_child(p, path, key);
         if (!kp)
@@ -193,12 +189,12 @@ char *parser_string(Parser *p, const cJSON *obj, const char *path, const char *k
         const cJSON *v = member(obj, key);
         char *s;
 
-        if (is_absent(v) || !cJSON_IsString(v)) {
+        if (json_is_absent(v) || !cJSON_IsString(v)) {
                 _cleanup_free_ char *kp = parser_child(p, path, key);
 
                 if (!kp)
                         return NULL;
-                if (!is_absent(v))
+                if (!json_is_absent(v))
                         type_error(p, kp, "a string", v);
                 else if (!def) {
                         parser_error(p, kp, v ? "is required, got null" : "is required");
@@ -228,7 +224,7 @@ bool parser_strv(Parser *p, const cJSON *obj, const char *path, const char *key,
                 p->r = -ENOMEM;
                 return false;
         }
-        if (is_absent(v)) {
+        if (json_is_absent(v)) {
                 *ret = TAKE_PTR(l);
                 return true;
         }
@@ -557,7 +553,7 @@ static void parse_mounts(Parser *p, const cJSON *root, Config *c) {
                 }
                 if (!valid_mount_name(i->string))
                         parser_error(p, mp, "a mount name must be letters, digits, '-', '_' and '.'");
-                if (is_absent(i)) {
+                if (json_is_absent(i)) {
                         parser_error(p, mp, "must be an object, got null");
                         continue;
                 }
@@ -570,7 +566,7 @@ static void parse_mounts(Parser *p, const cJSON *root, Config *c) {
                 m->where = parser_path(p, i, mp, "where", NULL, false);
                 m->type = parser_string(p, i, mp, "type", "auto");
                 m->options = parser_string(p, i, mp, "options", "noatime");
-                if (is_absent(member(i, "wantedBy"))) {
+                if (json_is_absent(member(i, "wantedBy"))) {
                         if (strv_extend(&m->wanted_by, "multi-user.target") < 0)
                                 p->r = -ENOMEM;
                 } else
@@ -837,7 +833,7 @@ static void parse_consensus(Parser *p, const cJSON *root, Config *c) {
 
                 /* Checkpoint sync: HomestakerOS sets it for lighthouse and prysm on mainnet. */
                 const cJSON *cp = member(co, "checkpointSyncUrl");
-                if (is_absent(cp)) {
+                if (json_is_absent(cp)) {
                         if (c->network == NETWORK_MAINNET && (cl == CLIENT_LIGHTHOUSE || cl == CLIENT_PRYSM)) {
                                 cc->checkpoint_sync_url = strdup("https://beaconstate.info");
                                 if (!cc->checkpoint_sync_url)
@@ -882,7 +878,7 @@ static void parse_addons(Parser *p, const cJSON *root, Config *c) {
         check_listen(p, "addons.mev-boost", "endpoint", &mev->endpoint);
         parse_extra_options(p, mo, "addons.mev-boost", mev);
 
-        if (is_absent(member(mo, "relays"))) {
+        if (json_is_absent(member(mo, "relays"))) {
                 if (c->network == NETWORK_MAINNET) {
                         for (size_t i = 0; mainnet_default_relays[i]; i++)
                                 if (strv_extend(&mev->relays, mainnet_default_relays[i]) < 0)
@@ -957,7 +953,7 @@ static void parse_controller(Parser *p, const cJSON *ao, Config *c) {
                 size_t k = 0;
 
                 etcd->enable = true;
-                if (is_absent(member(eo, "endpoints")))
+                if (json_is_absent(member(eo, "endpoints")))
                         parser_error(p, "agent.controller.etcd.endpoints", "is required: a list of etcd URLs");
                 else if (parser_strv(p, eo, "agent.controller.etcd", "endpoints", &etcd->endpoints) &&
                          strv_length(etcd->endpoints) == 0)
@@ -982,11 +978,11 @@ static void parse_controller(Parser *p, const cJSON *ao, Config *c) {
                         parser_describe_error(p, "agent.controller.etcd.prefix", etcd->prefix,
                                        "must start with '/', not end with '/', and hold no spaces");
                 const cJSON *u = member(eo, "username");
-                if (!is_absent(u))
+                if (!json_is_absent(u))
                         etcd->username = parser_string(p, eo, "agent.controller.etcd", "username", "");
-                etcd->password_file = is_absent(member(eo, "passwordFile")) ? NULL :
+                etcd->password_file = json_is_absent(member(eo, "passwordFile")) ? NULL :
                         parser_path(p, eo, "agent.controller.etcd", "passwordFile", "", false);
-                etcd->ca_file = is_absent(member(eo, "caFile")) ? NULL :
+                etcd->ca_file = json_is_absent(member(eo, "caFile")) ? NULL :
                         parser_path(p, eo, "agent.controller.etcd", "caFile", "", false);
                 if (!isempty(etcd->username) && !etcd->password_file)
                         parser_error(p, "agent.controller.etcd.passwordFile", "is required when a username is set");
@@ -1008,9 +1004,9 @@ static void parse_controller(Parser *p, const cJSON *ao, Config *c) {
                                 describe_url_error(p, "agent.controller.http.url", http->url, err);
                         endpoint_done(&e);
                 }
-                http->token_file = is_absent(member(ho, "tokenFile")) ? NULL :
+                http->token_file = json_is_absent(member(ho, "tokenFile")) ? NULL :
                         parser_path(p, ho, "agent.controller.http", "tokenFile", "", false);
-                http->ca_file = is_absent(member(ho, "caFile")) ? NULL :
+                http->ca_file = json_is_absent(member(ho, "caFile")) ? NULL :
                         parser_path(p, ho, "agent.controller.http", "caFile", "", false);
         }
 }
@@ -1022,7 +1018,7 @@ static void parse_port_list(Parser *p, const cJSON *o, const char *path, const c
         _cleanup_free_ char *kp = NULL;
         size_t k = 0;
 
-        if (is_absent(v))
+        if (json_is_absent(v))
                 return;
         kp = parser_child(p, path, key);
         if (!kp)
@@ -1089,7 +1085,7 @@ static void parse_agent(Parser *p, const cJSON *root, Config *c) {
 
         if (parser_object(p, po, "agent.packages", known_packages))
                 for (Client cl = 0; cl < _CLIENT_MAX; cl++)
-                        if (!is_absent(member(po, client_to_string(cl))))
+                        if (!json_is_absent(member(po, client_to_string(cl))))
                                 a->packages[cl] = parser_path(p, po, "agent.packages", client_to_string(cl), "", false);
 
         parse_controller(p, o, c);

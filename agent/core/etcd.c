@@ -369,10 +369,11 @@ const char *etcd_grpc_code_to_string(int code) {
 }
 
 static bool json_int(const cJSON *v, int *ret) {
-        if (!cJSON_IsNumber(v) || !(v->valuedouble >= -1e6 && v->valuedouble <= 1e6) ||
-            v->valuedouble != (double) (int) v->valuedouble)
+        long long x;
+
+        if (!json_whole_number(v, -1000000, 1000000, &x))
                 return false;
-        *ret = (int) v->valuedouble;
+        *ret = (int) x;
         return true;
 }
 

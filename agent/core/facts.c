@@ -509,25 +509,19 @@ int facts_wanted_executables(const Config *c, char ***ret) {
 
 /* ---- JSON ---- */
 
-typedef struct FactsReader {
-        char *error;
-        int r;
-} FactsReader;
-
-static void reader_fail(FactsReader *rd, const char *path, const char *msg) {
-        if (rd->error || rd->r < 0)
-                return;
-        if (asprintf(&rd->error, "%s: %s", path, msg) < 0)
-                rd->r = -ENOMEM;
+/* Read with the kit's JsonReader (hsos/json-doc.h): the first failure is
+ * kept, "PATH: what is wrong". */
+static void reader_fail(JsonReader *rd, const char *path, const char *msg) {
+        json_reader_fail(rd, "%s: %s", path, msg);
 }
 
 /* Returns the string at key (NULL for absent or null); a non-string fails. */
-static const char *get_str(FactsReader *rd, const cJSON *o, const char *path, const char *key, bool required) {
+static const char *get_str(JsonReader *rd, const cJSON *o, const char *path, const char *key, bool required) {
         const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
         char p[256];
 
         snprintf(p, sizeof p, "%s.%s", path, key);
-        if (!v || cJSON_IsNull(v)) {
+        if (json_is_absent(v)) {
                 if (required)
                         reader_fail(rd, p, "is required");
                 return NULL;
@@ -539,10 +533,10 @@ static const char *get_str(FactsReader *rd, const cJSON *o, const char *path, co
         return v->valuestring;
 }
 
-static const cJSON *get_list(FactsReader *rd, const cJSON *root, const char *key) {
+static const cJSON *get_list(JsonReader *rd, const cJSON *root, const char *key) {
         const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, key);
 
-        if (!v || cJSON_IsNull(v))
+        if (json_is_absent(v))
                 return NULL;
         if (!cJSON_IsArray(v)) {
                 reader_fail(rd, key, "must be a list");
@@ -551,14 +545,14 @@ static const cJSON *get_list(FactsReader *rd, const cJSON *root, const char *key
         return v;
 }
 
-static bool item_is_object(FactsReader *rd, const cJSON *i, const char *path) {
+static bool item_is_object(JsonReader *rd, const cJSON *i, const char *path) {
         if (cJSON_IsObject(i))
                 return true;
         reader_fail(rd, path, "must be an object");
         return false;
 }
 
-static void read_devices(FactsReader *rd, const cJSON *root, Facts *f) {
+static void read_devices(JsonReader *rd, const cJSON *root, Facts *f) {
         const cJSON *l = get_list(rd, root, "devices"), *i;
         size_t k = 0;
 
@@ -569,21 +563,21 @@ static void read_devices(FactsReader *rd, const cJSON *root, Facts *f) {
                 if (!item_is_object(rd, i, p))
                         return;
                 const char *devname = get_str(rd, i, p, "devname", true);
-                if (rd->error || rd->r < 0)
+                if (rd->r < 0)
                         return;
                 if (facts_add_device(f, devname, get_str(rd, i, p, "type", false), get_str(rd, i, p, "label", false),
                                      get_str(rd, i, p, "uuid", false), get_str(rd, i, p, "partuuid", false),
                                      get_str(rd, i, p, "partlabel", false)) < 0) {
-                        rd->r = -ENOMEM;
+                        json_reader_oom(rd);
                         return;
                 }
                 const char *err = get_str(rd, i, p, "error", false);
                 if (err && dup_or_null(err, &f->devices[f->n_devices - 1].error) < 0) {
-                        rd->r = -ENOMEM;
+                        json_reader_oom(rd);
                         return;
                 }
                 const cJSON *al = cJSON_GetObjectItemCaseSensitive(i, "aliases"), *a;
-                if (al && !cJSON_IsNull(al) && !cJSON_IsArray(al)) {
+                if (!json_is_absent(al) && !cJSON_IsArray(al)) {
                         reader_fail(rd, p, "aliases must be a list of strings");
                         return;
                 }
@@ -593,14 +587,14 @@ static void read_devices(FactsReader *rd, const cJSON *root, Facts *f) {
                                 return;
                         }
                         if (strv_extend(&f->devices[f->n_devices - 1].aliases, a->valuestring) < 0) {
-                                rd->r = -ENOMEM;
+                                json_reader_oom(rd);
                                 return;
                         }
                 }
         }
 }
 
-static void read_mounts(FactsReader *rd, const cJSON *root, Facts *f) {
+static void read_mounts(JsonReader *rd, const cJSON *root, Facts *f) {
         const cJSON *l = get_list(rd, root, "mounts"), *i;
         size_t k = 0;
 
@@ -611,20 +605,20 @@ static void read_mounts(FactsReader *rd, const cJSON *root, Facts *f) {
                         return;
                 const char *target = get_str(rd, i, p, "target", true), *source = get_str(rd, i, p, "source", false),
                            *fstype = get_str(rd, i, p, "fstype", true), *options = get_str(rd, i, p, "options", false);
-                if (rd->error || rd->r < 0)
+                if (rd->r < 0)
                         return;
                 if (target[0] != '/') {
                         reader_fail(rd, p, "target must be an absolute path");
                         return;
                 }
                 if (facts_add_mount(f, target, source, fstype, options) < 0) {
-                        rd->r = -ENOMEM;
+                        json_reader_oom(rd);
                         return;
                 }
         }
 }
 
-static void read_addresses(FactsReader *rd, const cJSON *root, Facts *f) {
+static void read_addresses(JsonReader *rd, const cJSON *root, Facts *f) {
         const cJSON *l = get_list(rd, root, "addresses"), *i;
         size_t k = 0;
 
@@ -634,24 +628,24 @@ static void read_addresses(FactsReader *rd, const cJSON *root, Facts *f) {
                 if (!item_is_object(rd, i, p))
                         return;
                 const char *ifname = get_str(rd, i, p, "interface", true), *addr = get_str(rd, i, p, "address", true);
-                if (rd->error || rd->r < 0)
+                if (rd->r < 0)
                         return;
                 const cJSON *pl = cJSON_GetObjectItemCaseSensitive(i, "prefixLength");
-                double v = cJSON_IsNumber(pl) ? cJSON_GetNumberValue(pl) : -1;
-                if (pl && !cJSON_IsNull(pl) && (v < 0 || v > 128 || v != (double) (unsigned) v)) {
+                long long v = 0;
+                if (!json_is_absent(pl) && !json_whole_number(pl, 0, 128, &v)) {
                         reader_fail(rd, p, "prefixLength must be a whole number from 0 to 128");
                         return;
                 }
                 if (facts_add_address(f, ifname, addr) < 0) {
-                        rd->r = -ENOMEM;
+                        json_reader_oom(rd);
                         return;
                 }
-                if (pl && !cJSON_IsNull(pl))
+                if (!json_is_absent(pl))
                         f->addresses[f->n_addresses - 1].prefixlen = (unsigned) v;
         }
 }
 
-static void read_files(FactsReader *rd, const cJSON *root, Facts *f) {
+static void read_files(JsonReader *rd, const cJSON *root, Facts *f) {
         const cJSON *l = get_list(rd, root, "files"), *i;
         size_t k = 0;
 
@@ -664,7 +658,7 @@ static void read_files(FactsReader *rd, const cJSON *root, Facts *f) {
                         return;
                 const char *path = get_str(rd, i, p, "path", true), *state = get_str(rd, i, p, "state", true),
                            *create_error = get_str(rd, i, p, "createError", false);
-                if (rd->error || rd->r < 0)
+                if (rd->r < 0)
                         return;
                 s = file_state_from_string(state);
                 if (s < 0) {
@@ -676,24 +670,24 @@ static void read_files(FactsReader *rd, const cJSON *root, Facts *f) {
                         return;
                 }
                 const cJSON *id = cJSON_GetObjectItemCaseSensitive(i, "secretId");
-                double v = cJSON_IsNumber(id) ? cJSON_GetNumberValue(id) : -1;
-                if (id && (v < 0 || v > 65535 || v != (double) (unsigned) v)) {
+                long long v = 0;
+                if (id && !json_whole_number(id, 0, 65535, &v)) {
                         reader_fail(rd, p, "secretId must be an integer from 0 to 65535 (files with the same nonzero "
                                            "secretId hold the same secret)");
                         return;
                 }
-                if (facts_add_file_id(f, path, s, id ? (unsigned) v : 0) < 0 ||
+                if (facts_add_file_id(f, path, s, (unsigned) v) < 0 ||
                     (create_error && facts_set_create_error(f, path, create_error) < 0)) {
-                        rd->r = -ENOMEM;
+                        json_reader_oom(rd);
                         return;
                 }
         }
 }
 
-static void read_executables(FactsReader *rd, const cJSON *root, Facts *f) {
+static void read_executables(JsonReader *rd, const cJSON *root, Facts *f) {
         const cJSON *o = cJSON_GetObjectItemCaseSensitive(root, "executables"), *i;
 
-        if (!o || cJSON_IsNull(o))
+        if (json_is_absent(o))
                 return;
         if (!cJSON_IsObject(o)) {
                 reader_fail(rd, "executables", "must be an object: name -> path or null");
@@ -705,34 +699,32 @@ static void read_executables(FactsReader *rd, const cJSON *root, Facts *f) {
                         return;
                 }
                 if (facts_add_executable(f, i->string, cJSON_IsString(i) ? i->valuestring : NULL) < 0) {
-                        rd->r = -ENOMEM;
+                        json_reader_oom(rd);
                         return;
                 }
         }
 }
 
-static void read_wireguard(FactsReader *rd, const cJSON *root, Facts *f) {
+static void read_wireguard(JsonReader *rd, const cJSON *root, Facts *f) {
         const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, "wireguardListenPort");
-        double d;
+        long long d;
 
-        if (!v || cJSON_IsNull(v))
+        if (json_is_absent(v))
                 return;
-        d = cJSON_IsNumber(v) ? cJSON_GetNumberValue(v) : -1;
-        if (d < 1 || d > 65535 || d != (double) (unsigned) d) {
+        if (!json_whole_number(v, 1, 65535, &d)) {
                 reader_fail(rd, "wireguardListenPort", "must be a port, a whole number from 1 to 65535");
                 return;
         }
         f->wireguard_listen_port = (unsigned) d;
 }
 
-static void read_login_keys(FactsReader *rd, const cJSON *root, Facts *f) {
+static void read_login_keys(JsonReader *rd, const cJSON *root, Facts *f) {
         const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, "loginKeys");
-        double d;
+        long long d;
 
-        if (!v || cJSON_IsNull(v))
+        if (json_is_absent(v))
                 return;
-        d = cJSON_IsNumber(v) ? cJSON_GetNumberValue(v) : -1;
-        if (d < 0 || d > INT_MAX || d != (double) (int) d) {
+        if (!json_whole_number(v, 0, INT_MAX, &d)) {
                 reader_fail(rd, "loginKeys", "must be a whole number, 0 or more");
                 return;
         }
@@ -802,7 +794,7 @@ int facts_from_json(const char *data, size_t size, Facts **ret, char **ret_error
         };
         _cleanup_(cJSON_Deletep) cJSON *root = NULL;
         _cleanup_(facts_freep) Facts *f = NULL;
-        FactsReader rd = {};
+        JsonReader rd = {};
         const cJSON *i;
         int r;
 
@@ -835,14 +827,9 @@ int facts_from_json(const char *data, size_t size, Facts **ret, char **ret_error
         read_executables(&rd, root, f);
         read_wireguard(&rd, root, f);
         read_login_keys(&rd, root, f);
-        if (rd.r < 0) {
-                free(rd.error);
-                return rd.r;
-        }
-        if (rd.error) {
-                *ret_error = rd.error;
-                return -EINVAL;
-        }
+        r = json_reader_finish(&rd, -EINVAL, ret_error);
+        if (r < 0)
+                return r;
         *ret = TAKE_PTR(f);
         return 0;
 }

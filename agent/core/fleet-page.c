@@ -9,6 +9,7 @@
 
 #include <cJSON.h>
 
+#include "hsos/json-doc.h"
 #include "hsos/fleet-page.h"
 #include "hsos/util.h"
 
@@ -239,10 +240,6 @@ int fleet_page_html(const FleetNode *nodes, size_t n, const char *problem, uint6
         return sb_steal(&b, ret);
 }
 
-static cJSON *add_string_or_null(cJSON *o, const char *key, const char *s) {
-        return s ? cJSON_AddStringToObject(o, key, s) : cJSON_AddNullToObject(o, key);
-}
-
 int fleet_node_json(const FleetNode *node, char **ret) {
         _cleanup_(cJSON_Deletep) cJSON *o = cJSON_CreateObject();
         cJSON *reasons, *clients;
@@ -252,9 +249,9 @@ int fleet_node_json(const FleetNode *node, char **ret) {
             !cJSON_AddStringToObject(o, "tone", fleet_tone_to_string(node->tone)) ||
             !(node->at_usec > 0 ? cJSON_AddNumberToObject(o, "at", (double) (node->at_usec / 1000000))
                                 : cJSON_AddNullToObject(o, "at")) ||
-            !add_string_or_null(o, "was", node->was) || !(reasons = cJSON_AddArrayToObject(o, "reasons")) ||
+            !json_add_string_or_null(o, "was", node->was) || !(reasons = cJSON_AddArrayToObject(o, "reasons")) ||
             !(clients = cJSON_AddArrayToObject(o, "clients")) || !cJSON_AddBoolToObject(o, "optimistic", node->optimistic) ||
-            !add_string_or_null(o, "agent", node->agent_version))
+            !json_add_string_or_null(o, "agent", node->agent_version))
                 return -ENOMEM;
         STRV_FOREACH(i, node->reasons) {
                 cJSON *e = cJSON_CreateString(*i);
@@ -273,9 +270,9 @@ int fleet_node_json(const FleetNode *node, char **ret) {
                 }
                 if (!cJSON_AddStringToObject(e, "name", c->name) ||
                     !cJSON_AddStringToObject(e, "role", c->consensus ? "consensus" : "execution") ||
-                    !cJSON_AddStringToObject(e, "sync", c->sync) || !add_string_or_null(e, "head", c->head) ||
+                    !cJSON_AddStringToObject(e, "sync", c->sync) || !json_add_string_or_null(e, "head", c->head) ||
                     !cJSON_AddBoolToObject(e, "optimistic", c->optimistic) ||
-                    !add_string_or_null(e, "version", c->version))
+                    !json_add_string_or_null(e, "version", c->version))
                         return -ENOMEM;
         }
         s = cJSON_PrintUnformatted(o);

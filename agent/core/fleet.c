@@ -165,19 +165,13 @@ fail:
         return r;
 }
 
-static const char *get_str(const cJSON *o, const char *key) {
-        const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-
-        return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
-/* A whole number fit to print, or false. */
+/* A number fit to print (within 10^15), or false. */
 static bool get_count(const cJSON *o, const char *key, double *ret) {
-        const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+        double v;
 
-        if (!cJSON_IsNumber(v) || !(v->valuedouble >= -1e15 && v->valuedouble <= 1e15))
+        if (!json_get_number(o, key, &v) || !(v >= -1e15 && v <= 1e15))
                 return false;
-        *ret = v->valuedouble;
+        *ret = v;
         return true;
 }
 
@@ -190,7 +184,7 @@ static bool is_false(const cJSON *o, const char *key) {
 }
 
 static void age_text(char *buf, size_t size, const cJSON *doc, uint64_t now_usec) {
-        const char *at = get_str(doc, "generatedAt");
+        const char *at = json_get_string(doc, "generatedAt");
         uint64_t t, d;
         bool ahead;
 
@@ -213,7 +207,7 @@ static void age_text(char *buf, size_t size, const cJSON *doc, uint64_t now_usec
 }
 
 static int client_name(const cJSON *c, char **ret) {
-        const char *s = get_str(c, "client") ?: "?";
+        const char *s = json_get_string(c, "client") ?: "?";
 
         *ret = strn_printable(s, strlen(s), 20, PRINTABLE_ASCII);
         return *ret ? 0 : -ENOMEM;
@@ -318,8 +312,8 @@ fail:
  * agent.version, a member's agentVersion) and each client's. NULL when none
  * is known. */
 static int versions_text(const cJSON *doc, char ***ret) {
-        const char *agent = get_str(cJSON_GetObjectItemCaseSensitive(doc, "agent"), "version")
-                                    ?: get_str(doc, "agentVersion");
+        const char *agent = json_get_string(cJSON_GetObjectItemCaseSensitive(doc, "agent"), "version")
+                                    ?: json_get_string(doc, "agentVersion");
         static const char * const kinds[] = { "execution", "consensus" };
         char **l = NULL;
         const cJSON *e;
@@ -334,7 +328,7 @@ static int versions_text(const cJSON *doc, char ***ret) {
         for (size_t k = 0; k < ELEMENTSOF(kinds); k++)
                 cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(doc, kinds[k])) {
                         _cleanup_free_ char *name = NULL, *v = NULL;
-                        const char *ver = get_str(e, "version");
+                        const char *ver = json_get_string(e, "version");
 
                         if (!cJSON_IsObject(e) || isempty(ver))
                                 continue;
@@ -440,7 +434,7 @@ static const char *first_reason(const cJSON *doc) {
 /* "last seen 14 min ago, was degraded: <first reason>", printable ASCII;
  * absolute: "last seen 2026-11-26T11:46:00Z, ..." (the text does not age). */
 static int down_text(const cJSON *doc, uint64_t now_usec, bool absolute, char **ret) {
-        const char *seen = get_str(doc, "lastSeen"), *st = get_str(doc, "state"), *why = first_reason(doc);
+        const char *seen = json_get_string(doc, "lastSeen"), *st = json_get_string(doc, "state"), *why = first_reason(doc);
         _cleanup_free_ char *state = NULL, *reason = NULL, *s = NULL;
         char ago[32];
         uint64_t t;
@@ -463,7 +457,7 @@ static int down_text(const cJSON *doc, uint64_t now_usec, bool absolute, char **
 static const char *row_state(const Row *row) {
         switch (row->kind) {
         case ROW_LIVE:
-                return row->doc ? get_str(row->doc, "state") : "invalid";
+                return row->doc ? json_get_string(row->doc, "state") : "invalid";
         case ROW_DOWN:
                 return row->doc ? "down" : "invalid";
         case ROW_NEVER:
@@ -520,7 +514,7 @@ static int row_text(const FleetView *v, const Row *row, bool absolute, RowText *
                 words = strdup("no report from it in this etcd");
         else if (row->doc) {
                 /* The age of its last word. */
-                const char *seen = get_str(row->doc, "lastSeen");
+                const char *seen = json_get_string(row->doc, "lastSeen");
                 _cleanup_(cJSON_Deletep) cJSON *at = cJSON_CreateObject();
 
                 if (!at || (seen && !cJSON_AddStringToObject(at, "generatedAt", seen))) {
@@ -723,7 +717,7 @@ int fleet_exit_code(const FleetView *v) {
                 return r;
         for (size_t i = 0; i < rs.n; i++) {
                 const Row *row = &rs.rows[i];
-                NodeState st = row->kind == ROW_LIVE && row->doc ? node_state_from_string(get_str(row->doc, "state"))
+                NodeState st = row->kind == ROW_LIVE && row->doc ? node_state_from_string(json_get_string(row->doc, "state"))
                                                                 : _NODE_STATE_INVALID;
                 int c = st < 0 ? 2 : node_state_exit_code(st);
 
@@ -791,8 +785,8 @@ int fleet_forgotten_text(const char *hostname, const EtcdKeyValue *kv, uint64_t 
                 if (asprintf(&s, "forgot %s (its value was %s)", host, problem) < 0)
                         return -ENOMEM;
         } else {
-                const char *id = get_str(doc, "machineId"), *seen = get_str(doc, "lastSeen"),
-                           *st = get_str(doc, "state");
+                const char *id = json_get_string(doc, "machineId"), *seen = json_get_string(doc, "lastSeen"),
+                           *st = json_get_string(doc, "state");
                 char ago[32] = "";
                 uint64_t t;
 
@@ -877,7 +871,7 @@ static int client_of(const cJSON *c, bool consensus, FleetClient *ret) {
                 r = -ENOMEM;
         }
         if (r >= 0)
-                r = dup_shown(get_str(c, "version"), 80, &ret->version);
+                r = dup_shown(json_get_string(c, "version"), 80, &ret->version);
         return r;
 }
 
@@ -900,17 +894,17 @@ static int node_of(const Row *row, FleetNode *n) {
         case ROW_LIVE:
                 if (!row->doc)
                         break;
-                r = dup_shown(get_str(row->doc, "state") ?: "?", 32, &n->state);
-                n->tone = state_tone(get_str(row->doc, "state"));
-                at = get_str(row->doc, "generatedAt");
+                r = dup_shown(json_get_string(row->doc, "state") ?: "?", 32, &n->state);
+                n->tone = state_tone(json_get_string(row->doc, "state"));
+                at = json_get_string(row->doc, "generatedAt");
                 break;
         case ROW_DOWN:
                 if (!row->doc)
                         break;
                 n->state = strdup("down");
                 n->tone = FLEET_TONE_BAD;
-                r = dup_shown(get_str(row->doc, "state") ?: "?", 32, &n->was);
-                at = get_str(row->doc, "lastSeen");
+                r = dup_shown(json_get_string(row->doc, "state") ?: "?", 32, &n->was);
+                at = json_get_string(row->doc, "lastSeen");
                 break;
         case ROW_NEVER:
                 n->state = strdup("never seen");
@@ -936,8 +930,8 @@ static int node_of(const Row *row, FleetNode *n) {
                 return -ENOMEM;
         if (!at || time_parse_rfc3339(at, &n->at_usec) < 0)
                 n->at_usec = 0;
-        r = dup_shown(row->kind == ROW_LIVE ? get_str(cJSON_GetObjectItemCaseSensitive(row->doc, "agent"), "version")
-                                            : get_str(row->doc, "agentVersion"),
+        r = dup_shown(row->kind == ROW_LIVE ? json_get_string(cJSON_GetObjectItemCaseSensitive(row->doc, "agent"), "version")
+                                            : json_get_string(row->doc, "agentVersion"),
                       64, &n->agent_version);
         if (r < 0)
                 return r;

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "hsos/json-doc.h"
@@ -193,4 +195,91 @@ int json_make_printable(cJSON *v) {
                         return -ENOMEM;
         }
         return 0;
+}
+
+/* ---- reading members ---- */
+
+bool json_is_absent(const cJSON *v) {
+        return !v || cJSON_IsNull(v);
+}
+
+const char *json_get_string(const cJSON *o, const char *key) {
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+        return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+bool json_get_number(const cJSON *o, const char *key, double *ret) {
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+        if (!cJSON_IsNumber(v))
+                return false;
+        *ret = v->valuedouble;
+        return true;
+}
+
+bool json_whole_number(const cJSON *v, long long min, long long max, long long *ret) {
+        if (!cJSON_IsNumber(v) || !(v->valuedouble >= (double) min && v->valuedouble <= (double) max) ||
+            v->valuedouble != (double) (long long) v->valuedouble)
+                return false;
+        if (ret)
+                *ret = (long long) v->valuedouble;
+        return true;
+}
+
+void json_reader_fail(JsonReader *rd, const char *fmt, ...) {
+        va_list ap;
+
+        if (rd->r < 0)
+                return;
+        va_start(ap, fmt);
+        rd->r = vasprintf(&rd->error, fmt, ap) < 0 ? -ENOMEM : -EBADMSG;
+        va_end(ap);
+        if (rd->r == -ENOMEM)
+                rd->error = NULL; /* vasprintf leaves it undefined */
+}
+
+void json_reader_oom(JsonReader *rd) {
+        if (rd->r == -EBADMSG)
+                rd->error = mfree(rd->error);
+        rd->r = -ENOMEM;
+}
+
+int json_reader_finish(JsonReader *rd, int code, char **ret_error) {
+        if (rd->r >= 0)
+                return 0;
+        if (rd->r == -ENOMEM) {
+                rd->error = mfree(rd->error);
+                return -ENOMEM;
+        }
+        *ret_error = TAKE_PTR(rd->error);
+        return code;
+}
+
+/* ---- building ---- */
+
+bool json_add(cJSON *o, const char *key, cJSON *item) {
+        if (!item)
+                return false;
+        if (!cJSON_AddItemToObject(o, key, item)) {
+                cJSON_Delete(item);
+                return false;
+        }
+        return true;
+}
+
+cJSON *json_string_or_null(const char *s) {
+        return s ? cJSON_CreateString(s) : cJSON_CreateNull();
+}
+
+cJSON *json_tristate(int v) {
+        return v < 0 ? cJSON_CreateNull() : cJSON_CreateBool(v);
+}
+
+cJSON *json_u64_or_null(uint64_t v) {
+        return v == UINT64_MAX ? cJSON_CreateNull() : cJSON_CreateNumber((double) v);
+}
+
+bool json_add_string_or_null(cJSON *o, const char *key, const char *s) {
+        return json_add(o, key, json_string_or_null(s));
 }

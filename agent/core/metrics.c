@@ -10,6 +10,7 @@
 
 #include <cJSON.h>
 
+#include "hsos/json-doc.h"
 #include "hsos/metrics.h"
 #include "hsos/status.h"
 #include "hsos/util.h"
@@ -114,12 +115,6 @@ static const cJSON *get(const cJSON *o, const char *key) {
         return cJSON_GetObjectItemCaseSensitive(o, key);
 }
 
-static const char *get_str(const cJSON *o, const char *key) {
-        const cJSON *v = get(o, key);
-
-        return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
 typedef enum ValueKind {
         VALUE_NUMBER,
         VALUE_BOOL,
@@ -222,7 +217,7 @@ static const Field connectivity_fields[] = {
 typedef int (*LabelsFn)(const cJSON *e, char **ret);
 
 static int client_labels(const cJSON *e, char **ret) {
-        const char *client = get_str(e, "client");
+        const char *client = json_get_string(e, "client");
 
         if (isempty(client))
                 return 0;
@@ -230,19 +225,19 @@ static int client_labels(const cJSON *e, char **ret) {
 }
 
 static int unit_labels(const cJSON *e, char **ret) {
-        const char *unit = get_str(e, "name");
+        const char *unit = json_get_string(e, "name");
 
         if (isempty(unit))
                 return 0;
-        return labels(ret, "unit", unit, "client", get_str(e, "client"), "role", get_str(e, "role"), NULL);
+        return labels(ret, "unit", unit, "client", json_get_string(e, "client"), "role", json_get_string(e, "role"), NULL);
 }
 
 static int mount_labels(const cJSON *e, char **ret) {
-        const char *name = get_str(e, "name");
+        const char *name = json_get_string(e, "name");
 
         if (isempty(name))
                 return 0;
-        return labels(ret, "mount", name, "mountpoint", get_str(e, "where"), NULL);
+        return labels(ret, "mount", name, "mountpoint", json_get_string(e, "where"), NULL);
 }
 
 /* Each field over every element of list. */
@@ -293,7 +288,7 @@ static void list_states(Metrics *m, const cJSON *list, LabelsFn fn) {
 
         cJSON_ArrayForEach(e, list) {
                 _cleanup_free_ char *base = NULL, *lbl = NULL;
-                const char *state = get_str(e, "state");
+                const char *state = json_get_string(e, "state");
 
                 if (++k > ELEMENTS_MAX)
                         break;
@@ -325,21 +320,21 @@ static const char * const node_states[] = { "starting", "operational", "degraded
 
 static void node_metrics(Metrics *m, const cJSON *root) {
         const cJSON *boot = get(root, "boot"), *agent = get(root, "agent"), *e;
-        const char *state = get_str(root, "state");
+        const char *state = json_get_string(root, "state");
         _cleanup_free_ char *lbl = NULL;
         double v;
         bool known = false;
 
         family(m, "hsos_node_info", "gauge", "The node: hostname, network, machine and boot (always 1).");
-        if (labels(&lbl, "hostname", get_str(root, "hostname"), "network", get_str(root, "network"),
-                   "machine_id", get_str(boot, "machineId"), "boot_id", get_str(boot, "id"),
-                   "kernel", get_str(boot, "kernel"), NULL) < 0)
+        if (labels(&lbl, "hostname", json_get_string(root, "hostname"), "network", json_get_string(root, "network"),
+                   "machine_id", json_get_string(boot, "machineId"), "boot_id", json_get_string(boot, "id"),
+                   "kernel", json_get_string(boot, "kernel"), NULL) < 0)
                 goto oom;
         sample(m, lbl, 1);
         lbl = mfree(lbl);
 
         family(m, "hsos_agent_info", "gauge", "The agent's version and the SHA-256 of its node.json (always 1).");
-        if (labels(&lbl, "version", get_str(agent, "version"), "config_sha256", get_str(agent, "configSha256"),
+        if (labels(&lbl, "version", json_get_string(agent, "version"), "config_sha256", json_get_string(agent, "configSha256"),
                    NULL) < 0)
                 goto oom;
         sample(m, lbl, 1);
@@ -381,7 +376,7 @@ static void node_metrics(Metrics *m, const cJSON *root) {
         {
                 size_t k = 0;
                 cJSON_ArrayForEach(e, get(root, "units")) {
-                        const char *s = get_str(e, "state");
+                        const char *s = json_get_string(e, "state");
 
                         if (++k > ELEMENTS_MAX)
                                 break;
@@ -462,7 +457,7 @@ static void secret_metrics(Metrics *m, const cJSON *root) {
         family(m, "hsos_secret_state", "gauge", "The secret's state (present, created, missing, invalid, blocked) as a label (always 1); never its content.");
         cJSON_ArrayForEach(e, get(root, "secrets")) {
                 _cleanup_free_ char *lbl = NULL;
-                const char *state = get_str(e, "state"), *kind = get_str(e, "kind"), *path = get_str(e, "path");
+                const char *state = json_get_string(e, "state"), *kind = json_get_string(e, "kind"), *path = json_get_string(e, "path");
 
                 if (++k > ELEMENTS_MAX)
                         break;

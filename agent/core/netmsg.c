@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
-#include <stdarg.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,21 +89,13 @@ static bool add_u64(cJSON *o, const char *name, uint64_t v) {
         return cJSON_AddStringToObject(o, name, buf);
 }
 
-static bool add_tristate(cJSON *o, const char *name, int v) {
-        return v < 0 ? cJSON_AddNullToObject(o, name) != NULL : cJSON_AddBoolToObject(o, name, v) != NULL;
-}
-
-static bool add_str(cJSON *o, const char *name, const char *s) {
-        return s ? cJSON_AddStringToObject(o, name, s) != NULL : cJSON_AddNullToObject(o, name) != NULL;
-}
-
 int netmsg_config(const char *node_json, const char *machine_id, char * const *file_paths,
                   char * const *file_contents, char * const *file_errors, char **ret) {
         cJSON *o = new_msg(NETMSG_CONFIG), *files;
         size_t n = strv_length(file_paths);
 
         if (!o || !cJSON_AddStringToObject(o, "node", node_json) ||
-            !(machine_id ? cJSON_AddStringToObject(o, "machineId", machine_id) : cJSON_AddNullToObject(o, "machineId")) ||
+            !json_add_string_or_null(o, "machineId", machine_id) ||
             !(files = cJSON_AddObjectToObject(o, "files")))
                 goto oom;
         for (size_t i = 0; i < n; i++) {
@@ -170,17 +161,20 @@ int netmsg_answers(uint64_t round, const ProbeAnswer *answers, const bool *asked
                 x = cJSON_CreateObject();
                 if (!x || !cJSON_AddItemToArray(list, x))
                         goto oom_x;
-                if (!cJSON_AddBoolToObject(x, "answered", a->answered) || !add_str(x, "error", a->error) ||
+                if (!cJSON_AddBoolToObject(x, "answered", a->answered) ||
+                    !json_add_string_or_null(x, "error", a->error) ||
                     !cJSON_AddNumberToObject(x, "errorQuery", a->error ? a->error_query : -1) ||
-                    !cJSON_AddNumberToObject(x, "latencyMs", a->latency_ms) || !add_str(x, "version", a->version) ||
-                    !add_tristate(x, "syncing", a->syncing) || !add_u64(x, "currentBlock", a->current_block) ||
+                    !cJSON_AddNumberToObject(x, "latencyMs", a->latency_ms) ||
+                    !json_add_string_or_null(x, "version", a->version) ||
+                    !json_add(x, "syncing", json_tristate(a->syncing)) || !add_u64(x, "currentBlock", a->current_block) ||
                     !add_u64(x, "highestBlock", a->highest_block) ||
                     !add_u64(x, "headTimestamp", a->head_timestamp) || !add_u64(x, "peers", a->peers) ||
                     !add_u64(x, "chainId", a->chain_id) || !cJSON_AddNumberToObject(x, "health", a->health) ||
                     !add_u64(x, "headSlot", a->head_slot) || !add_u64(x, "syncDistance", a->sync_distance) ||
                     !add_u64(x, "finalizedEpoch", a->finalized_epoch) ||
-                    !add_tristate(x, "optimistic", a->optimistic) || !add_tristate(x, "elOffline", a->el_offline) ||
-                    !add_str(x, "genesisRoot", a->genesis_root))
+                    !json_add(x, "optimistic", json_tristate(a->optimistic)) ||
+                    !json_add(x, "elOffline", json_tristate(a->el_offline)) ||
+                    !json_add_string_or_null(x, "genesisRoot", a->genesis_root))
                         goto oom;
                 continue;
         oom_x:
@@ -199,7 +193,7 @@ static cJSON *controller_json(const NetController *c) {
         if (!c->enabled)
                 return cJSON_CreateNull();
         x = cJSON_CreateObject();
-        if (!x || !add_u64(x, "lastOkUsec", c->last_ok_usec) || !add_str(x, "lastError", c->last_error)) {
+        if (!x || !add_u64(x, "lastOkUsec", c->last_ok_usec) || !json_add_string_or_null(x, "lastError", c->last_error)) {
                 cJSON_Delete(x);
                 return NULL;
         }
@@ -225,61 +219,48 @@ int netmsg_controller(const NetController *etcd, const NetController *http, char
 
 /* ---- reading ---- */
 
-typedef struct Reader {
-        char **error;
-        int r;
-} Reader;
+/* A message is read with the kit's JsonReader (hsos/json-doc.h): the first
+ * failure is kept, and the message is refused with -EBADMSG. */
 
-static void fail(Reader *rd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void fail(Reader *rd, const char *fmt, ...) {
-        va_list ap;
-
-        if (rd->r < 0)
-                return;
-        va_start(ap, fmt);
-        rd->r = vasprintf(rd->error, fmt, ap) < 0 ? -ENOMEM : -EBADMSG;
-        va_end(ap);
-}
-
-static const cJSON *member(Reader *rd, const cJSON *o, const char *name) {
+static const cJSON *member(JsonReader *rd, const cJSON *o, const char *name) {
         const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
 
         if (!v)
-                fail(rd, "\"%s\" is missing", name);
+                json_reader_fail(rd, "\"%s\" is missing", name);
         return v;
 }
 
 /* A string from the helper, or NULL for null: cut and made printable. */
-static char *get_str(Reader *rd, const cJSON *o, const char *name, size_t max) {
+static char *get_str(JsonReader *rd, const cJSON *o, const char *name, size_t max) {
         const cJSON *v = member(rd, o, name);
         char *s;
 
-        if (!v || cJSON_IsNull(v))
+        if (json_is_absent(v))
                 return NULL;
         if (!cJSON_IsString(v)) {
-                fail(rd, "\"%s\" must be a string or null", name);
+                json_reader_fail(rd, "\"%s\" must be a string or null", name);
                 return NULL;
         }
         s = strdup_printable(v->valuestring, max);
         if (!s)
-                rd->r = -ENOMEM;
+                json_reader_oom(rd);
         return s;
 }
 
-static uint64_t get_u64(Reader *rd, const cJSON *o, const char *name) {
+static uint64_t get_u64(JsonReader *rd, const cJSON *o, const char *name) {
         const cJSON *v = member(rd, o, name);
         uint64_t x = 0;
         const char *s;
 
-        if (!v || cJSON_IsNull(v))
+        if (json_is_absent(v))
                 return UINT64_MAX;
         if (!cJSON_IsString(v) || !*(s = v->valuestring) || strlen(s) > 20) {
-                fail(rd, "\"%s\" must be a decimal string or null", name);
+                json_reader_fail(rd, "\"%s\" must be a decimal string or null", name);
                 return UINT64_MAX;
         }
         for (; *s; s++) {
                 if (*s < '0' || *s > '9' || x > (UINT64_MAX - (uint64_t) (*s - '0')) / 10) {
-                        fail(rd, "\"%s\" is not a number below 2^64", name);
+                        json_reader_fail(rd, "\"%s\" is not a number below 2^64", name);
                         return UINT64_MAX;
                 }
                 x = x * 10 + (uint64_t) (*s - '0');
@@ -287,43 +268,42 @@ static uint64_t get_u64(Reader *rd, const cJSON *o, const char *name) {
         return x; /* UINT64_MAX itself means unknown, as null does */
 }
 
-static int get_tristate(Reader *rd, const cJSON *o, const char *name) {
+static int get_tristate(JsonReader *rd, const cJSON *o, const char *name) {
         const cJSON *v = member(rd, o, name);
 
-        if (!v || cJSON_IsNull(v))
+        if (json_is_absent(v))
                 return -1;
         if (!cJSON_IsBool(v)) {
-                fail(rd, "\"%s\" must be true, false or null", name);
+                json_reader_fail(rd, "\"%s\" must be true, false or null", name);
                 return -1;
         }
         return cJSON_IsTrue(v);
 }
 
-static bool get_bool(Reader *rd, const cJSON *o, const char *name) {
+static bool get_bool(JsonReader *rd, const cJSON *o, const char *name) {
         const cJSON *v = member(rd, o, name);
 
         if (v && !cJSON_IsBool(v))
-                fail(rd, "\"%s\" must be true or false", name);
+                json_reader_fail(rd, "\"%s\" must be true or false", name);
         return v && cJSON_IsTrue(v);
 }
 
-static long get_int(Reader *rd, const cJSON *o, const char *name, long min, long max) {
+static long get_int(JsonReader *rd, const cJSON *o, const char *name, long min, long max) {
         const cJSON *v = member(rd, o, name);
+        long long x;
 
         if (!v)
                 return min;
-        /* The range first: casting 4e61 to long is undefined. */
-        if (!cJSON_IsNumber(v) || !(v->valuedouble >= (double) min && v->valuedouble <= (double) max) ||
-            v->valuedouble != (double) (long) v->valuedouble) {
-                fail(rd, "\"%s\" must be a whole number from %ld to %ld", name, min, max);
+        if (!json_whole_number(v, min, max, &x)) {
+                json_reader_fail(rd, "\"%s\" must be a whole number from %ld to %ld", name, min, max);
                 return min;
         }
-        return (long) v->valuedouble;
+        return (long) x;
 }
 
-static void read_answer(Reader *rd, const cJSON *x, ProbeAnswer *a) {
+static void read_answer(JsonReader *rd, const cJSON *x, ProbeAnswer *a) {
         if (!cJSON_IsObject(x)) {
-                fail(rd, "an answer must be an object or null");
+                json_reader_fail(rd, "an answer must be an object or null");
                 return;
         }
         a->answered = get_bool(rd, x, "answered");
@@ -345,17 +325,17 @@ static void read_answer(Reader *rd, const cJSON *x, ProbeAnswer *a) {
         a->el_offline = get_tristate(rd, x, "elOffline");
         a->genesis_root = get_str(rd, x, "genesisRoot", GENESIS_MAX);
         if (a->error_query < 0 && a->error)
-                fail(rd, "an error needs the question it came from");
+                json_reader_fail(rd, "an error needs the question it came from");
 }
 
-static void read_controller(Reader *rd, const cJSON *o, const char *name, NetController *c) {
+static void read_controller(JsonReader *rd, const cJSON *o, const char *name, NetController *c) {
         const cJSON *x = member(rd, o, name);
 
         *c = (NetController) {};
-        if (!x || cJSON_IsNull(x))
+        if (json_is_absent(x))
                 return;
         if (!cJSON_IsObject(x)) {
-                fail(rd, "\"%s\" must be an object or null", name);
+                json_reader_fail(rd, "\"%s\" must be an object or null", name);
                 return;
         }
         c->enabled = true;
@@ -365,7 +345,7 @@ static void read_controller(Reader *rd, const cJSON *o, const char *name, NetCon
         c->last_error = get_str(rd, x, "lastError", 300);
 }
 
-static NetMsgType read_type(Reader *rd, const cJSON *o) {
+static NetMsgType read_type(JsonReader *rd, const cJSON *o) {
         const cJSON *t = member(rd, o, "type");
 
         if (!t)
@@ -373,44 +353,52 @@ static NetMsgType read_type(Reader *rd, const cJSON *o) {
         for (int i = 0; i < _NETMSG_TYPE_MAX; i++)
                 if (cJSON_IsString(t) && streq(t->valuestring, type_table[i]))
                         return (NetMsgType) i;
-        fail(rd, "unknown message type");
+        json_reader_fail(rd, "unknown message type");
         return _NETMSG_TYPE_INVALID;
 }
 
-static int parse(const char *data, size_t size, cJSON **ret, Reader *rd) {
+/* The message as an object, and its type; what failed is in rd. */
+static int parse(const char *data, size_t size, cJSON **ret, NetMsgType *ret_type, JsonReader *rd) {
         _cleanup_free_ char *err = NULL;
         int r;
 
         if (size > NETMSG_SIZE_MAX) {
-                fail(rd, "a message of %zu bytes (at most %d)", size, NETMSG_SIZE_MAX);
+                json_reader_fail(rd, "a message of %zu bytes (at most %d)", size, NETMSG_SIZE_MAX);
                 return rd->r;
         }
         r = json_document_parse(data, size, NETMSG_SIZE_MAX, 8, ret, &err);
         if (r == -ENOMEM)
-                return r;
+                json_reader_oom(rd);
+        else if (r < 0)
+                json_reader_fail(rd, "%s", err ? err : "not JSON");
+        else if (!cJSON_IsObject(*ret))
+                json_reader_fail(rd, "a message must be an object");
+        else
+                *ret_type = read_type(rd, *ret);
+        return rd->r;
+}
+
+/* Hands m over, or frees it and says why the message was refused. */
+static int finish(JsonReader *rd, NetMsg *m, NetMsg *ret, char **ret_error) {
+        int r = json_reader_finish(rd, -EBADMSG, ret_error);
+
         if (r < 0) {
-                fail(rd, "%s", err ? err : "not JSON");
-                return rd->r;
+                netmsg_done(m);
+                return r;
         }
-        if (!cJSON_IsObject(*ret)) {
-                fail(rd, "a message must be an object");
-                return rd->r;
-        }
+        *ret = *m;
         return 0;
 }
 
 int netmsg_parse_from_helper(const char *data, size_t size, size_t n_targets, NetMsg *ret, char **ret_error) {
         _cleanup_(cJSON_Deletep) cJSON *o = NULL;
         NetMsg m = { .type = _NETMSG_TYPE_INVALID };
-        Reader rd = { .error = ret_error };
+        JsonReader rd = {};
         const cJSON *list;
-        int r;
 
         *ret_error = NULL;
-        r = parse(data, size, &o, &rd);
-        if (r < 0)
-                return r;
-        m.type = read_type(&rd, o);
+        if (parse(data, size, &o, &m.type, &rd) < 0)
+                return finish(&rd, &m, ret, ret_error);
         switch (m.type) {
         case NETMSG_ANSWERS:
                 m.round = get_u64(&rd, o, "round");
@@ -418,14 +406,14 @@ int netmsg_parse_from_helper(const char *data, size_t size, size_t n_targets, Ne
                 if (rd.r < 0)
                         break;
                 if (!cJSON_IsArray(list) || (size_t) cJSON_GetArraySize(list) != n_targets || n_targets > TARGETS_MAX) {
-                        fail(&rd, "\"answers\" must be a list of %zu", n_targets);
+                        json_reader_fail(&rd, "\"answers\" must be a list of %zu", n_targets);
                         break;
                 }
                 m.n_targets = n_targets;
                 m.answers = calloc(n_targets ?: 1, sizeof *m.answers);
                 m.answered_for = calloc(n_targets ?: 1, sizeof *m.answered_for);
                 if (!m.answers || !m.answered_for) {
-                        rd.r = -ENOMEM;
+                        json_reader_oom(&rd);
                         break;
                 }
                 for (size_t i = 0; i < n_targets; i++)
@@ -446,39 +434,31 @@ int netmsg_parse_from_helper(const char *data, size_t size, size_t n_targets, Ne
         case NETMSG_PROBE:
         case NETMSG_STATUS:
         case NETMSG_POKE:
-                fail(&rd, "a \"%s\" message comes from root, never from the helper", type_table[m.type]);
+                json_reader_fail(&rd, "a \"%s\" message comes from root, never from the helper", type_table[m.type]);
                 break;
         case _NETMSG_TYPE_MAX:
         case _NETMSG_TYPE_INVALID:
                 break;
         }
-        if (rd.r < 0) {
-                netmsg_done(&m);
-                return rd.r;
-        }
-        *ret = m;
-        return 0;
+        return finish(&rd, &m, ret, ret_error);
 }
 
 int netmsg_parse_from_root(const char *data, size_t size, NetMsg *ret, char **ret_error) {
         _cleanup_(cJSON_Deletep) cJSON *o = NULL;
         NetMsg m = { .type = _NETMSG_TYPE_INVALID };
-        Reader rd = { .error = ret_error };
+        JsonReader rd = {};
         const cJSON *v, *list, *f;
-        int r;
 
         *ret_error = NULL;
-        r = parse(data, size, &o, &rd);
-        if (r < 0)
-                return r;
-        m.type = read_type(&rd, o);
+        if (parse(data, size, &o, &m.type, &rd) < 0)
+                return finish(&rd, &m, ret, ret_error);
         switch (m.type) {
         case NETMSG_CONFIG:
                 v = member(&rd, o, "node");
                 if (v && cJSON_IsString(v))
                         m.node_json = strdup(v->valuestring);
                 else
-                        fail(&rd, "\"node\" must be a string");
+                        json_reader_fail(&rd, "\"node\" must be a string");
                 v = member(&rd, o, "machineId");
                 if (v && cJSON_IsString(v))
                         m.machine_id = strdup(v->valuestring);
@@ -486,14 +466,14 @@ int netmsg_parse_from_root(const char *data, size_t size, NetMsg *ret, char **re
                 if (rd.r < 0)
                         break;
                 if (!cJSON_IsObject(list) || cJSON_GetArraySize(list) > FILES_MAX) {
-                        fail(&rd, "\"files\" must be an object of at most %d", FILES_MAX);
+                        json_reader_fail(&rd, "\"files\" must be an object of at most %d", FILES_MAX);
                         break;
                 }
                 m.n_files = (size_t) cJSON_GetArraySize(list);
                 m.file_contents = calloc(m.n_files + 1, sizeof(char *));
                 m.file_errors = calloc(m.n_files + 1, sizeof(char *));
                 if (!m.file_contents || !m.file_errors) {
-                        rd.r = -ENOMEM;
+                        json_reader_oom(&rd);
                         break;
                 }
                 cJSON_ArrayForEach(f, list) {
@@ -502,7 +482,7 @@ int netmsg_parse_from_root(const char *data, size_t size, NetMsg *ret, char **re
                         const cJSON *e = cJSON_GetObjectItemCaseSensitive(f, "error");
 
                         if (strv_extend(&m.file_paths, f->string) < 0) {
-                                rd.r = -ENOMEM;
+                                json_reader_oom(&rd);
                                 break;
                         }
                         if (cJSON_IsString(c))
@@ -510,7 +490,7 @@ int netmsg_parse_from_root(const char *data, size_t size, NetMsg *ret, char **re
                         else if (cJSON_IsString(e))
                                 m.file_errors[i] = strdup(e->valuestring);
                         else
-                                fail(&rd, "a file needs its content or an error");
+                                json_reader_fail(&rd, "a file needs its content or an error");
                 }
                 break;
         case NETMSG_PROBE:
@@ -519,13 +499,13 @@ int netmsg_parse_from_root(const char *data, size_t size, NetMsg *ret, char **re
                 if (rd.r < 0)
                         break;
                 if (!cJSON_IsArray(list) || cJSON_GetArraySize(list) > TARGETS_MAX) {
-                        fail(&rd, "\"ask\" must be a list of at most %d", TARGETS_MAX);
+                        json_reader_fail(&rd, "\"ask\" must be a list of at most %d", TARGETS_MAX);
                         break;
                 }
                 m.n_ask = (size_t) cJSON_GetArraySize(list);
                 m.ask = calloc(m.n_ask ?: 1, sizeof(bool));
                 if (!m.ask) {
-                        rd.r = -ENOMEM;
+                        json_reader_oom(&rd);
                         break;
                 }
                 for (size_t i = 0; i < m.n_ask; i++)
@@ -536,24 +516,19 @@ int netmsg_parse_from_root(const char *data, size_t size, NetMsg *ret, char **re
                 if (v && cJSON_IsString(v))
                         m.status_json = strdup(v->valuestring);
                 else
-                        fail(&rd, "\"json\" must be a string");
+                        json_reader_fail(&rd, "\"json\" must be a string");
                 break;
         case NETMSG_POKE:
                 break;
         case NETMSG_ANSWERS:
         case NETMSG_CONTROLLER:
-                fail(&rd, "a \"%s\" message comes from the helper, never from root", type_table[m.type]);
+                json_reader_fail(&rd, "a \"%s\" message comes from the helper, never from root", type_table[m.type]);
                 break;
         case _NETMSG_TYPE_MAX:
         case _NETMSG_TYPE_INVALID:
                 break;
         }
         if (rd.r >= 0 && ((m.type == NETMSG_CONFIG && !m.node_json) || (m.type == NETMSG_STATUS && !m.status_json)))
-                rd.r = -ENOMEM;
-        if (rd.r < 0) {
-                netmsg_done(&m);
-                return rd.r;
-        }
-        *ret = m;
-        return 0;
+                json_reader_oom(&rd);
+        return finish(&rd, &m, ret, ret_error);
 }

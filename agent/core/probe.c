@@ -651,14 +651,6 @@ int health_reasons(const ClientHealth *h, Network network, char ***reasons) {
 
 /* ---- showing it ---- */
 
-static cJSON *u64_or_null(uint64_t v) {
-        return v == UINT64_MAX ? cJSON_CreateNull() : cJSON_CreateNumber((double) v);
-}
-
-static cJSON *tri_or_null(int v) {
-        return v < 0 ? cJSON_CreateNull() : cJSON_CreateBool(v);
-}
-
 /* A judged check: what hysteresis settled, null while nothing is known. */
 static cJSON *check_json(const ClientHealth *h, HealthCheck c) {
         return h->checks[c].known ? cJSON_CreateBool(h->checks[c].bad) : cJSON_CreateNull();
@@ -670,35 +662,35 @@ cJSON *health_to_json(const ClientHealth *h) {
         bool ok = o != NULL;
         char since[32];
 
-#define ADD(key, v) do { cJSON *_v = (v); if (!_v || !ok || !cJSON_AddItemToObject(o, key, _v)) { cJSON_Delete(_v); ok = false; } } while (0)
+#define ADD(key, v) do { cJSON *_v = (v); if (ok) ok = json_add(o, key, _v); else cJSON_Delete(_v); } while (0)
         ADD("client", cJSON_CreateString(client_to_string(h->client)));
         ADD("url", cJSON_CreateString(h->url));
         ADD("reachable", h->checks[CHECK_UNREACHABLE].known ? cJSON_CreateBool(!h->checks[CHECK_UNREACHABLE].bad)
                                                             : cJSON_CreateNull());
         if (h->role == ROLE_EXECUTION) {
                 ADD("syncing", check_json(h, CHECK_SYNCING));
-                ADD("currentBlock", u64_or_null(a->current_block));
-                ADD("highestBlock", u64_or_null(a->highest_block));
-                ADD("headAgeSec", u64_or_null(h->head_age_sec));
+                ADD("currentBlock", json_u64_or_null(a->current_block));
+                ADD("highestBlock", json_u64_or_null(a->highest_block));
+                ADD("headAgeSec", json_u64_or_null(h->head_age_sec));
                 ADD("staleHead", check_json(h, CHECK_STALE_HEAD));
-                ADD("peers", u64_or_null(a->peers));
-                ADD("chainId", u64_or_null(a->chain_id));
+                ADD("peers", json_u64_or_null(a->peers));
+                ADD("chainId", json_u64_or_null(a->chain_id));
         } else {
                 ADD("health", a->health < 0 ? cJSON_CreateNull() : cJSON_CreateNumber(a->health));
                 ADD("syncing", check_json(h, CHECK_SYNCING));
-                ADD("headSlot", u64_or_null(a->head_slot));
-                ADD("syncDistance", u64_or_null(a->sync_distance));
+                ADD("headSlot", json_u64_or_null(a->head_slot));
+                ADD("syncDistance", json_u64_or_null(a->sync_distance));
                 ADD("optimistic", h->checks[CHECK_OPTIMISTIC].known ? check_json(h, CHECK_OPTIMISTIC)
-                                                                     : tri_or_null(a->optimistic));
+                                                                     : json_tristate(a->optimistic));
                 ADD("elOffline", h->checks[CHECK_EL_OFFLINE].known ? check_json(h, CHECK_EL_OFFLINE)
-                                                                    : tri_or_null(a->el_offline));
-                ADD("finalizedEpoch", u64_or_null(a->finalized_epoch));
-                ADD("peers", u64_or_null(a->peers));
-                ADD("genesisValidatorsRoot", a->genesis_root ? cJSON_CreateString(a->genesis_root) : cJSON_CreateNull());
+                                                                    : json_tristate(a->el_offline));
+                ADD("finalizedEpoch", json_u64_or_null(a->finalized_epoch));
+                ADD("peers", json_u64_or_null(a->peers));
+                ADD("genesisValidatorsRoot", json_string_or_null(a->genesis_root));
         }
         ADD("wrongNetwork", check_json(h, CHECK_WRONG_NETWORK));
-        ADD("version", a->version ? cJSON_CreateString(a->version) : cJSON_CreateNull());
-        ADD("error", a->error ? cJSON_CreateString(a->error) : cJSON_CreateNull());
+        ADD("version", json_string_or_null(a->version));
+        ADD("error", json_string_or_null(a->error));
         ADD("latencyMs", h->probed && a->answered ? cJSON_CreateNumber(a->latency_ms) : cJSON_CreateNull());
         ADD("since", format_rfc3339(h->since_usec, since) ? cJSON_CreateString(since) : cJSON_CreateNull());
 #undef ADD

@@ -8,6 +8,7 @@
 
 #include <cJSON.h>
 
+#include "hsos/json-doc.h"
 #include "hsos/status.h"
 #include "hsos/util.h"
 
@@ -17,21 +18,6 @@ typedef struct Out {
         StrBuf b;
         bool color;
 } Out;
-
-static const char *get_str(const cJSON *o, const char *key) {
-        const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-
-        return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
-static bool get_num(const cJSON *o, const char *key, double *ret) {
-        const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-
-        if (!cJSON_IsNumber(v))
-                return false;
-        *ret = v->valuedouble;
-        return true;
-}
 
 static const char *state_color(const char *state) {
         if (!state)
@@ -109,18 +95,18 @@ static void print_mounts(Out *o, const cJSON *mounts) {
         section(o, "Mounts");
         cJSON_ArrayForEach(m, mounts) {
                 double size, used, avail;
-                const char *state = get_str(m, "state");
+                const char *state = json_get_string(m, "state");
 
-                sb_appendf(&o->b, "  %-12s %-22s ", strempty(get_str(m, "name")), strempty(get_str(m, "where")));
+                sb_appendf(&o->b, "  %-12s %-22s ", strempty(json_get_string(m, "name")), strempty(json_get_string(m, "where")));
                 colored(o, state);
-                if (get_num(m, "sizeBytes", &size) && get_num(m, "usedBytes", &used) && get_num(m, "availBytes", &avail) &&
+                if (json_get_number(m, "sizeBytes", &size) && json_get_number(m, "usedBytes", &used) && json_get_number(m, "availBytes", &avail) &&
                     size > 0) {
                         char u[32], s[32];
                         human_bytes(u, sizeof u, used);
                         human_bytes(s, sizeof s, size);
                         sb_appendf(&o->b, "  %s of %s used, %.0f%% free", u, s, 100 * avail / size);
-                } else if (get_str(m, "device"))
-                        sb_appendf(&o->b, "  %s", get_str(m, "device"));
+                } else if (json_get_string(m, "device"))
+                        sb_appendf(&o->b, "  %s", json_get_string(m, "device"));
                 sb_appendc(&o->b, '\n');
         }
 }
@@ -132,10 +118,10 @@ static void print_secrets(Out *o, const cJSON *secrets) {
                 return;
         section(o, "Secrets (never shown)");
         cJSON_ArrayForEach(s, secrets) {
-                sb_appendf(&o->b, "  %-17s ", strempty(get_str(s, "kind")));
-                colored(o, get_str(s, "state"));
-                sb_appendf(&o->b, "%*s%s\n", (int) (9 - strlen(strempty(get_str(s, "state")))), "",
-                           strempty(get_str(s, "path")));
+                sb_appendf(&o->b, "  %-17s ", strempty(json_get_string(s, "kind")));
+                colored(o, json_get_string(s, "state"));
+                sb_appendf(&o->b, "%*s%s\n", (int) (9 - strlen(strempty(json_get_string(s, "state")))), "",
+                           strempty(json_get_string(s, "path")));
         }
 }
 
@@ -148,12 +134,12 @@ static void print_units(Out *o, const cJSON *units) {
                 return;
         }
         cJSON_ArrayForEach(u, units) {
-                const char *state = get_str(u, "state");
+                const char *state = json_get_string(u, "state");
                 double restarts;
 
-                sb_appendf(&o->b, "  %-22s ", strempty(get_str(u, "name")));
+                sb_appendf(&o->b, "  %-22s ", strempty(json_get_string(u, "name")));
                 colored(o, state);
-                if (get_num(u, "restarts", &restarts))
+                if (json_get_number(u, "restarts", &restarts))
                         sb_appendf(&o->b, "%*s%.0f restart%s", (int) (11 - strlen(strempty(state))), "", restarts,
                                    restarts == 1 ? "" : "s");
                 sb_appendc(&o->b, '\n');
@@ -180,24 +166,24 @@ static void print_clients(Out *o, const cJSON *root) {
                         if (cJSON_IsNull(reach) || !reach) {
                                 sb_append(&line, "not asked yet");
                         } else if (cJSON_IsFalse(reach)) {
-                                sb_appendf(&line, "unreachable: %s", strempty(get_str(c, "error")));
+                                sb_appendf(&line, "unreachable: %s", strempty(json_get_string(c, "error")));
                         } else {
                                 sb_append(&line, cJSON_IsTrue(sync) ? "syncing" : cJSON_IsFalse(sync) ? "synced" : "sync unknown");
                                 /* w is read before the call (the order of a call's
                                  * arguments is unspecified): not in the same call. */
-                                if (pass == 0 && get_num(c, "currentBlock", &v)) {
-                                        if (get_num(c, "highestBlock", &w) && cJSON_IsTrue(sync))
+                                if (pass == 0 && json_get_number(c, "currentBlock", &v)) {
+                                        if (json_get_number(c, "highestBlock", &w) && cJSON_IsTrue(sync))
                                                 sb_appendf(&line, ", block %.0f of %.0f", v, w);
                                         else
                                                 sb_appendf(&line, ", block %.0f", v);
                                 }
-                                if (pass == 1 && get_num(c, "headSlot", &v))
+                                if (pass == 1 && json_get_number(c, "headSlot", &v))
                                         sb_appendf(&line, ", slot %.0f", v);
-                                if (pass == 1 && get_num(c, "syncDistance", &v) && v > 0)
+                                if (pass == 1 && json_get_number(c, "syncDistance", &v) && v > 0)
                                         sb_appendf(&line, " (%.0f behind)", v);
-                                if (get_num(c, "peers", &v))
+                                if (json_get_number(c, "peers", &v))
                                         sb_appendf(&line, ", %.0f peer%s", v, v == 1 ? "" : "s");
-                                if (pass == 0 && get_num(c, "headAgeSec", &v))
+                                if (pass == 0 && json_get_number(c, "headAgeSec", &v))
                                         sb_appendf(&line, ", head %.0f s old", v);
                                 if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c, "optimistic")))
                                         sb_append(&line, ", optimistic");
@@ -206,7 +192,7 @@ static void print_clients(Out *o, const cJSON *root) {
                                 if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c, "wrongNetwork")))
                                         sb_append(&line, ", WRONG NETWORK");
                         }
-                        sb_appendf(&o->b, "  %-11s ", strempty(get_str(c, "client")));
+                        sb_appendf(&o->b, "  %-11s ", strempty(json_get_string(c, "client")));
                         if (line.s)
                                 wrapped(o, line.s, 14, 14);
                         else
@@ -228,10 +214,10 @@ static void print_controller(Out *o, const cJSON *ctl) {
                 if (!any)
                         section(o, "Reports");
                 any = true;
-                if (get_str(c, "lastError"))
-                        sb_appendf(&line, "failing: %s", get_str(c, "lastError"));
-                else if (get_str(c, "lastOkAt"))
-                        sb_appendf(&line, "ok, last at %s", get_str(c, "lastOkAt"));
+                if (json_get_string(c, "lastError"))
+                        sb_appendf(&line, "failing: %s", json_get_string(c, "lastError"));
+                else if (json_get_string(c, "lastOkAt"))
+                        sb_appendf(&line, "ok, last at %s", json_get_string(c, "lastOkAt"));
                 else
                         sb_append(&line, "not yet sent");
                 sb_appendf(&o->b, "  %-11s ", names[i]);
@@ -252,7 +238,7 @@ static void print_network(Out *o, const cJSON *conn) {
                 /* The columns stay columns; only the addresses wrap, under
                  * the first of them. */
                 sb_appendf(&o->b, cJSON_GetArraySize(addrs) > 0 ? "  %-10s %-8s %-10s " : "  %-10s %-8s %s",
-                           strempty(get_str(i, "name")), strempty(get_str(i, "operstate")),
+                           strempty(json_get_string(i, "name")), strempty(json_get_string(i, "operstate")),
                            cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(i, "carrier")) ? "carrier" : "no carrier");
                 cJSON_ArrayForEach(a, addrs)
                         if (cJSON_IsString(a))
@@ -271,7 +257,7 @@ static void print_network(Out *o, const cJSON *conn) {
 static void print_firewall(Out *o, const cJSON *fw) {
         const cJSON *open = cJSON_GetObjectItemCaseSensitive(fw, "open"), *p;
         unsigned world = 0, only = 0;
-        const char *ifname = NULL, *error = get_str(fw, "lastError");
+        const char *ifname = NULL, *error = json_get_string(fw, "lastError");
         double rules = 0;
         StrBuf line = {};
         _cleanup_free_ char *s = NULL;
@@ -279,14 +265,14 @@ static void print_firewall(Out *o, const cJSON *fw) {
         if (!cJSON_IsObject(fw))
                 return;
         cJSON_ArrayForEach(p, open) {
-                const char *on = get_str(p, "only");
+                const char *on = json_get_string(p, "only");
                 if (on) {
                         only++;
                         ifname = on;
                 } else
                         world++;
         }
-        (void) get_num(fw, "rules", &rules);
+        (void) json_get_number(fw, "rules", &rules);
         if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(fw, "enabled")))
                 sb_append(&line, "off (agent.firewall.enable is false: the ports are another firewall's)");
         else if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(fw, "applied"))) {
@@ -309,15 +295,15 @@ static void print_system(Out *o, const cJSON *sys) {
         _cleanup_free_ char *s = NULL;
 
         section(o, "System");
-        if (get_num(sys, "memTotalBytes", &total) && get_num(sys, "memAvailableBytes", &avail)) {
+        if (json_get_number(sys, "memTotalBytes", &total) && json_get_number(sys, "memAvailableBytes", &avail)) {
                 char a[32], t[32];
                 human_bytes(a, sizeof a, avail);
                 human_bytes(t, sizeof t, total);
                 sb_appendf(&line, "memory %s of %s available, ", a, t);
         }
-        if (get_num(sys, "load1", &load))
-                sb_appendf(&line, "load %.2f%s", load, get_num(sys, "cpus", &cpus) ? "" : ", ");
-        if (get_num(sys, "cpus", &cpus))
+        if (json_get_number(sys, "load1", &load))
+                sb_appendf(&line, "load %.2f%s", load, json_get_number(sys, "cpus", &cpus) ? "" : ", ");
+        if (json_get_number(sys, "cpus", &cpus))
                 sb_appendf(&line, " on %.0f CPUs, ", cpus);
         sb_appendf(&line, "clock %s", cJSON_IsTrue(clock) ? "synchronized" :
                                       cJSON_IsFalse(clock) ? "NOT synchronized" : "unknown");
@@ -329,12 +315,12 @@ static void print_system(Out *o, const cJSON *sys) {
 
 /* One line under System: who can log in over ssh. */
 static void print_login(Out *o, const cJSON *login) {
-        const char *user = get_str(login, "user");
+        const char *user = json_get_string(login, "user");
         double n;
 
         if (!user)
                 return;
-        if (!get_num(login, "authorizedKeys", &n))
+        if (!json_get_number(login, "authorizedKeys", &n))
                 sb_appendf(&o->b, "  ssh: the authorized keys of %s could not be read\n", user);
         else if (n == 0) {
                 sb_append(&o->b, "  ssh: ");
@@ -351,20 +337,20 @@ int status_to_text(const char *json, bool color, char **ret, char **ret_error) {
         Out o = { .color = color };
         double uptime;
 
-        if (!root || !cJSON_IsObject(root) || !streq_ptr(get_str(root, "schema"), STATUS_SCHEMA)) {
+        if (!root || !cJSON_IsObject(root) || !streq_ptr(json_get_string(root, "schema"), STATUS_SCHEMA)) {
                 *ret_error = strdup("the agent's answer is not a " STATUS_SCHEMA " document");
                 return *ret_error ? -EINVAL : -ENOMEM;
         }
-        state = get_str(root, "state");
+        state = json_get_string(root, "state");
         agent = cJSON_GetObjectItemCaseSensitive(root, "agent");
         boot = cJSON_GetObjectItemCaseSensitive(root, "boot");
 
-        sb_appendf(&o.b, "%s (%s): ", get_str(root, "hostname") ?: "?", get_str(root, "network") ?: "?");
+        sb_appendf(&o.b, "%s (%s): ", json_get_string(root, "hostname") ?: "?", json_get_string(root, "network") ?: "?");
         colored(&o, state);
-        if (get_num(boot, "uptimeSec", &uptime))
+        if (json_get_number(boot, "uptimeSec", &uptime))
                 sb_appendf(&o.b, ", up %.0f h %.0f min", floor(uptime / 3600), floor(fmod(uptime, 3600) / 60));
-        if (get_str(agent, "version"))
-                sb_appendf(&o.b, ", agent %s", get_str(agent, "version"));
+        if (json_get_string(agent, "version"))
+                sb_appendf(&o.b, ", agent %s", json_get_string(agent, "version"));
         sb_appendc(&o.b, '\n');
 
         reasons = cJSON_GetObjectItemCaseSensitive(root, "reasons");

@@ -3,48 +3,19 @@
  * applied in, the typed actions out (hsos/action.h). */
 
 #include "harness.h"
+#include "fixtures.h"
 #include "hsos/action.h"
 #include "hsos/config.h"
 #include "hsos/facts.h"
 #include "hsos/plan.h"
 #include "hsos/util.h"
 
-static Config *config(const char *s) {
-        _cleanup_strv_free_ char **errors = NULL;
-        Config *c = NULL;
-
-        if (config_parse(s, strlen(s), &c, &errors) < 0) {
-                STRV_FOREACH(e, errors)
-                        printf("#   error: %s\n", *e);
-                HARNESS_FAIL("config refused");
-        }
-        return c;
-}
-
 /* A booted node with /mnt on a disk, every client's executable found. */
 static Facts *node(const Config *c) {
-        _cleanup_strv_free_ char **exes = NULL;
-        Facts *f = facts_new();
+        Facts *f = fixture_booted_node(c);
 
-        ASSERT_NOT_NULL(f);
-        f->have_devices = true;
-        ASSERT_OK(facts_add_mount(f, "/", "rootfs", "rootfs", "rw"));
-        ASSERT_OK(facts_add_mount(f, "/run", "tmpfs", "tmpfs", "rw,nosuid,nodev"));
         ASSERT_OK(facts_add_mount(f, "/mnt", "/dev/vdb", "ext4", "rw"));
-        ASSERT_OK(facts_wanted_executables(c, &exes));
-        STRV_FOREACH(e, exes) {
-                char path[256];
-                snprintf(path, sizeof path, "%s%s", (*e)[0] == '/' ? "" : "/usr/bin/", *e);
-                ASSERT_OK(facts_add_executable(f, *e, path));
-        }
         return f;
-}
-
-static Plan *plan(const Config *c, const Facts *f) {
-        Plan *p = NULL;
-
-        ASSERT_OK(plan_build(c, f, &p));
-        return p;
 }
 
 /* The kinds, with each one's subject: "make-dir:/mnt/geth start:geth.service". */
@@ -93,7 +64,7 @@ static void prepared(const Plan *p, const Config *c, Applied *a) {
 }
 
 TEST(a_pending_mount_is_mounted_first) {
-        _cleanup_(config_freep) Config *c = config(
+        _cleanup_(config_freep) Config *c = fixture_config(
                 "{\"mounts\": {\"eth\": {\"enable\": true, \"what\": \"/dev/disk/by-label/ethdata\", \"where\": \"/mnt\", \"type\": \"ext4\"}},"
                 " \"execution\": {\"geth\": {\"enable\": true, \"dataDir\": \"/mnt/geth\"}}}");
         _cleanup_(facts_freep) Facts *f = facts_new();
@@ -105,7 +76,7 @@ TEST(a_pending_mount_is_mounted_first) {
         f->have_devices = true;
         ASSERT_OK(facts_add_mount(f, "/", "rootfs", "rootfs", "rw"));
         ASSERT_OK(facts_add_device(f, "/dev/vdb", "ext4", "ethdata", "1b2c", NULL, NULL));
-        p = plan(c, f);
+        p = fixture_plan(c, f);
         ASSERT_OK(actions_build(p, c, f, NULL, ACTIONS_MOUNTS | ACTIONS_DISK, &l));
         k = kinds(&l);
         /* Nothing on the disk before it is mounted: its dirs wait for it. */
@@ -120,9 +91,9 @@ TEST(a_pending_mount_is_mounted_first) {
 }
 
 TEST(fresh_disks_get_their_dirs_secrets_units_and_starts) {
-        _cleanup_(config_freep) Config *c = config(geth_lh);
+        _cleanup_(config_freep) Config *c = fixture_config(geth_lh);
         _cleanup_(facts_freep) Facts *f = node(c);
-        _cleanup_(plan_freep) Plan *p = plan(c, f);
+        _cleanup_(plan_freep) Plan *p = fixture_plan(c, f);
         _cleanup_(action_list_done) ActionList l = {};
         _cleanup_free_ char *k = NULL;
 
@@ -142,7 +113,7 @@ TEST(fresh_disks_get_their_dirs_secrets_units_and_starts) {
 }
 
 TEST(a_prepared_node_has_nothing_to_do) {
-        _cleanup_(config_freep) Config *c = config(geth_lh);
+        _cleanup_(config_freep) Config *c = fixture_config(geth_lh);
         _cleanup_(facts_freep) Facts *f = node(c);
         _cleanup_(plan_freep) Plan *p = NULL;
         _cleanup_(action_list_done) ActionList l = {};
@@ -151,7 +122,7 @@ TEST(a_prepared_node_has_nothing_to_do) {
 
         ASSERT_OK(facts_add_file(f, "/mnt/secrets/jwt.hex", FILE_PRESENT));
         ASSERT_OK(facts_add_file(f, "/mnt/secrets/ssh/id_ed25519", FILE_PRESENT));
-        p = plan(c, f);
+        p = fixture_plan(c, f);
         prepared(p, c, &a);
         ASSERT_OK(actions_build(p, c, f, &a, ACTIONS_ALL, &l));
         k = kinds(&l);
@@ -160,7 +131,7 @@ TEST(a_prepared_node_has_nothing_to_do) {
 }
 
 TEST(a_changed_unit_file_is_written_reloaded_and_restarted) {
-        _cleanup_(config_freep) Config *c = config(geth_lh);
+        _cleanup_(config_freep) Config *c = fixture_config(geth_lh);
         _cleanup_(facts_freep) Facts *f = node(c);
         _cleanup_(plan_freep) Plan *p = NULL;
         _cleanup_(action_list_done) ActionList l = {};
@@ -169,7 +140,7 @@ TEST(a_changed_unit_file_is_written_reloaded_and_restarted) {
 
         ASSERT_OK(facts_add_file(f, "/mnt/secrets/jwt.hex", FILE_PRESENT));
         ASSERT_OK(facts_add_file(f, "/mnt/secrets/ssh/id_ed25519", FILE_PRESENT));
-        p = plan(c, f);
+        p = fixture_plan(c, f);
         prepared(p, c, &a);
         /* geth ran with another file (node.json changed since). */
         free(a.unit_files[0].content);
@@ -182,7 +153,7 @@ TEST(a_changed_unit_file_is_written_reloaded_and_restarted) {
 }
 
 TEST(a_unit_removed_from_the_config_is_stopped_removed_and_reloaded) {
-        _cleanup_(config_freep) Config *c = config(geth_only);
+        _cleanup_(config_freep) Config *c = fixture_config(geth_only);
         _cleanup_(facts_freep) Facts *f = node(c);
         _cleanup_(plan_freep) Plan *p = NULL;
         _cleanup_(action_list_done) ActionList l = {};
@@ -190,7 +161,7 @@ TEST(a_unit_removed_from_the_config_is_stopped_removed_and_reloaded) {
         _cleanup_free_ char *k = NULL;
 
         ASSERT_OK(facts_add_file(f, "/mnt/secrets/jwt.hex", FILE_PRESENT));
-        p = plan(c, f);
+        p = fixture_plan(c, f);
         prepared(p, c, &a);
         ASSERT_OK(applied_add_unit_file(&a, "lighthouse.service", ACTION_UNIT_HEADER " from node.json\n"));
         /* Not the agent's: left alone, as are drop-in directories. */
@@ -202,7 +173,7 @@ TEST(a_unit_removed_from_the_config_is_stopped_removed_and_reloaded) {
 }
 
 TEST(a_client_whose_user_is_missing_gets_it_and_is_held) {
-        _cleanup_(config_freep) Config *c = config(geth_only);
+        _cleanup_(config_freep) Config *c = fixture_config(geth_only);
         _cleanup_(facts_freep) Facts *f = node(c);
         _cleanup_(plan_freep) Plan *p = NULL;
         _cleanup_(action_list_done) ActionList l = {};
@@ -211,7 +182,7 @@ TEST(a_client_whose_user_is_missing_gets_it_and_is_held) {
 
         ASSERT_OK(facts_add_file(f, "/mnt/secrets/jwt.hex", FILE_PRESENT));
         ASSERT_OK(facts_add_file(f, "/mnt/secrets/ssh/id_ed25519", FILE_PRESENT));
-        p = plan(c, f);
+        p = fixture_plan(c, f);
         prepared(p, c, &a);
         a.units[0].seen.started_content = NULL;
         a.units[0].seen.active_state = "inactive";
@@ -224,7 +195,7 @@ TEST(a_client_whose_user_is_missing_gets_it_and_is_held) {
 }
 
 TEST(a_secret_that_failed_before_is_not_tried_and_its_units_wait) {
-        _cleanup_(config_freep) Config *c = config(geth_lh);
+        _cleanup_(config_freep) Config *c = fixture_config(geth_lh);
         _cleanup_(facts_freep) Facts *f = node(c);
         _cleanup_(plan_freep) Plan *p = NULL;
         _cleanup_(action_list_done) ActionList l = {};
@@ -232,7 +203,7 @@ TEST(a_secret_that_failed_before_is_not_tried_and_its_units_wait) {
 
         ASSERT_OK(facts_add_file(f, "/mnt/secrets/ssh/id_ed25519", FILE_PRESENT));
         ASSERT_OK(facts_set_create_error(f, "/mnt/secrets/jwt.hex", "No space left on device"));
-        p = plan(c, f);
+        p = fixture_plan(c, f);
         ASSERT_OK(actions_build(p, c, f, NULL, ACTIONS_DISK | ACTIONS_UNIT_FILES | ACTIONS_UNIT_JOBS, &l));
         k = kinds(&l);
         /* The files are written (blocked units are planned too), nothing started. */
@@ -241,7 +212,7 @@ TEST(a_secret_that_failed_before_is_not_tried_and_its_units_wait) {
 }
 
 TEST(a_data_dir_left_to_root_is_taken_over_keeping_what_is_not_its) {
-        _cleanup_(config_freep) Config *c = config(
+        _cleanup_(config_freep) Config *c = fixture_config(
                 "{\"execution\": {\"geth\": {\"enable\": true, \"dataDir\": \"/mnt/geth\", \"jwtSecretFile\": \"/mnt/geth/jwt.hex\"}},"
                 " \"consensus\": {\"lighthouse\": {\"enable\": true, \"dataDir\": \"/mnt/geth/lh\", \"jwtSecretFile\": \"/mnt/geth/jwt.hex\"}}}");
         _cleanup_(facts_freep) Facts *f = node(c);
@@ -251,7 +222,7 @@ TEST(a_data_dir_left_to_root_is_taken_over_keeping_what_is_not_its) {
         _cleanup_free_ char *k = NULL;
 
         ASSERT_OK(facts_add_file(f, "/mnt/geth/jwt.hex", FILE_PRESENT));
-        p = plan(c, f);
+        p = fixture_plan(c, f);
         ASSERT_OK(applied_add_dir(&a, "/mnt/geth", true, 0, 0, 0755));     /* HomestakerOS left it root's */
         ASSERT_OK(applied_add_dir(&a, "/mnt/geth/lh", true, 811, 811, 0700)); /* its client's already */
         ASSERT_OK(actions_build(p, c, f, &a, ACTIONS_DISK, &l));
@@ -267,7 +238,7 @@ TEST(a_data_dir_left_to_root_is_taken_over_keeping_what_is_not_its) {
 }
 
 TEST(the_node_is_named_zoned_keyed_and_sshd_told) {
-        _cleanup_(config_freep) Config *c = config(
+        _cleanup_(config_freep) Config *c = fixture_config(
                 "{\"localization\": {\"hostname\": \"eth1\", \"timezone\": \"Europe/Helsinki\"},"
                 " \"ssh\": {\"authorizedKeys\": [\"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGq1 a@b\"]},"
                 " \"execution\": {\"geth\": {\"enable\": true, \"dataDir\": \"/mnt/geth\"}}}");
@@ -278,7 +249,7 @@ TEST(the_node_is_named_zoned_keyed_and_sshd_told) {
         _cleanup_free_ char *k = NULL, *k2 = NULL;
 
         ASSERT_OK(facts_add_file(f, "/mnt/secrets/ssh/id_ed25519", FILE_PRESENT));
-        p = plan(c, f);
+        p = fixture_plan(c, f);
         prepared(p, c, &a);
         a.hostname = mfree(a.hostname);
         a.localtime = mfree(a.localtime);
@@ -308,12 +279,12 @@ TEST(the_node_is_named_zoned_keyed_and_sshd_told) {
 }
 
 TEST(a_journal_dir_on_ram_is_a_problem_not_an_action) {
-        _cleanup_(config_freep) Config *c = config(
+        _cleanup_(config_freep) Config *c = fixture_config(
                 "{\"agent\": {\"journalDir\": \"/run/journal-keep\"}, \"execution\": {\"geth\": {\"enable\": true, \"dataDir\": \"/mnt/geth\"}}}");
-        _cleanup_(config_freep) Config *d = config(
+        _cleanup_(config_freep) Config *d = fixture_config(
                 "{\"agent\": {\"journalDir\": \"/mnt/journal\"}, \"execution\": {\"geth\": {\"enable\": true, \"dataDir\": \"/mnt/geth\"}}}");
         _cleanup_(facts_freep) Facts *f = node(c);
-        _cleanup_(plan_freep) Plan *p = plan(c, f), *q = plan(d, f);
+        _cleanup_(plan_freep) Plan *p = fixture_plan(c, f), *q = fixture_plan(d, f);
         _cleanup_(action_list_done) ActionList l = {}, m = {};
 
         ASSERT_OK(actions_build(p, c, f, NULL, ACTIONS_NODE, &l));
@@ -328,7 +299,7 @@ TEST(a_journal_dir_on_ram_is_a_problem_not_an_action) {
 }
 
 TEST(plan_shows_what_it_would_do) {
-        _cleanup_(config_freep) Config *c = config(geth_only);
+        _cleanup_(config_freep) Config *c = fixture_config(geth_only);
         _cleanup_(facts_freep) Facts *f = node(c);
         _cleanup_(plan_freep) Plan *p = NULL;
         _cleanup_(action_list_done) ActionList l = {}, none = {};
@@ -337,7 +308,7 @@ TEST(plan_shows_what_it_would_do) {
 
         ASSERT_OK(facts_add_file(f, "/mnt/secrets/jwt.hex", FILE_PRESENT));
         ASSERT_OK(facts_add_file(f, "/mnt/secrets/ssh/id_ed25519", FILE_PRESENT));
-        p = plan(c, f);
+        p = fixture_plan(c, f);
         prepared(p, c, &a);
         a.units[0].seen.active_state = "failed";
         a.units[0].seen.started_content = NULL;

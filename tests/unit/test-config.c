@@ -5,29 +5,9 @@
 #include <cJSON.h>
 
 #include "harness.h"
+#include "fixtures.h"
 #include "hsos/config.h"
 #include "hsos/util.h"
-
-/* Parses s; on failure prints every error (so a failing test shows them). */
-static int parse(const char *s, Config **ret, char ***ret_errors) {
-        char **errors = NULL;
-        int r = config_parse(s, strlen(s), ret, &errors);
-
-        STRV_FOREACH(e, errors)
-                printf("#   error: %s\n", *e);
-        *ret_errors = errors;
-        return r;
-}
-
-static Config *parse_ok(const char *s) {
-        _cleanup_strv_free_ char **errors = NULL;
-        Config *c = NULL;
-        int r = parse(s, &c, &errors);
-
-        if (r < 0)
-                HARNESS_FAIL("expected a valid config, got %d", r);
-        return c;
-}
 
 /* Asserts the document is refused with an error starting with `prefix`. */
 #define ASSERT_REFUSED(doc, prefix)                                                     \
@@ -100,7 +80,7 @@ TEST(fixture_webui_team_node) {
 }
 
 TEST(only_localization_and_ssh) {
-        _cleanup_(config_freep) Config *c = parse_ok(
+        _cleanup_(config_freep) Config *c = fixture_config(
                 "{\"localization\": {\"hostname\": \"node-7\", \"timezone\": \"America/New_York\"},"
                 " \"ssh\": {\"authorizedKeys\": [\"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKXWmLPpUZfm7qVnVhBDv5jSLm9Q4vaJ9Zw2b8p3u1qs me@laptop\"]}}");
 
@@ -111,7 +91,7 @@ TEST(only_localization_and_ssh) {
 }
 
 TEST(empty_object_takes_every_default) {
-        _cleanup_(config_freep) Config *c = parse_ok("{}");
+        _cleanup_(config_freep) Config *c = fixture_config("{}");
 
         ASSERT_STREQ(c->hostname, "homestaker");
         ASSERT_STREQ(c->clients[CLIENT_LIGHTHOUSE].checkpoint_sync_url, "https://beaconstate.info");
@@ -122,7 +102,7 @@ TEST(empty_object_takes_every_default) {
 }
 
 TEST(nulls_mean_the_default) {
-        _cleanup_(config_freep) Config *c = parse_ok(
+        _cleanup_(config_freep) Config *c = fixture_config(
                 "{\"execution\": {\"geth\": {\"enable\": true, \"extraOptions\": null, \"jwtSecretFile\": null}},"
                 " \"ssh\": {\"privateKeyFile\": null}, \"localization\": {\"timezone\": null}}");
 
@@ -133,7 +113,7 @@ TEST(nulls_mean_the_default) {
 }
 
 TEST(full_mainnet_node) {
-        _cleanup_(config_freep) Config *c = parse_ok(
+        _cleanup_(config_freep) Config *c = fixture_config(
                 "{\"localization\": {\"hostname\": \"eth-node\", \"timezone\": \"Europe/Helsinki\"},"
                 " \"mounts\": {\"data\": {\"enable\": true, \"what\": \"LABEL=ethdata\", \"where\": \"/mnt\","
                 "   \"type\": \"ext4\", \"options\": \"noatime\"}},"
@@ -149,7 +129,7 @@ TEST(full_mainnet_node) {
 }
 
 TEST(btrfs_disk_mounted_twice_by_subvolid) {
-        _cleanup_(config_freep) Config *c = parse_ok(
+        _cleanup_(config_freep) Config *c = fixture_config(
                 "{\"mounts\": {"
                 " \"eth\": {\"enable\": true, \"what\": \"/dev/disk/by-label/pool\", \"where\": \"/var/mnt/eth\","
                 "   \"type\": \"btrfs\", \"options\": \"subvolid=256,noatime\"},"
@@ -162,7 +142,7 @@ TEST(btrfs_disk_mounted_twice_by_subvolid) {
 }
 
 TEST(device_mapper_and_lan_endpoints) {
-        _cleanup_(config_freep) Config *c = parse_ok(
+        _cleanup_(config_freep) Config *c = fixture_config(
                 "{\"mounts\": {\"data\": {\"enable\": true, \"what\": \"/dev/mapper/vg0-data\", \"where\": \"/var/mnt/data\"}},"
                 " \"execution\": {\"erigon\": {\"enable\": true, \"endpoint\": \"http://192.168.100.50:8551\"}},"
                 " \"consensus\": {\"nimbus\": {\"enable\": true, \"endpoint\": \"http://192.168.100.50:5052\","
@@ -174,7 +154,7 @@ TEST(device_mapper_and_lan_endpoints) {
 }
 
 TEST(extra_options_with_quotes) {
-        _cleanup_(config_freep) Config *c = parse_ok(
+        _cleanup_(config_freep) Config *c = fixture_config(
                 "{\"execution\": {\"besu\": {\"enable\": true,"
                 " \"extraOptions\": [\"--host-allowlist=\\\"*\\\"\", \"--graffiti=a b\", \"--x='y z'\"]}}}");
         char **w = c->clients[CLIENT_BESU].extra_args;
@@ -187,14 +167,14 @@ TEST(extra_options_with_quotes) {
 }
 
 TEST(jwt_under_run_agenix) {
-        _cleanup_(config_freep) Config *c = parse_ok(
+        _cleanup_(config_freep) Config *c = fixture_config(
                 "{\"consensus\": {\"teku\": {\"enable\": true, \"jwtSecretFile\": \"/run/agenix/jwt\"}}}");
 
         ASSERT_STREQ(c->clients[CLIENT_TEKU].jwt_secret_file, "/run/agenix/jwt");
 }
 
 TEST(ssv_node_key_files) {
-        _cleanup_(config_freep) Config *c = parse_ok(
+        _cleanup_(config_freep) Config *c = fixture_config(
                 "{\"addons\": {\"ssv-node\": {\"dataDir\": \"/var/mnt/ssv\", \"privateKeyFile\": \"/var/mnt/secrets/ssv.key\","
                 " \"privateKeyPasswordFile\": \"/var/mnt/secrets/ssv.pw\", \"extraOptions\": null}}}");
 
@@ -203,7 +183,7 @@ TEST(ssv_node_key_files) {
 }
 
 TEST(newer_homestakeros_port_keys) {
-        _cleanup_(config_freep) Config *c = parse_ok(
+        _cleanup_(config_freep) Config *c = fixture_config(
                 "{\"execution\": {\"geth\": {\"enable\": true, \"port\": 30304, \"jsonRpcPort\": 8645}},"
                 " \"consensus\": {\"lighthouse\": {\"enable\": true, \"port\": 9100}, \"teku\": {\"enable\": true}}}");
 
@@ -214,7 +194,7 @@ TEST(newer_homestakeros_port_keys) {
 }
 
 TEST(hoodi_with_relays) {
-        _cleanup_(config_freep) Config *c = parse_ok(
+        _cleanup_(config_freep) Config *c = fixture_config(
                 "{\"network\": \"hoodi\", \"addons\": {\"mev-boost\": {\"enable\": true,"
                 " \"relays\": [\"https://0xabc@hoodi.relay.example\"]}}}");
 
@@ -223,7 +203,7 @@ TEST(hoodi_with_relays) {
 }
 
 TEST(agent_section) {
-        _cleanup_(config_freep) Config *c = parse_ok(
+        _cleanup_(config_freep) Config *c = fixture_config(
                 "{\"agent\": {\"statusSocket\": \"/run/x/s.sock\", \"reportIntervalSec\": 30, \"probeTimeoutMs\": 50,"
                 " \"deviceTimeoutSec\": 0, \"journalDir\": \"/mnt/journal\", \"metricsTextfile\": \"\","
                 " \"packages\": {\"geth\": \"/nix/store/abc-geth/bin/geth\"},"
@@ -239,7 +219,7 @@ TEST(agent_section) {
 }
 
 TEST(member_interval_is_bounded) {
-        _cleanup_(config_freep) Config *c = parse_ok(
+        _cleanup_(config_freep) Config *c = fixture_config(
                 "{\"agent\": {\"controller\": {\"etcd\": {\"endpoints\": [\"http://e:2379\"], \"memberIntervalSec\": 60}}}}");
 
         ASSERT_EQ(c->agent.etcd.member_interval_sec, 60);
@@ -509,7 +489,7 @@ TEST(refuses_bad_endpoints) {
 }
 
 TEST(accepts_endpoint_forms) {
-        _cleanup_(config_freep) Config *c = parse_ok(
+        _cleanup_(config_freep) Config *c = fixture_config(
                 "{\"execution\": {\"geth\": {\"endpoint\": \"http://[::1]:8551\"}, \"besu\": {\"endpoint\": \"https://0.0.0.0:8552/\"},"
                 " \"reth\": {\"endpoint\": \"http://localhost:8553\"}}}");
 
@@ -525,7 +505,7 @@ TEST(refuses_two_mounts_on_one_mount_point) {
                        " \"b\": {\"enable\": true, \"what\": \"/dev/sdc\", \"where\": \"/mnt/eth/\"}}}",
                        "mounts.b.where: \"/mnt/eth\" is also the mount point of mounts.a");
         /* A disabled one does not count. */
-        _cleanup_(config_freep) Config *c = parse_ok("{\"mounts\": {"
+        _cleanup_(config_freep) Config *c = fixture_config("{\"mounts\": {"
                        " \"a\": {\"enable\": true, \"what\": \"/dev/sdb\", \"where\": \"/mnt/eth\"},"
                        " \"b\": {\"enable\": false, \"what\": \"/dev/sdc\", \"where\": \"/mnt/eth\"}}}");
         ASSERT_EQ(c->n_mounts, 2);
@@ -552,7 +532,7 @@ TEST(refuses_two_clients_on_one_port) {
 }
 
 TEST(different_addresses_do_not_clash) {
-        _cleanup_(config_freep) Config *c = parse_ok(
+        _cleanup_(config_freep) Config *c = fixture_config(
                 "{\"consensus\": {\"lighthouse\": {\"enable\": true, \"endpoint\": \"http://10.0.0.1:5052\"},"
                 " \"lodestar\": {\"enable\": true, \"endpoint\": \"http://10.0.0.2:5052\", \"port\": 9100}}}");
 
@@ -578,7 +558,7 @@ TEST(ssh_keys_are_checked) {
                        "ssh.authorizedKeys[0]: has a key whose content does not match its type ssh-rsa");
         ASSERT_REFUSED("{\"ssh\": {\"authorizedKeys\": [\"\"]}}", "ssh.authorizedKeys[0]: is empty");
         /* Options before the key are OpenSSH's own syntax. */
-        _cleanup_(config_freep) Config *c = parse_ok(
+        _cleanup_(config_freep) Config *c = fixture_config(
                 "{\"ssh\": {\"authorizedKeys\": [\"from=\\\"10.0.0.0/8\\\",no-pty ssh-ed25519 "
                 "AAAAC3NzaC1lZDI1NTE5AAAAIKXWmLPpUZfm7qVnVhBDv5jSLm9Q4vaJ9Zw2b8p3u1qs x\"]}}");
         ASSERT_EQ(strv_length(c->ssh_authorized_keys), 1);
@@ -599,7 +579,7 @@ TEST(numbers_in_range) {
 }
 
 TEST(mount_sources_as_homestakeros_allows) {
-        _cleanup_(config_freep) Config *c = parse_ok(
+        _cleanup_(config_freep) Config *c = fixture_config(
                 "{\"mounts\": {\"a\": {\"what\": \"/dev/disk/by-label/eth\\\\x20data\", \"where\": \"/mnt/a\", \"options\": \"\"},"
                 " \"b\": {\"what\": \"nas:/export\", \"where\": \"/mnt/b\", \"type\": \"nfs\"}}}");
 

@@ -6,26 +6,11 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "fixtures.h"
 #include "hsos/action.h"
 #include "hsos/edge/applied.h"
 #include "hsos/edge/execute.h"
 #include "hsos/util.h"
-
-static char *tmpdir(void) {
-        char *d = strdup("/tmp/hsos-execute-XXXXXX");
-
-        if (!d || !mkdtemp(d))
-                HARNESS_FAIL("mkdtemp failed");
-        return d;
-}
-
-static void rm_rf(const char *d) {
-        char cmd[512];
-
-        snprintf(cmd, sizeof cmd, "rm -rf '%s'", d);
-        if (system(cmd) != 0)
-                printf("# could not remove %s\n", d);
-}
 
 /* The reports, one "kind subject: outcome: line" each. */
 static void collect(void *userdata, ActKind kind, const char *subject, ActOutcome outcome, const char *line) {
@@ -34,13 +19,13 @@ static void collect(void *userdata, ActKind kind, const char *subject, ActOutcom
 }
 
 TEST(make_dir_creates_it_with_its_owner_once) {
-        _cleanup_free_ char *d = tmpdir(), *path = NULL;
+        _cleanup_free_ char *d = fixture_tmpdir("execute"), *path = NULL;
         _cleanup_strv_free_ char **lines = NULL;
         ExecContext ctx = { .report = collect, .userdata = &lines };
         struct stat st;
 
         if (geteuid() != 0) {
-                rm_rf(d);
+                fixture_rm_rf(d);
                 SKIP_THIS("needs root (chown)");
         }
         ASSERT_OK(path_join(d, "data/geth", &path));
@@ -55,17 +40,17 @@ TEST(make_dir_creates_it_with_its_owner_once) {
         /* There already: nothing said. */
         ASSERT_OK(execute(&a, &ctx));
         ASSERT_EQ(strv_length(lines), 1);
-        rm_rf(d);
+        fixture_rm_rf(d);
 }
 
 TEST(make_dir_refuses_a_symlink_a_user_could_have_made) {
-        _cleanup_free_ char *d = tmpdir(), *user = NULL, *link = NULL, *path = NULL, *target = NULL;
+        _cleanup_free_ char *d = fixture_tmpdir("execute"), *user = NULL, *link = NULL, *path = NULL, *target = NULL;
         _cleanup_strv_free_ char **lines = NULL;
         ExecContext ctx = { .report = collect, .userdata = &lines };
         struct stat st;
 
         if (geteuid() != 0) {
-                rm_rf(d);
+                fixture_rm_rf(d);
                 SKIP_THIS("needs root (chown)");
         }
         ASSERT_OK(path_join(d, "user", &user));
@@ -87,18 +72,18 @@ TEST(make_dir_refuses_a_symlink_a_user_could_have_made) {
         path = NULL;
         ASSERT_OK(path_join(target, "geth", &path));
         ASSERT_TRUE(stat(path, &st) < 0);
-        rm_rf(d);
+        fixture_rm_rf(d);
 }
 
 TEST(a_take_over_leaves_a_top_another_user_owns) {
-        _cleanup_free_ char *d = tmpdir(), *top = NULL, *file = NULL;
+        _cleanup_free_ char *d = fixture_tmpdir("execute"), *top = NULL, *file = NULL;
         _cleanup_strv_free_ char **lines = NULL;
         ExecContext ctx = { .report = collect, .userdata = &lines };
         struct stat st;
         int fd;
 
         if (geteuid() != 0) {
-                rm_rf(d);
+                fixture_rm_rf(d);
                 SKIP_THIS("needs root (chown)");
         }
         ASSERT_OK(path_join(d, "geth", &top));
@@ -122,11 +107,11 @@ TEST(a_take_over_leaves_a_top_another_user_owns) {
         ASSERT_OK(stat(top, &st));
         ASSERT_EQ(st.st_uid, 801);
         ASSERT_CONTAINS(lines[1], "taken over for geth (2 entries changed owner; done once)");
-        rm_rf(d);
+        fixture_rm_rf(d);
 }
 
 TEST(unit_files_are_written_read_back_and_removed) {
-        _cleanup_free_ char *d = tmpdir(), *fifo = NULL, *link = NULL;
+        _cleanup_free_ char *d = fixture_tmpdir("execute"), *fifo = NULL, *link = NULL;
         _cleanup_strv_free_ char **lines = NULL;
         _cleanup_(applied_done) Applied seen = {}, after = {};
         ExecContext ctx = { .report = collect, .userdata = &lines, .unit_dir = d };
@@ -164,5 +149,5 @@ TEST(unit_files_are_written_read_back_and_removed) {
         Action start = { .kind = ACTION_START_UNIT, .unit = (char *) "geth.service" };
         ASSERT_ERROR(execute(&start, &ctx), ENOTCONN);
         ASSERT_EQ(ctx.n_failed, 1);
-        rm_rf(d);
+        fixture_rm_rf(d);
 }

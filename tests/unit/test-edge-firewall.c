@@ -10,6 +10,7 @@
 #include <nftables/libnftables.h>
 
 #include "harness.h"
+#include "fixtures.h"
 #include "hsos/config.h"
 #include "hsos/edge/firewall.h"
 #include "hsos/facts.h"
@@ -23,15 +24,13 @@ static const char node[] =
 /* The ruleset the plan makes of node.json, geth enabled or not. */
 static char *ruleset(bool geth, unsigned *ret_rules) {
         _cleanup_free_ char *json = NULL;
-        _cleanup_strv_free_ char **errors = NULL;
         _cleanup_(config_freep) Config *c = NULL;
         _cleanup_(facts_freep) Facts *f = facts_new();
         _cleanup_(plan_freep) Plan *p = NULL;
 
         ASSERT_TRUE(asprintf(&json, node, geth ? "true" : "false") > 0);
-        if (config_parse(json, strlen(json), &c, &errors) < 0)
-                HARNESS_FAIL("config refused: %s", errors ? errors[0] : "?");
-        ASSERT_OK(plan_build(c, f, &p));
+        c = fixture_config(json);
+        p = fixture_plan(c, f);
         ASSERT_NOT_NULL(p->firewall);
         *ret_rules = p->firewall->n_rules;
         return strdup(p->firewall->ruleset);

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "fixtures.h"
 #include "hsos/edge/act.h"
 #include "hsos/edge/anchor.h"
 #include "hsos/edge/files.h"
@@ -20,22 +21,13 @@
 
 #define USER_UID 4242
 
+/* Traversable by the test's other uid. */
 static char *tmpdir(void) {
-        char *d = strdup("/tmp/hsos-hostile-XXXXXX");
+        char *d = fixture_tmpdir("hostile");
 
-        if (!d || !mkdtemp(d))
-                HARNESS_FAIL("mkdtemp failed");
         if (chmod(d, 0755) < 0)
                 HARNESS_FAIL("chmod failed");
         return d;
-}
-
-static void rm_rf(const char *d) {
-        char cmd[512];
-
-        snprintf(cmd, sizeof cmd, "rm -rf '%s'", d);
-        if (system(cmd) != 0)
-                printf("# could not remove %s\n", d);
 }
 
 static char *join(const char *a, const char *b) {
@@ -93,7 +85,7 @@ TEST(ssh_keys_are_written_for_the_user) {
         ASSERT_OK(act_install_ssh_keys(&pw, "ssh-ed25519 AAAA one\n", &changed));
         ASSERT_FALSE(changed);
         free(pw.pw_dir);
-        rm_rf(d);
+        fixture_rm_rf(d);
 }
 
 TEST(ssh_dir_symlink_is_not_followed) {
@@ -119,7 +111,7 @@ TEST(ssh_dir_symlink_is_not_followed) {
         ASSERT_EQ(st.st_mode & 07777, 0755);
         ASSERT_ERROR(access(vfile, F_OK) < 0 ? -errno : 0, ENOENT);
         free(pw.pw_dir);
-        rm_rf(d);
+        fixture_rm_rf(d);
 }
 
 TEST(authorized_keys_fifo_does_not_block) {
@@ -150,7 +142,7 @@ TEST(authorized_keys_fifo_does_not_block) {
         ASSERT_OK(read_file_capped(keys, 1024, &got, &size));
         ASSERT_STREQ(got, "ssh-ed25519 AAAA one\n");
         free(pw.pw_dir);
-        rm_rf(d);
+        fixture_rm_rf(d);
 }
 
 TEST(authorized_keys_symlink_is_replaced_not_followed) {
@@ -185,7 +177,7 @@ TEST(authorized_keys_symlink_is_replaced_not_followed) {
         ASSERT_OK(lstat(keys, &st));
         ASSERT_TRUE(S_ISREG(st.st_mode));
         free(pw.pw_dir);
-        rm_rf(d);
+        fixture_rm_rf(d);
 }
 
 TEST(anchor_follows_only_roots_symlinks_in_roots_dirs) {
@@ -228,7 +220,7 @@ TEST(anchor_follows_only_roots_symlinks_in_roots_dirs) {
         ASSERT_EQ(anchor_open(NULL, O_RDONLY, 0, NULL), -EINVAL);
         ASSERT_EQ(anchor_open("relative/path", O_RDONLY, 0, NULL), -EINVAL);
         ASSERT_EQ(anchor_open("/tmp/../etc", O_RDONLY, 0, NULL), -EINVAL);
-        rm_rf(d);
+        fixture_rm_rf(d);
 }
 
 TEST(fifos_do_not_block_readers) {
@@ -247,7 +239,7 @@ TEST(fifos_do_not_block_readers) {
         ASSERT_EQ(secret_file_state(fifo, true), FILE_INVALID);
         ASSERT_EQ(secret_file_state(fifo, false), FILE_INVALID);
         alarm(0);
-        rm_rf(d);
+        fixture_rm_rf(d);
 }
 
 TEST(dir_create_refuses_a_users_symlink_on_the_way) {
@@ -271,7 +263,7 @@ TEST(dir_create_refuses_a_users_symlink_on_the_way) {
         ASSERT_OK(stat(target, &st));
         ASSERT_EQ(st.st_uid, 0);
         ASSERT_EQ(st.st_mode & 07777, 0755);
-        rm_rf(d);
+        fixture_rm_rf(d);
 }
 
 /* The user makes the directory root is about to make, between root's look
@@ -327,7 +319,7 @@ TEST(anchor_mkdir_never_claims_a_directory_the_user_made) {
         waitpid(pid, NULL, 0);
         printf("# %lu tries, %lu made by root, %lu of the user's claimed\n", tries, made, claimed);
         ASSERT_EQ(claimed, 0);
-        rm_rf(d);
+        fixture_rm_rf(d);
 }
 
 /* Root's relative links climb with "..": Debian's /etc/os-release is
@@ -373,5 +365,5 @@ TEST(anchor_follows_roots_relative_links_up) {
         /* ".." in the path given, after a link: refused as before. */
         dotdot = join(dlink, "../lib/os-release");
         ASSERT_ERROR(anchor_open(dotdot, O_RDONLY, 0, NULL), EINVAL);
-        rm_rf(d);
+        fixture_rm_rf(d);
 }

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "fixtures.h"
 #include "hsos/config.h"
 #include "hsos/edge/facts-system.h"
 #include "hsos/edge/files.h"
@@ -59,18 +60,13 @@ static const char *secret_b = "2222222222222222222222222222222222222222222222222
 static Facts *facts_for(const char *el, const char *cl) {
         _cleanup_free_ char *cfg = NULL;
         _cleanup_(config_freep) Config *c = NULL;
-        _cleanup_strv_free_ char **errors = NULL;
         Facts *f = NULL;
 
         ASSERT_TRUE(asprintf(&cfg,
                              "{\"execution\": {\"geth\": {\"enable\": true, \"dataDir\": \"/var/lib/g\", \"jwtSecretFile\": \"%s\"}},"
                              " \"consensus\": {\"lighthouse\": {\"enable\": true, \"dataDir\": \"/var/lib/l\", \"jwtSecretFile\": \"%s\"}}}",
                              el, cl) > 0);
-        if (config_parse(cfg, strlen(cfg), &c, &errors) < 0) {
-                STRV_FOREACH(e, errors)
-                        printf("#   %s\n", *e);
-                HARNESS_FAIL("config refused");
-        }
+        c = fixture_config(cfg);
         ASSERT_OK(facts_from_system(c, &f));
         return f;
 }

@@ -7,25 +7,10 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "fixtures.h"
 #include "hsos/edge/files.h"
 #include "hsos/edge/prepare.h"
 #include "hsos/util.h"
-
-static char *tmpdir(void) {
-        char *d = strdup("/tmp/hsos-prepare-XXXXXX");
-
-        if (!d || !mkdtemp(d))
-                HARNESS_FAIL("mkdtemp failed");
-        return d;
-}
-
-static void rm_rf(const char *d) {
-        char cmd[512];
-
-        snprintf(cmd, sizeof cmd, "rm -rf '%s'", d);
-        if (system(cmd) != 0)
-                printf("# could not remove %s\n", d);
-}
 
 static size_t count_entries(const char *dir) {
         DIR *d = opendir(dir);
@@ -42,7 +27,7 @@ static size_t count_entries(const char *dir) {
 }
 
 TEST(jwt_is_64_hex_0600_and_never_replaced) {
-        _cleanup_free_ char *d = tmpdir(), *p = NULL;
+        _cleanup_free_ char *d = fixture_tmpdir("prepare"), *p = NULL;
         char buf[80] = "", again[80] = "";
         struct stat st;
         FILE *f;
@@ -69,11 +54,11 @@ TEST(jwt_is_64_hex_0600_and_never_replaced) {
         ASSERT_STREQ(again, buf);
         /* No temporary file is left beside it. */
         ASSERT_EQ(count_entries(d), 1);
-        rm_rf(d);
+        fixture_rm_rf(d);
 }
 
 TEST(two_jwts_differ) {
-        _cleanup_free_ char *d = tmpdir(), *a = NULL, *b = NULL;
+        _cleanup_free_ char *d = fixture_tmpdir("prepare"), *a = NULL, *b = NULL;
         char x[65] = "", y[65] = "";
         FILE *f;
 
@@ -88,7 +73,7 @@ TEST(two_jwts_differ) {
         ASSERT_EQ(fread(y, 1, 64, f), 64);
         fclose(f);
         ASSERT_TRUE(strcmp(x, y) != 0);
-        rm_rf(d);
+        fixture_rm_rf(d);
 }
 
 TEST(jwt_in_a_missing_directory_fails_cleanly) {
@@ -96,16 +81,16 @@ TEST(jwt_in_a_missing_directory_fails_cleanly) {
 }
 
 TEST(an_existing_symlink_is_not_replaced_either) {
-        _cleanup_free_ char *d = tmpdir(), *p = NULL;
+        _cleanup_free_ char *d = fixture_tmpdir("prepare"), *p = NULL;
 
         ASSERT_OK(path_join(d, "jwt.hex", &p));
         ASSERT_OK(symlink("/nonexistent-target", p));
         ASSERT_ERROR(secret_create_jwt(p), EEXIST);
-        rm_rf(d);
+        fixture_rm_rf(d);
 }
 
 TEST(dir_create_makes_parents_and_sets_the_mode) {
-        _cleanup_free_ char *d = tmpdir(), *p = NULL, *parent = NULL;
+        _cleanup_free_ char *d = fixture_tmpdir("prepare"), *p = NULL, *parent = NULL;
         struct stat st;
 
         ASSERT_OK(path_join(d, "a/b/geth", &p));
@@ -120,11 +105,11 @@ TEST(dir_create_makes_parents_and_sets_the_mode) {
         ASSERT_EQ(dir_create(p, 0700, getuid(), getgid()), 0);
         ASSERT_OK(stat(p, &st));
         ASSERT_EQ(st.st_mode & 07777, 0750);
-        rm_rf(d);
+        fixture_rm_rf(d);
 }
 
 TEST(dir_create_refuses_a_file_in_the_way) {
-        _cleanup_free_ char *d = tmpdir(), *f = NULL, *p = NULL;
+        _cleanup_free_ char *d = fixture_tmpdir("prepare"), *f = NULL, *p = NULL;
         FILE *fp;
 
         ASSERT_OK(path_join(d, "file", &f));
@@ -134,7 +119,7 @@ TEST(dir_create_refuses_a_file_in_the_way) {
         fclose(fp);
         ASSERT_ERROR(dir_create(f, 0700, 0, 0), ENOTDIR);
         ASSERT_ERROR(dir_create(p, 0700, 0, 0), ENOTDIR);
-        rm_rf(d);
+        fixture_rm_rf(d);
 }
 
 TEST(take_over_only_while_the_top_is_roots) {
@@ -148,7 +133,7 @@ TEST(take_over_only_while_the_top_is_roots) {
          * before anything is made, as SKIP_THIS leaves without cleanups. */
         if (geteuid() != 0)
                 SKIP_THIS("changing owners needs root");
-        d = tmpdir();
+        d = fixture_tmpdir("prepare");
         ASSERT_OK(path_join(d, "chaindata", &file));
         ASSERT_OK(path_join(d, "other", &keep));
         ASSERT_OK(path_join(keep, "file", &kept));
@@ -178,7 +163,7 @@ TEST(take_over_only_while_the_top_is_roots) {
         ASSERT_EQ(t.owner, 801);
         ASSERT_OK(stat(file, &st));
         ASSERT_EQ(st.st_uid, 801);
-        rm_rf(d);
+        fixture_rm_rf(d);
 }
 
 /* A take-over cut short leaves subdirectories the client's: what another
@@ -192,7 +177,7 @@ TEST(take_over_hands_over_only_roots_entries) {
 
         if (geteuid() != 0)
                 SKIP_THIS("changing owners needs root");
-        d = tmpdir();
+        d = fixture_tmpdir("prepare");
         ASSERT_OK(path_join(d, "sub", &sub));
         ASSERT_OK(path_join(sub, "theirs", &theirs));
         ASSERT_OK(path_join(sub, "mine", &mine));
@@ -211,7 +196,7 @@ TEST(take_over_hands_over_only_roots_entries) {
         ASSERT_EQ(t.others, 1);
         ASSERT_OK(stat(mine, &st));
         ASSERT_EQ(st.st_uid, 801);
-        rm_rf(d);
+        fixture_rm_rf(d);
 }
 
 TEST(take_over_too_deep_says_so) {
@@ -222,7 +207,7 @@ TEST(take_over_too_deep_says_so) {
 
         if (geteuid() != 0)
                 SKIP_THIS("changing owners needs root");
-        d = tmpdir();
+        d = fixture_tmpdir("prepare");
         fd = open(d, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         ASSERT_TRUE(fd >= 0);
         for (int i = 0; i < TAKE_OVER_MAX_DEPTH + 10; i++) {
@@ -236,5 +221,5 @@ TEST(take_over_too_deep_says_so) {
         ASSERT_ERROR(dir_take_over(d, 801, 801, NULL, &t), EDEADLK);
         ASSERT_OK(stat(d, &st));
         ASSERT_EQ(st.st_uid, 0);
-        rm_rf(d);
+        fixture_rm_rf(d);
 }

@@ -10,6 +10,7 @@
 #include <cJSON.h>
 
 #include "harness.h"
+#include "fixtures.h"
 
 #include "hsos/cmdline.h"
 #include "hsos/config.h"
@@ -19,41 +20,14 @@
 
 /* ---- a plan from a config ---- */
 
-static Facts *good_facts(void) {
-        Facts *f = facts_new();
-
-        ASSERT_NOT_NULL(f);
-        f->have_devices = true;
-        ASSERT_OK(facts_add_mount(f, "/", "rootfs", "tmpfs", "rw"));
-        ASSERT_OK(facts_add_mount(f, "/mnt", "/dev/vdb1", "ext4", "rw,noatime"));
-        ASSERT_OK(facts_add_address(f, "lo", "127.0.0.1"));
-        ASSERT_OK(facts_add_file(f, "/mnt/secrets/jwt.hex", FILE_PRESENT));
-        for (Client cl = 0; cl < _CLIENT_MAX; cl++) {
-                char path[256];
-                snprintf(path, sizeof path, "/usr/bin/%s", client_info(cl)->executable);
-                ASSERT_OK(facts_add_executable(f, client_info(cl)->executable, path));
-        }
-        return f;
-}
-
 static Plan *build_plan(cJSON *json) {
-        _cleanup_(facts_freep) Facts *f = good_facts();
-        _cleanup_strv_free_ char **errors = NULL;
+        _cleanup_(facts_freep) Facts *f = fixture_good_facts();
         _cleanup_free_ char *s = cJSON_PrintUnformatted(json);
         _cleanup_(config_freep) Config *c = NULL;
-        Plan *p = NULL;
-        int r;
 
         ASSERT_NOT_NULL(s);
-        r = config_parse(s, strlen(s), &c, &errors);
-        if (r < 0) {
-                printf("# config_parse: %d on %s\n", r, s);
-                STRV_FOREACH(e, errors)
-                        printf("#   %s\n", *e);
-        }
-        ASSERT_OK(r);
-        ASSERT_OK(plan_build(c, f, &p));
-        return p;
+        c = fixture_config(s);
+        return fixture_plan(c, f);
 }
 
 /* The object of client's section in json (created). */

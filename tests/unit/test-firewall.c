@@ -5,6 +5,7 @@
  * without anything else of its file, ssh always open. */
 
 #include "harness.h"
+#include "fixtures.h"
 
 #include "hsos/config.h"
 #include "hsos/facts.h"
@@ -14,32 +15,10 @@
 #include "hsos/util.h"
 
 static Facts *good_facts(void) {
-        Facts *f = facts_new();
+        Facts *f = fixture_good_facts();
 
-        ASSERT_NOT_NULL(f);
-        f->have_devices = true;
-        ASSERT_OK(facts_add_mount(f, "/", "rootfs", "tmpfs", "rw"));
-        ASSERT_OK(facts_add_mount(f, "/mnt", "/dev/vdb1", "ext4", "rw,noatime"));
-        ASSERT_OK(facts_add_address(f, "lo", "127.0.0.1"));
-        ASSERT_OK(facts_add_file(f, "/mnt/secrets/jwt.hex", FILE_PRESENT));
         ASSERT_OK(facts_add_file(f, "/mnt/secrets/wg0.conf", FILE_PRESENT));
-        for (Client cl = 0; cl < _CLIENT_MAX; cl++) {
-                char path[256];
-                snprintf(path, sizeof path, "/usr/bin/%s", client_info(cl)->executable);
-                ASSERT_OK(facts_add_executable(f, client_info(cl)->executable, path));
-        }
         return f;
-}
-
-static Config *parse_ok(const char *json) {
-        _cleanup_strv_free_ char **errors = NULL;
-        Config *c = NULL;
-        int r = config_parse(json, strlen(json), &c, &errors);
-
-        STRV_FOREACH(e, errors)
-                printf("#   %s\n", *e);
-        ASSERT_OK(r);
-        return c;
 }
 
 /* The one error of an invalid config. */
@@ -55,7 +34,7 @@ static char *parse_error(const char *json) {
 
 /* Every line of the firewall's plain words, one per line. */
 static char *firewall_text(const char *json, unsigned wg_port, Plan **ret_plan) {
-        _cleanup_(config_freep) Config *c = parse_ok(json);
+        _cleanup_(config_freep) Config *c = fixture_config(json);
         _cleanup_(facts_freep) Facts *f = good_facts();
         _cleanup_(plan_freep) Plan *p = NULL;
         StrBuf b = {};
@@ -153,7 +132,7 @@ TEST(extra_options_move_p2p) {
 TEST(extra_options_value_in_next_word_and_colon) {
         ListenPort ports[LISTEN_PORTS_MAX];
         size_t n = 0;
-        _cleanup_(config_freep) Config *c = parse_ok(
+        _cleanup_(config_freep) Config *c = fixture_config(
                 "{\"execution\": {\"nethermind\": {\"enable\": true, \"extraOptions\": [\"--network-p2pport 30400\"]}}, "
                 "\"consensus\": {\"nimbus\": {\"enable\": true, \"extraOptions\": [\"--UDP-Port:9200\"]}}}");
 
@@ -173,7 +152,7 @@ TEST(extra_options_value_in_next_word_and_colon) {
 TEST(erigon_second_protocol_follows_users_port) {
         ListenPort ports[LISTEN_PORTS_MAX];
         size_t n = 0;
-        _cleanup_(config_freep) Config *c = parse_ok(
+        _cleanup_(config_freep) Config *c = fixture_config(
                 "{\"execution\": {\"erigon\": {\"enable\": true, \"extraOptions\": [\"--port=31000\"]}}}");
 
         ASSERT_OK(render_listen_ports(c, CLIENT_ERIGON, ports, &n, NULL));

@@ -2,47 +2,18 @@
 /* The plan follows the rules that protect a node, against hand-built facts. */
 
 #include "harness.h"
+#include "fixtures.h"
 #include "hsos/config.h"
 #include "hsos/facts.h"
 #include "hsos/plan.h"
 #include "hsos/util.h"
 
-static Config *config(const char *s) {
-        _cleanup_strv_free_ char **errors = NULL;
-        Config *c = NULL;
-
-        if (config_parse(s, strlen(s), &c, &errors) < 0) {
-                STRV_FOREACH(e, errors)
-                        printf("#   error: %s\n", *e);
-                HARNESS_FAIL("config refused");
-        }
-        return c;
-}
-
 /* A booted RAM-disk node: the root is rootfs, /run a tmpfs, every client found. */
 static Facts *ram_node(const Config *c) {
-        _cleanup_strv_free_ char **exes = NULL;
-        Facts *f = facts_new();
+        Facts *f = fixture_booted_node(c);
 
-        ASSERT_NOT_NULL(f);
-        f->have_devices = true;
-        ASSERT_OK(facts_add_mount(f, "/", "rootfs", "rootfs", "rw"));
-        ASSERT_OK(facts_add_mount(f, "/run", "tmpfs", "tmpfs", "rw,nosuid,nodev"));
         ASSERT_OK(facts_add_mount(f, "/tmp", "tmpfs", "tmpfs", "rw"));
-        ASSERT_OK(facts_wanted_executables(c, &exes));
-        STRV_FOREACH(e, exes) {
-                char path[256];
-                snprintf(path, sizeof path, "%s%s", (*e)[0] == '/' ? "" : "/usr/bin/", *e);
-                ASSERT_OK(facts_add_executable(f, *e, path));
-        }
         return f;
-}
-
-static Plan *plan(const Config *c, const Facts *f) {
-        Plan *p = NULL;
-
-        ASSERT_OK(plan_build(c, f, &p));
-        return p;
 }
 
 static const PlanUnit *unit(const Plan *p, const char *name) {
@@ -82,13 +53,13 @@ static const char geth_on_mnt[] =
         "{\"execution\": {\"geth\": {\"enable\": true, \"dataDir\": \"/mnt/geth\", \"jwtSecretFile\": \"/mnt/secrets/jwt.hex\"}}}";
 
 TEST(data_dir_on_a_disk_mounted_outside_mounts_is_fine) {
-        _cleanup_(config_freep) Config *c = config(geth_on_mnt);
+        _cleanup_(config_freep) Config *c = fixture_config(geth_on_mnt);
         _cleanup_(facts_freep) Facts *f = ram_node(c);
         _cleanup_(plan_freep) Plan *p = NULL;
 
         /* Mounted by fstab or the initrd: the mount table is what counts. */
         ASSERT_OK(facts_add_mount(f, "/mnt", "/dev/sda1", "ext4", "rw,noatime"));
-        p = plan(c, f);
+        p = fixture_plan(c, f);
         ASSERT_UNIT(p, "geth.service", UNIT_READY, NULL);
         ASSERT_EQ(secret(p, SECRET_JWT, "/mnt/secrets/jwt.hex")->state, SECRET_CREATE);
         /* The ssh host key's directory, the data dir, the JWT's directory. */
@@ -104,12 +75,12 @@ TEST(data_dir_on_a_disk_mounted_outside_mounts_is_fine) {
 }
 
 TEST(data_dir_on_tmpfs_is_blocked) {
-        _cleanup_(config_freep) Config *c = config(geth_on_mnt);
+        _cleanup_(config_freep) Config *c = fixture_config(geth_on_mnt);
         _cleanup_(facts_freep) Facts *f = ram_node(c);
         _cleanup_(plan_freep) Plan *p = NULL;
 
         ASSERT_OK(facts_add_mount(f, "/mnt", "tmpfs", "tmpfs", "rw"));
-        p = plan(c, f);
+        p = fixture_plan(c, f);
         ASSERT_UNIT(p, "geth.service", UNIT_BLOCKED, "/mnt/geth is on tmpfs (/mnt), not on persistent storage");
         /* Nothing is created in RAM for it. */
         ASSERT_EQ(p->n_dirs, 0);
@@ -117,15 +88,15 @@ TEST(data_dir_on_tmpfs_is_blocked) {
 }
 
 TEST(data_dir_on_the_ram_root_is_blocked) {
-        _cleanup_(config_freep) Config *c = config(geth_on_mnt);
+        _cleanup_(config_freep) Config *c = fixture_config(geth_on_mnt);
         _cleanup_(facts_freep) Facts *f = ram_node(c);
-        _cleanup_(plan_freep) Plan *p = plan(c, f);
+        _cleanup_(plan_freep) Plan *p = fixture_plan(c, f);
 
         ASSERT_UNIT(p, "geth.service", UNIT_BLOCKED, "/mnt/geth is on the RAM root (rootfs)");
 }
 
 TEST(data_dir_under_an_enabled_mount_not_yet_in_place_is_blocked) {
-        _cleanup_(config_freep) Config *c = config(
+        _cleanup_(config_freep) Config *c = fixture_config(
                 "{\"mounts\": {\"eth\": {\"enable\": true, \"what\": \"LABEL=ethdata\", \"where\": \"/mnt/eth\"}},"
                 " \"execution\": {\"geth\": {\"enable\": true, \"dataDir\": \"/mnt/eth/geth\", \"jwtSecretFile\": \"/mnt/eth/jwt.hex\"}}}");
         _cleanup_(facts_freep) Facts *f = facts_new();
@@ -136,7 +107,7 @@ TEST(data_dir_under_an_enabled_mount_not_yet_in_place_is_blocked) {
         ASSERT_OK(facts_add_mount(f, "/", "/dev/sda2", "ext4", "rw"));
         ASSERT_OK(facts_add_executable(f, "geth", "/usr/bin/geth"));
         ASSERT_OK(facts_add_file(f, "/mnt/eth/jwt.hex", FILE_PRESENT)); /* beneath the mount point: not looked at */
-        p = plan(c, f);
+        p = fixture_plan(c, f);
         ASSERT_EQ(mount(p, "eth")->state, MOUNT_WAITING);
         ASSERT_STREQ(mount(p, "eth")->reason, "no device LABEL=ethdata yet");
         ASSERT_UNIT(p, "geth.service", UNIT_BLOCKED, "/mnt/eth/geth is on mount eth (/mnt/eth), which is not in place");
@@ -148,7 +119,7 @@ TEST(data_dir_under_an_enabled_mount_not_yet_in_place_is_blocked) {
         /* The disk arrives: the mount is to be done, the unit still waits for it. */
         ASSERT_OK(facts_add_device(f, "/dev/vdb", "ext4", "ethdata", "1b2c", NULL, NULL));
         plan_free(TAKE_PTR(p));
-        p = plan(c, f);
+        p = fixture_plan(c, f);
         ASSERT_EQ(mount(p, "eth")->state, MOUNT_PENDING);
         ASSERT_STREQ(mount(p, "eth")->device, "/dev/vdb");
         ASSERT_STREQ(mount(p, "eth")->fstype, "ext4");
@@ -157,28 +128,28 @@ TEST(data_dir_under_an_enabled_mount_not_yet_in_place_is_blocked) {
         /* Mounted: the unit is ready and the JWT on the disk is used. */
         ASSERT_OK(facts_add_mount(f, "/mnt/eth", "/dev/vdb", "ext4", "rw,noatime"));
         plan_free(TAKE_PTR(p));
-        p = plan(c, f);
+        p = fixture_plan(c, f);
         ASSERT_EQ(mount(p, "eth")->state, MOUNT_MOUNTED);
         ASSERT_UNIT(p, "geth.service", UNIT_READY, NULL);
         ASSERT_EQ(secret(p, SECRET_JWT, "/mnt/eth/jwt.hex")->state, SECRET_PRESENT);
 }
 
 TEST(jwt_under_run_that_exists_is_used) {
-        _cleanup_(config_freep) Config *c = config(
+        _cleanup_(config_freep) Config *c = fixture_config(
                 "{\"consensus\": {\"lighthouse\": {\"enable\": true, \"dataDir\": \"/mnt/lh\", \"jwtSecretFile\": \"/run/agenix/jwt\"}}}");
         _cleanup_(facts_freep) Facts *f = ram_node(c);
         _cleanup_(plan_freep) Plan *p = NULL;
 
         ASSERT_OK(facts_add_mount(f, "/mnt", "/dev/sda1", "xfs", "rw"));
         ASSERT_OK(facts_add_file(f, "/run/agenix/jwt", FILE_PRESENT));
-        p = plan(c, f);
+        p = fixture_plan(c, f);
         ASSERT_EQ(secret(p, SECRET_JWT, "/run/agenix/jwt")->state, SECRET_PRESENT);
         ASSERT_UNIT(p, "lighthouse.service", UNIT_READY, NULL);
         ASSERT_CONTAINS(unit(p, "lighthouse.service")->content, "LoadCredential=jwt.hex:/run/agenix/jwt\n");
 }
 
 TEST(missing_jwt_on_tmpfs_blocks_its_clients) {
-        _cleanup_(config_freep) Config *c = config(
+        _cleanup_(config_freep) Config *c = fixture_config(
                 "{\"execution\": {\"geth\": {\"enable\": true, \"dataDir\": \"/mnt/geth\", \"jwtSecretFile\": \"/run/agenix/jwt\"}},"
                 " \"consensus\": {\"teku\": {\"enable\": true, \"dataDir\": \"/mnt/teku\", \"jwtSecretFile\": \"/run/agenix/jwt\"}}}");
         _cleanup_(facts_freep) Facts *f = ram_node(c);
@@ -186,7 +157,7 @@ TEST(missing_jwt_on_tmpfs_blocks_its_clients) {
         const PlanSecret *s;
 
         ASSERT_OK(facts_add_mount(f, "/mnt", "/dev/sda1", "ext4", "rw"));
-        p = plan(c, f);
+        p = fixture_plan(c, f);
         s = secret(p, SECRET_JWT, "/run/agenix/jwt");
         ASSERT_EQ(s->state, SECRET_BLOCKED);
         ASSERT_CONTAINS(s->reason, "/run/agenix/jwt is on tmpfs (/run)");
@@ -197,19 +168,19 @@ TEST(missing_jwt_on_tmpfs_blocks_its_clients) {
         /* Another service decrypts it later: the clients are released. */
         ASSERT_OK(facts_add_file(f, "/run/agenix/jwt", FILE_PRESENT));
         plan_free(TAKE_PTR(p));
-        p = plan(c, f);
+        p = fixture_plan(c, f);
         ASSERT_UNIT(p, "geth.service", UNIT_READY, NULL);
         ASSERT_UNIT(p, "teku.service", UNIT_READY, NULL);
 }
 
 TEST(an_invalid_jwt_is_an_error_never_replaced) {
-        _cleanup_(config_freep) Config *c = config(geth_on_mnt);
+        _cleanup_(config_freep) Config *c = fixture_config(geth_on_mnt);
         _cleanup_(facts_freep) Facts *f = ram_node(c);
         _cleanup_(plan_freep) Plan *p = NULL;
 
         ASSERT_OK(facts_add_mount(f, "/mnt", "/dev/sda1", "ext4", "rw"));
         ASSERT_OK(facts_add_file(f, "/mnt/secrets/jwt.hex", FILE_INVALID));
-        p = plan(c, f);
+        p = fixture_plan(c, f);
         ASSERT_EQ(secret(p, SECRET_JWT, "/mnt/secrets/jwt.hex")->state, SECRET_INVALID);
         ASSERT_UNIT(p, "geth.service", UNIT_BLOCKED, "is not 64 hex characters");
         /* No directory is planned for the secret: nothing is written. */
@@ -222,7 +193,7 @@ TEST(an_invalid_jwt_is_an_error_never_replaced) {
  * file and the error, instead of starting them without their
  * LoadCredential= file. */
 TEST(a_jwt_that_could_not_be_created_blocks_its_units) {
-        _cleanup_(config_freep) Config *c = config(
+        _cleanup_(config_freep) Config *c = fixture_config(
                 "{\"execution\": {\"geth\": {\"enable\": true, \"dataDir\": \"/mnt/geth\", \"jwtSecretFile\": \"/mnt/secrets/jwt.hex\"}},"
                 " \"consensus\": {\"lighthouse\": {\"enable\": true, \"dataDir\": \"/mnt/lh\", \"jwtSecretFile\": \"/mnt/secrets/jwt.hex\"}}}");
         _cleanup_(facts_freep) Facts *f = ram_node(c);
@@ -230,12 +201,12 @@ TEST(a_jwt_that_could_not_be_created_blocks_its_units) {
         const PlanSecret *s;
 
         ASSERT_OK(facts_add_mount(f, "/mnt", "/dev/sda1", "ext4", "rw"));
-        p = plan(c, f);
+        p = fixture_plan(c, f);
         ASSERT_EQ(secret(p, SECRET_JWT, "/mnt/secrets/jwt.hex")->state, SECRET_CREATE);
         ASSERT_UNIT(p, "geth.service", UNIT_READY, NULL);
 
         ASSERT_OK(facts_set_create_error(f, "/mnt/secrets/jwt.hex", "No space left on device"));
-        again = plan(c, f);
+        again = fixture_plan(c, f);
         s = secret(again, SECRET_JWT, "/mnt/secrets/jwt.hex");
         ASSERT_EQ(s->state, SECRET_FAILED);
         ASSERT_STREQ(secret_state_to_string(s->state), "failed");
@@ -255,25 +226,25 @@ TEST(a_jwt_that_could_not_be_created_blocks_its_units) {
 /* The failure is a fact of one evaluation: the next one reads the disk
  * afresh and tries again, and the secret created then releases its units. */
 TEST(a_secret_created_after_a_failure_releases_its_units) {
-        _cleanup_(config_freep) Config *c = config(geth_on_mnt);
+        _cleanup_(config_freep) Config *c = fixture_config(geth_on_mnt);
         _cleanup_(facts_freep) Facts *f = ram_node(c), *later = ram_node(c);
         _cleanup_(plan_freep) Plan *p = NULL, *again = NULL;
 
         ASSERT_OK(facts_add_mount(f, "/mnt", "/dev/sda1", "ext4", "rw"));
         ASSERT_OK(facts_set_create_error(f, "/mnt/secrets/jwt.hex", "Read-only file system"));
         ASSERT_EQ(facts_file_state(f, "/mnt/secrets/jwt.hex"), FILE_ABSENT);
-        p = plan(c, f);
+        p = fixture_plan(c, f);
         ASSERT_UNIT(p, "geth.service", UNIT_BLOCKED, "could not be created: Read-only file system");
 
         ASSERT_OK(facts_add_mount(later, "/mnt", "/dev/sda1", "ext4", "rw"));
         ASSERT_OK(facts_add_file(later, "/mnt/secrets/jwt.hex", FILE_PRESENT));
-        again = plan(c, later);
+        again = fixture_plan(c, later);
         ASSERT_EQ(secret(again, SECRET_JWT, "/mnt/secrets/jwt.hex")->state, SECRET_PRESENT);
         ASSERT_UNIT(again, "geth.service", UNIT_READY, NULL);
 }
 
 TEST(a_paired_jwt_that_could_not_be_created_blocks_both_clients) {
-        _cleanup_(config_freep) Config *c = config(
+        _cleanup_(config_freep) Config *c = fixture_config(
                 "{\"execution\": {\"geth\": {\"enable\": true, \"dataDir\": \"/mnt/geth\", \"jwtSecretFile\": \"/mnt/geth/jwt.hex\"}},"
                 " \"consensus\": {\"lighthouse\": {\"enable\": true, \"dataDir\": \"/mnt/lh\", \"jwtSecretFile\": \"/mnt/lh/jwt.hex\"}}}");
         _cleanup_(facts_freep) Facts *f = ram_node(c);
@@ -281,7 +252,7 @@ TEST(a_paired_jwt_that_could_not_be_created_blocks_both_clients) {
 
         ASSERT_OK(facts_add_mount(f, "/mnt", "/dev/sda1", "ext4", "rw"));
         ASSERT_OK(facts_set_create_error(f, "/mnt/geth/jwt.hex", "No space left on device"));
-        p = plan(c, f);
+        p = fixture_plan(c, f);
         ASSERT_EQ(secret(p, SECRET_JWT, "/mnt/geth/jwt.hex")->state, SECRET_FAILED);
         ASSERT_UNIT(p, "geth.service", UNIT_BLOCKED, "/mnt/geth/jwt.hex could not be created: No space left on device");
         /* Its pair would copy a secret that is not there: it waits for it. */
@@ -290,14 +261,14 @@ TEST(a_paired_jwt_that_could_not_be_created_blocks_both_clients) {
 }
 
 TEST(an_ssh_host_key_that_could_not_be_created_leaves_sshd_on_a_ram_key) {
-        _cleanup_(config_freep) Config *c = config("{}");
+        _cleanup_(config_freep) Config *c = fixture_config("{}");
         _cleanup_(facts_freep) Facts *f = ram_node(c);
         _cleanup_(plan_freep) Plan *p = NULL;
         const PlanSecret *s;
 
         ASSERT_OK(facts_add_mount(f, "/mnt", "/dev/sda1", "ext4", "rw"));
         ASSERT_OK(facts_set_create_error(f, "/mnt/secrets/ssh/id_ed25519", "ssh-keygen failed"));
-        p = plan(c, f);
+        p = fixture_plan(c, f);
         s = secret(p, SECRET_SSH_HOST_KEY, "/mnt/secrets/ssh/id_ed25519");
         ASSERT_EQ(s->state, SECRET_FAILED);
         ASSERT_STREQ(s->reason, "/mnt/secrets/ssh/id_ed25519 could not be created: ssh-keygen failed; "
@@ -311,13 +282,13 @@ static const char *paired_jwts =
         " \"consensus\": {\"lighthouse\": {\"enable\": true, \"dataDir\": \"/mnt/lh\", \"jwtSecretFile\": \"/mnt/lh/jwt.hex\"}}}";
 
 TEST(paired_jwts_both_missing_one_secret_for_both) {
-        _cleanup_(config_freep) Config *c = config(paired_jwts);
+        _cleanup_(config_freep) Config *c = fixture_config(paired_jwts);
         _cleanup_(facts_freep) Facts *f = ram_node(c);
         _cleanup_(plan_freep) Plan *p = NULL;
         const PlanSecret *a, *b;
 
         ASSERT_OK(facts_add_mount(f, "/mnt", "/dev/sda1", "ext4", "rw"));
-        p = plan(c, f);
+        p = fixture_plan(c, f);
         a = secret(p, SECRET_JWT, "/mnt/geth/jwt.hex");
         b = secret(p, SECRET_JWT, "/mnt/lh/jwt.hex");
         ASSERT_EQ(a->state, SECRET_CREATE);
@@ -338,13 +309,13 @@ TEST(paired_jwts_both_missing_one_secret_for_both) {
 }
 
 TEST(paired_jwts_one_missing_gets_the_secret_of_the_other) {
-        _cleanup_(config_freep) Config *c = config(paired_jwts);
+        _cleanup_(config_freep) Config *c = fixture_config(paired_jwts);
         _cleanup_(facts_freep) Facts *f = ram_node(c);
         _cleanup_(plan_freep) Plan *p = NULL;
 
         ASSERT_OK(facts_add_mount(f, "/mnt", "/dev/sda1", "ext4", "rw"));
         ASSERT_OK(facts_add_file_id(f, "/mnt/lh/jwt.hex", FILE_PRESENT, 1));
-        p = plan(c, f);
+        p = fixture_plan(c, f);
         ASSERT_EQ(secret(p, SECRET_JWT, "/mnt/lh/jwt.hex")->state, SECRET_PRESENT);
         ASSERT_EQ(secret(p, SECRET_JWT, "/mnt/geth/jwt.hex")->state, SECRET_CREATE);
         ASSERT_STREQ(secret(p, SECRET_JWT, "/mnt/geth/jwt.hex")->copy_from, "/mnt/lh/jwt.hex");
@@ -353,7 +324,7 @@ TEST(paired_jwts_one_missing_gets_the_secret_of_the_other) {
 }
 
 TEST(paired_jwts_that_differ_block_both_naming_both_paths) {
-        _cleanup_(config_freep) Config *c = config(paired_jwts);
+        _cleanup_(config_freep) Config *c = fixture_config(paired_jwts);
         _cleanup_(facts_freep) Facts *f = ram_node(c);
         _cleanup_(plan_freep) Plan *p = NULL;
         static const char *both = "/mnt/geth/jwt.hex and /mnt/lh/jwt.hex hold different JWT secrets";
@@ -361,7 +332,7 @@ TEST(paired_jwts_that_differ_block_both_naming_both_paths) {
         ASSERT_OK(facts_add_mount(f, "/mnt", "/dev/sda1", "ext4", "rw"));
         ASSERT_OK(facts_add_file_id(f, "/mnt/geth/jwt.hex", FILE_PRESENT, 1));
         ASSERT_OK(facts_add_file_id(f, "/mnt/lh/jwt.hex", FILE_PRESENT, 2));
-        p = plan(c, f);
+        p = fixture_plan(c, f);
         ASSERT_EQ(secret(p, SECRET_JWT, "/mnt/geth/jwt.hex")->state, SECRET_INVALID);
         ASSERT_EQ(secret(p, SECRET_JWT, "/mnt/lh/jwt.hex")->state, SECRET_INVALID);
         ASSERT_UNIT(p, "geth.service", UNIT_BLOCKED, both);
@@ -376,13 +347,13 @@ TEST(paired_jwts_that_differ_block_both_naming_both_paths) {
         ASSERT_OK(facts_add_mount(f, "/mnt", "/dev/sda1", "ext4", "rw"));
         ASSERT_OK(facts_add_file_id(f, "/mnt/geth/jwt.hex", FILE_PRESENT, 1));
         ASSERT_OK(facts_add_file_id(f, "/mnt/lh/jwt.hex", FILE_PRESENT, 1));
-        p = plan(c, f);
+        p = fixture_plan(c, f);
         ASSERT_UNIT(p, "geth.service", UNIT_READY, NULL);
         ASSERT_UNIT(p, "lighthouse.service", UNIT_READY, NULL);
 }
 
 TEST(a_missing_paired_jwt_waits_for_a_pair_it_cannot_read_yet) {
-        _cleanup_(config_freep) Config *c = config(
+        _cleanup_(config_freep) Config *c = fixture_config(
                 "{\"execution\": {\"geth\": {\"enable\": true, \"dataDir\": \"/mnt/geth\", \"jwtSecretFile\": \"/mnt/geth/jwt.hex\"}},"
                 " \"consensus\": {\"lighthouse\": {\"enable\": true, \"dataDir\": \"/mnt/lh\", \"jwtSecretFile\": \"/run/agenix/jwt\"}}}");
         _cleanup_(facts_freep) Facts *f = ram_node(c);
@@ -391,35 +362,35 @@ TEST(a_missing_paired_jwt_waits_for_a_pair_it_cannot_read_yet) {
         /* /run/agenix/jwt is decrypted later: a new secret for geth now would
          * differ from it. geth's file waits for it. */
         ASSERT_OK(facts_add_mount(f, "/mnt", "/dev/sda1", "ext4", "rw"));
-        p = plan(c, f);
+        p = fixture_plan(c, f);
         ASSERT_EQ(secret(p, SECRET_JWT, "/run/agenix/jwt")->state, SECRET_BLOCKED);
         ASSERT_EQ(secret(p, SECRET_JWT, "/mnt/geth/jwt.hex")->state, SECRET_BLOCKED);
         ASSERT_UNIT(p, "geth.service", UNIT_BLOCKED, "waiting for its pair /run/agenix/jwt");
 
         plan_free(TAKE_PTR(p));
         ASSERT_OK(facts_add_file_id(f, "/run/agenix/jwt", FILE_PRESENT, 7));
-        p = plan(c, f);
+        p = fixture_plan(c, f);
         ASSERT_STREQ(secret(p, SECRET_JWT, "/mnt/geth/jwt.hex")->copy_from, "/run/agenix/jwt");
         ASSERT_UNIT(p, "geth.service", UNIT_READY, NULL);
         ASSERT_UNIT(p, "lighthouse.service", UNIT_READY, NULL);
 }
 
 TEST(one_jwt_file_for_both_is_not_paired) {
-        _cleanup_(config_freep) Config *c = config(
+        _cleanup_(config_freep) Config *c = fixture_config(
                 "{\"execution\": {\"geth\": {\"enable\": true, \"dataDir\": \"/mnt/geth\", \"jwtSecretFile\": \"/mnt/jwt\"}},"
                 " \"consensus\": {\"lighthouse\": {\"enable\": true, \"dataDir\": \"/mnt/lh\", \"jwtSecretFile\": \"/mnt/jwt\"}}}");
         _cleanup_(facts_freep) Facts *f = ram_node(c);
         _cleanup_(plan_freep) Plan *p = NULL;
 
         ASSERT_OK(facts_add_mount(f, "/mnt", "/dev/sda1", "ext4", "rw"));
-        p = plan(c, f);
+        p = fixture_plan(c, f);
         ASSERT_NULL(secret(p, SECRET_JWT, "/mnt/jwt")->shared_with);
         ASSERT_NULL(secret(p, SECRET_JWT, "/mnt/jwt")->copy_from);
         ASSERT_EQ(strv_length(secret(p, SECRET_JWT, "/mnt/jwt")->units), 2);
 }
 
 TEST(client_bound_to_a_lan_address_waits_for_it) {
-        _cleanup_(config_freep) Config *c = config(
+        _cleanup_(config_freep) Config *c = fixture_config(
                 "{\"consensus\": {\"nimbus\": {\"enable\": true, \"dataDir\": \"/mnt/nimbus\","
                 " \"endpoint\": \"http://192.168.100.50:5052\"}}}");
         _cleanup_(facts_freep) Facts *f = ram_node(c);
@@ -428,41 +399,41 @@ TEST(client_bound_to_a_lan_address_waits_for_it) {
         ASSERT_OK(facts_add_mount(f, "/mnt", "/dev/sda1", "ext4", "rw"));
         ASSERT_OK(facts_add_address(f, "lo", "127.0.0.1"));
         ASSERT_OK(facts_add_address(f, "eth0", "192.168.100.49"));
-        p = plan(c, f);
+        p = fixture_plan(c, f);
         ASSERT_UNIT(p, "nimbus.service", UNIT_WAITING, "waiting for address 192.168.100.50 to appear on an interface");
 
         ASSERT_OK(facts_add_address(f, "eth0", "192.168.100.50"));
         plan_free(TAKE_PTR(p));
-        p = plan(c, f);
+        p = fixture_plan(c, f);
         ASSERT_UNIT(p, "nimbus.service", UNIT_READY, NULL);
 }
 
 TEST(wildcard_and_loopback_need_no_wait) {
-        _cleanup_(config_freep) Config *c = config(
+        _cleanup_(config_freep) Config *c = fixture_config(
                 "{\"execution\": {\"reth\": {\"enable\": true, \"dataDir\": \"/mnt/reth\", \"endpoint\": \"http://0.0.0.0:8551\"}},"
                 " \"consensus\": {\"lodestar\": {\"enable\": true, \"dataDir\": \"/mnt/lodestar\", \"endpoint\": \"http://[::1]:5052\"}}}");
         _cleanup_(facts_freep) Facts *f = ram_node(c);
         _cleanup_(plan_freep) Plan *p = NULL;
 
         ASSERT_OK(facts_add_mount(f, "/mnt", "/dev/sda1", "ext4", "rw"));
-        p = plan(c, f);
+        p = fixture_plan(c, f);
         ASSERT_UNIT(p, "reth.service", UNIT_READY, NULL);
         ASSERT_UNIT(p, "lodestar.service", UNIT_READY, NULL);
 }
 
 TEST(blocked_reasons_come_before_waiting) {
-        _cleanup_(config_freep) Config *c = config(
+        _cleanup_(config_freep) Config *c = fixture_config(
                 "{\"addons\": {\"mev-boost\": {\"enable\": true, \"endpoint\": \"http://10.10.0.5:18550\"}}}");
         _cleanup_(facts_freep) Facts *f = facts_new();
         _cleanup_(plan_freep) Plan *p = NULL;
 
         ASSERT_OK(facts_add_mount(f, "/", "rootfs", "rootfs", "rw"));
-        p = plan(c, f);
+        p = fixture_plan(c, f);
         ASSERT_UNIT(p, "mev-boost.service", UNIT_BLOCKED, "executable mev-boost was not found on PATH");
 }
 
 TEST(mounts_parents_first_and_children_wait) {
-        _cleanup_(config_freep) Config *c = config(
+        _cleanup_(config_freep) Config *c = fixture_config(
                 "{\"mounts\": {"
                 " \"chain\": {\"enable\": true, \"what\": \"LABEL=chain\", \"where\": \"/var/mnt/data/chain\"},"
                 " \"data\": {\"enable\": true, \"what\": \"LABEL=data\", \"where\": \"/var/mnt/data\"},"
@@ -473,7 +444,7 @@ TEST(mounts_parents_first_and_children_wait) {
         f->have_devices = true;
         ASSERT_OK(facts_add_mount(f, "/", "rootfs", "rootfs", "rw"));
         ASSERT_OK(facts_add_device(f, "/dev/vdc", "xfs", "chain", NULL, NULL, NULL));
-        p = plan(c, f);
+        p = fixture_plan(c, f);
         ASSERT_EQ(p->n_mounts, 2);
         ASSERT_STREQ(p->mounts[0].config->name, "data");
         ASSERT_STREQ(p->mounts[1].config->name, "chain");
@@ -488,7 +459,7 @@ TEST(mounts_parents_first_and_children_wait) {
 }
 
 TEST(one_btrfs_disk_mounted_twice_by_subvolid) {
-        _cleanup_(config_freep) Config *c = config(
+        _cleanup_(config_freep) Config *c = fixture_config(
                 "{\"mounts\": {"
                 " \"eth\": {\"enable\": true, \"what\": \"/dev/disk/by-label/pool\", \"where\": \"/mnt/eth\","
                 "   \"type\": \"btrfs\", \"options\": \"subvolid=256\"},"
@@ -501,7 +472,7 @@ TEST(one_btrfs_disk_mounted_twice_by_subvolid) {
         f->have_devices = true;
         ASSERT_OK(facts_add_mount(f, "/", "rootfs", "rootfs", "rw"));
         ASSERT_OK(facts_add_device(f, "/dev/vdb", "btrfs", "pool", "aa-bb", NULL, NULL));
-        p = plan(c, f);
+        p = fixture_plan(c, f);
         ASSERT_EQ(mount(p, "eth")->state, MOUNT_PENDING);
         ASSERT_EQ(mount(p, "keys")->state, MOUNT_PENDING);
         ASSERT_STREQ(mount(p, "keys")->device, "/dev/vdb");
@@ -509,14 +480,14 @@ TEST(one_btrfs_disk_mounted_twice_by_subvolid) {
         ASSERT_OK(facts_add_mount(f, "/mnt/eth", "/dev/vdb", "btrfs", "rw,noatime,space_cache=v2,subvolid=256,subvol=/eth"));
         ASSERT_OK(facts_add_mount(f, "/mnt/keys", "/dev/vdb", "btrfs", "rw,subvolid=258,subvol=/other"));
         plan_free(TAKE_PTR(p));
-        p = plan(c, f);
+        p = fixture_plan(c, f);
         ASSERT_EQ(mount(p, "eth")->state, MOUNT_MOUNTED);
         ASSERT_EQ(mount(p, "keys")->state, MOUNT_FAILED);
         ASSERT_CONTAINS(mount(p, "keys")->reason, "with another subvolume");
 }
 
 TEST(something_else_mounted_there_is_left_alone) {
-        _cleanup_(config_freep) Config *c = config(
+        _cleanup_(config_freep) Config *c = fixture_config(
                 "{\"mounts\": {\"eth\": {\"enable\": true, \"what\": \"UUID=1234-ABCD\", \"where\": \"/mnt/eth\"}}}");
         _cleanup_(facts_freep) Facts *f = facts_new();
         _cleanup_(plan_freep) Plan *p = NULL;
@@ -525,13 +496,13 @@ TEST(something_else_mounted_there_is_left_alone) {
         ASSERT_OK(facts_add_mount(f, "/", "rootfs", "rootfs", "rw"));
         ASSERT_OK(facts_add_device(f, "/dev/vdb", "vfat", NULL, "1234-abcd", NULL, NULL));
         ASSERT_OK(facts_add_mount(f, "/mnt/eth", "tmpfs", "tmpfs", "rw"));
-        p = plan(c, f);
+        p = fixture_plan(c, f);
         ASSERT_EQ(mount(p, "eth")->state, MOUNT_FAILED);
         ASSERT_STREQ(mount(p, "eth")->reason, "something else is mounted at /mnt/eth (tmpfs, tmpfs); it is left alone");
 }
 
 TEST(two_devices_with_one_label_are_not_guessed) {
-        _cleanup_(config_freep) Config *c = config(
+        _cleanup_(config_freep) Config *c = fixture_config(
                 "{\"mounts\": {\"eth\": {\"enable\": true, \"what\": \"LABEL=ethdata\", \"where\": \"/mnt/eth\"}}}");
         _cleanup_(facts_freep) Facts *f = facts_new();
         _cleanup_(plan_freep) Plan *p = NULL;
@@ -539,13 +510,13 @@ TEST(two_devices_with_one_label_are_not_guessed) {
         f->have_devices = true;
         ASSERT_OK(facts_add_device(f, "/dev/sdb1", "ext4", "ethdata", NULL, NULL, NULL));
         ASSERT_OK(facts_add_device(f, "/dev/sdc1", "ext4", "ethdata", NULL, NULL, NULL));
-        p = plan(c, f);
+        p = fixture_plan(c, f);
         ASSERT_EQ(mount(p, "eth")->state, MOUNT_FAILED);
         ASSERT_STREQ(mount(p, "eth")->reason, "LABEL=ethdata matches 2 devices (/dev/sdb1, /dev/sdc1); refusing to guess");
 }
 
 TEST(wrong_type_and_ambivalent_probe) {
-        _cleanup_(config_freep) Config *c = config(
+        _cleanup_(config_freep) Config *c = fixture_config(
                 "{\"mounts\": {\"a\": {\"enable\": true, \"what\": \"/dev/mapper/vg0-data\", \"where\": \"/mnt/a\", \"type\": \"xfs\"},"
                 " \"b\": {\"enable\": true, \"what\": \"PARTLABEL=chain\", \"where\": \"/mnt/b\"}}}");
         _cleanup_(facts_freep) Facts *f = facts_new();
@@ -556,7 +527,7 @@ TEST(wrong_type_and_ambivalent_probe) {
         ASSERT_OK(facts_add_device_alias(f, "/dev/dm-0", "/dev/mapper/vg0-data"));
         ASSERT_OK(facts_add_device(f, "/dev/nvme0n1p2", NULL, NULL, NULL, "e3-11", "chain"));
         f->devices[1].error = strdup("the probe is ambivalent: more than one file system signature was found");
-        p = plan(c, f);
+        p = fixture_plan(c, f);
         ASSERT_EQ(mount(p, "a")->state, MOUNT_FAILED);
         ASSERT_STREQ(mount(p, "a")->reason, "wrong file system type: /dev/dm-0 holds ext4, the config says xfs");
         ASSERT_EQ(mount(p, "b")->state, MOUNT_FAILED);
@@ -564,11 +535,11 @@ TEST(wrong_type_and_ambivalent_probe) {
 }
 
 TEST(before_becomes_a_drop_in) {
-        _cleanup_(config_freep) Config *c = config(
+        _cleanup_(config_freep) Config *c = fixture_config(
                 "{\"mounts\": {\"eth\": {\"enable\": true, \"what\": \"/dev/sdb\", \"where\": \"/mnt/eth\","
                 " \"before\": [\"prometheus.service\", \"backup@.service\"]}}}");
         _cleanup_(facts_freep) Facts *f = facts_new();
-        _cleanup_(plan_freep) Plan *p = plan(c, f);
+        _cleanup_(plan_freep) Plan *p = fixture_plan(c, f);
 
         ASSERT_EQ(p->n_dropins, 2);
         ASSERT_STREQ(p->dropins[0].unit, "prometheus.service");
@@ -581,13 +552,13 @@ TEST(ssv_node_joins_only_as_homestakeros_says) {
         const char *both =
                 "{\"mounts\": {\"data\": {\"enable\": true, \"what\": \"/dev/sdb\", \"where\": \"/mnt\", \"type\": \"ext4\"}},"
                 " \"execution\": {\"geth\": {\"enable\": true}}, \"consensus\": {\"lighthouse\": {\"enable\": true}}}";
-        _cleanup_(config_freep) Config *c = config(both);
+        _cleanup_(config_freep) Config *c = fixture_config(both);
         _cleanup_(facts_freep) Facts *f = ram_node(c);
         _cleanup_(plan_freep) Plan *p = NULL;
         const PlanUnit *u;
 
         ASSERT_OK(facts_add_mount(f, "/mnt", "/dev/sdb", "ext4", "rw"));
-        p = plan(c, f);
+        p = fixture_plan(c, f);
         ASSERT_UNIT(p, "ssv-node.service", UNIT_READY, NULL);
         u = unit(p, "ssv-node.service");
         ASSERT_CONTAINS(u->content, "After=network-online.target geth.service lighthouse.service\n");
@@ -596,31 +567,31 @@ TEST(ssv_node_joins_only_as_homestakeros_says) {
         ASSERT_STREQ(p->units[p->n_units - 1].name, "ssv-node.service");
 
         /* Without a consensus client it is not part of the node, and the plan says why. */
-        _cleanup_(config_freep) Config *c2 = config(
+        _cleanup_(config_freep) Config *c2 = fixture_config(
                 "{\"mounts\": {\"data\": {\"enable\": true, \"what\": \"/dev/sdb\", \"where\": \"/mnt\"}},"
                 " \"execution\": {\"geth\": {\"enable\": true}}}");
-        _cleanup_(plan_freep) Plan *p2 = plan(c2, f);
+        _cleanup_(plan_freep) Plan *p2 = fixture_plan(c2, f);
         ASSERT_NULL(plan_find_unit(p2, "ssv-node.service"));
         ASSERT_STREQ(p2->notes[0], "ssv-node is not part of the node: it needs an execution and a consensus client enabled");
 
         /* Nor on a tmpfs mount. */
-        _cleanup_(config_freep) Config *c3 = config(
+        _cleanup_(config_freep) Config *c3 = fixture_config(
                 "{\"mounts\": {\"data\": {\"enable\": true, \"what\": \"none\", \"where\": \"/mnt\", \"type\": \"tmpfs\"}},"
                 " \"execution\": {\"geth\": {\"enable\": true}}, \"consensus\": {\"lighthouse\": {\"enable\": true}}}");
-        _cleanup_(plan_freep) Plan *p3 = plan(c3, f);
+        _cleanup_(plan_freep) Plan *p3 = fixture_plan(c3, f);
         ASSERT_NULL(plan_find_unit(p3, "ssv-node.service"));
         ASSERT_CONTAINS(p3->notes[0], "under mount data of type tmpfs, which is not persistent");
 }
 
 TEST(wireguard_is_never_invented) {
-        _cleanup_(config_freep) Config *c = config(
+        _cleanup_(config_freep) Config *c = fixture_config(
                 "{\"vpn\": {\"wireguard\": {\"enable\": true, \"configFile\": \"/mnt/secrets/wg-team.conf\"}},"
                 " \"execution\": {\"geth\": {\"enable\": true}}, \"consensus\": {\"prysm\": {\"enable\": true}}}");
         _cleanup_(facts_freep) Facts *f = ram_node(c);
         _cleanup_(plan_freep) Plan *p = NULL;
 
         ASSERT_OK(facts_add_mount(f, "/mnt", "/dev/sdb", "ext4", "rw"));
-        p = plan(c, f);
+        p = fixture_plan(c, f);
         ASSERT_STREQ(p->units[0].name, "wg-quick-wg-team.service");
         ASSERT_UNIT(p, "wg-quick-wg-team.service", UNIT_BLOCKED, "a wireguard configuration is never invented");
         ASSERT_EQ(secret(p, SECRET_WIREGUARD, "/mnt/secrets/wg-team.conf")->state, SECRET_MISSING);
@@ -628,14 +599,14 @@ TEST(wireguard_is_never_invented) {
 
         ASSERT_OK(facts_add_file(f, "/mnt/secrets/wg-team.conf", FILE_PRESENT));
         plan_free(TAKE_PTR(p));
-        p = plan(c, f);
+        p = fixture_plan(c, f);
         ASSERT_UNIT(p, "wg-quick-wg-team.service", UNIT_READY, NULL);
 }
 
 TEST(ssh_host_key_without_persistent_storage_runs_in_ram) {
-        _cleanup_(config_freep) Config *c = config("{}");
+        _cleanup_(config_freep) Config *c = fixture_config("{}");
         _cleanup_(facts_freep) Facts *f = ram_node(c);
-        _cleanup_(plan_freep) Plan *p = plan(c, f);
+        _cleanup_(plan_freep) Plan *p = fixture_plan(c, f);
         const PlanSecret *s = secret(p, SECRET_SSH_HOST_KEY, "/mnt/secrets/ssh/id_ed25519");
 
         ASSERT_EQ(s->state, SECRET_BLOCKED);
@@ -643,11 +614,11 @@ TEST(ssh_host_key_without_persistent_storage_runs_in_ram) {
 }
 
 TEST(unit_order_and_dependencies) {
-        _cleanup_(config_freep) Config *c = config(
+        _cleanup_(config_freep) Config *c = fixture_config(
                 "{\"execution\": {\"nethermind\": {\"enable\": true}}, \"consensus\": {\"teku\": {\"enable\": true}},"
                 " \"addons\": {\"mev-boost\": {\"enable\": true}}}");
         _cleanup_(facts_freep) Facts *f = ram_node(c);
-        _cleanup_(plan_freep) Plan *p = plan(c, f);
+        _cleanup_(plan_freep) Plan *p = fixture_plan(c, f);
 
         ASSERT_EQ(p->n_units, 3);
         ASSERT_STREQ(p->units[0].name, "nethermind.service");
@@ -657,25 +628,25 @@ TEST(unit_order_and_dependencies) {
 }
 
 TEST(executable_from_agent_packages) {
-        _cleanup_(config_freep) Config *c = config(
+        _cleanup_(config_freep) Config *c = fixture_config(
                 "{\"execution\": {\"geth\": {\"enable\": true, \"dataDir\": \"/mnt/geth\"}},"
                 " \"agent\": {\"packages\": {\"geth\": \"/nix/store/x-geth-1.15/bin/geth\"}}}");
         _cleanup_(facts_freep) Facts *f = facts_new();
         _cleanup_(plan_freep) Plan *p = NULL;
 
         ASSERT_OK(facts_add_mount(f, "/mnt", "/dev/sdb", "ext4", "rw"));
-        p = plan(c, f);
+        p = fixture_plan(c, f);
         ASSERT_UNIT(p, "geth.service", UNIT_BLOCKED,
                     "executable /nix/store/x-geth-1.15/bin/geth (agent.packages.geth) was not found");
         ASSERT_OK(facts_add_executable(f, "/nix/store/x-geth-1.15/bin/geth", "/nix/store/x-geth-1.15/bin/geth"));
         plan_free(TAKE_PTR(p));
-        p = plan(c, f);
+        p = fixture_plan(c, f);
         ASSERT_UNIT(p, "geth.service", UNIT_READY, NULL);
         ASSERT_CONTAINS(unit(p, "geth.service")->content, "ExecStart=/nix/store/x-geth-1.15/bin/geth \\\n");
 }
 
 TEST(network_and_memory_file_systems_need_no_device) {
-        _cleanup_(config_freep) Config *c = config(
+        _cleanup_(config_freep) Config *c = fixture_config(
                 "{\"mounts\": {\"nas\": {\"enable\": true, \"what\": \"nas.lan:/export/eth\", \"where\": \"/mnt/nas\", \"type\": \"nfs4\","
                 " \"options\": \"\"}, \"scratch\": {\"enable\": true, \"what\": \"tmpfs\", \"where\": \"/mnt/scratch\", \"type\": \"tmpfs\"}},"
                 " \"execution\": {\"geth\": {\"enable\": true, \"dataDir\": \"/mnt/nas/geth\"}},"
@@ -683,14 +654,14 @@ TEST(network_and_memory_file_systems_need_no_device) {
         _cleanup_(facts_freep) Facts *f = ram_node(c);
         _cleanup_(plan_freep) Plan *p = NULL;
 
-        p = plan(c, f);
+        p = fixture_plan(c, f);
         ASSERT_EQ(mount(p, "nas")->state, MOUNT_PENDING);
         ASSERT_EQ(mount(p, "scratch")->state, MOUNT_PENDING);
 
         ASSERT_OK(facts_add_mount(f, "/mnt/nas", "nas.lan:/export/eth", "nfs4", "rw"));
         ASSERT_OK(facts_add_mount(f, "/mnt/scratch", "tmpfs", "tmpfs", "rw"));
         plan_free(TAKE_PTR(p));
-        p = plan(c, f);
+        p = fixture_plan(c, f);
         ASSERT_EQ(mount(p, "nas")->state, MOUNT_MOUNTED);
         ASSERT_EQ(mount(p, "scratch")->state, MOUNT_MOUNTED);
         /* Mounted as asked, but a tmpfs is still RAM: teku's data may not go there. */
@@ -698,23 +669,23 @@ TEST(network_and_memory_file_systems_need_no_device) {
 }
 
 TEST(a_label_with_a_space_through_a_udev_path) {
-        _cleanup_(config_freep) Config *c = config(
+        _cleanup_(config_freep) Config *c = fixture_config(
                 "{\"mounts\": {\"eth\": {\"enable\": true, \"what\": \"/dev/disk/by-label/eth\\\\x20data\", \"where\": \"/mnt/eth\"}}}");
         _cleanup_(facts_freep) Facts *f = facts_new();
         _cleanup_(plan_freep) Plan *p = NULL;
 
         f->have_devices = true;
         ASSERT_OK(facts_add_device(f, "/dev/vdb", "ext4", "eth data", NULL, NULL, NULL));
-        p = plan(c, f);
+        p = fixture_plan(c, f);
         ASSERT_EQ(mount(p, "eth")->state, MOUNT_PENDING);
         ASSERT_STREQ(mount(p, "eth")->device, "/dev/vdb");
 }
 
 TEST(blocked_units_also_tell_what_they_wait_for) {
-        _cleanup_(config_freep) Config *c = config(
+        _cleanup_(config_freep) Config *c = fixture_config(
                 "{\"consensus\": {\"lighthouse\": {\"enable\": true, \"dataDir\": \"/mnt/lh\", \"endpoint\": \"http://10.9.0.3:5052\"}}}");
         _cleanup_(facts_freep) Facts *f = ram_node(c);
-        _cleanup_(plan_freep) Plan *p = plan(c, f);
+        _cleanup_(plan_freep) Plan *p = fixture_plan(c, f);
 
         ASSERT_UNIT(p, "lighthouse.service", UNIT_BLOCKED, "on the RAM root");
         ASSERT_UNIT(p, "lighthouse.service", UNIT_BLOCKED, "waiting for address 10.9.0.3");

@@ -6,6 +6,7 @@
 #include <inttypes.h>
 
 #include "harness.h"
+#include "fixtures.h"
 #include "hsos/json-doc.h"
 #include "hsos/metrics.h"
 #include "hsos/probe.h"
@@ -15,15 +16,6 @@
 /* In the repository, read from its top (where make runs the tests): a
  * recording that is not there fails the test that wants it. */
 #define PEERS "tests/fixtures/peers"
-
-static Config *config(const char *s) {
-        _cleanup_strv_free_ char **errors = NULL;
-        Config *c = NULL;
-
-        if (config_parse(s, strlen(s), &c, &errors) < 0)
-                HARNESS_FAIL("config refused: %s", errors ? errors[0] : "?");
-        return c;
-}
 
 /* Feeds a body to the parser and prints the error, if any. */
 static int feed(ProbeQuery q, long status, const char *body, ProbeAnswer *a) {
@@ -74,7 +66,7 @@ static char *lodestar(const char *file) {
 }
 
 TEST(the_questions_for_an_execution_and_a_consensus_client) {
-        _cleanup_(config_freep) Config *c = config(
+        _cleanup_(config_freep) Config *c = fixture_config(
                 "{\"execution\": {\"geth\": {\"enable\": true, \"jsonRpcPort\": 18545}},"
                 " \"consensus\": {\"lighthouse\": {\"enable\": true, \"endpoint\": \"http://0.0.0.0:15052\"}}}");
         _cleanup_(probe_round_freep) ProbeRound *r = NULL;
@@ -103,7 +95,7 @@ TEST(the_questions_for_an_execution_and_a_consensus_client) {
 }
 
 TEST(an_ipv6_endpoint_is_bracketed_and_disabled_clients_are_not_asked) {
-        _cleanup_(config_freep) Config *c = config(
+        _cleanup_(config_freep) Config *c = fixture_config(
                 "{\"execution\": {\"geth\": {\"enable\": false}, \"besu\": {\"enable\": true, \"endpoint\": \"http://[::1]:8551\"}},"
                 " \"addons\": {\"mev-boost\": {\"enable\": true}}}");
         _cleanup_(probe_round_freep) ProbeRound *r = NULL;
@@ -258,7 +250,7 @@ TEST(an_answer_over_the_cap_is_refused) {
 
 /* A board for one geth or one lighthouse. */
 static HealthBoard *board(const char *json) {
-        _cleanup_(config_freep) Config *c = config(json);
+        _cleanup_(config_freep) Config *c = fixture_config(json);
         _cleanup_(probe_round_freep) ProbeRound *r = NULL;
         HealthBoard *b = NULL;
 
@@ -407,7 +399,7 @@ TEST(consensus_distance_optimistic_el_offline_and_genesis) {
 
 TEST(checks_carry_over_a_reload_for_the_same_client_and_url) {
         _cleanup_(health_board_freep) HealthBoard *b = board(GETH), *b2 = NULL, *b3 = NULL;
-        _cleanup_(config_freep) Config *c = config(GETH), *c2 = config("{\"execution\": {\"geth\": {\"enable\": true, \"jsonRpcPort\": 9545}}}");
+        _cleanup_(config_freep) Config *c = fixture_config(GETH), *c2 = fixture_config("{\"execution\": {\"geth\": {\"enable\": true, \"jsonRpcPort\": 9545}}}");
         _cleanup_(probe_round_freep) ProbeRound *r = NULL, *r2 = NULL;
         ProbeAnswer a;
 
@@ -427,7 +419,7 @@ TEST(the_status_counts_a_running_clients_word) {
                 "{\"mounts\": {\"eth\": {\"enable\": true, \"what\": \"LABEL=eth\", \"where\": \"/mnt/eth\"}},"
                 " \"execution\": {\"geth\": {\"enable\": true, \"dataDir\": \"/mnt/eth/geth\", \"jwtSecretFile\": \"/mnt/eth/jwt.hex\"}},"
                 " \"consensus\": {\"lighthouse\": {\"enable\": true, \"dataDir\": \"/mnt/eth/lh\", \"jwtSecretFile\": \"/mnt/eth/jwt.hex\"}}}";
-        _cleanup_(config_freep) Config *c = config(node);
+        _cleanup_(config_freep) Config *c = fixture_config(node);
         _cleanup_(facts_freep) Facts *f = facts_new();
         _cleanup_(plan_freep) Plan *p = NULL;
         _cleanup_(probe_round_freep) ProbeRound *r = NULL;
@@ -579,7 +571,7 @@ TEST(a_long_version_keeps_the_status_and_metrics_valid) {
 
         /* The status document the daemon writes, and its textfile. */
         static const char node[] = "{\"execution\": {\"geth\": {\"enable\": true}}}";
-        _cleanup_(config_freep) Config *c = config(node);
+        _cleanup_(config_freep) Config *c = fixture_config(node);
         _cleanup_(facts_freep) Facts *f = facts_new();
         _cleanup_(plan_freep) Plan *p = NULL;
         _cleanup_free_ char *status = NULL;

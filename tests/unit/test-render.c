@@ -3,6 +3,7 @@
  * hand-made facts, read back the way systemd reads them. */
 
 #include "harness.h"
+#include "fixtures.h"
 #include "systemd-read.h"
 
 #include "hsos/cmdline.h"
@@ -13,53 +14,23 @@
 
 /* ---- building a plan ---- */
 
-static Config *parse_config(const char *json) {
-        _cleanup_strv_free_ char **errors = NULL;
-        Config *c = NULL;
-        int r;
-
-        r = config_parse(json, strlen(json), &c, &errors);
-        if (r < 0) {
-                printf("# config_parse: %d\n", r);
-                STRV_FOREACH(e, errors)
-                        printf("#   %s\n", *e);
-                printf("# config: %s\n", json);
-        }
-        ASSERT_OK(r);
-        ASSERT_NOT_NULL(c);
-        return c;
-}
-
 /* A node where everything the plan checks is in place: every executable in
  * /usr/bin, /mnt and /var/mnt/data on ext4, the JWT present, the LAN address up. */
 static Facts *good_facts(void) {
-        Facts *f = facts_new();
+        Facts *f = fixture_good_facts();
 
-        ASSERT_NOT_NULL(f);
-        f->have_devices = true;
-        ASSERT_OK(facts_add_mount(f, "/", "rootfs", "tmpfs", "rw"));
-        ASSERT_OK(facts_add_mount(f, "/mnt", "/dev/vdb1", "ext4", "rw,noatime"));
         ASSERT_OK(facts_add_mount(f, "/var/mnt/data", "/dev/vdc1", "ext4", "rw,noatime"));
-        ASSERT_OK(facts_add_address(f, "lo", "127.0.0.1"));
         ASSERT_OK(facts_add_address(f, "eth0", "192.168.100.50"));
-        ASSERT_OK(facts_add_file(f, "/mnt/secrets/jwt.hex", FILE_PRESENT));
         ASSERT_OK(facts_add_file(f, "/run/agenix/jwt", FILE_PRESENT));
         ASSERT_OK(facts_add_file(f, "/mnt/secrets/wg-home.conf", FILE_PRESENT));
-        for (Client cl = 0; cl < _CLIENT_MAX; cl++) {
-                char path[256];
-                snprintf(path, sizeof path, "/usr/bin/%s", client_info(cl)->executable);
-                ASSERT_OK(facts_add_executable(f, client_info(cl)->executable, path));
-        }
         return f;
 }
 
 static Plan *build_plan(const char *json, Config **ret_config) {
         _cleanup_(facts_freep) Facts *f = good_facts();
-        Config *c = parse_config(json);
-        Plan *p = NULL;
+        Config *c = fixture_config(json);
+        Plan *p = fixture_plan(c, f);
 
-        ASSERT_OK(plan_build(c, f, &p));
-        ASSERT_NOT_NULL(p);
         *ret_config = c;
         return p;
 }

@@ -3,17 +3,9 @@
 #include <cJSON.h>
 
 #include "harness.h"
+#include "fixtures.h"
 #include "hsos/status.h"
 #include "hsos/util.h"
-
-static Config *config(const char *s) {
-        _cleanup_strv_free_ char **errors = NULL;
-        Config *c = NULL;
-
-        if (config_parse(s, strlen(s), &c, &errors) < 0)
-                HARNESS_FAIL("config refused: %s", errors ? errors[0] : "?");
-        return c;
-}
 
 static const char node[] =
         "{\"mounts\": {\"eth\": {\"enable\": true, \"what\": \"LABEL=eth\", \"where\": \"/mnt/eth\"}},"
@@ -56,7 +48,7 @@ static NodeState evaluate(const Config *c, const Facts *f, char ***ret_reasons) 
 }
 
 TEST(operational_when_everything_is_in_place) {
-        _cleanup_(config_freep) Config *c = config(node);
+        _cleanup_(config_freep) Config *c = fixture_config(node);
         _cleanup_(facts_freep) Facts *f = healthy();
         _cleanup_strv_free_ char **r = NULL;
 
@@ -66,7 +58,7 @@ TEST(operational_when_everything_is_in_place) {
 }
 
 TEST(a_node_with_only_a_consensus_client_is_legitimate) {
-        _cleanup_(config_freep) Config *c = config(
+        _cleanup_(config_freep) Config *c = fixture_config(
                 "{\"mounts\": {\"eth\": {\"enable\": true, \"what\": \"LABEL=eth\", \"where\": \"/mnt/eth\"}},"
                 " \"consensus\": {\"lighthouse\": {\"enable\": true, \"dataDir\": \"/mnt/eth/lh\", \"jwtSecretFile\": \"/mnt/eth/jwt.hex\"}},"
                 " \"ssh\": {\"privateKeyFile\": \"/mnt/eth/ssh/key\"}}");
@@ -77,7 +69,7 @@ TEST(a_node_with_only_a_consensus_client_is_legitimate) {
 }
 
 TEST(starting_before_the_first_evaluation) {
-        _cleanup_(config_freep) Config *c = config(node);
+        _cleanup_(config_freep) Config *c = fixture_config(node);
         _cleanup_(facts_freep) Facts *f = healthy();
         _cleanup_(plan_freep) Plan *p = NULL;
         _cleanup_strv_free_ char **r = NULL;
@@ -108,7 +100,7 @@ TEST(config_error_at_boot) {
 }
 
 TEST(degraded_by_a_waiting_mount_and_blocked_units) {
-        _cleanup_(config_freep) Config *c = config(node);
+        _cleanup_(config_freep) Config *c = fixture_config(node);
         _cleanup_(facts_freep) Facts *f = facts_new();
         _cleanup_strv_free_ char **r = NULL;
 
@@ -122,7 +114,7 @@ TEST(degraded_by_a_waiting_mount_and_blocked_units) {
 }
 
 TEST(failed_when_a_unit_fails) {
-        _cleanup_(config_freep) Config *c = config(node);
+        _cleanup_(config_freep) Config *c = fixture_config(node);
         _cleanup_(facts_freep) Facts *f = healthy();
         _cleanup_strv_free_ char **r = NULL;
 
@@ -137,7 +129,7 @@ TEST(failed_when_a_unit_fails) {
 }
 
 TEST(crash_looping_is_failed_although_systemd_restarts_it) {
-        _cleanup_(config_freep) Config *c = config(node);
+        _cleanup_(config_freep) Config *c = fixture_config(node);
         _cleanup_(facts_freep) Facts *f = healthy();
         _cleanup_strv_free_ char **r = NULL;
 
@@ -159,7 +151,7 @@ TEST(crash_looping_is_failed_although_systemd_restarts_it) {
 }
 
 TEST(disk_space_tiers) {
-        _cleanup_(config_freep) Config *c = config(node);
+        _cleanup_(config_freep) Config *c = fixture_config(node);
         _cleanup_(facts_freep) Facts *f = healthy();
         _cleanup_strv_free_ char **r = NULL;
 
@@ -173,7 +165,7 @@ TEST(disk_space_tiers) {
 }
 
 TEST(an_unsynchronized_clock_is_a_reason) {
-        _cleanup_(config_freep) Config *c = config(node);
+        _cleanup_(config_freep) Config *c = fixture_config(node);
         _cleanup_(facts_freep) Facts *f = healthy();
         _cleanup_strv_free_ char **r = NULL;
 
@@ -187,7 +179,7 @@ TEST(an_unsynchronized_clock_is_a_reason) {
 }
 
 TEST(a_refused_reload_keeps_the_node_and_says_so) {
-        _cleanup_(config_freep) Config *c = config(node);
+        _cleanup_(config_freep) Config *c = fixture_config(node);
         _cleanup_(facts_freep) Facts *f = healthy();
         _cleanup_(plan_freep) Plan *p = NULL;
         _cleanup_strv_free_ char **r = NULL;
@@ -203,7 +195,7 @@ TEST(a_refused_reload_keeps_the_node_and_says_so) {
 }
 
 TEST(the_document_has_every_part_of_the_schema) {
-        _cleanup_(config_freep) Config *c = config(node);
+        _cleanup_(config_freep) Config *c = fixture_config(node);
         _cleanup_(facts_freep) Facts *f = healthy();
         _cleanup_(plan_freep) Plan *p = NULL;
         _cleanup_free_ char *json = NULL;
@@ -296,7 +288,7 @@ TEST(the_document_has_every_part_of_the_schema) {
 /* A ruleset the kernel refused: the node keeps the one before, is degraded
  * with nft's words as the reason, and both the document and the text say so. */
 TEST(a_firewall_that_did_not_load_degrades_the_node) {
-        _cleanup_(config_freep) Config *c = config(node);
+        _cleanup_(config_freep) Config *c = fixture_config(node);
         _cleanup_(facts_freep) Facts *f = healthy();
         _cleanup_(plan_freep) Plan *p = NULL;
         _cleanup_strv_free_ char **r = NULL;
@@ -344,7 +336,7 @@ TEST(a_firewall_that_did_not_load_degrades_the_node) {
 }
 
 TEST(the_summary_fits_80_columns) {
-        _cleanup_(config_freep) Config *c = config(node);
+        _cleanup_(config_freep) Config *c = fixture_config(node);
         _cleanup_(facts_freep) Facts *f = facts_new();
         _cleanup_(plan_freep) Plan *p = NULL;
         _cleanup_free_ char *json = NULL, *text = NULL, *err = NULL;
@@ -414,7 +406,7 @@ TEST(sha256_known_answers) {
 /* The document and the summary of a healthy node whose login user has n keys
  * (-1: unknown); the state is returned. */
 static NodeState login_status(int n, cJSON **ret_login, char **ret_text) {
-        _cleanup_(config_freep) Config *c = config(node);
+        _cleanup_(config_freep) Config *c = fixture_config(node);
         _cleanup_(facts_freep) Facts *f = healthy();
         _cleanup_(plan_freep) Plan *p = NULL;
         _cleanup_free_ char *json = NULL, *err = NULL;
