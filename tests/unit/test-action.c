@@ -361,7 +361,7 @@ TEST(a_changed_sshd_dropin_reloads_the_unit_that_runs_sshd) {
 }
 
 TEST(a_missing_secret_is_watched_for_in_its_nearest_existing_directory) {
-        _cleanup_(config_freep) Config *c = config(
+        _cleanup_(config_freep) Config *c = fixture_config(
                 "{\"execution\": {\"geth\": {\"enable\": true, \"dataDir\": \"/mnt/geth\", \"jwtSecretFile\": \"/run/secrets/x/jwt.hex\"}},"
                 " \"consensus\": {\"lighthouse\": {\"enable\": true, \"dataDir\": \"/mnt/lh\", \"jwtSecretFile\": \"/run/secrets/x/jwt.hex\"}},"
                 " \"ssh\": {\"privateKeyFile\": \"/mnt/secrets/ssh/id_ed25519\"}}");
@@ -372,7 +372,7 @@ TEST(a_missing_secret_is_watched_for_in_its_nearest_existing_directory) {
         char *to_secrets[] = { (char *) "/run/secrets", (char *) "/run", NULL };
         char *to_x[] = { (char *) "/run/secrets/x", (char *) "/run/secrets", (char *) "/run", NULL };
 
-        p = plan(c, f);
+        p = fixture_plan(c, f);
         /* The JWT (one file, two clients) waits; the ssh host key is created on /mnt, not watched for. */
         ASSERT_OK(action_watch_dirs(p, only_run, &run));
         ASSERT_EQ(strv_length(run), 1);
@@ -390,7 +390,7 @@ TEST(a_missing_secret_is_watched_for_in_its_nearest_existing_directory) {
 }
 
 TEST(a_present_secret_is_not_watched_for) {
-        _cleanup_(config_freep) Config *c = config(
+        _cleanup_(config_freep) Config *c = fixture_config(
                 "{\"execution\": {\"geth\": {\"enable\": true, \"dataDir\": \"/mnt/geth\", \"jwtSecretFile\": \"/run/secrets/x/jwt.hex\"}}}");
         _cleanup_(facts_freep) Facts *f = node(c);
         _cleanup_(plan_freep) Plan *p = NULL;
@@ -399,7 +399,7 @@ TEST(a_present_secret_is_not_watched_for) {
 
         ASSERT_OK(facts_add_file(f, "/run/secrets/x/jwt.hex", FILE_PRESENT));
         ASSERT_OK(facts_add_file(f, "/mnt/secrets/ssh/id_ed25519", FILE_PRESENT));
-        p = plan(c, f);
+        p = fixture_plan(c, f);
         ASSERT_OK(action_watch_dirs(p, present, &dirs));
         ASSERT_EQ(strv_length(dirs), 0);
 }
