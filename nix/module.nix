@@ -232,6 +232,7 @@ in
       systemd.suppressedSystemUnits = hsos.nodeJson.homestakerosUnits {
         inherit (config) homestakeros;
         inherit (utils) escapeSystemdPath;
+        inherit (pkgs.stdenv.hostPlatform) system;
       };
       warnings = map (key: "services.hsos-agent: homestakeros.${key} has no place in node.json: the agent does not use it")
         (hsos.nodeJson.droppedKeys config.homestakeros);

@@ -7,7 +7,9 @@
 # documents as homestakeros settings, flake.nix's example nodes) the
 # /etc/hsos/node.json of tests/nix/expected/ (the web UI's document itself),
 # which hsos-agent validate accepts and plans as the same node, and the
-# units, users, time sync, initrd stage, ... of expected/*.system.json, and
+# units, users, time sync, initrd stage, ... of expected/*.system.json, none
+# of the units HomestakerOS's own module defines for the node (recorded in
+# tests/nix/homestakeros-units.nix) left in /etc/systemd/system, and
 # NixOS's firewall opening the ports `hsos-agent plan --json` lists for
 # the same node.json (nix/lib/firewall.nix against the agent), its port
 # table nix/lib/clients.json being what HSOS_CLIENTS_JSON (hsos-clients-json)
@@ -103,6 +105,26 @@ system() {
         check "$name: the package's units (systemd.packages) and its command (environment.systemPackages)" \
                 '.packages.systemd == [.packages.agent] and .packages.environment == [.packages.agent]' "$T/sys.json"
         check "$name: no assertion fails" '.failedAssertions == []' "$T/sys.json"
+        # HomestakerOS's units the agent replaces are off. With HomestakerOS's
+        # current module, the units it defines for the case's settings
+        # (tests/nix/homestakeros-units.nix records which) are evaluated,
+        # and none is among the units NixOS writes to /etc/systemd/system
+        # (enabledUnits, as nixpkgs computes it: tests/nix/nixos-options.nix):
+        # neither one that would run a client a second time on the same
+        # data nor the /dev/null NixOS writes for one whose enable is false,
+        # which would mask the agent's unit of that name. And every name the
+        # module suppresses is one HomestakerOS defines. (An older module's
+        # units are not recorded here: its list is expected/*.system.json's.)
+        case $(jq -r .units.homestakerosModule "$T/sys.json") in
+        current)
+                check "$name: no unit of HomestakerOS's module is left in /etc/systemd/system: $(jq -r '.units.homestakeros | join(" ")' "$T/sys.json")" \
+                        '.units.enabled as $e | [.units.homestakeros[] | select(. as $u | $e | index($u))] as $on
+                        | if $on == [] then true else {leftInEtc: $on, homestakeros: .units.homestakeros} end' "$T/sys.json"
+                check "$name: every unit the module suppresses is one HomestakerOS's module defines" \
+                        '(.suppressedUnits - .units.homestakeros) as $x | if $x == [] then true else {suppressedNotDefined: $x} end' "$T/sys.json" ;;
+        null)
+                check "$name: without HomestakerOS's module, no unit is suppressed" '.suppressedUnits == [] and .units.homestakeros == []' "$T/sys.json" ;;
+        esac
         # The users of hsos-agent.sysusers: system users, each in its own
         # group of the same number; hsos-net too; the hsos group; core.
         want=$(sed -n 's/^u  *\([^ ]*\)  *\([0-9]*\) .*/\1 \2/p' "$TOP/initrd-hooks/hsos-agent.sysusers" | sort)
