@@ -105,6 +105,8 @@ let
         writtenPath = toString written;
       };
       services = mapAttrs (_: unit) (filterAttrs (name: _: lib.hasPrefix "hsos-agent" name) config.systemd.services);
+      # The package's units' ordering, as the module read it from their files.
+      agentUnits = cfg.units;
       initrd = {
         inherit (config.boot.initrd.systemd) enable;
         services = mapAttrs (_: s: unit s // { inherit (s) unitConfig serviceConfig; }) config.boot.initrd.systemd.services;
