@@ -25,6 +25,12 @@ let
   sysusers = hsos.sysusers (builtins.readFile ../initrd-hooks/hsos-agent.sysusers);
   hasHomestakerOS = options ? homestakeros;
 
+  # The package's units (initrd-hooks/, installed by `make install` into
+  # $out/lib/systemd/system, which systemd.packages hands to NixOS): the
+  # dependencies each declares, read from the files themselves.
+  units = lib.genAttrs [ "hsos-agent-mount" "hsos-agent" "hsos-agent-net" ]
+    (name: hsos.units.dependencies "${name}.service" (builtins.readFile (../initrd-hooks + "/${name}.service")));
+
   # node.json: the settings, agent.packages filled with the store paths of
   # the enabled clients' executables (which puts them in the image), written
   # with builtins.toJSON and, where the build can run the agent, validated
@@ -138,6 +144,27 @@ in
       readOnly = true;
       description = "The node.json the image carries at /etc/hsos/node.json (built from settings).";
     };
+
+    units = mkOption {
+      type = types.attrsOf (types.attrsOf (types.listOf types.str));
+      readOnly = true;
+      default = units;
+      defaultText = literalExpression "the dependencies of initrd-hooks/*.service";
+      description = ''
+        The ordering and dependencies of the package's units, as their
+        files declare them ([Unit] after, before, wants, requires,
+        bindsTo, conflicts; [Install] wantedBy, requiredBy), by unit name:
+        hsos-agent-mount (before local-fs.target, wanted by it),
+        hsos-agent (after hsos-agent-mount.service and network.target,
+        wanted by multi-user.target), hsos-agent-net (bound to hsos-agent,
+        wanted by nothing: the daemon starts it). NixOS reads the [Unit]
+        lines from the package's file and ignores [Install]: the module
+        gives a unit's WantedBy=/RequiredBy= to
+        systemd.services.<unit>.wantedBy/requiredBy, and nothing else (set
+        there, After= and the rest would be written a second time, into
+        the unit's overrides.conf).
+      '';
+    };
   };
 
   config = mkIf cfg.enable (mkMerge [
@@ -151,17 +178,21 @@ in
       environment.etc."hsos/node.json".source = nodeJson;
       environment.systemPackages = [ cfg.package ];
 
-      # The units of initrd-hooks/, as the package installs them, enabled
-      # below (hsos-agent-net.service too, not enabled: the daemon starts it).
+      # The units of initrd-hooks/, as the package installs them, their
+      # ordering in their files; enabled as their [Install] says, which
+      # NixOS does not read (hsos-agent-net.service is wanted by nothing:
+      # the daemon starts it).
       systemd.packages = [ cfg.package ];
+      systemd.services = lib.mapAttrs (_: u: { inherit (u) wantedBy requiredBy; })
+        (lib.filterAttrs (_: u: u.wantedBy != [ ] || u.requiredBy != [ ]) units);
+    }
+    {
       systemd.services.hsos-agent-mount = {
-        wantedBy = [ "local-fs.target" ];
         path = [ pkgs.openssh ]; # ssh-keygen, for a missing host key
         # The disks are mounted once a boot; a switch leaves them be.
         restartIfChanged = false;
       };
       systemd.services.hsos-agent = {
-        wantedBy = [ "multi-user.target" ];
         # ssh-keygen, journalctl (agent.journalDir), useradd (core, should the
         # module not have declared it).
         path = [ pkgs.openssh config.systemd.package pkgs.shadow ];
@@ -232,6 +263,7 @@ in
       systemd.suppressedSystemUnits = hsos.nodeJson.homestakerosUnits {
         inherit (config) homestakeros;
         inherit (utils) escapeSystemdPath;
+        inherit (pkgs.stdenv.hostPlatform) system;
       };
       warnings = map (key: "services.hsos-agent: homestakeros.${key} has no place in node.json: the agent does not use it")
         (hsos.nodeJson.droppedKeys config.homestakeros);

@@ -9,6 +9,7 @@ in
 {
   inherit nodeJson packages;
   sysusers = import ./sysusers.nix;
+  units = import ./units.nix { inherit lib; };
 
   # The ports the agent's firewall would open for node.json, for NixOS's
   # firewall (./firewall.nix).

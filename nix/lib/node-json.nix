@@ -99,19 +99,42 @@ rec {
       };
     };
 
-  # The units HomestakerOS's module makes for this node and the agent makes
-  # now (its clients, mev-boost, ssv-node, wg-quick, its mounts), named as
-  # systemd names them; the module suppresses them, so that the agent's units
-  # in /run/systemd/system are not shadowed by HomestakerOS's in /etc.
-  # escapeSystemdPath is nixpkgs' utils.escapeSystemdPath.
-  homestakerosUnits = { homestakeros, escapeSystemdPath }:
+  # The units HomestakerOS's module defines for this node and the agent makes
+  # now, named as systemd names them; the module suppresses them, so that the
+  # agent's units in /run/systemd/system are neither doubled nor shadowed by
+  # HomestakerOS's in /etc/systemd/system. As its module
+  # (nixosModules/homestakeros/default.nix, recorded in
+  # tests/nix/homestakeros-units.nix) defines them:
+  # - <client>.service for each client of execution, consensus and
+  #   mev-boost whose enable is true (a client that is off has no unit);
+  # - ssv-node.service on x86_64-linux, when a consensus and an execution
+  #   client are on and addons.ssv-node.dataDir starts with the `where` of
+  #   an enabled mount that is not tmpfs, overlay or squashfs;
+  # - wg-quick-<if>.service when vpn.wireguard.enable (through nixpkgs'
+  #   networking.wg-quick), <if> the config file's name up to its first dot;
+  # - <where>.mount for every mount, its enable true or false: NixOS writes
+  #   a unit that is off as a link to /dev/null, which would mask the
+  #   agent's mount unit of the same name.
+  # escapeSystemdPath is nixpkgs' utils.escapeSystemdPath; system the host's
+  # (pkgs.stdenv.hostPlatform.system, HomestakerOS's pkgs.system).
+  homestakerosUnits = { homestakeros, escapeSystemdPath, system }:
     let
       section = name: lib.attrByPath [ name ] { } homestakeros;
+      on = x: isAttrs x && (x.enable or false) == true;
+      enabled = name: attrNames (lib.filterAttrs (_: on) (section name));
+      consensus = enabled "consensus";
+      execution = enabled "execution";
       wireguard = lib.attrByPath [ "vpn" "wireguard" ] { } homestakeros;
       mounts = lib.filterAttrs (_: m: isAttrs m && m ? where) (section "mounts");
+      ssvDataDir = lib.attrByPath [ "addons" "ssv-node" "dataDir" ] null homestakeros;
+      persistent = path: lib.any
+        (m: on m && lib.hasPrefix (toString m.where) path && !(lib.elem (m.type or "auto") [ "tmpfs" "overlay" "squashfs" ]))
+        (builtins.attrValues mounts);
     in
-    map (name: "${name}.service") (attrNames (section "execution") ++ attrNames (section "consensus") ++ [ "mev-boost" "ssv-node" ])
-    ++ lib.optional ((wireguard.enable or false) == true && (wireguard.configFile or null) != null)
+    map (name: "${name}.service") (execution ++ consensus
+      ++ lib.optional (on (lib.attrByPath [ "addons" "mev-boost" ] { } homestakeros)) "mev-boost"
+      ++ lib.optional (system == "x86_64-linux" && consensus != [ ] && execution != [ ] && ssvDataDir != null && persistent (toString ssvDataDir)) "ssv-node")
+    ++ lib.optional (on wireguard && (wireguard.configFile or null) != null)
       "wg-quick-${wireguardInterface wireguard.configFile}.service"
     ++ lib.mapAttrsToList (_: m: "${escapeSystemdPath (toString m.where)}.mount") mounts;
 }

@@ -7,7 +7,9 @@
 # documents as homestakeros settings, flake.nix's example nodes) the
 # /etc/hsos/node.json of tests/nix/expected/ (the web UI's document itself),
 # which hsos-agent validate accepts and plans as the same node, and the
-# units, users, time sync, initrd stage, ... of expected/*.system.json, and
+# units, users, time sync, initrd stage, ... of expected/*.system.json, none
+# of the units HomestakerOS's own module defines for the node (recorded in
+# tests/nix/homestakeros-units.nix) left in /etc/systemd/system, and
 # NixOS's firewall opening the ports `hsos-agent plan --json` lists for
 # the same node.json (nix/lib/firewall.nix against the agent), its port
 # table nix/lib/clients.json being what HSOS_CLIENTS_JSON (hsos-clients-json)
@@ -74,10 +76,31 @@ same() {
         else not_ok "$1" "$(cat "$T/diff")"; fi
 }
 
-# check NAME JQ-PROGRAM FILE: the program says true of the file.
+# check NAME [JQ-OPTIONS...] JQ-PROGRAM FILE: the program says true of the
+# file.
 check() {
-        if [ "$(jq "$2" "$3" 2>&1)" = true ]; then ok "$1"
-        else not_ok "$1" "$(jq "$2" "$3" 2>&1)"; fi
+        check_name=$1; shift
+        if [ "$(jq "$@" 2>&1)" = true ]; then ok "$check_name"
+        else not_ok "$check_name" "$(jq "$@" 2>&1)"; fi
+}
+
+# units_json: the dependencies initrd-hooks/*.service declare, by unit name:
+# [Unit] After=, Before=, Wants=, Requires=, BindsTo=, Conflicts=, [Install]
+# WantedBy=, RequiredBy=, as lists (lines add up, an empty value empties the
+# list, as systemd reads them).
+units_json() {
+        for f in "$TOP"/initrd-hooks/*.service; do
+                awk '/^[ \t]*([#;]|$)/ { next }
+                        /^\[/ { section = $0; next }
+                        { k = $0; sub(/[ \t]*=.*/, "", k); v = $0; sub(/^[^=]*=[ \t]*/, "", v) }
+                        section == "[Unit]" && k ~ /^(After|Before|Wants|Requires|BindsTo|Conflicts)$/ \
+                        || section == "[Install]" && k ~ /^(WantedBy|RequiredBy)$/ { print k "\t" v }' "$f" \
+                | jq -R -s --arg u "$(basename "$f" .service)" 'split("\n") | map(select(. != "") | split("\t"))
+                        | reduce .[] as [$k, $v] ({after: [], before: [], wants: [], requires: [], bindsTo: [], conflicts: [], wantedBy: [], requiredBy: []};
+                                (($k[:1] | ascii_downcase) + $k[1:]) as $key
+                                | .[$key] = (if $v == "" then [] else .[$key] + [$v | splits("[ \t]+") | select(. != "")] end))
+                        | {($u): .}'
+        done | jq -s add
 }
 
 # system CASE NAME EXPECTED [EXPECTED-SYSTEM]: the checks of one evaluated
@@ -96,13 +119,62 @@ system() {
         same "$name: /etc/hsos/node.json is the expected document" "$T/$name.json" "$expected"
         check "$name: /etc/hsos/node.json is services.hsos-agent.nodeJson, which runs hsos-agent validate on it" \
                 '.nodeJson.isOption and .nodeJson.validatedBy == "\(.packages.agent)/bin/hsos-agent validate --config \(.nodeJson.writtenPath)\ncp \(.nodeJson.writtenPath) $out\n"' "$T/sys.json"
-        check "$name: the agent's units are enabled, hsos-agent-mount by local-fs.target and not restarted by a switch" \
-                '.services."hsos-agent-mount" | .enable and .wantedBy == ["local-fs.target"] and .restartIfChanged == false' "$T/sys.json"
-        check "$name: hsos-agent by multi-user.target, reloaded when node.json changes" \
-                '.services."hsos-agent" as $s | $s.enable and $s.wantedBy == ["multi-user.target"] and $s.reloadTriggers == [.nodeJson.etcSource]' "$T/sys.json"
+        # The agent's units: their ordering is in the package's unit files
+        # (initrd-hooks/*.service, read here by units_json), which NixOS
+        # takes from systemd.packages; it reads no [Install], so the module
+        # declares systemd.services.<unit>.wantedBy/requiredBy of it, and
+        # nothing more (an After= set there too would be written again, in
+        # the unit's overrides.conf). The module's reading of the files
+        # (services.hsos-agent.units) is this test's own.
+        check "$name: services.hsos-agent.units is what initrd-hooks/*.service declare ([Unit], [Install])" \
+                --argjson files "$(cat "$T/unit-files.json")" '.agentUnits == $files' "$T/sys.json"
+        check "$name: systemd.services.<unit> is wanted as the unit file's [Install] says, and orders nothing the file does not" \
+                --argjson files "$(cat "$T/unit-files.json")" '.services as $s | [$files | to_entries[] | .key as $u | .value as $f
+                        | select(if $f.wantedBy == [] and $f.requiredBy == [] then $s | has($u)
+                                else ($s[$u] // {}) | (.enable and .wantedBy == $f.wantedBy and .requiredBy == $f.requiredBy
+                                        and .after == [] and .before == [] and .wants == [] and .requires == []) | not end)
+                        | $u] | if . == [] then true else {disagree: ., services: $s} end' "$T/sys.json"
+        # What the ordering is, as systemd gets it on NixOS: the unit file's
+        # [Unit] lines and what systemd.services adds (its overrides.conf);
+        # [Install] NixOS does not read: systemd.services' wantedBy alone.
+        jq --argjson files "$(cat "$T/unit-files.json")" '.services as $s | $files | with_entries(.key as $u
+                | .value |= with_entries(.key as $k | .value = (if $k == "wantedBy" or $k == "requiredBy" then [] else .value end) + ($s[$u][$k] // [])))' \
+                "$T/sys.json" >"$T/ordering.json"
+        check "$name: hsos-agent-mount: before local-fs.target, wanted by it (and only by it); not restarted by a switch" \
+                --slurpfile sys "$T/sys.json" '."hsos-agent-mount" | (.before | index("local-fs.target")) != null and .wantedBy == ["local-fs.target"]
+                        and $sys[0].services."hsos-agent-mount".restartIfChanged == false' "$T/ordering.json"
+        check "$name: hsos-agent: after (and wanting) hsos-agent-mount.service, after network.target, wanted by multi-user.target; reloaded when node.json changes" \
+                --slurpfile sys "$T/sys.json" '."hsos-agent" | (.after | index("hsos-agent-mount.service")) != null and (.after | index("network.target")) != null
+                        and (.wants | index("hsos-agent-mount.service")) != null and .wantedBy == ["multi-user.target"]
+                        and $sys[0].services."hsos-agent".reloadTriggers == [$sys[0].nodeJson.etcSource]' "$T/ordering.json"
+        check "$name: hsos-agent-net: wanted by nothing (the daemon starts it), bound to hsos-agent.service" \
+                '."hsos-agent-net" | .wantedBy == [] and .requiredBy == [] and .bindsTo == ["hsos-agent.service"]' "$T/ordering.json"
+        check "$name: /etc/systemd/system has systemd.services' hsos-agent and hsos-agent-mount, enabled, and no hsos-agent-net of its own" \
+                '.units.enabled as $e | ($e | index("hsos-agent.service")) != null and ($e | index("hsos-agent-mount.service")) != null
+                        and ($e | index("hsos-agent-net.service")) == null and .services."hsos-agent".enable and .services."hsos-agent-mount".enable' "$T/sys.json"
         check "$name: the package's units (systemd.packages) and its command (environment.systemPackages)" \
                 '.packages.systemd == [.packages.agent] and .packages.environment == [.packages.agent]' "$T/sys.json"
         check "$name: no assertion fails" '.failedAssertions == []' "$T/sys.json"
+        # HomestakerOS's units the agent replaces are off. With HomestakerOS's
+        # current module, the units it defines for the case's settings
+        # (tests/nix/homestakeros-units.nix records which) are evaluated,
+        # and none is among the units NixOS writes to /etc/systemd/system
+        # (enabledUnits, as nixpkgs computes it: tests/nix/nixos-options.nix):
+        # neither one that would run a client a second time on the same
+        # data nor the /dev/null NixOS writes for one whose enable is false,
+        # which would mask the agent's unit of that name. And every name the
+        # module suppresses is one HomestakerOS defines. (An older module's
+        # units are not recorded here: its list is expected/*.system.json's.)
+        case $(jq -r .units.homestakerosModule "$T/sys.json") in
+        current)
+                check "$name: no unit of HomestakerOS's module is left in /etc/systemd/system: $(jq -r '.units.homestakeros | join(" ")' "$T/sys.json")" \
+                        '.units.enabled as $e | [.units.homestakeros[] | select(. as $u | $e | index($u))] as $on
+                        | if $on == [] then true else {leftInEtc: $on, homestakeros: .units.homestakeros} end' "$T/sys.json"
+                check "$name: every unit the module suppresses is one HomestakerOS's module defines" \
+                        '(.suppressedUnits - .units.homestakeros) as $x | if $x == [] then true else {suppressedNotDefined: $x} end' "$T/sys.json" ;;
+        null)
+                check "$name: without HomestakerOS's module, no unit is suppressed" '.suppressedUnits == [] and .units.homestakeros == []' "$T/sys.json" ;;
+        esac
         # The users of hsos-agent.sysusers: system users, each in its own
         # group of the same number; hsos-net too; the hsos group; core.
         want=$(sed -n 's/^u  *\([^ ]*\)  *\([0-9]*\) .*/\1 \2/p' "$TOP/initrd-hooks/hsos-agent.sysusers" | sort)
@@ -157,7 +229,7 @@ system() {
         fi
         # What else the evaluated config says (HomestakerOS's units left out,
         # the warnings, the firewall, the initrd stage, ...), as reviewed.
-        jq -S 'del(.nodeJson, .packages, .services, .users, .groups, .agentFirewallKept)' "$T/sys.json" >"$T/$name.system.json"
+        jq -S 'del(.nodeJson, .packages, .services, .agentUnits, .users, .groups, .agentFirewallKept)' "$T/sys.json" >"$T/$name.system.json"
         same "$name: HomestakerOS's units left out, warnings, firewall, initrd are the expected ones" \
                 "$T/$name.system.json" "$expected_system"
 }
@@ -166,6 +238,11 @@ if [ ! -d "$NIXPKGS_LIB/lib" ] || [ ! -f "$HS_OPTIONS" ]; then
         n=$((n + 1))
         echo "ok $n - nix/module.nix evaluated by lib.evalModules # SKIP nixpkgs' lib or HomestakerOS's options.nix is missing ($NIXPKGS_LIB, $HS_OPTIONS)"
 else
+        if units_json >"$T/unit-files.json" 2>"$T/err" && [ "$(jq 'keys' "$T/unit-files.json")" = "$(printf '[\n  "hsos-agent",\n  "hsos-agent-mount",\n  "hsos-agent-net"\n]')" ]; then
+                ok "initrd-hooks/*.service: the [Unit]/[Install] dependencies of hsos-agent, hsos-agent-mount, hsos-agent-net: $(jq -c . "$T/unit-files.json")"
+        else
+                not_ok "initrd-hooks/*.service: the [Unit]/[Install] dependencies of hsos-agent, hsos-agent-mount, hsos-agent-net" "$(cat "$T/err" "$T/unit-files.json")"
+        fi
         for c in $(cd "$HERE/cases" && ls *.nix | sed 's/\.nix$//'); do
                 system "cases/$c" "$c" "$HERE/expected/$c.json"
         done

@@ -69,7 +69,9 @@ let
       ../../nix/module.nix
       { _module.args.pkgs = import ./pkgs.nix { inherit lib clients; }; }
     ]
-    ++ lib.optional (homestakeros == "current") homestakerosOptions
+    # HomestakerOS's options, and the units its module would define for
+    # them (./homestakeros-units.nix, a stand-in recording that module).
+    ++ lib.optionals (homestakeros == "current") [ homestakerosOptions ./homestakeros-units.nix ]
     ++ lib.optional (homestakeros == "older") olderHomestakerOS
     ++ modules;
   };
@@ -103,6 +105,8 @@ let
         writtenPath = toString written;
       };
       services = mapAttrs (_: unit) (filterAttrs (name: _: lib.hasPrefix "hsos-agent" name) config.systemd.services);
+      # The package's units' ordering, as the module read it from their files.
+      agentUnits = cfg.units;
       initrd = {
         inherit (config.boot.initrd.systemd) enable;
         services = mapAttrs (_: s: unit s // { inherit (s) unitConfig serviceConfig; }) config.boot.initrd.systemd.services;
@@ -119,6 +123,19 @@ let
       users = mapAttrs (_: u: { inherit (u) uid group extraGroups description isSystemUser isNormalUser; sshKeys = u.openssh.authorizedKeys.keys; }) config.users.users;
       groups = mapAttrs (_: g: { inherit (g) gid; }) config.users.groups;
       suppressedUnits = config.systemd.suppressedSystemUnits;
+      # The units of /etc/systemd/system (NixOS's enabledUnits, computed in
+      # ./nixos-options.nix), and the ones HomestakerOS's module defines
+      # (./homestakeros-units.nix, read back from that file's definitions).
+      units =
+        let
+          fromStandIn = o: lib.filter (d: lib.hasSuffix "/tests/nix/homestakeros-units.nix" (toString d.file)) o.definitionsWithLocations;
+        in
+        {
+          enabled = builtins.attrNames config.systemd.enabledUnits;
+          homestakeros = lib.unique (lib.concatMap (d: map (n: "${n}.service") (builtins.attrNames d.value)) (fromStandIn options.systemd.services)
+            ++ lib.concatMap (d: map (m: "${utils.escapeSystemdPath m.where}.mount") d.value) (fromStandIn options.systemd.mounts));
+          homestakerosModule = c.homestakeros or null;
+        };
       tmpfiles = config.systemd.tmpfiles.rules;
       hostName = config.networking.hostName;
       timeZone = config.time.timeZone;

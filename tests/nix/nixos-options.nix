@@ -13,7 +13,7 @@
 # config/users-groups.nix asserts (exactly one of isSystemUser and
 # isNormalUser, a group), and that the group is declared (the activation's
 # update-users-groups.pl fails on an undeclared one).
-{ config, lib, pkgs, ... }:
+{ config, lib, pkgs, utils, ... }:
 let
   inherit (lib) mkOption types;
 
@@ -45,6 +45,27 @@ let
       reloadTriggers = mkOption { type = types.listOf unitOption; default = [ ]; };
     };
   });
+
+  # systemd.mounts's entries (nixos/lib/systemd-unit-options.nix, mountOptions):
+  # a mount unit, named after its `where`.
+  mount = types.submodule {
+    options = {
+      enable = mkOption { type = types.bool; default = true; };
+      description = mkOption { type = types.singleLineStr; default = ""; };
+      what = mkOption { type = types.str; };
+      where = mkOption { type = types.str; };
+      type = mkOption { type = types.str; default = ""; };
+      options = mkOption { type = types.commas; default = ""; };
+      wantedBy = unitNames;
+      requiredBy = unitNames;
+      wants = unitNames;
+      requires = unitNames;
+      after = unitNames;
+      before = unitNames;
+      unitConfig = mkOption { type = types.attrsOf unitOption; default = { }; };
+      mountConfig = mkOption { type = types.attrsOf unitOption; default = { }; };
+    };
+  };
 
   # environment.etc.<name> and boot.initrd.systemd.contents.<name>
   # (system/etc/etc.nix): text, when given, becomes source, a store file.
@@ -106,7 +127,21 @@ in
     systemd.package = mkOption { type = types.package; default = pkgs.systemd; };
     systemd.packages = mkOption { type = types.listOf types.package; default = [ ]; };
     systemd.services = mkOption { type = types.attrsOf service; default = { }; };
+    systemd.mounts = mkOption { type = types.listOf mount; default = [ ]; };
     systemd.suppressedSystemUnits = mkOption { type = types.listOf types.str; default = [ ]; };
+    # The units NixOS writes, by the name systemd knows them by
+    # (system/boot/systemd.nix: systemd.units, made of systemd.services,
+    # systemd.mounts, ...): here only what the two make, each its
+    # submodule's value, and none defined directly.
+    systemd.units = mkOption { type = types.attrsOf types.unspecified; internal = true; readOnly = true; };
+    # Not an option of NixOS: the `enabledUnits` of system/boot/systemd.nix
+    # (filterAttrs (n: v: ! elem n cfg.suppressedSystemUnits) cfg.units),
+    # which generateUnits writes to /etc/systemd/system: a unit whose enable
+    # is true as its file (its wantedBy as links), one whose enable is false
+    # as a link to /dev/null (nixos/lib/systemd-lib.nix, makeUnit), which
+    # masks a unit of that name anywhere else (the agent's in /run). A
+    # suppressed unit is in neither form.
+    systemd.enabledUnits = mkOption { type = types.attrsOf types.unspecified; internal = true; readOnly = true; };
     systemd.tmpfiles.rules = mkOption { type = types.listOf types.str; default = [ ]; };
 
     users.users = mkOption { type = types.attrsOf user; default = { }; };
@@ -166,6 +201,10 @@ in
   config.systemd.services = lib.mkIf config.services.timesyncd.enable {
     systemd-timesyncd.wantedBy = [ "sysinit.target" ];
   };
+
+  config.systemd.units = lib.mapAttrs' (name: s: lib.nameValuePair "${name}.service" s) config.systemd.services
+    // lib.listToAttrs (map (m: lib.nameValuePair "${utils.escapeSystemdPath m.where}.mount" m) config.systemd.mounts);
+  config.systemd.enabledUnits = lib.filterAttrs (n: v: ! lib.elem n config.systemd.suppressedSystemUnits) config.systemd.units;
 
   config.assertions = lib.flatten (lib.mapAttrsToList
     (name: user: [
