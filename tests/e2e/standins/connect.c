@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* For test images only: connects to a SOCK_SEQPACKET socket the way the
  * network helper connects to root's /run/hsos-agent/net.sock, and says what
- * root did with the connection: "closed" (refused: root closed it without a
- * word), "message N" (root sent its first message of N bytes: accepted),
- * "silent" (neither within 5 s) or "error: ..." (could not connect). */
+ * root did with the connection: "closed" (refused: root accepted it and
+ * closed it without a word), "reset" (root closed its listening socket
+ * before accepting it), "message N" (root sent its first message of N bytes:
+ * accepted), "silent" (none of these within 5 s) or "error: ..." (could not
+ * connect). */
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
@@ -35,8 +37,10 @@ int main(int argc, char **argv) {
                 return 1;
         }
         n = recv(fd, buf, sizeof buf, 0);
-        if (n == 0 || (n < 0 && errno == ECONNRESET))
+        if (n == 0)
                 printf("closed\n");
+        else if (n < 0 && errno == ECONNRESET)
+                printf("reset\n");
         else if (n < 0)
                 printf("error: %s\n", strerror(errno));
         else
