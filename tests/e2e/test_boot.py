@@ -352,7 +352,7 @@ def privsep_checks(g):
            "are refused on net.sock (closed, no message)", out)
     g.check("rm -r %s && systemctl daemon-reload" % dropin)
     log = journal(g, "hsos-agent.service")
-    refused = re.findall(r"refused a connection to /run/hsos-agent/net.sock from pid \\d+, uid (\\d+)", log)
+    refused = re.findall(r"refused a connection to /run/hsos-agent/net.sock from pid \d+, uid (\d+)", log)
     netuid = g.check("id -u hsos-net").strip()
     tap.ok(netuid in refused and "0" in refused,
            "privsep: the journal names both refused connections (uid %s and 0)" % netuid,
