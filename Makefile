@@ -52,10 +52,12 @@ endif
 comma := ,
 SAN_FLAGS := $(if $(SANITIZE),-fsanitize=address$(comma)undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
 OPT ?= -O2
-# LIBNFTABLES: where the firewall's loader opens libnftables (dlopen), for a
-# system whose loader does not search it (Nix); by default its soname.
+# LIBNFTABLES, LIBBLKID, LIBMOUNT: where the agent opens libnftables,
+# libblkid and libmount (dlopen), for a system whose loader does not search
+# them (Nix); by default their sonames.
 BASE_CFLAGS := -std=gnu17 -D_GNU_SOURCE $(OPT) -g $(WARNINGS) $(SAN_FLAGS) -Iinclude \
-	-DHSOS_VERSION='"$(VERSION)"' $(if $(LIBNFTABLES),-DHSOS_LIBNFTABLES='"$(LIBNFTABLES)"') $(CFLAGS)
+	-DHSOS_VERSION='"$(VERSION)"' $(if $(LIBNFTABLES),-DHSOS_LIBNFTABLES='"$(LIBNFTABLES)"') \
+	$(if $(LIBBLKID),-DHSOS_LIBBLKID='"$(LIBBLKID)"') $(if $(LIBMOUNT),-DHSOS_LIBMOUNT='"$(LIBMOUNT)"') $(CFLAGS)
 BASE_LDFLAGS := -Wl,-z,relro,-z,now,--as-needed $(SAN_FLAGS) $(LDFLAGS)
 
 # The pure core sees cJSON and nothing else. Its include path starts with a
@@ -79,7 +81,10 @@ NET_CFLAGS := $(BASE_CFLAGS) $(shell $(PKG_CONFIG) --cflags $(NET_PKGS) 2>/dev/n
 CORE_LIBS := $(shell $(PKG_CONFIG) --libs $(CORE_PKGS) 2>/dev/null) -lm
 # libnftables: its header only; the library is opened (dlopen) by the child
 # that loads the ruleset (agent/edge/firewall.c), never by the root process.
-EDGE_LINK_PKGS := $(filter-out libnftables,$(EDGE_PKGS))
+# So are libblkid and libmount (and libselinux and libpcre2 behind it), by
+# the worker that reads the disk and mounts (agent/edge/disklibs.c): linked,
+# they held some 460 KiB of the root daemon's RSS.
+EDGE_LINK_PKGS := $(filter-out libnftables blkid mount,$(EDGE_PKGS))
 EDGE_LIBS := $(shell $(PKG_CONFIG) --libs $(EDGE_LINK_PKGS) 2>/dev/null) -lm
 # The edge's tests may read the kernel's tables back with libnftables.
 EDGE_TEST_LIBS := $(EDGE_LIBS) $(shell $(PKG_CONFIG) --libs libnftables 2>/dev/null)

@@ -46,6 +46,11 @@ libs=$(grep -E 'libcurl|libssl|libcrypto|libgnutls|libnghttp|libssh' /proc/"$AGE
 nft=$(grep -E 'libnftables|libnftnl|libxtables|libjansson' /proc/"$AGENT_PID"/maps | awk '{ print $6 }' | sort -u)
 [ -z "$nft" ] && ok "the root process maps no libnftables (a child loads the firewall)" \
         || not_ok "the root process maps no libnftables (a child loads the firewall)" "$nft"
+# The disk is read and mounted by the worker (a forked child), which opens
+# libblkid and libmount itself: READY=1 came after its first evaluation.
+disk=$(grep -E 'libblkid|libmount|libselinux|libpcre2' /proc/"$AGENT_PID"/maps | awk '{ print $6 }' | sort -u)
+[ -z "$disk" ] && ok "the root process maps no libblkid or libmount (nor libselinux behind it): its worker reads the disk" \
+        || not_ok "the root process maps no libblkid or libmount (nor libselinux behind it): its worker reads the disk" "$disk"
 # Users and groups come from /etc/passwd and /etc/group, read directly.
 nss=$(grep -E 'libnss_' /proc/"$AGENT_PID"/maps | awk '{ print $6 }' | sort -u)
 [ -z "$nss" ] && ok "the root process loads no NSS module" || not_ok "the root process loads no NSS module" "$nss"
