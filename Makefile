@@ -85,7 +85,10 @@ CORE_LIBS := $(shell $(PKG_CONFIG) --libs $(CORE_PKGS) 2>/dev/null) -lm
 # the worker that reads the disk and mounts (agent/edge/disklibs.c): linked,
 # they held some 460 KiB of the root daemon's RSS.
 EDGE_LINK_PKGS := $(filter-out libnftables blkid mount,$(EDGE_PKGS))
-EDGE_LIBS := $(shell $(PKG_CONFIG) --libs $(EDGE_LINK_PKGS) 2>/dev/null) -lm
+# No -lm: libm, mapped for one round() and one fmod(), held some 300 KiB of
+# the root daemon's RSS (tests/bench/memory.sh); a libm function used in the
+# agent fails its link instead of mapping it back.
+EDGE_LIBS := $(shell $(PKG_CONFIG) --libs $(EDGE_LINK_PKGS) 2>/dev/null)
 # The edge's tests may read the kernel's tables back with libnftables.
 EDGE_TEST_LIBS := $(EDGE_LIBS) $(shell $(PKG_CONFIG) --libs libnftables 2>/dev/null)
 NET_LIBS := $(shell $(PKG_CONFIG) --libs $(NET_PKGS) 2>/dev/null) -lm

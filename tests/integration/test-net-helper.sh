@@ -51,6 +51,9 @@ nft=$(grep -E 'libnftables|libnftnl|libxtables|libjansson' /proc/"$AGENT_PID"/ma
 disk=$(grep -E 'libblkid|libmount|libselinux|libpcre2' /proc/"$AGENT_PID"/maps | awk '{ print $6 }' | sort -u)
 [ -z "$disk" ] && ok "the root process maps no libblkid or libmount (nor libselinux behind it): its worker reads the disk" \
         || not_ok "the root process maps no libblkid or libmount (nor libselinux behind it): its worker reads the disk" "$disk"
+# Nor libm: its few uses cost the root some 300 KiB of RSS (tests/bench/memory.sh).
+libm=$(grep -E '/libm\.so' /proc/"$AGENT_PID"/maps | awk '{ print $6 }' | sort -u)
+[ -z "$libm" ] && ok "the root process maps no libm" || not_ok "the root process maps no libm" "$libm"
 # Users and groups come from /etc/passwd and /etc/group, read directly.
 nss=$(grep -E 'libnss_' /proc/"$AGENT_PID"/maps | awk '{ print $6 }' | sort -u)
 [ -z "$nss" ] && ok "the root process loads no NSS module" || not_ok "the root process loads no NSS module" "$nss"
