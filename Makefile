@@ -52,12 +52,13 @@ endif
 comma := ,
 SAN_FLAGS := $(if $(SANITIZE),-fsanitize=address$(comma)undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
 OPT ?= -O2
-# LIBNFTABLES, LIBBLKID, LIBMOUNT: where the agent opens libnftables,
-# libblkid and libmount (dlopen), for a system whose loader does not search
-# them (Nix); by default their sonames.
+# LIBNFTABLES, LIBBLKID, LIBMOUNT, LIBMICROHTTPD: where the agent opens
+# libnftables, libblkid, libmount and libmicrohttpd (dlopen), for a system
+# whose loader does not search them (Nix); by default their sonames.
 BASE_CFLAGS := -std=gnu17 -D_GNU_SOURCE $(OPT) -g $(WARNINGS) $(SAN_FLAGS) -Iinclude \
 	-DHSOS_VERSION='"$(VERSION)"' $(if $(LIBNFTABLES),-DHSOS_LIBNFTABLES='"$(LIBNFTABLES)"') \
-	$(if $(LIBBLKID),-DHSOS_LIBBLKID='"$(LIBBLKID)"') $(if $(LIBMOUNT),-DHSOS_LIBMOUNT='"$(LIBMOUNT)"') $(CFLAGS)
+	$(if $(LIBBLKID),-DHSOS_LIBBLKID='"$(LIBBLKID)"') $(if $(LIBMOUNT),-DHSOS_LIBMOUNT='"$(LIBMOUNT)"') \
+	$(if $(LIBMICROHTTPD),-DHSOS_LIBMICROHTTPD='"$(LIBMICROHTTPD)"') $(CFLAGS)
 BASE_LDFLAGS := -Wl,-z,relro,-z,now,--as-needed $(SAN_FLAGS) $(LDFLAGS)
 
 # The pure core sees cJSON and nothing else. Its include path starts with a
@@ -91,7 +92,10 @@ EDGE_LINK_PKGS := $(filter-out libnftables blkid mount,$(EDGE_PKGS))
 EDGE_LIBS := $(shell $(PKG_CONFIG) --libs $(EDGE_LINK_PKGS) 2>/dev/null)
 # The edge's tests may read the kernel's tables back with libnftables.
 EDGE_TEST_LIBS := $(EDGE_LIBS) $(shell $(PKG_CONFIG) --libs libnftables 2>/dev/null)
-NET_LIBS := $(shell $(PKG_CONFIG) --libs $(NET_PKGS) 2>/dev/null) -lm
+# libmicrohttpd: its header only; fleet serve opens it (dlopen), so the
+# network helper maps it not, nor has it initialise GnuTLS (fleet-server.c).
+NET_LINK_PKGS := $(filter-out libmicrohttpd,$(NET_PKGS))
+NET_LIBS := $(shell $(PKG_CONFIG) --libs $(NET_LINK_PKGS) 2>/dev/null)
 
 CORE_SRC := $(wildcard agent/core/*.c agent/core/clients/*.c)
 EDGE_SRC := $(wildcard agent/edge/*.c)

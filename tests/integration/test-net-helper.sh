@@ -59,6 +59,15 @@ nss=$(grep -E 'libnss_' /proc/"$AGENT_PID"/maps | awk '{ print $6 }' | sort -u)
 [ -z "$nss" ] && ok "the root process loads no NSS module" || not_ok "the root process loads no NSS module" "$nss"
 grep -q libcurl /proc/"$H"/maps && ok "the helper is what speaks HTTP (it maps libcurl)" \
         || not_ok "the helper is what speaks HTTP (it maps libcurl)"
+# Its memory (tests/bench/memory.sh): libmicrohttpd is fleet serve's alone
+# (its constructor initialises GnuTLS), and GnuTLS, which libcurl's tree
+# pulls in but never uses, is told not to initialise itself when loaded.
+mhd=$(grep -E 'libmicrohttpd' /proc/"$H"/maps | awk '{ print $6 }' | sort -u)
+[ -z "$mhd" ] && ok "the helper maps no libmicrohttpd (fleet serve opens it)" \
+        || not_ok "the helper maps no libmicrohttpd (fleet serve opens it)" "$mhd"
+tr '\0' '\n' </proc/"$H"/environ | grep -qx 'GNUTLS_NO_IMPLICIT_INIT=1' \
+        && ok "the helper runs with GNUTLS_NO_IMPLICIT_INIT=1" \
+        || not_ok "the helper runs with GNUTLS_NO_IMPLICIT_INIT=1" "$(tr '\0' ' ' </proc/"$H"/environ)"
 
 field() { awk -v f="$2:" '$1 == f { $1 = ""; sub(/^ /, ""); print }' /proc/"$1"/status; }
 want_uid=$(id -u hsos-net 2>/dev/null || id -u nobody)
