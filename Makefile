@@ -55,11 +55,16 @@ OPT ?= -O2
 # LIBNFTABLES, LIBBLKID, LIBMOUNT, LIBMICROHTTPD: where the agent opens
 # libnftables, libblkid, libmount and libmicrohttpd (dlopen), for a system
 # whose loader does not search them (Nix); by default their sonames.
-BASE_CFLAGS := -std=gnu17 -D_GNU_SOURCE $(OPT) -g $(WARNINGS) $(SAN_FLAGS) -Iinclude \
+# Each function and datum in a section of its own, and the link drops those
+# nothing uses: the helper carries 80 KiB less code of the CLI's it never
+# runs (its text 323 -> 243 KiB; the daemon's 347 -> 332), and a program's
+# code is resident nearly whole (the kernel maps 64 KiB around each fault).
+SECTIONS := -ffunction-sections -fdata-sections
+BASE_CFLAGS := -std=gnu17 -D_GNU_SOURCE $(OPT) -g $(WARNINGS) $(SAN_FLAGS) $(SECTIONS) -Iinclude \
 	-DHSOS_VERSION='"$(VERSION)"' $(if $(LIBNFTABLES),-DHSOS_LIBNFTABLES='"$(LIBNFTABLES)"') \
 	$(if $(LIBBLKID),-DHSOS_LIBBLKID='"$(LIBBLKID)"') $(if $(LIBMOUNT),-DHSOS_LIBMOUNT='"$(LIBMOUNT)"') \
 	$(if $(LIBMICROHTTPD),-DHSOS_LIBMICROHTTPD='"$(LIBMICROHTTPD)"') $(CFLAGS)
-BASE_LDFLAGS := -Wl,-z,relro,-z,now,--as-needed $(SAN_FLAGS) $(LDFLAGS)
+BASE_LDFLAGS := -Wl,-z,relro,-z,now,--as-needed,--gc-sections $(SAN_FLAGS) $(LDFLAGS)
 
 # The pure core sees cJSON and nothing else. Its include path starts with a
 # directory of poisoned headers named like every edge library's and every
