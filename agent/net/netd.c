@@ -228,10 +228,13 @@ int netd_run(int fd) {
         sigset_t mask;
         int r;
 
-        /* As the daemon does (cmd-run.c): a message's 1 MiB buffer mapped and
-         * unmapped, not kept in the heap; free memory at its top given back. */
+        /* A message's 1 MiB buffer mapped and unmapped, not kept in the heap
+         * (glibc's thresholds would grow to it); free memory at its top given
+         * back; and one arena: curl's resolver thread (a controller named by
+         * host name) allocates in it, not in an arena of its own. */
         (void) mallopt(M_MMAP_THRESHOLD, 128 * 1024);
         (void) mallopt(M_TRIM_THRESHOLD, 128 * 1024);
+        (void) mallopt(M_ARENA_MAX, 1);
         /* Root set it before exec; said again in case someone else started us. */
         (void) prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
         r = netd_install_seccomp();
