@@ -52,9 +52,9 @@ endif
 comma := ,
 SAN_FLAGS := $(if $(SANITIZE),-fsanitize=address$(comma)undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
 OPT ?= -O2
-# LIBNFTABLES, LIBBLKID, LIBMOUNT, LIBMICROHTTPD: where the agent opens
-# libnftables, libblkid, libmount and libmicrohttpd (dlopen), for a system
-# whose loader does not search them (Nix); by default their sonames.
+# LIBNFTABLES, LIBBLKID, LIBMOUNT, LIBMICROHTTPD, LIBSECCOMP: where the
+# agent opens these libraries (dlopen), for a system whose loader does not
+# search them (Nix); by default their sonames.
 # Each function and datum in a section of its own, and the link drops those
 # nothing uses: the helper carries 80 KiB less code of the CLI's it never
 # runs (its text 323 -> 243 KiB; the daemon's 347 -> 332), and a program's
@@ -63,7 +63,8 @@ SECTIONS := -ffunction-sections -fdata-sections
 BASE_CFLAGS := -std=gnu17 -D_GNU_SOURCE $(OPT) -g $(WARNINGS) $(SAN_FLAGS) $(SECTIONS) -Iinclude \
 	-DHSOS_VERSION='"$(VERSION)"' $(if $(LIBNFTABLES),-DHSOS_LIBNFTABLES='"$(LIBNFTABLES)"') \
 	$(if $(LIBBLKID),-DHSOS_LIBBLKID='"$(LIBBLKID)"') $(if $(LIBMOUNT),-DHSOS_LIBMOUNT='"$(LIBMOUNT)"') \
-	$(if $(LIBMICROHTTPD),-DHSOS_LIBMICROHTTPD='"$(LIBMICROHTTPD)"') $(CFLAGS)
+	$(if $(LIBMICROHTTPD),-DHSOS_LIBMICROHTTPD='"$(LIBMICROHTTPD)"') \
+	$(if $(LIBSECCOMP),-DHSOS_LIBSECCOMP='"$(LIBSECCOMP)"') $(CFLAGS)
 BASE_LDFLAGS := -Wl,-z,relro,-z,now,--as-needed,--gc-sections $(SAN_FLAGS) $(LDFLAGS)
 
 # The pure core sees cJSON and nothing else. Its include path starts with a
@@ -99,7 +100,9 @@ EDGE_LIBS := $(shell $(PKG_CONFIG) --libs $(EDGE_LINK_PKGS) 2>/dev/null)
 EDGE_TEST_LIBS := $(EDGE_LIBS) $(shell $(PKG_CONFIG) --libs libnftables 2>/dev/null)
 # libmicrohttpd: its header only; fleet serve opens it (dlopen), so the
 # network helper maps it not, nor has it initialise GnuTLS (fleet-server.c).
-NET_LINK_PKGS := $(filter-out libmicrohttpd,$(NET_PKGS))
+# Nor libseccomp: the helper opens it to load its filter and closes it
+# (netd.c).
+NET_LINK_PKGS := $(filter-out libmicrohttpd libseccomp,$(NET_PKGS))
 NET_LIBS := $(shell $(PKG_CONFIG) --libs $(NET_LINK_PKGS) 2>/dev/null)
 
 CORE_SRC := $(wildcard agent/core/*.c agent/core/clients/*.c)

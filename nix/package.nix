@@ -48,15 +48,16 @@ stdenv.mkDerivation {
 
   # libnftables is opened with dlopen by the child that loads the firewall,
   # libblkid and libmount by the worker that reads the disk (the root
-  # process never maps them), libmicrohttpd by fleet serve (the network
-  # helper never maps it): by their store paths, as Nix's loader would not
-  # find their sonames.
+  # process never maps them), libmicrohttpd by fleet serve and libseccomp
+  # while the filter is loaded (the network helper keeps neither): by their
+  # store paths, as Nix's loader would not find their sonames.
   makeFlags = [
     "PREFIX=${placeholder "out"}"
     "LIBNFTABLES=${lib.getLib nftables}/lib/libnftables.so.1"
     "LIBBLKID=${lib.getLib util-linux}/lib/libblkid.so.1"
     "LIBMOUNT=${lib.getLib util-linux}/lib/libmount.so.1"
     "LIBMICROHTTPD=${lib.getLib libmicrohttpd}/lib/libmicrohttpd.so.12"
+    "LIBSECCOMP=${lib.getLib libseccomp}/lib/libseccomp.so.2"
   ];
 
   enableParallelBuilding = true;

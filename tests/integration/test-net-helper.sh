@@ -65,6 +65,9 @@ grep -q libcurl /proc/"$H"/maps && ok "the helper is what speaks HTTP (it maps l
 mhd=$(grep -E 'libmicrohttpd' /proc/"$H"/maps | awk '{ print $6 }' | sort -u)
 [ -z "$mhd" ] && ok "the helper maps no libmicrohttpd (fleet serve opens it)" \
         || not_ok "the helper maps no libmicrohttpd (fleet serve opens it)" "$mhd"
+sc=$(grep -E 'libseccomp' /proc/"$H"/maps | awk '{ print $6 }' | sort -u)
+[ -z "$sc" ] && ok "the helper keeps no libseccomp once its filter is loaded" \
+        || not_ok "the helper keeps no libseccomp once its filter is loaded" "$sc"
 tr '\0' '\n' </proc/"$H"/environ | grep -qx 'GNUTLS_NO_IMPLICIT_INIT=1' \
         && ok "the helper runs with GNUTLS_NO_IMPLICIT_INIT=1" \
         || not_ok "the helper runs with GNUTLS_NO_IMPLICIT_INIT=1" "$(tr '\0' ' ' </proc/"$H"/environ)"
