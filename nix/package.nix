@@ -46,10 +46,19 @@ stdenv.mkDerivation {
   # that probes the clients and reports to the controller).
   buildInputs = [ cjson util-linux libmnl nftables systemd curl libseccomp libmicrohttpd ];
 
-  # libnftables is opened with dlopen by the child that loads the firewall
-  # (the root process never maps it): by its store path, as Nix's loader
-  # would not find its soname.
-  makeFlags = [ "PREFIX=${placeholder "out"}" "LIBNFTABLES=${lib.getLib nftables}/lib/libnftables.so.1" ];
+  # libnftables is opened with dlopen by the child that loads the firewall,
+  # libblkid and libmount by the worker that reads the disk (the root
+  # process never maps them), libmicrohttpd by fleet serve and libseccomp
+  # while the filter is loaded (the network helper keeps neither): by their
+  # store paths, as Nix's loader would not find their sonames.
+  makeFlags = [
+    "PREFIX=${placeholder "out"}"
+    "LIBNFTABLES=${lib.getLib nftables}/lib/libnftables.so.1"
+    "LIBBLKID=${lib.getLib util-linux}/lib/libblkid.so.1"
+    "LIBMOUNT=${lib.getLib util-linux}/lib/libmount.so.1"
+    "LIBMICROHTTPD=${lib.getLib libmicrohttpd}/lib/libmicrohttpd.so.12"
+    "LIBSECCOMP=${lib.getLib libseccomp}/lib/libseccomp.so.2"
+  ];
 
   enableParallelBuilding = true;
 

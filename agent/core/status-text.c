@@ -347,8 +347,12 @@ int status_to_text(const char *json, bool color, char **ret, char **ret_error) {
 
         sb_appendf(&o.b, "%s (%s): ", json_get_string(root, "hostname") ?: "?", json_get_string(root, "network") ?: "?");
         colored(&o, state);
-        if (json_get_number(boot, "uptimeSec", &uptime))
-                sb_appendf(&o.b, ", up %.0f h %.0f min", floor(uptime / 3600), floor(fmod(uptime, 3600) / 60));
+        if (json_get_number(boot, "uptimeSec", &uptime)) {
+                /* floor() is inlined; fmod() would make the binary, and the
+                 * root daemon with it, map libm for this one line. */
+                double hours = floor(uptime / 3600);
+                sb_appendf(&o.b, ", up %.0f h %.0f min", hours, floor((uptime - hours * 3600) / 60));
+        }
         if (json_get_string(agent, "version"))
                 sb_appendf(&o.b, ", agent %s", json_get_string(agent, "version"));
         sb_appendc(&o.b, '\n');

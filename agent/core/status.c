@@ -462,7 +462,10 @@ static void build_system(Doc *d, cJSON *root, const StatusInput *in) {
         add(d, o, "memTotalBytes", num_or_null(s ? s->mem_total : UINT64_MAX));
         add(d, o, "memAvailableBytes", num_or_null(s ? s->mem_available : UINT64_MAX));
         add(d, o, "rootUsedBytes", num_or_null(s ? s->root_used : UINT64_MAX));
-        add(d, o, "load1", s && s->load1 >= 0 ? cJSON_CreateNumber(round(s->load1 * 100) / 100) : cJSON_CreateNull());
+        /* Rounded to two places: floor (inlined), not round(), which would
+         * make the root daemon map libm for it. */
+        add(d, o, "load1", s && s->load1 >= 0 ? cJSON_CreateNumber(floor(s->load1 * 100 + 0.5) / 100)
+                                              : cJSON_CreateNull());
         add(d, o, "cpus", s && s->cpus ? cJSON_CreateNumber(s->cpus) : cJSON_CreateNull());
         add(d, o, "clockSynchronized", !s || s->clock_synchronized < 0 ? cJSON_CreateNull()
                                                                        : cJSON_CreateBool(s->clock_synchronized));

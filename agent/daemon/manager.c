@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
+#include <malloc.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <dirent.h>
@@ -747,6 +748,9 @@ static void on_worker_done(void *userdata, int status, bool stopped) {
         }
         if (!m->systemd)
                 manager_ready(m);
+        /* The evaluation's facts, plans and documents are freed: their
+         * pages go back to the kernel, not only those at the heap's top. */
+        (void) malloc_trim(0);
         if (m->evaluate_again) {
                 m->evaluate_again = false;
                 manager_schedule(m);

@@ -9,43 +9,45 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <blkid.h>
-
 #include "hsos/cleanup.h"
 #include "hsos/edge/blockdev.h"
+#include "hsos/edge/disklibs.h"
 #include "hsos/util.h"
 
-static const char *lookup(blkid_probe pr, const char *name) {
+static const char *lookup(const BlkidLib *b, blkid_probe pr, const char *name) {
         const char *v = NULL;
 
-        if (blkid_probe_lookup_value(pr, name, &v, NULL) < 0)
+        if (b->probe_lookup_value(pr, name, &v, NULL) < 0)
                 return NULL;
         return v;
 }
 
 /* Probes one device node. Returns 0 (added), or -errno when it could not be opened. */
-static int probe_one(Facts *f, const char *devname) {
-        _cleanup_(blkid_free_probep) blkid_probe pr = NULL;
+static int probe_one(const BlkidLib *b, Facts *f, const char *devname) {
         _cleanup_close_ int fd = -EBADF;
+        blkid_probe pr;
         int r;
 
         /* Opened here, so the caller learns the real errno (libblkid's is not reliable). */
         fd = open(devname, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
         if (fd < 0)
                 return -errno;
-        pr = blkid_new_probe();
+        pr = b->new_probe();
         if (!pr)
                 return -ENOMEM;
-        if (blkid_probe_set_device(pr, fd, 0, 0) < 0)
+        if (b->probe_set_device(pr, fd, 0, 0) < 0) {
+                b->free_probe(pr);
                 return -EIO;
-        blkid_probe_enable_superblocks(pr, 1);
-        blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_LABEL | BLKID_SUBLKS_UUID | BLKID_SUBLKS_TYPE);
-        blkid_probe_enable_partitions(pr, 1);
-        blkid_probe_set_partitions_flags(pr, BLKID_PARTS_ENTRY_DETAILS);
+        }
+        b->probe_enable_superblocks(pr, 1);
+        b->probe_set_superblocks_flags(pr, BLKID_SUBLKS_LABEL | BLKID_SUBLKS_UUID | BLKID_SUBLKS_TYPE);
+        b->probe_enable_partitions(pr, 1);
+        b->probe_set_partitions_flags(pr, BLKID_PARTS_ENTRY_DETAILS);
 
-        r = blkid_do_safeprobe(pr);
+        r = b->do_safeprobe(pr);
         if (r == -2) {
                 /* Two signatures: say so, never guess which one is real. */
+                b->free_probe(pr);
                 r = facts_add_device(f, devname, NULL, NULL, NULL, NULL, NULL);
                 if (r < 0)
                         return r;
@@ -53,11 +55,15 @@ static int probe_one(Facts *f, const char *devname) {
                                                             "signature was found (wipefs shows them)");
                 return f->devices[f->n_devices - 1].error ? 0 : -ENOMEM;
         }
-        if (r < 0)
+        if (r < 0) {
+                b->free_probe(pr);
                 return -EIO;
-        return facts_add_device(f, devname, r == 0 ? lookup(pr, "TYPE") : NULL, r == 0 ? lookup(pr, "LABEL") : NULL,
-                                r == 0 ? lookup(pr, "UUID") : NULL, r == 0 ? lookup(pr, "PART_ENTRY_UUID") : NULL,
-                                r == 0 ? lookup(pr, "PART_ENTRY_NAME") : NULL);
+        }
+        r = facts_add_device(f, devname, r == 0 ? lookup(b, pr, "TYPE") : NULL, r == 0 ? lookup(b, pr, "LABEL") : NULL,
+                             r == 0 ? lookup(b, pr, "UUID") : NULL, r == 0 ? lookup(b, pr, "PART_ENTRY_UUID") : NULL,
+                             r == 0 ? lookup(b, pr, "PART_ENTRY_NAME") : NULL);
+        b->free_probe(pr);
+        return r;
 }
 
 /* Device-mapper nodes are known by their /dev/mapper names too. */
@@ -112,10 +118,14 @@ static int add_udev_aliases(Facts *f, const char *dev_dir) {
 
 int blockdev_read(const char *sysfs_block, const char *dev_dir, Facts *f) {
         _cleanup_(closedirp) DIR *d = NULL;
+        const BlkidLib *b;
         struct dirent *de;
         bool complete = true;
         int r;
 
+        r = blkid_lib(&b);
+        if (r < 0)
+                return r;
         d = opendir(sysfs_block);
         if (!d)
                 return -errno;
@@ -139,7 +149,7 @@ int blockdev_read(const char *sysfs_block, const char *dev_dir, Facts *f) {
                         continue;
                 if (asprintf(&devname, "%s/%s", dev_dir, de->d_name) < 0)
                         return -ENOMEM;
-                r = probe_one(f, devname);
+                r = probe_one(b, f, devname);
                 if (r == -ENOMEM)
                         return r;
                 if (r == -EACCES) {

@@ -3,9 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <libmount.h>
-
-#include "hsos/cleanup.h"
+#include "hsos/edge/disklibs.h"
 #include "hsos/edge/mounter.h"
 #include "hsos/util.h"
 
@@ -39,37 +37,22 @@ static const char *cause_of(int err, const char *options) {
         }
 }
 
-int mounter_mount(const char *device, const char *target, const char *fstype, const char *options,
-                  char **ret_error) {
-        _cleanup_(mnt_free_contextp) struct libmnt_context *cxt = NULL;
+/* libmount's verdict on a mount tried with cxt: 0, or -errno and the cause. */
+static int verdict(const MountLib *m, struct libmnt_context *cxt, int r, const char *options, char **ret_error) {
         char buf[BUFSIZ] = "";
         const char *cause;
-        int r, err = 0, ex;
+        int err = 0, ex;
 
-        cxt = mnt_new_context();
-        if (!cxt)
-                return -ENOMEM;
-        /* node.json is the only source of truth: fstab plays no part. */
-        if (mnt_context_set_optsmode(cxt, MNT_OMODE_NOTAB) < 0 ||
-            mnt_context_set_source(cxt, device) < 0 ||
-            mnt_context_set_target(cxt, target) < 0 ||
-            (fstype && mnt_context_set_fstype(cxt, fstype) < 0) ||
-            (!isempty(options) && mnt_context_set_options(cxt, options) < 0))
-                return -ENOMEM;
-        /* A data disk silently mounted read-only would fail every client later. */
-        mnt_context_enable_rwonly_mount(cxt, 1);
-
-        r = mnt_context_mount(cxt);
-        if (r == 0 && mnt_context_get_status(cxt) == 1)
+        if (r == 0 && m->context_get_status(cxt) == 1)
                 return 0;
 
         /* Convert libmount's convention once, here: a failed mount(2) leaves its
          * errno; otherwise r is -errno or a libmount error, explained by excode. */
-        if (mnt_context_syscall_called(cxt))
-                err = mnt_context_get_syscall_errno(cxt);
+        if (m->context_syscall_called(cxt))
+                err = m->context_get_syscall_errno(cxt);
         else if (r < 0 && -r < 4096)
                 err = -r;
-        ex = mnt_context_get_excode(cxt, r, buf, sizeof buf);
+        ex = m->context_get_excode(cxt, r, buf, sizeof buf);
         (void) ex;
         cause = cause_of(err, options);
         if (cause && *buf)
@@ -83,4 +66,35 @@ int mounter_mount(const char *device, const char *target, const char *fstype, co
         if (r < 0)
                 return -ENOMEM;
         return err > 0 ? -err : -EIO;
+}
+
+int mounter_mount(const char *device, const char *target, const char *fstype, const char *options,
+                  char **ret_error) {
+        struct libmnt_context *cxt;
+        const MountLib *m;
+        int r;
+
+        r = mount_lib(&m);
+        if (r < 0) {
+                *ret_error = strdup(disklibs_error());
+                return *ret_error ? r : -ENOMEM;
+        }
+        cxt = m->new_context();
+        if (!cxt)
+                return -ENOMEM;
+        /* node.json is the only source of truth: fstab plays no part. */
+        if (m->context_set_optsmode(cxt, MNT_OMODE_NOTAB) < 0 ||
+            m->context_set_source(cxt, device) < 0 ||
+            m->context_set_target(cxt, target) < 0 ||
+            (fstype && m->context_set_fstype(cxt, fstype) < 0) ||
+            (!isempty(options) && m->context_set_options(cxt, options) < 0)) {
+                m->free_context(cxt);
+                return -ENOMEM;
+        }
+        /* A data disk silently mounted read-only would fail every client later. */
+        m->context_enable_rwonly_mount(cxt, 1);
+
+        r = verdict(m, cxt, m->context_mount(cxt), options, ret_error);
+        m->free_context(cxt);
+        return r;
 }

@@ -5,6 +5,7 @@
  * fed by a callback: with nothing to send it suspends its connection and
  * returns 0, and fleet_server_update() (or the keep-alive timer) appends to
  * each client's buffer and resumes it. */
+#include <dlfcn.h>
 #include <errno.h>
 #include <netdb.h>
 #include <stdio.h>
@@ -31,6 +32,47 @@
 
 #define CSP "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; " \
             "frame-ancestors 'none'"
+
+/* libmicrohttpd is opened (dlopen) by fleet serve alone. Linked, it was
+ * mapped by every hsos-agent-net, the daemon's network helper too, and its
+ * constructor initialises the GnuTLS it links (for an HTTPS this server does
+ * not use): some 1 MiB of the helper's memory (tests/bench/memory.sh). A
+ * packager whose loader does not search the system's directories (Nix)
+ * passes its full path. */
+#ifndef HSOS_LIBMICROHTTPD
+#define HSOS_LIBMICROHTTPD "libmicrohttpd.so.12"
+#endif
+#define MHD_FUNCTIONS(X)                                                                                   \
+        X(MHD_start_daemon) X(MHD_stop_daemon) X(MHD_run) X(MHD_get_timeout) X(MHD_get_daemon_info)        \
+        X(MHD_create_response_from_buffer) X(MHD_create_response_from_callback) X(MHD_add_response_header) \
+        X(MHD_destroy_response) X(MHD_queue_response) X(MHD_suspend_connection) X(MHD_resume_connection)
+#define MHD_MEMBER(f) typeof(f) *f;
+static struct {
+        MHD_FUNCTIONS(MHD_MEMBER)
+} mhd;
+#undef MHD_MEMBER
+
+/* Opens the library the first time: 0, or -ELIBACC / -ELIBBAD and *ret_error. */
+static int mhd_open(char **ret_error) {
+        static bool loaded;
+        void *h;
+
+        if (loaded)
+                return 0;
+        h = dlopen(HSOS_LIBMICROHTTPD, RTLD_NOW | RTLD_LOCAL);
+        if (!h)
+                return asprintf(ret_error, "%s could not be loaded (Debian's package libmicrohttpd12)",
+                                HSOS_LIBMICROHTTPD) < 0 ? -ENOMEM : -ELIBACC;
+#define MHD_SYMBOL(f)                                                                                      \
+        if (!(*(void **) &mhd.f = dlsym(h, #f))) {                                                         \
+                dlclose(h);                                                                                \
+                return asprintf(ret_error, "%s lacks %s", HSOS_LIBMICROHTTPD, #f) < 0 ? -ENOMEM : -ELIBBAD; \
+        }
+        MHD_FUNCTIONS(MHD_SYMBOL)
+#undef MHD_SYMBOL
+        loaded = true;
+        return 0;
+}
 
 typedef struct SseClient SseClient;
 
@@ -61,7 +103,7 @@ struct SseClient {
 static void client_resume(SseClient *c) {
         if (c->suspended) {
                 c->suspended = false;
-                MHD_resume_connection(c->connection);
+                mhd.MHD_resume_connection(c->connection);
         }
 }
 
@@ -97,7 +139,7 @@ static ssize_t sse_read(void *cls, uint64_t pos, char *buf, size_t max) {
                 sb_done(&c->out);
                 c->sent = 0;
                 c->suspended = true;
-                MHD_suspend_connection(c->connection);
+                mhd.MHD_suspend_connection(c->connection);
                 return 0;
         }
         n = MIN(max, c->out.len - c->sent);
@@ -120,17 +162,17 @@ static void sse_free(void *cls) {
 }
 
 static bool add_headers(struct MHD_Response *r, const char *type) {
-        return MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type) == MHD_YES &&
-               MHD_add_response_header(r, "Content-Security-Policy", CSP) == MHD_YES &&
-               MHD_add_response_header(r, "X-Content-Type-Options", "nosniff") == MHD_YES &&
-               MHD_add_response_header(r, "Referrer-Policy", "no-referrer") == MHD_YES &&
-               MHD_add_response_header(r, "X-Frame-Options", "DENY") == MHD_YES &&
-               MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store") == MHD_YES;
+        return mhd.MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type) == MHD_YES &&
+               mhd.MHD_add_response_header(r, "Content-Security-Policy", CSP) == MHD_YES &&
+               mhd.MHD_add_response_header(r, "X-Content-Type-Options", "nosniff") == MHD_YES &&
+               mhd.MHD_add_response_header(r, "Referrer-Policy", "no-referrer") == MHD_YES &&
+               mhd.MHD_add_response_header(r, "X-Frame-Options", "DENY") == MHD_YES &&
+               mhd.MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store") == MHD_YES;
 }
 
 static enum MHD_Result answer(struct MHD_Connection *conn, unsigned status, const char *type, const char *body,
                               enum MHD_ResponseMemoryMode mode) {
-        struct MHD_Response *r = MHD_create_response_from_buffer(strlen(body), (void *) body, mode);
+        struct MHD_Response *r = mhd.MHD_create_response_from_buffer(strlen(body), (void *) body, mode);
         enum MHD_Result ret;
 
         if (!r) {
@@ -140,12 +182,12 @@ static enum MHD_Result answer(struct MHD_Connection *conn, unsigned status, cons
         }
         if (!add_headers(r, type) ||
             (status == MHD_HTTP_METHOD_NOT_ALLOWED &&
-             MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD") != MHD_YES)) {
-                MHD_destroy_response(r);
+             mhd.MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD") != MHD_YES)) {
+                mhd.MHD_destroy_response(r);
                 return MHD_NO;
         }
-        ret = MHD_queue_response(conn, status, r);
-        MHD_destroy_response(r);
+        ret = mhd.MHD_queue_response(conn, status, r);
+        mhd.MHD_destroy_response(r);
         return ret;
 }
 
@@ -168,7 +210,7 @@ static enum MHD_Result answer_events(FleetServer *s, struct MHD_Connection *conn
                 sb_append(&c->out, first);
         if (fleet_problem_event(s->problem, &problem) >= 0)
                 sb_append(&c->out, problem);
-        r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, sse_read, c, sse_free);
+        r = mhd.MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, sse_read, c, sse_free);
         if (!r) {
                 sb_done(&c->out);
                 free(c);
@@ -179,11 +221,11 @@ static enum MHD_Result answer_events(FleetServer *s, struct MHD_Connection *conn
                 s->clients->prev = c;
         s->clients = c;
         if (!add_headers(r, "text/event-stream")) {
-                MHD_destroy_response(r);
+                mhd.MHD_destroy_response(r);
                 return MHD_NO;
         }
-        ret = MHD_queue_response(conn, MHD_HTTP_OK, r);
-        MHD_destroy_response(r);
+        ret = mhd.MHD_queue_response(conn, MHD_HTTP_OK, r);
+        mhd.MHD_destroy_response(r);
         return ret;
 }
 
@@ -243,9 +285,9 @@ static void server_run(FleetServer *s) {
         if (s->running)
                 return;
         s->running = true;
-        (void) MHD_run(s->mhd);
+        (void) mhd.MHD_run(s->mhd);
         s->running = false;
-        if (MHD_get_timeout(s->mhd, &ms) == MHD_YES) {
+        if (mhd.MHD_get_timeout(s->mhd, &ms) == MHD_YES) {
                 (void) sd_event_source_set_time_relative(s->timer, ms * 1000);
                 (void) sd_event_source_set_enabled(s->timer, SD_EVENT_ONESHOT);
         } else
@@ -310,7 +352,7 @@ FleetServer *fleet_server_free(FleetServer *s) {
                         c->dropped = true;
                         client_resume(c);
                 }
-                MHD_stop_daemon(s->mhd);
+                mhd.MHD_stop_daemon(s->mhd);
         }
         sd_event_source_disable_unref(s->io);
         sd_event_source_disable_unref(s->timer);
@@ -330,6 +372,9 @@ int fleet_server_new(sd_event *event, const FleetServerOptions *o, FleetServer *
         const union MHD_DaemonInfo *info;
         int r;
 
+        r = mhd_open(ret_error);
+        if (r < 0)
+                return r;
         r = parse_listen(o->listen, &sa, &sa_len);
         if (r < 0)
                 return r == -ENOMEM || asprintf(ret_error, "--listen %s: not ADDRESS:PORT (127.0.0.1:8088, [::1]:8088)",
@@ -343,21 +388,22 @@ int fleet_server_new(sd_event *event, const FleetServerOptions *o, FleetServer *
         s->o = *o;
         s->event = sd_event_ref(event);
         (void) sa_len;
-        s->mhd = MHD_start_daemon(MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | (sa.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0),
-                                  0, NULL, NULL, on_request, s,
-                                  MHD_OPTION_SOCK_ADDR, (struct sockaddr *) &sa,
-                                  MHD_OPTION_CONNECTION_LIMIT, (unsigned) o->max_connections,
-                                  MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned) o->max_per_ip,
-                                  MHD_OPTION_CONNECTION_TIMEOUT, (unsigned) o->idle_timeout_sec,
-                                  MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t) REQUEST_MEMORY_MAX,
-                                  MHD_OPTION_END);
+        s->mhd = mhd.MHD_start_daemon(MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME |
+                                              (sa.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0),
+                                      0, NULL, NULL, on_request, s,
+                                      MHD_OPTION_SOCK_ADDR, (struct sockaddr *) &sa,
+                                      MHD_OPTION_CONNECTION_LIMIT, (unsigned) o->max_connections,
+                                      MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned) o->max_per_ip,
+                                      MHD_OPTION_CONNECTION_TIMEOUT, (unsigned) o->idle_timeout_sec,
+                                      MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t) REQUEST_MEMORY_MAX,
+                                      MHD_OPTION_END);
         if (!s->mhd) {
                 r = errno > 0 ? -errno : -EADDRNOTAVAIL;
                 sd_event_unref(s->event);
                 fleet_page_free(s->page);
                 return asprintf(ret_error, "cannot listen on %s: %s", o->listen, strerror(-r)) < 0 ? -ENOMEM : r;
         }
-        info = MHD_get_daemon_info(s->mhd, MHD_DAEMON_INFO_EPOLL_FD);
+        info = mhd.MHD_get_daemon_info(s->mhd, MHD_DAEMON_INFO_EPOLL_FD);
         r = info ? sd_event_add_io(event, &s->io, info->epoll_fd, EPOLLIN, on_io, s) : -EIO;
         if (r >= 0)
                 r = sd_event_add_time_relative(event, &s->timer, CLOCK_MONOTONIC, 0, 0, on_timer, s);

@@ -8,7 +8,9 @@
  * without capabilities, with no_new_privs and a read-only view of the file
  * system; it adds a system-call filter before it reads anything. It ends
  * when root closes the socket. */
+#include <dlfcn.h>
 #include <errno.h>
+#include <malloc.h>
 #include <seccomp.h>
 #include <signal.h>
 #include <stdio.h>
@@ -43,6 +45,22 @@ typedef struct Netd {
         char *status_json;
 } Netd;
 
+/* libseccomp is needed once, to build the filter and load it: opened for
+ * that and closed after (dlclose unmaps it), it holds none of the helper's
+ * memory for the rest of its life (it held 128 KiB: tests/bench/memory.sh).
+ * A packager whose loader does not search the system's directories (Nix)
+ * passes its full path. */
+#ifndef HSOS_LIBSECCOMP
+#define HSOS_LIBSECCOMP "libseccomp.so.2"
+#endif
+#define SECCOMP_FUNCTIONS(X)                                                                               \
+        X(seccomp_init) X(seccomp_release) X(seccomp_syscall_resolve_name) X(seccomp_rule_add) X(seccomp_load)
+#define SECCOMP_MEMBER(f) typeof(f) *f;
+typedef struct Seccomp {
+        SECCOMP_FUNCTIONS(SECCOMP_MEMBER)
+} Seccomp;
+#undef SECCOMP_MEMBER
+
 /* What the helper never needs, refused with EPERM: a helper taken over by a
  * client's answer gets no further than its own process. */
 int netd_install_seccomp(void) {
@@ -58,13 +76,27 @@ int netd_install_seccomp(void) {
                 "chown", "fchown", "lchown", "fchownat", "lookup_dcookie", "vhangup", "nfsservctl",
                 "uselib", "_sysctl", "pidfd_getfd", "fanotify_init", "io_uring_setup",
         };
-        scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+        void *lib = dlopen(HSOS_LIBSECCOMP, RTLD_NOW | RTLD_LOCAL);
+        scmp_filter_ctx ctx;
+        Seccomp sc;
         int r = 0;
 
-        if (!ctx)
+        if (!lib)
+                return -ELIBACC;
+#define SECCOMP_SYMBOL(f)                                                                                  \
+        if (!(*(void **) &sc.f = dlsym(lib, #f))) {                                                        \
+                dlclose(lib);                                                                              \
+                return -ELIBBAD;                                                                           \
+        }
+        SECCOMP_FUNCTIONS(SECCOMP_SYMBOL)
+#undef SECCOMP_SYMBOL
+        ctx = sc.seccomp_init(SCMP_ACT_ALLOW);
+        if (!ctx) {
+                dlclose(lib);
                 return -ENOMEM;
+        }
         for (size_t i = 0; i < ELEMENTSOF(denied); i++) {
-                int nr = seccomp_syscall_resolve_name(denied[i]);
+                int nr = sc.seccomp_syscall_resolve_name(denied[i]);
 #if defined(__SANITIZE_ADDRESS__)
                 /* LeakSanitizer stops the threads with ptrace when the
                  * process exits: a sanitizer build (make SANITIZE=1) lets it. */
@@ -73,13 +105,14 @@ int netd_install_seccomp(void) {
 #endif
                 if (nr == __NR_SCMP_ERROR)
                         continue; /* not on this architecture */
-                r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), nr, 0);
+                r = sc.seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), nr, 0);
                 if (r < 0)
                         break;
         }
         if (r >= 0)
-                r = seccomp_load(ctx);
-        seccomp_release(ctx);
+                r = sc.seccomp_load(ctx);
+        sc.seccomp_release(ctx);
+        dlclose(lib);
         return r;
 }
 
@@ -121,6 +154,9 @@ static void on_answers(void *userdata, ProbeAnswer *answers, const bool *asked, 
         n->run = NULL;
         if (netmsg_answers(n->run_round, answers, asked, count, &text) >= 0)
                 send_msg(n, text);
+        /* The round's answers and curl's handles are freed: their pages go
+         * back to the kernel, not only those at the heap's top. */
+        (void) malloc_trim(0);
 }
 
 static void configure(Netd *n, NetMsg *m) {
@@ -224,6 +260,13 @@ int netd_run(int fd) {
         sigset_t mask;
         int r;
 
+        /* A message's 1 MiB buffer mapped and unmapped, not kept in the heap
+         * (glibc's thresholds would grow to it); free memory at its top given
+         * back; and one arena: curl's resolver thread (a controller named by
+         * host name) allocates in it, not in an arena of its own. */
+        (void) mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+        (void) mallopt(M_TRIM_THRESHOLD, 128 * 1024);
+        (void) mallopt(M_ARENA_MAX, 1);
         /* Root set it before exec; said again in case someone else started us. */
         (void) prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
         r = netd_install_seccomp();

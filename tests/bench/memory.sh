@@ -12,7 +12,8 @@
 # minute, a child that stays) every BENCH_MEMORY_EVERY seconds (0.1), and
 # every millisecond while a child forked in it lives, for BENCH_MEMORY_SECONDS
 # (65: one full evaluation falls in it): tests/bench/procmem.py. The daemon's
-# mappings (/proc/PID/smaps) by file. Aims: the root process under 4 MiB RSS,
+# mappings (/proc/PID/smaps) by file, and so those of each process that stays
+# beside it (the network helper). Aims: the root process under 4 MiB RSS,
 # all the agent's processes together under a third of node_exporter's PSS.
 # Figures only, appended to the results file; the samples as JSON beside it
 # (memory.json).
@@ -188,6 +189,20 @@ rest = maps[14:]
 print("    %-26s %6d / %6d" % ("the other %d" % len(rest), sum(m[1] for m in rest), sum(m[2] for m in rest)))
 crypto = [m for m in maps if any(k in m[0] for k in ("libcrypto", "libssl", "libgnutls", "libnettle", "libhogweed", "libgmp", "libgcrypt", "libk5crypto"))]
 print("    of which the crypto libraries (%s): RSS %d, PSS %d" % (", ".join(m[0] for m in crypto), sum(m[1] for m in crypto), sum(m[2] for m in crypto)))
+# The same for each process that stays beside the root (the network helper):
+# the largest mappings, the rest summed, and what its heap and the libraries
+# pulled in by libcurl hold.
+for c in d["agent"].get("child_maps", []):
+    print("  agent's %s (pid %d) by mapping, KiB (RSS / PSS):" % (c["comm"], c["pid"]))
+    cm = c["maps"]
+    for n, r, p in cm[:20]:
+        print("    %-26s %6d / %6d" % (n, r, p))
+    rest = cm[20:]
+    print("    %-26s %6d / %6d" % ("the other %d" % len(rest), sum(m[1] for m in rest), sum(m[2] for m in rest)))
+    print("    all: RSS %d, PSS %d; files %d (RSS %d, PSS %d), anonymous (heap, stacks, arenas) RSS %d, PSS %d"
+          % (sum(m[1] for m in cm), sum(m[2] for m in cm), len([m for m in cm if not m[0].startswith("[")]),
+             sum(m[1] for m in cm if not m[0].startswith("[")), sum(m[2] for m in cm if not m[0].startswith("[")),
+             sum(m[1] for m in cm if m[0].startswith("[")), sum(m[2] for m in cm if m[0].startswith("["))))
 e, er = tree("node_exporter", d["exporter"])
 print("  node_exporter by mapping, KiB (RSS / PSS): " + "; ".join("%s %d / %d" % (n, r, p) for n, r, p in d["exporter"]["maps"][:5]))
 print("  agent / node_exporter: PSS %.2f (%s / %s), RSS %.2f (%s / %s), alone %.2f (%s / %s)"

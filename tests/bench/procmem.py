@@ -9,7 +9,8 @@ the PSS and the private memory (USS: Private_Clean + Private_Dirty) of
 a child forked in a tree lives (the kernel's fork events, through the netlink
 proc connector, as root): a short-lived child is not missed. At the end, the
 root process's mappings (/proc/PID/smaps) are summed by file (or [heap],
-[anon], [stack]), and the distinct pages resident in the tree are counted
+[anon], [stack]), and so are those of each other process of the tree then
+alive (the helpers that stay), and the distinct pages resident in the tree are counted
 (/proc/PID/pagemap). Prints one JSON object:
 {NAME: {"samples": [[n_procs, rss_kib, pss_kib, private_kib, regular], ...]
                    (regular: 1 if taken at the INTERVAL, 0 if after a fork),
@@ -19,6 +20,8 @@ root process's mappings (/proc/PID/smaps) are summed by file (or [heap],
                 the one of the highest RSS),
         "root": the same for the root process at the end,
         "maps": [[name, rss_kib, pss_kib], ...] largest RSS first,
+        "child_maps": [{"pid", "comm", "maps"}, ...]: the same for each of
+                the other processes of "last" (the helpers that stay),
         "alone": KiB of distinct resident pages of the "last" processes},
  "fork_events": whether the forks were seen as they happened}
 A process that ends while read is left out of that sample."""
@@ -206,6 +209,14 @@ def main():
     for n, root in roots.items():
         res[n]["root"] = rollup(root)
         res[n]["maps"] = maps(root)
+        res[n]["child_maps"] = []
+        for p in res[n]["last"]:
+            if p["pid"] == root:
+                continue
+            try:
+                res[n]["child_maps"].append({"pid": p["pid"], "comm": p["comm"], "maps": maps(p["pid"])})
+            except OSError:
+                continue  # it ended meanwhile
         res[n]["alone"] = alone([p["pid"] for p in res[n]["last"]])
     res["fork_events"] = events is not None
     json.dump(res, sys.stdout)

@@ -46,11 +46,37 @@ libs=$(grep -E 'libcurl|libssl|libcrypto|libgnutls|libnghttp|libssh' /proc/"$AGE
 nft=$(grep -E 'libnftables|libnftnl|libxtables|libjansson' /proc/"$AGENT_PID"/maps | awk '{ print $6 }' | sort -u)
 [ -z "$nft" ] && ok "the root process maps no libnftables (a child loads the firewall)" \
         || not_ok "the root process maps no libnftables (a child loads the firewall)" "$nft"
+# The disk is read and mounted by the worker (a forked child), which opens
+# libblkid and libmount itself: READY=1 came after its first evaluation.
+disk=$(grep -E 'libblkid|libmount|libselinux|libpcre2' /proc/"$AGENT_PID"/maps | awk '{ print $6 }' | sort -u)
+[ -z "$disk" ] && ok "the root process maps no libblkid or libmount (nor libselinux behind it): its worker reads the disk" \
+        || not_ok "the root process maps no libblkid or libmount (nor libselinux behind it): its worker reads the disk" "$disk"
+# Nor libm: its few uses cost the root some 300 KiB of RSS (tests/bench/memory.sh).
+# A sanitizer build (make SANITIZE=1) maps it for libasan: there, what the
+# binary itself needs is checked.
+if grep -q libasan /proc/"$AGENT_PID"/maps; then
+        libm=$(readelf -d "$A" 2>&1 | grep -E 'NEEDED.*\[libm\.so')
+else
+        libm=$(grep -E '/libm\.so' /proc/"$AGENT_PID"/maps | awk '{ print $6 }' | sort -u)
+fi
+[ -z "$libm" ] && ok "the root process maps no libm" || not_ok "the root process maps no libm" "$libm"
 # Users and groups come from /etc/passwd and /etc/group, read directly.
 nss=$(grep -E 'libnss_' /proc/"$AGENT_PID"/maps | awk '{ print $6 }' | sort -u)
 [ -z "$nss" ] && ok "the root process loads no NSS module" || not_ok "the root process loads no NSS module" "$nss"
 grep -q libcurl /proc/"$H"/maps && ok "the helper is what speaks HTTP (it maps libcurl)" \
         || not_ok "the helper is what speaks HTTP (it maps libcurl)"
+# Its memory (tests/bench/memory.sh): libmicrohttpd is fleet serve's alone
+# (its constructor initialises GnuTLS), and GnuTLS, which libcurl's tree
+# pulls in but never uses, is told not to initialise itself when loaded.
+mhd=$(grep -E 'libmicrohttpd' /proc/"$H"/maps | awk '{ print $6 }' | sort -u)
+[ -z "$mhd" ] && ok "the helper maps no libmicrohttpd (fleet serve opens it)" \
+        || not_ok "the helper maps no libmicrohttpd (fleet serve opens it)" "$mhd"
+sc=$(grep -E 'libseccomp' /proc/"$H"/maps | awk '{ print $6 }' | sort -u)
+[ -z "$sc" ] && ok "the helper keeps no libseccomp once its filter is loaded" \
+        || not_ok "the helper keeps no libseccomp once its filter is loaded" "$sc"
+tr '\0' '\n' </proc/"$H"/environ | grep -qx 'GNUTLS_NO_IMPLICIT_INIT=1' \
+        && ok "the helper runs with GNUTLS_NO_IMPLICIT_INIT=1" \
+        || not_ok "the helper runs with GNUTLS_NO_IMPLICIT_INIT=1" "$(tr '\0' ' ' </proc/"$H"/environ)"
 
 field() { awk -v f="$2:" '$1 == f { $1 = ""; sub(/^ /, ""); print }' /proc/"$1"/status; }
 want_uid=$(id -u hsos-net 2>/dev/null || id -u nobody)
