@@ -39,18 +39,18 @@ start_agent "$T/node.json"
 H=$(wait_helper "$AGENT_PID")
 [ -n "$H" ] && ok "the daemon starts its network helper" || not_ok "the daemon starts its network helper" "$(ps -ef | grep hsos)"
 
-libs=$(grep -E 'libcurl|libssl|libcrypto|libgnutls|libnghttp|libssh' /proc/"$AGENT_PID"/maps | awk '{ print $6 }' | sort -u)
-[ -z "$libs" ] && ok "the root process maps no libcurl, OpenSSL or GnuTLS" \
-        || not_ok "the root process maps no libcurl, OpenSSL or GnuTLS" "$libs"
+# maps_none PID REGEX NAME: one check, that PID maps no file REGEX matches.
+maps_none() {
+        _m=$(grep -E "$2" /proc/"$1"/maps | awk '{ print $6 }' | sort -u)
+        [ -z "$_m" ] && ok "$3" || not_ok "$3" "$_m"
+}
+maps_none "$AGENT_PID" 'libcurl|libssl|libcrypto|libgnutls|libnghttp|libssh' "the root process maps no libcurl, OpenSSL or GnuTLS"
 # The firewall's libraries are opened by the child that loads the ruleset.
-nft=$(grep -E 'libnftables|libnftnl|libxtables|libjansson' /proc/"$AGENT_PID"/maps | awk '{ print $6 }' | sort -u)
-[ -z "$nft" ] && ok "the root process maps no libnftables (a child loads the firewall)" \
-        || not_ok "the root process maps no libnftables (a child loads the firewall)" "$nft"
+maps_none "$AGENT_PID" 'libnftables|libnftnl|libxtables|libjansson' "the root process maps no libnftables (a child loads the firewall)"
 # The disk is read and mounted by the worker (a forked child), which opens
 # libblkid and libmount itself: READY=1 came after its first evaluation.
-disk=$(grep -E 'libblkid|libmount|libselinux|libpcre2' /proc/"$AGENT_PID"/maps | awk '{ print $6 }' | sort -u)
-[ -z "$disk" ] && ok "the root process maps no libblkid or libmount (nor libselinux behind it): its worker reads the disk" \
-        || not_ok "the root process maps no libblkid or libmount (nor libselinux behind it): its worker reads the disk" "$disk"
+maps_none "$AGENT_PID" 'libblkid|libmount|libselinux|libpcre2' \
+        "the root process maps no libblkid or libmount (nor libselinux behind it): its worker reads the disk"
 # Nor libm: its few uses cost the root some 300 KiB of RSS (tests/bench/memory.sh).
 # A sanitizer build (make SANITIZE=1) maps it for libasan: there, what the
 # binary itself needs is checked.
@@ -61,19 +61,14 @@ else
 fi
 [ -z "$libm" ] && ok "the root process maps no libm" || not_ok "the root process maps no libm" "$libm"
 # Users and groups come from /etc/passwd and /etc/group, read directly.
-nss=$(grep -E 'libnss_' /proc/"$AGENT_PID"/maps | awk '{ print $6 }' | sort -u)
-[ -z "$nss" ] && ok "the root process loads no NSS module" || not_ok "the root process loads no NSS module" "$nss"
+maps_none "$AGENT_PID" 'libnss_' "the root process loads no NSS module"
 grep -q libcurl /proc/"$H"/maps && ok "the helper is what speaks HTTP (it maps libcurl)" \
         || not_ok "the helper is what speaks HTTP (it maps libcurl)"
 # Its memory (tests/bench/memory.sh): libmicrohttpd is fleet serve's alone
 # (its constructor initialises GnuTLS), and GnuTLS, which libcurl's tree
 # pulls in but never uses, is told not to initialise itself when loaded.
-mhd=$(grep -E 'libmicrohttpd' /proc/"$H"/maps | awk '{ print $6 }' | sort -u)
-[ -z "$mhd" ] && ok "the helper maps no libmicrohttpd (fleet serve opens it)" \
-        || not_ok "the helper maps no libmicrohttpd (fleet serve opens it)" "$mhd"
-sc=$(grep -E 'libseccomp' /proc/"$H"/maps | awk '{ print $6 }' | sort -u)
-[ -z "$sc" ] && ok "the helper keeps no libseccomp once its filter is loaded" \
-        || not_ok "the helper keeps no libseccomp once its filter is loaded" "$sc"
+maps_none "$H" 'libmicrohttpd' "the helper maps no libmicrohttpd (fleet serve opens it)"
+maps_none "$H" 'libseccomp' "the helper keeps no libseccomp once its filter is loaded"
 tr '\0' '\n' </proc/"$H"/environ | grep -qx 'GNUTLS_NO_IMPLICIT_INIT=1' \
         && ok "the helper runs with GNUTLS_NO_IMPLICIT_INIT=1" \
         || not_ok "the helper runs with GNUTLS_NO_IMPLICIT_INIT=1" "$(tr '\0' ' ' </proc/"$H"/environ)"
