@@ -22,6 +22,34 @@ static const char *lookup(const BlkidLib *b, blkid_probe pr, const char *name) {
         return v;
 }
 
+/* Reads what the probe on fd finds into f. */
+static int probe_read(const BlkidLib *b, blkid_probe pr, int fd, Facts *f, const char *devname) {
+        int r;
+
+        if (b->probe_set_device(pr, fd, 0, 0) < 0)
+                return -EIO;
+        b->probe_enable_superblocks(pr, 1);
+        b->probe_set_superblocks_flags(pr, BLKID_SUBLKS_LABEL | BLKID_SUBLKS_UUID | BLKID_SUBLKS_TYPE);
+        b->probe_enable_partitions(pr, 1);
+        b->probe_set_partitions_flags(pr, BLKID_PARTS_ENTRY_DETAILS);
+
+        r = b->do_safeprobe(pr);
+        if (r == -2) {
+                /* Two signatures: say so, never guess which one is real. */
+                r = facts_add_device(f, devname, NULL, NULL, NULL, NULL, NULL);
+                if (r < 0)
+                        return r;
+                f->devices[f->n_devices - 1].error = strdup("the probe is ambivalent: more than one file system "
+                                                            "signature was found (wipefs shows them)");
+                return f->devices[f->n_devices - 1].error ? 0 : -ENOMEM;
+        }
+        if (r < 0)
+                return -EIO;
+        return facts_add_device(f, devname, r == 0 ? lookup(b, pr, "TYPE") : NULL, r == 0 ? lookup(b, pr, "LABEL") : NULL,
+                                r == 0 ? lookup(b, pr, "UUID") : NULL, r == 0 ? lookup(b, pr, "PART_ENTRY_UUID") : NULL,
+                                r == 0 ? lookup(b, pr, "PART_ENTRY_NAME") : NULL);
+}
+
 /* Probes one device node. Returns 0 (added), or -errno when it could not be opened. */
 static int probe_one(const BlkidLib *b, Facts *f, const char *devname) {
         _cleanup_close_ int fd = -EBADF;
@@ -35,33 +63,7 @@ static int probe_one(const BlkidLib *b, Facts *f, const char *devname) {
         pr = b->new_probe();
         if (!pr)
                 return -ENOMEM;
-        if (b->probe_set_device(pr, fd, 0, 0) < 0) {
-                b->free_probe(pr);
-                return -EIO;
-        }
-        b->probe_enable_superblocks(pr, 1);
-        b->probe_set_superblocks_flags(pr, BLKID_SUBLKS_LABEL | BLKID_SUBLKS_UUID | BLKID_SUBLKS_TYPE);
-        b->probe_enable_partitions(pr, 1);
-        b->probe_set_partitions_flags(pr, BLKID_PARTS_ENTRY_DETAILS);
-
-        r = b->do_safeprobe(pr);
-        if (r == -2) {
-                /* Two signatures: say so, never guess which one is real. */
-                b->free_probe(pr);
-                r = facts_add_device(f, devname, NULL, NULL, NULL, NULL, NULL);
-                if (r < 0)
-                        return r;
-                f->devices[f->n_devices - 1].error = strdup("the probe is ambivalent: more than one file system "
-                                                            "signature was found (wipefs shows them)");
-                return f->devices[f->n_devices - 1].error ? 0 : -ENOMEM;
-        }
-        if (r < 0) {
-                b->free_probe(pr);
-                return -EIO;
-        }
-        r = facts_add_device(f, devname, r == 0 ? lookup(b, pr, "TYPE") : NULL, r == 0 ? lookup(b, pr, "LABEL") : NULL,
-                             r == 0 ? lookup(b, pr, "UUID") : NULL, r == 0 ? lookup(b, pr, "PART_ENTRY_UUID") : NULL,
-                             r == 0 ? lookup(b, pr, "PART_ENTRY_NAME") : NULL);
+        r = probe_read(b, pr, fd, f, devname);
         b->free_probe(pr);
         return r;
 }

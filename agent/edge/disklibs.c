@@ -30,11 +30,15 @@ const char *disklibs_error(void) {
         return error;
 }
 
-/* Opens path and fills the struct at lib from its symbols. 0, or -ELIBACC
- * (no such library), -ELIBBAD (a function missing). */
-static int open_lib(const char *path, const char *package, const Symbol *symbols, size_t n, void *lib) {
-        void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+/* Opens path and fills the struct at lib from its symbols, once: *loaded
+ * remembers it. 0, or -ELIBACC (no such library), -ELIBBAD (a function
+ * missing). */
+static int open_lib(const char *path, const char *package, const Symbol *symbols, size_t n, void *lib, bool *loaded) {
+        void *h;
 
+        if (*loaded)
+                return 0;
+        h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
         if (!h) {
                 snprintf(error, sizeof error, "%s could not be loaded (Debian's package %s)", path, package);
                 return -ELIBACC;
@@ -49,6 +53,7 @@ static int open_lib(const char *path, const char *package, const Symbol *symbols
                 }
                 *(void **) ((char *) lib + symbols[i].offset) = fn;
         }
+        *loaded = true;
         return 0;
 }
 
@@ -58,16 +63,9 @@ int blkid_lib(const BlkidLib **ret) {
 #undef SYMBOL
         static BlkidLib lib;
         static bool loaded;
-        int r;
 
-        if (!loaded) {
-                r = open_lib(HSOS_LIBBLKID, "libblkid1", symbols, ELEMENTSOF(symbols), &lib);
-                if (r < 0)
-                        return r;
-                loaded = true;
-        }
         *ret = &lib;
-        return 0;
+        return open_lib(HSOS_LIBBLKID, "libblkid1", symbols, ELEMENTSOF(symbols), &lib, &loaded);
 }
 
 int mount_lib(const MountLib **ret) {
@@ -76,14 +74,7 @@ int mount_lib(const MountLib **ret) {
 #undef SYMBOL
         static MountLib lib;
         static bool loaded;
-        int r;
 
-        if (!loaded) {
-                r = open_lib(HSOS_LIBMOUNT, "libmount1", symbols, ELEMENTSOF(symbols), &lib);
-                if (r < 0)
-                        return r;
-                loaded = true;
-        }
         *ret = &lib;
-        return 0;
+        return open_lib(HSOS_LIBMOUNT, "libmount1", symbols, ELEMENTSOF(symbols), &lib, &loaded);
 }
