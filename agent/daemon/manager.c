@@ -201,7 +201,7 @@ static void rebuild_status(Manager *m) {
         /* The helper down is a problem of the node's (its clients are not asked). */
         if (net_helper_problem(m->net) && strv_extend(&problems, net_helper_problem(m->net)) >= 0)
                 in.problems = problems;
-        if (m->worker_slow &&
+        if (worker_is_slow(m->worker) &&
             strv_extendf(&problems, "the disk work (mounts, data dirs, secrets) has been running for %" PRIu64 " min",
                          (now_usec(CLOCK_MONOTONIC) - worker_started_usec(m->worker)) / 60000000) >= 0)
                 in.problems = problems;
@@ -696,7 +696,6 @@ static void on_worker_done(void *userdata, int status, bool stopped) {
         int r;
 
         m->worker = worker_free(m->worker);
-        m->worker_slow = false;
         if (stopped) {
                 /* Said until a work ends well: the status's problems are the last work's. */
                 log_error("the disk work has run for %" PRIu64 " min: stopped; it is tried again at the next evaluation",
@@ -761,7 +760,6 @@ static void on_worker_done(void *userdata, int status, bool stopped) {
 static void on_worker_slow(void *userdata) {
         Manager *m = userdata;
 
-        m->worker_slow = true;
         log_warning("the disk work (mounts, data dirs, secrets) has run for %" PRIu64 " min and goes on",
                     m->worker_limits.slow_usec / 60000000);
         rebuild_status(m);

@@ -52,7 +52,6 @@ typedef struct Manager {
         uint64_t config_generation; /* counts reloads */
         uint64_t worker_generation; /* the config's the running work was started for */
         WorkerLimits worker_limits; /* WORKER_SLOW_USEC, WORKER_MAX_USEC */
-        bool worker_slow;
         bool evaluate_again;       /* something changed while it ran */
         unsigned node_changes;     /* NodeChange bits of the disk work, until an evaluation acts on them */
         char **present_dirs;       /* on the way to the secrets, there (the last disk work's) */

@@ -139,6 +139,11 @@ static int on_child(sd_event_source *s, const siginfo_t *si, void *userdata) {
 /* First the slow limit (said), then the maximum (killed). */
 static int arm_timer(Worker *w, sd_event *e);
 
+/* Whether the next limit is the slow one (said), not the maximum. */
+static bool slow_next(const Worker *w) {
+        return !w->slow && w->limits.slow_usec && (!w->limits.max_usec || w->limits.slow_usec < w->limits.max_usec);
+}
+
 static int on_timer(sd_event_source *s, uint64_t usec, void *userdata) {
         Worker *w = userdata;
 
@@ -147,7 +152,7 @@ static int on_timer(sd_event_source *s, uint64_t usec, void *userdata) {
         w->timer = sd_event_source_disable_unref(w->timer);
         if (!w->child)
                 return 0;
-        if (!w->slow && w->limits.slow_usec && (!w->limits.max_usec || w->limits.slow_usec < w->limits.max_usec)) {
+        if (slow_next(w)) {
                 w->slow = true;
                 if (w->cb.slow)
                         w->cb.slow(w->userdata);
@@ -159,9 +164,7 @@ static int on_timer(sd_event_source *s, uint64_t usec, void *userdata) {
 }
 
 static int arm_timer(Worker *w, sd_event *e) {
-        bool slow_next = !w->slow && w->limits.slow_usec &&
-                         (!w->limits.max_usec || w->limits.slow_usec < w->limits.max_usec);
-        uint64_t at = slow_next ? w->limits.slow_usec : w->limits.max_usec;
+        uint64_t at = slow_next(w) ? w->limits.slow_usec : w->limits.max_usec;
         int r;
 
         if (!at)
@@ -174,6 +177,10 @@ static int arm_timer(Worker *w, sd_event *e) {
 
 uint64_t worker_started_usec(const Worker *w) {
         return w ? w->started_usec : 0;
+}
+
+bool worker_is_slow(const Worker *w) {
+        return w && w->slow;
 }
 
 int worker_start(sd_event *e, void (*work)(Worker *w, void *userdata), const WorkerCallbacks *cb,

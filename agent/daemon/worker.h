@@ -57,6 +57,8 @@ int worker_start(sd_event *e, void (*work)(Worker *w, void *userdata), const Wor
                  const WorkerLimits *limits, void *userdata, Worker **ret);
 /* CLOCK_MONOTONIC when it was started. */
 uint64_t worker_started_usec(const Worker *w);
+/* Whether it has run past limits.slow_usec (slow() was called). */
+bool worker_is_slow(const Worker *w);
 /* Kills the child (SIGKILL); its end is heard as usual (done, -SIGKILL). */
 void worker_kill(Worker *w);
 /* Kills a running child (SIGKILL) and frees; no callback is called. */
