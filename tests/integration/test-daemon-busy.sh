@@ -16,7 +16,10 @@ command -v jq >/dev/null || skip_all "jq is not installed"
 cleanup() { [ -n "$AGENT_PID" ] && kill "$AGENT_PID" 2>/dev/null; sleep 0.2
         umount "$T/disk" 2>/dev/null
         for _l in $LOOPS; do losetup -d "$_l" 2>/dev/null; done
-        umount "$T/ram" 2>/dev/null; return 0; }
+        # A detached loop device lets go of its file a moment later: the
+        # tmpfs under it is busy until then.
+        _i=0; while ! umount "$T/ram" 2>/dev/null && mountpoint -q "$T/ram" && [ $_i -lt 50 ]; do
+                _i=$((_i + 1)); sleep 0.1; done; return 0; }
 
 node() { # DATADIR
         cat >"$T/node.json" <<JSON
