@@ -118,7 +118,7 @@ NET_OBJ := $(NET_SRC:agent/net/%.c=$(BUILD)/net/%.o)
 # What the helper shares with the rest: the CLI's config loading, file and
 # clock edges, the journal log.
 NET_SHARED_OBJ := $(BUILD)/cli/common.o $(BUILD)/edge/files.o $(BUILD)/edge/anchor.o $(BUILD)/edge/system.o \
-	$(BUILD)/edge/log.o
+	$(BUILD)/edge/log.o $(BUILD)/edge/dynlib.o
 HEADERS := $(wildcard include/hsos/*.h include/hsos/edge/*.h agent/core/*.h agent/core/clients/*.h agent/daemon/*.h agent/net/*.h)
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test-*.c))

@@ -2,12 +2,12 @@
 /* libblkid and libmount, opened on first use (include/hsos/edge/disklibs.h).
  * Linked, they and libselinux and libpcre2 behind libmount held some 460 KiB
  * of the root daemon's RSS that only its worker uses (tests/bench/memory.sh). */
-#include <dlfcn.h>
 #include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
 
 #include "hsos/edge/disklibs.h"
+#include "hsos/edge/dynlib.h"
 #include "hsos/util.h"
 
 /* Where the libraries lie: a packager whose loader does not search the
@@ -19,47 +19,29 @@
 #define HSOS_LIBMOUNT "libmount.so.1"
 #endif
 
-typedef struct Symbol {
-        const char *name;
-        size_t offset; /* of its pointer in the struct */
-} Symbol;
-
 static char error[256];
 
 const char *disklibs_error(void) {
         return error;
 }
 
-/* Opens path and fills the struct at lib from its symbols, once: *loaded
- * remembers it. 0, or -ELIBACC (no such library), -ELIBBAD (a function
- * missing). */
-static int open_lib(const char *path, const char *package, const Symbol *symbols, size_t n, void *lib, bool *loaded) {
-        void *h;
+/* Opens the library once: *loaded remembers it. */
+static int open_lib(const char *path, const char *package, const DynlibSymbol *symbols, size_t n, void *lib,
+                    bool *loaded) {
+        int r;
 
         if (*loaded)
                 return 0;
-        h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
-        if (!h) {
-                snprintf(error, sizeof error, "%s could not be loaded (Debian's package %s)", path, package);
-                return -ELIBACC;
-        }
-        for (size_t i = 0; i < n; i++) {
-                void *fn = dlsym(h, symbols[i].name);
-
-                if (!fn) {
-                        snprintf(error, sizeof error, "%s lacks %s, which the agent uses", path, symbols[i].name);
-                        dlclose(h);
-                        return -ELIBBAD;
-                }
-                *(void **) ((char *) lib + symbols[i].offset) = fn;
-        }
+        r = dynlib_open(path, package, symbols, n, lib, NULL, error, sizeof error);
+        if (r < 0)
+                return r;
         *loaded = true;
         return 0;
 }
 
 int blkid_lib(const BlkidLib **ret) {
 #define SYMBOL(f) { "blkid_" #f, offsetof(BlkidLib, f) },
-        static const Symbol symbols[] = { BLKID_FUNCTIONS(SYMBOL) };
+        static const DynlibSymbol symbols[] = { BLKID_FUNCTIONS(SYMBOL) };
 #undef SYMBOL
         static BlkidLib lib;
         static bool loaded;
@@ -70,7 +52,7 @@ int blkid_lib(const BlkidLib **ret) {
 
 int mount_lib(const MountLib **ret) {
 #define SYMBOL(f) { "mnt_" #f, offsetof(MountLib, f) },
-        static const Symbol symbols[] = { MOUNT_FUNCTIONS(SYMBOL) };
+        static const DynlibSymbol symbols[] = { MOUNT_FUNCTIONS(SYMBOL) };
 #undef SYMBOL
         static MountLib lib;
         static bool loaded;

@@ -5,7 +5,6 @@
  * transaction and sends nft's error back over a pipe. The child lives for
  * the few milliseconds of the load; a load still running after
  * LOAD_TIMEOUT_MS is killed and reported. */
-#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -19,6 +18,7 @@
 #include <nftables/libnftables.h>
 
 #include "hsos/edge/anchor.h"
+#include "hsos/edge/dynlib.h"
 #include "hsos/edge/firewall.h"
 #include "hsos/util.h"
 
@@ -40,21 +40,18 @@ typedef struct Nft {
         int (*run_buffer)(struct nft_ctx *ctx, const char *buf);
 } Nft;
 
-static const char *nft_open(Nft *n) {
-        void *h = dlopen(HSOS_LIBNFTABLES, RTLD_NOW | RTLD_LOCAL);
+/* 0, or -ELIBACC / -ELIBBAD with the reason in error. */
+static int nft_open(Nft *n, char *error, size_t size) {
+        static const DynlibSymbol symbols[] = {
+                { "nft_ctx_new", offsetof(Nft, ctx_new) },
+                { "nft_ctx_free", offsetof(Nft, ctx_free) },
+                { "nft_ctx_buffer_output", offsetof(Nft, buffer_output) },
+                { "nft_ctx_buffer_error", offsetof(Nft, buffer_error) },
+                { "nft_ctx_get_error_buffer", offsetof(Nft, get_error) },
+                { "nft_run_cmd_from_buffer", offsetof(Nft, run_buffer) },
+        };
 
-        if (!h)
-                return "libnftables could not be loaded (" HSOS_LIBNFTABLES "; Debian's package libnftables1)";
-        *(void **) &n->ctx_new = dlsym(h, "nft_ctx_new");
-        *(void **) &n->ctx_free = dlsym(h, "nft_ctx_free");
-        *(void **) &n->buffer_output = dlsym(h, "nft_ctx_buffer_output");
-        *(void **) &n->buffer_error = dlsym(h, "nft_ctx_buffer_error");
-        *(void **) &n->get_error = dlsym(h, "nft_ctx_get_error_buffer");
-        *(void **) &n->run_buffer = dlsym(h, "nft_run_cmd_from_buffer");
-        if (!n->ctx_new || !n->ctx_free || !n->buffer_output || !n->buffer_error || !n->get_error ||
-            !n->run_buffer)
-                return "libnftables lacks a function the agent uses";
-        return NULL;
+        return dynlib_open(HSOS_LIBNFTABLES, "libnftables1", symbols, ELEMENTSOF(symbols), n, NULL, error, size);
 }
 
 /* In the child: 0 loaded, else nft's error (its first ERROR_MAX bytes,
@@ -62,10 +59,12 @@ static const char *nft_open(Nft *n) {
 static _Noreturn void load_child(int fd, const char *ruleset) {
         const char *e = NULL;
         struct nft_ctx *ctx = NULL;
+        char open_error[ERROR_MAX];
         Nft n = {};
         size_t len;
 
-        e = nft_open(&n);
+        if (nft_open(&n, open_error, sizeof open_error) < 0)
+                e = open_error;
         if (!e && (!(ctx = n.ctx_new(NFT_CTX_DEFAULT)) || n.buffer_output(ctx) < 0 || n.buffer_error(ctx) < 0))
                 e = "out of memory";
         if (!e && n.run_buffer(ctx, ruleset) == 0)

@@ -5,7 +5,6 @@
  * fed by a callback: with nothing to send it suspends its connection and
  * returns 0, and fleet_server_update() (or the keep-alive timer) appends to
  * each client's buffer and resumes it. */
-#include <dlfcn.h>
 #include <errno.h>
 #include <netdb.h>
 #include <stdio.h>
@@ -17,6 +16,7 @@
 
 #include "fleet-server.h"
 #include "hsos/cleanup.h"
+#include "hsos/edge/dynlib.h"
 #include "hsos/edge/system.h"
 #include "hsos/fleet-page.h"
 #include "hsos/util.h"
@@ -47,29 +47,27 @@
         X(MHD_create_response_from_buffer) X(MHD_create_response_from_callback) X(MHD_add_response_header) \
         X(MHD_destroy_response) X(MHD_queue_response) X(MHD_suspend_connection) X(MHD_resume_connection)
 #define MHD_MEMBER(f) typeof(f) *f;
-static struct {
+typedef struct MhdLib {
         MHD_FUNCTIONS(MHD_MEMBER)
-} mhd;
+} MhdLib;
 #undef MHD_MEMBER
+static MhdLib mhd;
 
 /* Opens the library the first time: 0, or -ELIBACC / -ELIBBAD and *ret_error. */
 static int mhd_open(char **ret_error) {
+#define MHD_SYMBOL(f) { #f, offsetof(MhdLib, f) },
+        static const DynlibSymbol symbols[] = { MHD_FUNCTIONS(MHD_SYMBOL) };
+#undef MHD_SYMBOL
         static bool loaded;
-        void *h;
+        char error[256];
+        int r;
 
         if (loaded)
                 return 0;
-        h = dlopen(HSOS_LIBMICROHTTPD, RTLD_NOW | RTLD_LOCAL);
-        if (!h)
-                return asprintf(ret_error, "%s could not be loaded (Debian's package libmicrohttpd12)",
-                                HSOS_LIBMICROHTTPD) < 0 ? -ENOMEM : -ELIBACC;
-#define MHD_SYMBOL(f)                                                                                      \
-        if (!(*(void **) &mhd.f = dlsym(h, #f))) {                                                         \
-                dlclose(h);                                                                                \
-                return asprintf(ret_error, "%s lacks %s", HSOS_LIBMICROHTTPD, #f) < 0 ? -ENOMEM : -ELIBBAD; \
-        }
-        MHD_FUNCTIONS(MHD_SYMBOL)
-#undef MHD_SYMBOL
+        r = dynlib_open(HSOS_LIBMICROHTTPD, "libmicrohttpd12", symbols, ELEMENTSOF(symbols), &mhd, NULL, error,
+                        sizeof error);
+        if (r < 0)
+                return (*ret_error = strdup(error)) ? r : -ENOMEM;
         loaded = true;
         return 0;
 }

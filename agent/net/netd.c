@@ -8,7 +8,6 @@
  * without capabilities, with no_new_privs and a read-only view of the file
  * system; it adds a system-call filter before it reads anything. It ends
  * when root closes the socket. */
-#include <dlfcn.h>
 #include <errno.h>
 #include <malloc.h>
 #include <seccomp.h>
@@ -25,6 +24,7 @@
 #include "controller.h"
 #include "hsos/cleanup.h"
 #include "hsos/config.h"
+#include "hsos/edge/dynlib.h"
 #include "hsos/edge/log.h"
 #include "hsos/http.h"
 #include "hsos/netmsg.h"
@@ -76,23 +76,20 @@ int netd_install_seccomp(void) {
                 "chown", "fchown", "lchown", "fchownat", "lookup_dcookie", "vhangup", "nfsservctl",
                 "uselib", "_sysctl", "pidfd_getfd", "fanotify_init", "io_uring_setup",
         };
-        void *lib = dlopen(HSOS_LIBSECCOMP, RTLD_NOW | RTLD_LOCAL);
+#define SECCOMP_SYMBOL(f) { #f, offsetof(Seccomp, f) },
+        static const DynlibSymbol symbols[] = { SECCOMP_FUNCTIONS(SECCOMP_SYMBOL) };
+#undef SECCOMP_SYMBOL
+        void *lib = NULL;
         scmp_filter_ctx ctx;
         Seccomp sc;
-        int r = 0;
+        int r;
 
-        if (!lib)
-                return -ELIBACC;
-#define SECCOMP_SYMBOL(f)                                                                                  \
-        if (!(*(void **) &sc.f = dlsym(lib, #f))) {                                                        \
-                dlclose(lib);                                                                              \
-                return -ELIBBAD;                                                                           \
-        }
-        SECCOMP_FUNCTIONS(SECCOMP_SYMBOL)
-#undef SECCOMP_SYMBOL
+        r = dynlib_open(HSOS_LIBSECCOMP, "libseccomp2", symbols, ELEMENTSOF(symbols), &sc, &lib, NULL, 0);
+        if (r < 0)
+                return r;
         ctx = sc.seccomp_init(SCMP_ACT_ALLOW);
         if (!ctx) {
-                dlclose(lib);
+                dynlib_close(lib);
                 return -ENOMEM;
         }
         for (size_t i = 0; i < ELEMENTSOF(denied); i++) {
@@ -112,7 +109,7 @@ int netd_install_seccomp(void) {
         if (r >= 0)
                 r = sc.seccomp_load(ctx);
         sc.seccomp_release(ctx);
-        dlclose(lib);
+        dynlib_close(lib);
         return r;
 }
 
