@@ -776,13 +776,6 @@ static void parse_execution(Parser *p, const cJSON *root, Config *c) {
                 cc->p2p_port = (uint16_t) parser_uint(p, co, path, "port", client_default_p2p_port(cl), 1, 65535);
                 cc->json_rpc_port = (uint16_t) parser_uint(p, co, path, "jsonRpcPort", 8545, 1, 65535);
         }
-        /* Holesky was retired in 2025: nethermind's releases ship no
-         * configuration for it (1.39.0 has mainnet, sepolia, hoodi), and
-         * `--config holesky` stops it at start. */
-        if (c->network == NETWORK_HOLESKY && c->clients[CLIENT_NETHERMIND].enable)
-                parser_error(p, "execution.nethermind.enable",
-                             "nethermind cannot run on holesky: its releases ship no holesky configuration "
-                             "(Holesky was retired in 2025); choose another execution client or network");
 }
 
 static void parse_consensus(Parser *p, const cJSON *root, Config *c) {
@@ -849,13 +842,40 @@ static void parse_consensus(Parser *p, const cJSON *root, Config *c) {
                         }
                 }
         }
-        /* Lodestar dropped Holesky with it: 1.44.0 knows mainnet, gnosis,
-         * sepolia, hoodi, chiado, ephemery and dev, and refuses `--network
-         * holesky` at start (tests/fixtures/clients/lodestar.json). */
-        if (c->network == NETWORK_HOLESKY && c->clients[CLIENT_LODESTAR].enable)
-                parser_error(p, "consensus.lodestar.enable",
-                             "lodestar cannot run on holesky: its releases no longer know the network "
-                             "(Holesky was retired in 2025); choose another consensus client or network");
+}
+
+/* Holesky was retired in 2025, and these clients' releases dropped it: a
+ * unit would stop at start. Each refusal says why (the contracts in
+ * tests/fixtures/clients/ record where it was read). */
+static void refuse_retired_network(Parser *p, const Config *c) {
+        static const struct {
+                Client client;
+                const char *path, *why;
+        } gone[] = {
+                /* 1.39.0 ships configurations for mainnet, sepolia, hoodi:
+                 * `--config holesky` names none. */
+                { CLIENT_NETHERMIND, "execution.nethermind.enable",
+                  "nethermind cannot run on holesky: its releases ship no holesky configuration "
+                  "(Holesky was retired in 2025); choose another execution client or network" },
+                /* 1.44.0 knows mainnet, gnosis, sepolia, hoodi, chiado,
+                 * ephemery and dev, and refuses `--network holesky`. */
+                { CLIENT_LODESTAR, "consensus.lodestar.enable",
+                  "lodestar cannot run on holesky: its releases no longer know the network "
+                  "(Holesky was retired in 2025); choose another consensus client or network" },
+                /* nimbus-eth2 #7586 "rm holesky support" (October 2025, before
+                 * v25.10.0): `--network holesky` is then read as the path of
+                 * a metadata directory, and the node exits without its
+                 * config.yaml. */
+                { CLIENT_NIMBUS, "consensus.nimbus.enable",
+                  "nimbus cannot run on holesky: its releases since v25.10.0 no longer know the network "
+                  "(Holesky was retired in 2025); choose another consensus client or network" },
+        };
+
+        if (c->network != NETWORK_HOLESKY)
+                return;
+        for (size_t i = 0; i < ELEMENTSOF(gone); i++)
+                if (c->clients[gone[i].client].enable)
+                        parser_error(p, gone[i].path, "%s", gone[i].why);
 }
 
 static void parse_addons(Parser *p, const cJSON *root, Config *c) {
@@ -1208,6 +1228,7 @@ int config_parse(const char *data, size_t size, Config **ret, char ***ret_errors
         parse_execution(&p, root, c);
         parse_consensus(&p, root, c);
         parse_addons(&p, root, c);
+        refuse_retired_network(&p, c);
         parse_agent(&p, root, c);
         if (p.r >= 0)
                 config_check_rules(&p, c);

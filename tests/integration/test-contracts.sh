@@ -152,14 +152,15 @@ render examples/node "$TOP/examples/node.json" "$TOP/examples/facts-booted.json"
 # Every client on every network the spec allows (node-config.md "network"):
 # five execution/consensus pairs covering the eleven clients, mev-boost on,
 # each on mainnet, hoodi, holesky and sepolia; nethermind, which ships no
-# holesky configuration, and lodestar, which no longer knows the network,
-# are refused there by validation (checked below).
+# holesky configuration, and lodestar and nimbus, which no longer know the
+# network, are refused there by validation (checked below).
 mkdir -p "$T/net"
 for net in mainnet hoodi holesky sepolia; do
         for pair in geth:lighthouse nethermind:prysm besu:teku erigon:nimbus reth:lodestar; do
                 el=${pair%:*} cl=${pair#*:}
                 [ "$net:$el" = holesky:nethermind ] && el=geth
                 [ "$net:$cl" = holesky:lodestar ] && cl=teku
+                [ "$net:$cl" = holesky:nimbus ] && cl=lighthouse
                 cat >"$T/net/$net-$el-$cl.json" <<JSON
 {
     "network": "$net",
@@ -179,6 +180,9 @@ expect_in "$T/err" "execution.nethermind.enable: nethermind cannot run on holesk
 printf '{"network": "holesky", "consensus": {"lodestar": {"enable": true}}}' >"$T/net/holesky-lodestar.json"
 expect_exit 1 "lodestar on holesky is refused before a unit is written" "$A" validate --config "$T/net/holesky-lodestar.json"
 expect_in "$T/err" "consensus.lodestar.enable: lodestar cannot run on holesky" "naming why"
+printf '{"network": "holesky", "consensus": {"nimbus": {"enable": true}}}' >"$T/net/holesky-nimbus.json"
+expect_exit 1 "nimbus on holesky is refused before a unit is written" "$A" validate --config "$T/net/holesky-nimbus.json"
+expect_in "$T/err" "consensus.nimbus.enable: nimbus cannot run on holesky" "naming why"
 
 # The checker's own configs: what no other config tries (host names where
 # some clients take only IP addresses).

@@ -420,6 +420,16 @@ TEST(lodestar_has_no_holesky) {
                        "consensus.lodestar.enable: lodestar cannot run on holesky");
 }
 
+/* nimbus-eth2 dropped holesky in October 2025 (#7586): the contract pinned
+ * at 9c614ac (v26.7.0's day) knows mainnet, hoodi and sepolia. A node on
+ * holesky with a consensus client that still knows it stays valid. */
+TEST(nimbus_has_no_holesky) {
+        ASSERT_REFUSED("{\"network\": \"holesky\", \"consensus\": {\"nimbus\": {\"enable\": true}}}",
+                       "consensus.nimbus.enable: nimbus cannot run on holesky");
+        config_free(fixture_config("{\"network\": \"holesky\", \"consensus\": {\"lighthouse\": {\"enable\": true}}}"));
+        config_free(fixture_config("{\"network\": \"hoodi\", \"consensus\": {\"nimbus\": {\"enable\": true}}}"));
+}
+
 TEST(refuses_bad_paths) {
         ASSERT_REFUSED("{\"execution\": {\"geth\": {\"dataDir\": \"mnt/geth\"}}}",
                        "execution.geth.dataDir: must be an absolute path, got \"mnt/geth\"");
