@@ -75,7 +75,13 @@ CORE_PKGS := libcjson
 # The root daemon and the CLI never link libcurl (nor, through it, OpenSSL
 # and GnuTLS): HTTP lives in hsos-agent-net, the unprivileged helper.
 EDGE_PKGS := libcjson blkid mount libmnl libnftables libsystemd
-NET_PKGS := libcjson libsystemd libcurl libseccomp libmicrohttpd
+# Its libcurl: the one scripts/libcurl.sh builds from Debian's curl source for
+# HTTP and HTTPS alone (build/libcurl, static; scripts/deps.sh runs it) when
+# it is there, else Debian's libcurl4. Debian's links 20 libraries for what
+# the agent turns off, some 3 MiB of the helper's memory (tests/bench/memory.sh);
+# make LIBCURL_STATIC= links Debian's all the same.
+LIBCURL_STATIC ?= $(wildcard build/libcurl/lib/libcurl.a)
+NET_PKGS := libcjson libsystemd $(if $(LIBCURL_STATIC),openssl,libcurl) libseccomp libmicrohttpd
 POISON_HEADERS := blkid.h blkid/blkid.h libmount.h libmount/libmount.h libmnl/libmnl.h \
 	systemd/sd-bus.h systemd/sd-event.h systemd/sd-journal.h systemd/sd-device.h \
 	systemd/sd-daemon.h systemd/sd-id128.h curl/curl.h nftables/libnftables.h \
@@ -84,7 +90,8 @@ POISON_DIR := build/poison
 
 CORE_CFLAGS := -I$(POISON_DIR) $(BASE_CFLAGS) $(shell $(PKG_CONFIG) --cflags $(CORE_PKGS) 2>/dev/null)
 EDGE_CFLAGS := $(BASE_CFLAGS) $(shell $(PKG_CONFIG) --cflags $(EDGE_PKGS) 2>/dev/null)
-NET_CFLAGS := $(BASE_CFLAGS) $(shell $(PKG_CONFIG) --cflags $(NET_PKGS) 2>/dev/null)
+NET_CFLAGS := $(BASE_CFLAGS) $(if $(LIBCURL_STATIC),-I$(dir $(LIBCURL_STATIC))../include) \
+	$(shell $(PKG_CONFIG) --cflags $(NET_PKGS) 2>/dev/null)
 CORE_LIBS := $(shell $(PKG_CONFIG) --libs $(CORE_PKGS) 2>/dev/null) -lm
 # libnftables: its header only; the library is opened (dlopen) by the child
 # that loads the ruleset (agent/edge/firewall.c), never by the root process.
@@ -103,7 +110,7 @@ EDGE_TEST_LIBS := $(EDGE_LIBS) $(shell $(PKG_CONFIG) --libs libnftables 2>/dev/n
 # Nor libseccomp: the helper opens it to load its filter and closes it
 # (netd.c).
 NET_LINK_PKGS := $(filter-out libmicrohttpd libseccomp,$(NET_PKGS))
-NET_LIBS := $(shell $(PKG_CONFIG) --libs $(NET_LINK_PKGS) 2>/dev/null)
+NET_LIBS := $(LIBCURL_STATIC) $(shell $(PKG_CONFIG) --libs $(NET_LINK_PKGS) 2>/dev/null) $(if $(LIBCURL_STATIC),-pthread)
 
 CORE_SRC := $(wildcard agent/core/*.c agent/core/clients/*.c)
 EDGE_SRC := $(wildcard agent/edge/*.c)
@@ -209,7 +216,7 @@ $(BIN): $(CLI_OBJ) $(DAEMON_OBJ) $(EDGE_OBJ) $(BUILD)/libhsos-core.a | $(NET_BIN
 	@echo "  LD      $@"
 	$(Q)$(CC) $(BASE_LDFLAGS) -o $@ $(CLI_OBJ) $(DAEMON_OBJ) $(EDGE_OBJ) $(BUILD)/libhsos-core.a $(EDGE_LIBS)
 
-$(NET_BIN): $(NET_OBJ) $(NET_SHARED_OBJ) $(BUILD)/libhsos-core.a
+$(NET_BIN): $(NET_OBJ) $(NET_SHARED_OBJ) $(BUILD)/libhsos-core.a $(LIBCURL_STATIC)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(BASE_LDFLAGS) -o $@ $(NET_OBJ) $(NET_SHARED_OBJ) $(BUILD)/libhsos-core.a $(NET_LIBS)
 

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Installs what the build and the tests need: the Debian packages (on Debian 12
-# as root, whatever is missing; elsewhere it prints the list and stops), then
+# as root, whatever is missing; elsewhere it prints the list and stops), the
+# helper's libcurl built from Debian's source (scripts/libcurl.sh), then
 # the real Ethereum clients the tests run on loopback, from the npm registry,
 # pinned by tests/peers/package-lock.json, into build/npm. Quick when all is
 # there.
@@ -26,6 +27,7 @@ TOP=$(cd "$(dirname "$0")/.." && pwd)
 
 PACKAGES="build-essential pkg-config clang libclang-rt-14-dev valgrind
 wireguard-tools nftables libcjson-dev libblkid-dev libmount-dev libmnl-dev libnftables-dev libsystemd-dev libcurl4-openssl-dev libseccomp-dev
+libssl-dev dpkg-dev
 systemd util-linux fdisk e2fsprogs btrfs-progs xfsprogs iproute2 openssh-client openssl jq curl
 qemu-system-x86 linux-image-amd64 debootstrap zstd cpio kexec-tools python3 nix-bin dracut-core
 etcd-server etcd-client libmicrohttpd-dev chromium openssh-server sudo"
@@ -88,6 +90,15 @@ if [ -n "$missing" ]; then
                         ;;
                 esac
         done
+fi
+
+# hsos-agent-net's libcurl, for HTTP and HTTPS alone, from Debian's curl
+# source (scripts/libcurl.sh; quick once built). Where the archive's sources
+# cannot be had, the helper links Debian's libcurl4: it works the same and
+# maps some 3 MiB more, and the image (which carries no libcurl4) cannot be
+# built; said here, and the test of the helper's maps fails.
+if ! sh "$TOP/scripts/libcurl.sh"; then
+        echo "deps: warning: no HTTP-only libcurl; hsos-agent-net links Debian's libcurl4 (see above)" >&2
 fi
 
 # anvil ships its binary in an optional per-platform package

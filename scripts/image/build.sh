@@ -39,6 +39,17 @@ rm -rf "$stage/usr/share/man" "$stage/usr/share/doc"
 # the image lacks (in the base, this layer or the extra ones) are named.
 [ -s "$base.list" ] && [ "$base.list" -nt "$base" ] ||
         { zstd -dc "$base" | cpio -it --quiet >"$base.list.tmp" && mv "$base.list.tmp" "$base.list"; }
+# The agent's own programs run on the base's libraries: one the base lacks
+# (hsos-agent-net linked against Debian's libcurl4, not the libcurl
+# scripts/libcurl.sh builds, which make image runs first) stops the build
+# here, not the node at its first boot.
+base_list=$base.list layers=""
+. "$here/lib.sh"
+for prog in /usr/bin/hsos-agent /usr/bin/hsos-agent-net; do
+        missing=$(libs "$stage$prog" | while read -r lib; do in_base "$lib" || echo "$lib"; done | tr '\n' ' ')
+        [ -z "$missing" ] || { echo "image: $prog needs ${missing% } which the image's base lacks (scripts/image/packages;" \
+                "for hsos-agent-net, the HTTP-only libcurl: sh scripts/libcurl.sh)" >&2; exit 1; }
+done
 CLIENTS_DIR=${CLIENTS:-} sh "$here/clients.sh" "$bin" "$config" "$stage/etc/hsos/node.json" "$stage" "$base.list" "$@"
 chmod 0644 "$stage/etc/hsos/node.json"
 for extra in "$@"; do

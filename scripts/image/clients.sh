@@ -21,22 +21,8 @@ bin=$1 node_in=$2 node_out=$3 stage=$4 base_list=$5
 shift 5
 clients=${CLIENTS_DIR:-} layers=$*
 
-# The libraries an ELF file needs, as ldd lists them, but from this machine's
-# own dynamic loader (ldd may run a program's own loader, and these are
-# downloads run as root).
-loader=$(ls /lib64/ld-linux-x86-64.so.2 /lib/ld-linux-aarch64.so.1 2>/dev/null | head -n 1)
-needed() { [ -n "$loader" ] && "$loader" --list "$1" 2>/dev/null; }
+. "$(dirname "$0")/lib.sh"
 
-# Debian 12 merged /usr: /lib, /lib64, /bin and /sbin are links into /usr.
-canon() { case $1 in /lib/* | /lib64/* | /bin/* | /sbin/*) echo "/usr$1" ;; *) echo "$1" ;; esac; }
-
-# In the image: the base, the layer in STAGE, or an extra layer.
-in_base() {
-        set -- "$(canon "$1")"
-        [ -e "$stage$1" ] && return 0
-        for layer in $layers; do [ -e "$layer$1" ] && return 0; done
-        grep -qxF -- ".$1" "$base_list" || grep -qxF -- "${1#/}" "$base_list"
-}
 on_base_path() { # NAME: found in the base as the agent's PATH would
         for d in /usr/local/sbin /usr/local/bin /usr/sbin /usr/bin /sbin /bin; do
                 in_base "$d/$1" && return 0
@@ -101,7 +87,7 @@ echo "$units" | while read -r client exe; do
                 # ldd resolves, copied where the base lacks it.
                 find "$stage$dest" -type f | while read -r f; do
                         [ "$(head -c 4 "$f" | od -An -c | tr -d ' ')" = '177ELF' ] || continue
-                        needed "$f" | awk '/=> \// { print $3 } /^\t\/[^ ]+ \(/ { print $1 }' | while read -r lib; do
+                        libs "$f" | while read -r lib; do
                                 in_base "$lib" && continue
                                 lib=$(canon "$lib")
                                 [ -e "$stage$lib" ] && continue

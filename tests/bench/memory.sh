@@ -152,11 +152,18 @@ python3 "$TOP/tests/bench/procmem.py" "$seconds" "$every" agent="$AGENT_PID" exp
 status_ok && reach="geth and lighthouse reachable" || reach="geth and lighthouse NOT both reachable"
 scrapes=$(grep -c '^node_' "$T/scrape.txt")
 version=$("$exporter" --version 2>&1 | sed -n 's/^node_exporter, version \([^ ]*\).*/\1/p')
+# Which libcurl the helper has: built in (scripts/libcurl.sh, HTTP and HTTPS
+# alone) or Debian's libcurl4, with the 20 libraries it links.
+if ! ldd "$(dirname "$agent")/hsos-agent-net" | grep -q libcurl; then
+        libcurl="built in: $(sh "$TOP/scripts/libcurl.sh" --print), HTTP and HTTPS alone (scripts/libcurl.sh)"
+else
+        libcurl="Debian's $(ldd "$(dirname "$agent")/hsos-agent-net" | awk '/libcurl/ { print $1 }') with every library it links"
+fi
 
-python3 - "$json" "$settle" "$seconds" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$reach" "$version" "$scrapes" "$every" <<'PY' | tee -a "$results"
+python3 - "$json" "$settle" "$seconds" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$reach" "$version" "$scrapes" "$every" "$libcurl" <<'PY' | tee -a "$results"
 import json, statistics, sys
 d = json.load(open(sys.argv[1]))
-settle, seconds, date, reach, version, scrapes, every = sys.argv[2:]
+settle, seconds, date, reach, version, scrapes, every, libcurl = sys.argv[2:]
 mib = lambda k: "%.1f MiB" % (k / 1024)
 def tree(name, x):
     s = [v for v in x["samples"] if v[4]]
@@ -178,6 +185,7 @@ print("memory: the agent beside Debian's prometheus-node-exporter %s (%s), both 
       % (version, date, settle, every, seconds, ", and every 1 ms while a child forked in a tree lived" if d["fork_events"] else
          " (no fork events here: a short-lived child may be missed)"))
 print("  agent: hsos-agent run, full node (geth + lighthouse probed on fakepeer.py, %s; etcd controller; textfile), reportIntervalSec 10" % reach)
+print("  the helper's libcurl: %s" % libcurl)
 print("  node_exporter: default collectors, on 127.0.0.1, scraped every 10 s (%s node_* samples a scrape)" % scrapes)
 print("  (PSS splits a page among the processes that map it: the Python test peers, and others on this machine, map libssl and libcrypto too)")
 a, ar = tree("agent", d["agent"])

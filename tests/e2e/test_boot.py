@@ -299,14 +299,15 @@ def privsep_checks(g):
     tap.ok(show.get("User") == "hsos-net" and show.get("ActiveState") == "active" and helper != "0",
            "privsep: the helper runs as its own unit, hsos-agent-net.service, User=hsos-net, active", show)
     rc, out = g.run("p=%s; awk '/^(Uid|CapEff|CapBnd|NoNewPrivs|Seccomp):/ { print $1, $2 }' /proc/$p/status; "
-                    "id -un $(awk '/^Uid:/ { print $2 }' /proc/$p/status); grep -c libcurl /proc/$p/maps; "
+                    "id -un $(awk '/^Uid:/ { print $2 }' /proc/$p/status); grep -c libssl /proc/$p/maps; "
                     "awk '{ print $4 }' /proc/$p/stat" % helper)
     lines = out.strip().splitlines()
     seen = dict(l.split(None, 1) for l in lines[:5] if " " in l)
     tap.ok(rc == 0 and len(lines) == 8 and seen.get("Uid:") not in (None, "0") and seen.get("CapEff:") == "0" * 16
            and seen.get("CapBnd:") == "0" * 16 and seen.get("NoNewPrivs:") == "1" and seen.get("Seccomp:") == "2"
            and lines[5] == "hsos-net" and lines[6].isdigit() and int(lines[6]) > 0 and lines[7] != main,
-           "privsep: the helper runs as hsos-net, no capabilities, no_new_privs, seccomp, it maps libcurl, "
+           "privsep: the helper runs as hsos-net, no capabilities, no_new_privs, seccomp, it maps OpenSSL "
+           "(its libcurl's TLS; libcurl is built in), "
            "and systemd started it, not the daemon", out)
     # Root's socket for it is gone once the helper connected (one connection).
     rc, out = g.run("test -e /run/hsos-agent/net.sock")

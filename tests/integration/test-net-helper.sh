@@ -62,8 +62,17 @@ fi
 [ -z "$libm" ] && ok "the root process maps no libm" || not_ok "the root process maps no libm" "$libm"
 # Users and groups come from /etc/passwd and /etc/group, read directly.
 maps_none "$AGENT_PID" 'libnss_' "the root process loads no NSS module"
-grep -q libcurl /proc/"$H"/maps && ok "the helper is what speaks HTTP (it maps libcurl)" \
-        || not_ok "the helper is what speaks HTTP (it maps libcurl)"
+grep -q libssl /proc/"$H"/maps && ok "the helper is what speaks HTTP (it maps OpenSSL, its libcurl's TLS)" \
+        || not_ok "the helper is what speaks HTTP (it maps OpenSSL, its libcurl's TLS)"
+# Its libcurl is the one scripts/libcurl.sh builds for HTTP and HTTPS alone
+# (scripts/deps.sh runs it): none of the 20 libraries Debian's libcurl4 links
+# for the rest (some 3 MiB: tests/bench/memory.sh) is mapped.
+if [ -f "$TOP/build/libcurl/lib/libcurl.a" ]; then
+        maps_none "$H" 'libcurl|libgnutls|libnettle|libhogweed|libgmp|libp11|libtasn1|libidn2|libunistring|libpsl|libnghttp2|librtmp|libssh|libldap|liblber|libsasl2|libgssapi|libkrb5|libk5crypto|libcom_err|libkeyutils|libbrotli|libz\.so' \
+                "the helper's libcurl is HTTP(S) alone: none of Debian's libcurl4 tree is mapped"
+else
+        skip "the helper's libcurl is HTTP(S) alone" "build/libcurl was not built (sh scripts/libcurl.sh; scripts/deps.sh runs it)"
+fi
 # Its memory (tests/bench/memory.sh): libmicrohttpd is fleet serve's alone
 # (its constructor initialises GnuTLS), and GnuTLS, which libcurl's tree
 # pulls in but never uses, is told not to initialise itself when loaded.
