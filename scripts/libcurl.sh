@@ -42,12 +42,14 @@ pkg-config --exists openssl 2>/dev/null || fail "needs OpenSSL's headers (Debian
 # The installed libcurl's version, to build the same source; a machine
 # without libcurl4 takes the newest the archive has.
 want=$(dpkg-query -W -f '${Version}' libcurl4 2>/dev/null || true)
-if [ -n "$want" ] && [ -f "$OUT/lib/libcurl.a" ] && [ "$(cat "$STAMP" 2>/dev/null)" = "curl $want" ]; then
+# Built already for this libcurl4 (the archive may have had another version
+# of the source: built-for keeps what was asked, built-from what was built).
+if [ -f "$OUT/lib/libcurl.a" ] && [ -f "$STAMP" ] && [ "$(cat "$OUT/built-for" 2>/dev/null)" = "libcurl4 $want" ]; then
         exit 0
 fi
 
 APT=$OUT/apt
-rm -rf "$APT" "$OUT/src" "$OUT/lib" "$OUT/include" "$STAMP"
+rm -rf "$APT" "$OUT/src" "$OUT/lib" "$OUT/include" "$STAMP" "$OUT/built-for"
 mkdir -p "$APT/lists/partial" "$APT/archives/partial" "$OUT/src"
 
 # deb-src for every Debian source this machine's apt already uses.
@@ -117,4 +119,5 @@ esac
 cd "$OUT"
 rm -rf "$OUT/src" "$APT/archives"
 echo "curl $got" >"$STAMP"
+echo "libcurl4 $want" >"$OUT/built-for"
 echo "libcurl $got built for HTTP and HTTPS alone (build/libcurl/lib/libcurl.a)"
