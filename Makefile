@@ -79,8 +79,9 @@ EDGE_PKGS := libcjson blkid mount libmnl libnftables libsystemd
 # HTTP and HTTPS alone (build/libcurl, static; scripts/deps.sh runs it) when
 # it is there, else Debian's libcurl4. Debian's links 20 libraries for what
 # the agent turns off, some 3 MiB of the helper's memory (tests/bench/memory.sh);
-# make LIBCURL_STATIC= links Debian's all the same.
-LIBCURL_STATIC ?= $(wildcard build/libcurl/lib/libcurl.a)
+# make LIBCURL_STATIC= links Debian's all the same. The library counts only
+# with its stamp, which scripts/libcurl.sh writes once it is whole.
+LIBCURL_STATIC ?= $(if $(wildcard build/libcurl/built-from),$(wildcard build/libcurl/lib/libcurl.a))
 NET_PKGS := libcjson libsystemd $(if $(LIBCURL_STATIC),openssl,libcurl) libseccomp libmicrohttpd
 POISON_HEADERS := blkid.h blkid/blkid.h libmount.h libmount/libmount.h libmnl/libmnl.h \
 	systemd/sd-bus.h systemd/sd-event.h systemd/sd-journal.h systemd/sd-device.h \
@@ -160,6 +161,14 @@ $(CORE_OBJ) $(EDGE_OBJ) $(CLI_OBJ) $(DAEMON_OBJ) $(NET_OBJ): | need-libs
 
 # The list of names, rewritten only when it changes (an edge header added or
 # removed): the poison is made again then, and not when a header is edited.
+# Which libcurl the helper's objects were compiled and linked against,
+# rewritten only when it changes: a switch (libcurl built, or
+# LIBCURL_STATIC= given) compiles them against its curl.h and relinks.
+.PHONY: libcurl-choice
+$(BUILD)/libcurl.choice: libcurl-choice
+	@mkdir -p $(@D); echo 'libcurl: $(or $(LIBCURL_STATIC),Debian)' | cmp -s - $@ || echo 'libcurl: $(or $(LIBCURL_STATIC),Debian)' >$@
+$(NET_OBJ): $(BUILD)/libcurl.choice
+
 .PHONY: poison-list
 $(POISON_DIR).list: poison-list
 	@mkdir -p $(@D); echo '$(POISON_HEADERS)' | cmp -s - $@ || echo '$(POISON_HEADERS)' >$@
@@ -216,7 +225,7 @@ $(BIN): $(CLI_OBJ) $(DAEMON_OBJ) $(EDGE_OBJ) $(BUILD)/libhsos-core.a | $(NET_BIN
 	@echo "  LD      $@"
 	$(Q)$(CC) $(BASE_LDFLAGS) -o $@ $(CLI_OBJ) $(DAEMON_OBJ) $(EDGE_OBJ) $(BUILD)/libhsos-core.a $(EDGE_LIBS)
 
-$(NET_BIN): $(NET_OBJ) $(NET_SHARED_OBJ) $(BUILD)/libhsos-core.a $(LIBCURL_STATIC)
+$(NET_BIN): $(NET_OBJ) $(NET_SHARED_OBJ) $(BUILD)/libhsos-core.a $(LIBCURL_STATIC) $(BUILD)/libcurl.choice
 	@echo "  LD      $@"
 	$(Q)$(CC) $(BASE_LDFLAGS) -o $@ $(NET_OBJ) $(NET_SHARED_OBJ) $(BUILD)/libhsos-core.a $(NET_LIBS)
 
@@ -368,7 +377,7 @@ $(LABELS_BIN): tests/bench/bench-labels.c $(BUILD)/cli/common.o $(EDGE_OBJ) $(BU
 PROBE_BENCH_BIN := build/bench/bench-probe
 FLEET_BENCH_BIN := build/bench/bench-fleet
 NET_LIB_OBJ := $(filter-out $(BUILD)/net/main.o,$(NET_OBJ))
-build/bench/bench-%: tests/bench/bench-%.c $(NET_LIB_OBJ) $(NET_SHARED_OBJ) $(BUILD)/libhsos-core.a
+build/bench/bench-%: tests/bench/bench-%.c $(NET_LIB_OBJ) $(NET_SHARED_OBJ) $(BUILD)/libhsos-core.a $(LIBCURL_STATIC) $(BUILD)/libcurl.choice
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(NET_CFLAGS) -Iagent/net $(BASE_LDFLAGS) -o $@ $< $(NET_LIB_OBJ) $(NET_SHARED_OBJ) $(BUILD)/libhsos-core.a $(NET_LIBS)
 

@@ -1,25 +1,32 @@
 #!/bin/sh
 # Builds the libcurl that hsos-agent-net links: Debian's own curl source
-# package (the version of the installed libcurl4 where the archive still has
-# it, with Debian's patches), configured for HTTP and HTTPS over OpenSSL and
-# nothing else, as a static library in build/libcurl/. scripts/deps.sh runs
-# it; the Makefile links it when it is there and Debian's libcurl otherwise.
+# package (the newest the machine's Debian archive has, with Debian's patches:
+# its security fixes among them), configured for HTTP and HTTPS over OpenSSL
+# and nothing else, as a static library in build/libcurl/. scripts/deps.sh
+# runs it; the Makefile links it when it is there and Debian's libcurl4
+# otherwise.
 #
 # Why: Debian 12's libcurl4 links 20 libraries for protocols and features the
 # agent turns off (GnuTLS, nettle, p11-kit, krb5, GSSAPI, libssh2, LDAP,
-# RTMP, nghttp2, IDN, PSL, brotli, zstd, ...): some 2.6 MiB of the helper's
-# memory, and a larger surface in the one process that parses network input.
-# Built this way the helper maps OpenSSL, libz-free, and nothing of the rest
-# (tests/bench/memory.sh: all the agent's processes PSS 8.6 -> 5.3 MiB).
+# RTMP, nghttp2, IDN, PSL, brotli, zstd, ...): some 3 MiB of the helper's
+# memory, and a larger surface in the one process that parses network input
+# (tests/bench/memory.sh: all the agent's processes PSS 8.6 -> 5.2 MiB).
+# Static, it is patched when the agent is built again, not by apt: this
+# script builds again when the installed libcurl4 changes (an apt upgrade
+# that brings a curl fix) or this script does.
 #
 # The source comes from the Debian archive this machine installs from (its
-# sources' URIs, as deb-src), through apt with its own lists under
-# build/libcurl/apt: the machine's apt configuration is not changed, and apt
-# checks the files against the archive's signed index. Quick when the
-# library of the wanted version is already built.
-#   sh scripts/libcurl.sh          build if missing or of another version
+# sources' URIs, as deb-src), through apt with lists and caches of its own in
+# a private temporary directory: the machine's apt configuration and caches
+# are not changed, apt checks the files against the archive's signed index
+# and dpkg-source checks them against the .dsc. The build happens there too;
+# build/libcurl is replaced only by a finished, checked library.
+#   sh scripts/libcurl.sh          build if missing or stale
 #   sh scripts/libcurl.sh --print  the version built, or nothing
 set -eu
+# Run from a make recipe, the top make's command line (CFLAGS=, DESTDIR=)
+# must not reach curl's make.
+unset MAKEFLAGS MFLAGS MAKELEVEL
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 OUT=$TOP/build/libcurl
 STAMP=$OUT/built-from
@@ -34,28 +41,50 @@ fail() {
         exit 1
 }
 
-for c in apt-get dpkg-source dpkg-buildflags dpkg-query make cc; do
-        command -v "$c" >/dev/null 2>&1 || fail "needs $c (Debian: apt-get, dpkg-dev, build-essential)"
+for c in apt-get dpkg dpkg-source dpkg-buildflags dpkg-query make cc flock sha256sum; do
+        command -v "$c" >/dev/null 2>&1 || fail "needs $c (Debian: apt-get, dpkg-dev, build-essential, util-linux)"
 done
 pkg-config --exists openssl 2>/dev/null || fail "needs OpenSSL's headers (Debian: libssl-dev)"
 
-# The installed libcurl's version, to build the same source; a machine
-# without libcurl4 takes the newest the archive has.
-want=$(dpkg-query -W -f '${Version}' libcurl4 2>/dev/null || true)
-# Built already for this libcurl4 (the archive may have had another version
-# of the source: built-for keeps what was asked, built-from what was built).
-if [ -f "$OUT/lib/libcurl.a" ] && [ -f "$STAMP" ] && [ "$(cat "$OUT/built-for" 2>/dev/null)" = "libcurl4 $want" ]; then
+# build/ and build/libcurl are this user's own directories, never links:
+# what is removed and written below lies in them.
+mkdir -p "$TOP/build"
+for d in "$TOP/build" "$OUT"; do
+        [ -e "$d" ] || [ -L "$d" ] || continue
+        [ -d "$d" ] && ! [ -L "$d" ] && [ "$(stat -c %u "$d")" = "$(id -u)" ] ||
+                fail "$d is not a directory of uid $(id -u) (a link, or another user's): refusing to build there"
+done
+
+# One build at a time (two makes at once).
+exec 9>>"$TOP/build/libcurl.lock"
+flock 9
+
+# What this build is for: the installed libcurl4 and this script.
+arch=$(dpkg --print-architecture)
+installed=$(dpkg-query -W -f '${Version}\n' "libcurl4:$arch" 2>/dev/null | head -n 1)
+want="libcurl4 ${installed:-none} $(sha256sum <"$0" | cut -c1-16)"
+if [ -f "$OUT/lib/libcurl.a" ] && [ -f "$OUT/include/curl/curl.h" ] && [ -f "$STAMP" ] &&
+        [ "$(cat "$OUT/built-for" 2>/dev/null)" = "$want" ]; then
         exit 0
 fi
 
-APT=$OUT/apt
-rm -rf "$APT" "$OUT/src" "$OUT/lib" "$OUT/include" "$STAMP" "$OUT/built-for"
-mkdir -p "$APT/lists/partial" "$APT/archives/partial" "$OUT/src"
+W=$(mktemp -d)
+trap 'rm -rf "$W"' EXIT
+APT=$W/apt
+mkdir -p "$APT/lists/partial" "$APT/archives/partial" "$APT/cache" "$W/src"
 
-# deb-src for every Debian source this machine's apt already uses.
-# shellcheck disable=SC2016
-apt-get indextargets --format '$(REPO_URI) $(RELEASE) $(COMPONENT)' 'Identifier: Packages' 'Origin: Debian' \
-        2>/dev/null | sort -u >"$APT/targets" || true
+# deb-src for every Debian source this machine's apt uses (its lists name
+# them; where none were fetched yet, apt-get update fetches them first).
+targets() {
+        # shellcheck disable=SC2016
+        apt-get indextargets --format '$(REPO_URI) $(RELEASE) $(COMPONENT)' 'Identifier: Packages' 'Origin: Debian' \
+                2>/dev/null | sort -u
+}
+targets >"$APT/targets" || :
+if ! [ -s "$APT/targets" ]; then
+        apt-get update -q >/dev/null 2>&1 || :
+        targets >"$APT/targets" || :
+fi
 if ! [ -s "$APT/targets" ]; then
         . /etc/os-release
         codename=${VERSION_CODENAME:-bookworm}
@@ -73,22 +102,22 @@ while read -r uri suite component; do
 done <"$APT/targets" >"$APT/sources.list"
 
 set -- -o Dir::Etc::SourceList="$APT/sources.list" -o Dir::Etc::SourceParts=/dev/null \
-        -o Dir::State::Lists="$APT/lists" -o Dir::Cache::Archives="$APT/archives" \
-        -o APT::Sandbox::User=root -q
+        -o Dir::State::Lists="$APT/lists" -o Dir::Cache="$APT/cache" -o Dir::Cache::Archives="$APT/archives" -q
 echo "Building libcurl for HTTP(S) alone from Debian's curl source into build/libcurl"
-apt-get "$@" update >"$APT/update.log" 2>&1 || { cat "$APT/update.log" >&2; fail "apt-get update of the deb-src lists failed"; }
-cd "$OUT/src"
-if [ -z "$want" ] || ! apt-get "$@" source --download-only "curl=$want" >"$APT/source.log" 2>&1; then
-        apt-get "$@" source --download-only curl >"$APT/source.log" 2>&1 ||
-                { cat "$APT/source.log" >&2; fail "apt-get source curl failed"; }
-fi
+apt-get "$@" update >"$W/update.log" 2>&1 || { cat "$W/update.log" >&2; fail "apt-get update of the deb-src lists failed"; }
+# apt's download sandbox (_apt) cannot write the private directory, root's
+# own: the source files are fetched as root, and checked as always.
+cd "$W/src"
+apt-get "$@" -o APT::Sandbox::User=root source --download-only curl >"$W/source.log" 2>&1 ||
+        { cat "$W/source.log" >&2; fail "apt-get source curl failed"; }
 dsc=$(ls curl_*.dsc)
 got=${dsc#curl_}
 got=${got%.dsc}
-# Debian's patches applied (its security fixes among them); the signature
-# was checked through the archive's index by apt, not against a keyring here.
-dpkg-source --no-check -x "$dsc" curl >"$APT/dpkg-source.log" 2>&1 ||
-        { cat "$APT/dpkg-source.log" >&2; fail "dpkg-source could not unpack $dsc"; }
+# Debian's patches applied. dpkg-source checks each file's size and hashes
+# against the .dsc (apt checked the .dsc against the signed index); it can
+# only warn that it has no keyring to check the .dsc's own signature with.
+dpkg-source -x "$dsc" curl >"$W/dpkg-source.log" 2>&1 ||
+        { cat "$W/dpkg-source.log" >&2; fail "dpkg-source could not unpack $dsc"; }
 
 # HTTP and HTTPS over OpenSSL, the proxy and HTTP authentication the
 # controller's URL may ask for, the threaded resolver; every other protocol,
@@ -97,7 +126,7 @@ cd curl
 CFLAGS="$(dpkg-buildflags --get CFLAGS) -ffunction-sections -fdata-sections" \
 CPPFLAGS="$(dpkg-buildflags --get CPPFLAGS)" \
 LDFLAGS="$(dpkg-buildflags --get LDFLAGS)" \
-./configure --prefix="$OUT" --disable-shared --enable-static --with-pic \
+./configure --prefix="$W/inst" --disable-shared --enable-static --with-pic \
         --with-openssl --with-ca-path=/etc/ssl/certs --with-ca-bundle=/etc/ssl/certs/ca-certificates.crt \
         --disable-ftp --disable-file --disable-ldap --disable-ldaps --disable-rtsp --disable-dict \
         --disable-telnet --disable-tftp --disable-pop3 --disable-imap --disable-smb --disable-smtp \
@@ -106,18 +135,21 @@ LDFLAGS="$(dpkg-buildflags --get LDFLAGS)" \
         --disable-cookies --disable-netrc --disable-doh --disable-mime --disable-tls-srp --disable-unix-sockets \
         --without-zlib --without-brotli --without-zstd --without-libssh2 --without-libssh --without-librtmp \
         --without-libidn2 --without-nghttp2 --without-libpsl --without-gssapi \
-        >"$OUT/configure.log" 2>&1 || { tail -30 "$OUT/configure.log" >&2; fail "curl's configure failed (build/libcurl/configure.log)"; }
+        >"$W/configure.log" 2>&1 || { tail -30 "$W/configure.log" >&2; fail "curl's configure failed"; }
+protocols=$(sed -n 's/^ *Protocols: *//p' "$W/configure.log" | tail -n 1)
+[ "$protocols" = "HTTP HTTPS" ] || fail "libcurl was configured for '$protocols', not HTTP and HTTPS alone"
 jobs=$(nproc 2>/dev/null || echo 2)
-{ make -j"$jobs" -C lib && make -C lib install && make -C include install; } >"$OUT/make.log" 2>&1 ||
-        { tail -30 "$OUT/make.log" >&2; fail "building libcurl failed (build/libcurl/make.log)"; }
+{ make -j"$jobs" -C lib && make -C lib install && make -C include install; } >"$W/make.log" 2>&1 ||
+        { tail -30 "$W/make.log" >&2; fail "building libcurl failed"; }
 
-protocols=$(sed -n 's/^ *Protocols: *//p' "$OUT/configure.log" | tail -1)
-case "$protocols" in
-"HTTP HTTPS") ;;
-*) fail "libcurl was configured for '$protocols', not HTTP and HTTPS alone" ;;
-esac
-cd "$OUT"
-rm -rf "$OUT/src" "$APT/archives"
-echo "curl $got" >"$STAMP"
-echo "libcurl4 $want" >"$OUT/built-for"
+# In place, whole: the old library goes only now, and the Makefile takes
+# the library only with its stamp (written last).
+rm -rf "$OUT.new"
+mkdir "$OUT.new"
+cp -R "$W/inst/lib" "$W/inst/include" "$OUT.new/"
+cp "$W/configure.log" "$OUT.new/"
+echo "curl $got" >"$OUT.new/built-from"
+echo "$want" >"$OUT.new/built-for"
+rm -rf "$OUT"
+mv "$OUT.new" "$OUT"
 echo "libcurl $got built for HTTP and HTTPS alone (build/libcurl/lib/libcurl.a)"

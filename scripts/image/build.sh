@@ -43,8 +43,9 @@ rm -rf "$stage/usr/share/man" "$stage/usr/share/doc"
 # (hsos-agent-net linked against Debian's libcurl4, not the libcurl
 # scripts/libcurl.sh builds, which make image runs first) stops the build
 # here, not the node at its first boot.
-base_list=$base.list layers=""
+base_list=$base.list layers="$*"
 . "$here/lib.sh"
+[ -n "$loader" ] || { echo "image: no dynamic loader here to list the agent's libraries with" >&2; exit 1; }
 for prog in /usr/bin/hsos-agent /usr/bin/hsos-agent-net; do
         missing=$(libs "$stage$prog" | while read -r lib; do in_base "$lib" || echo "$lib"; done | tr '\n' ' ')
         [ -z "$missing" ] || { echo "image: $prog needs ${missing% } which the image's base lacks (scripts/image/packages;" \

@@ -8,10 +8,11 @@
 L=$TOP/build/libcurl
 N=$(dirname "$HSOS_AGENT")/hsos-agent-net
 [ -f "$L/lib/libcurl.a" ] || skip_all "build/libcurl was not built (sh scripts/libcurl.sh; scripts/deps.sh runs it)"
-for c in cc pkg-config readelf dpkg-query; do command -v $c >/dev/null || skip_all "$c is not installed"; done
+for c in cc pkg-config readelf dpkg dpkg-query sha256sum; do command -v $c >/dev/null || skip_all "$c is not installed"; done
 
-want=$(dpkg-query -W -f '${Version}' libcurl4 2>/dev/null)
-expect_in "$L/built-for" "libcurl4 $want" "built for the installed libcurl4 ($want)"
+want=$(dpkg-query -W -f '${Version}\n' "libcurl4:$(dpkg --print-architecture)" 2>/dev/null | head -n 1)
+expect_in "$L/built-for" "libcurl4 ${want:-none} " "built for the installed libcurl4 (${want:-none})"
+expect_in "$L/built-for" " $(sha256sum <"$TOP/scripts/libcurl.sh" | cut -c1-16)" "and by this scripts/libcurl.sh"
 expect_exit 0 "scripts/libcurl.sh --print names the source version built" sh "$TOP/scripts/libcurl.sh" --print
 expect_in "$T/out" "curl " "as 'curl VERSION'"
 
