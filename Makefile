@@ -226,7 +226,7 @@ $(BIN): $(CLI_OBJ) $(DAEMON_OBJ) $(EDGE_OBJ) $(BUILD)/libhsos-core.a | $(NET_BIN
 	$(Q)$(CC) $(BASE_LDFLAGS) -o $@ $(CLI_OBJ) $(DAEMON_OBJ) $(EDGE_OBJ) $(BUILD)/libhsos-core.a $(EDGE_LIBS)
 
 $(NET_BIN): $(NET_OBJ) $(NET_SHARED_OBJ) $(BUILD)/libhsos-core.a $(LIBCURL_STATIC) $(BUILD)/libcurl.choice
-	@echo "  LD      $@"
+	@echo "  LD      $@ (libcurl: $(if $(LIBCURL_STATIC),built in for HTTP and HTTPS alone,Debian's libcurl4; sh scripts/libcurl.sh builds the smaller one))"
 	$(Q)$(CC) $(BASE_LDFLAGS) -o $@ $(NET_OBJ) $(NET_SHARED_OBJ) $(BUILD)/libhsos-core.a $(NET_LIBS)
 
 # The core alone, with the core's flags: it includes no edge.
