@@ -844,38 +844,26 @@ static void parse_consensus(Parser *p, const cJSON *root, Config *c) {
         }
 }
 
-/* Holesky was retired in 2025, and these clients' releases dropped it: a
- * unit would stop at start. Each refusal says why (the contracts in
- * tests/fixtures/clients/ record where it was read). */
+/* Holesky was retired in 2025, and some clients' releases dropped it
+ * (ClientInfo.no_holesky, beside where each client is described): their
+ * unit would stop at start. */
 static void refuse_retired_network(Parser *p, const Config *c) {
-        static const struct {
-                Client client;
-                const char *path, *why;
-        } gone[] = {
-                /* 1.39.0 ships configurations for mainnet, sepolia, hoodi:
-                 * `--config holesky` names none. */
-                { CLIENT_NETHERMIND, "execution.nethermind.enable",
-                  "nethermind cannot run on holesky: its releases ship no holesky configuration "
-                  "(Holesky was retired in 2025); choose another execution client or network" },
-                /* 1.44.0 knows mainnet, gnosis, sepolia, hoodi, chiado,
-                 * ephemery and dev, and refuses `--network holesky`. */
-                { CLIENT_LODESTAR, "consensus.lodestar.enable",
-                  "lodestar cannot run on holesky: its releases no longer know the network "
-                  "(Holesky was retired in 2025); choose another consensus client or network" },
-                /* nimbus-eth2 #7586 "rm holesky support" (October 2025, before
-                 * v25.10.0): `--network holesky` is then read as the path of
-                 * a metadata directory, and the node exits without its
-                 * config.yaml. */
-                { CLIENT_NIMBUS, "consensus.nimbus.enable",
-                  "nimbus cannot run on holesky: its releases since v25.10.0 no longer know the network "
-                  "(Holesky was retired in 2025); choose another consensus client or network" },
-        };
-
         if (c->network != NETWORK_HOLESKY)
                 return;
-        for (size_t i = 0; i < ELEMENTSOF(gone); i++)
-                if (c->clients[gone[i].client].enable)
-                        parser_error(p, gone[i].path, "%s", gone[i].why);
+        for (Client cl = 0; cl < _CLIENT_MAX; cl++) {
+                const ClientInfo *info = client_info(cl);
+                _cleanup_free_ char *path = NULL;
+
+                if (!info->no_holesky || !c->clients[cl].enable)
+                        continue;
+                if (asprintf(&path, "%s.enable", info->config_path) < 0) {
+                        p->r = -ENOMEM;
+                        return;
+                }
+                parser_error(p, path, "%s cannot run on holesky: %s (Holesky was retired in 2025); "
+                             "choose another %s client or network", info->name, info->no_holesky,
+                             role_to_string(info->role));
+        }
 }
 
 static void parse_addons(Parser *p, const cJSON *root, Config *c) {

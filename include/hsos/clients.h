@@ -155,6 +155,8 @@ typedef struct ClientInfo {
         const char *title;       /* its unit's Description=, before its name */
         const char *doc;         /* its unit's Documentation= */
         int restart_prevent_exit_status; /* an exit status not to restart after, or 0 */
+        const char *no_holesky;  /* why its releases cannot run on holesky (retired in
+                                  * 2025), or NULL: node.json is refused with it */
         ClientOptions options;
         const ClientPortOption *port_options;
         size_t n_port_options;

@@ -62,6 +62,9 @@ const ClientInfo client_lodestar = {
         },
         .n_ports = 2,
         .config_path = "consensus.lodestar",
+        /* 1.44.0 knows mainnet, gnosis, sepolia, hoodi, chiado, ephemery
+         * and dev, and refuses `--network holesky`. */
+        .no_holesky = "its releases no longer know the network",
         .title = "Ethereum consensus client",
         .doc = "https://chainsafe.github.io/lodestar/run/beacon-management/beacon-cli",
         .options = { CLIENT_OPTIONS(options) },

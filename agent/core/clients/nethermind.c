@@ -78,6 +78,9 @@ const ClientInfo client_nethermind = {
         },
         .n_ports = 3,
         .config_path = "execution.nethermind",
+        /* 1.39.0 ships configurations for mainnet, sepolia, hoodi:
+         * `--config holesky` names none. */
+        .no_holesky = "its releases ship no holesky configuration",
         .title = "Ethereum execution client",
         .doc = "https://docs.nethermind.io/fundamentals/configuration",
         /* Matched whatever the case: a spelling nethermind does not take it

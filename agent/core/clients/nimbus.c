@@ -67,6 +67,10 @@ const ClientInfo client_nimbus = {
         },
         .n_ports = 2,
         .config_path = "consensus.nimbus",
+        /* nimbus-eth2 #7586 "rm holesky support" (October 2025, before
+         * v25.10.0): `--network holesky` is then read as the path of a
+         * metadata directory, and the node exits without its config.yaml. */
+        .no_holesky = "its releases since v25.10.0 no longer know the network",
         .title = "Ethereum consensus client",
         .doc = "https://nimbus.guide/options.html",
         .restart_prevent_exit_status = 129, /* doppelganger detected */
