@@ -25,20 +25,6 @@ const char *disklibs_error(void) {
         return error;
 }
 
-/* Opens the library once: *loaded remembers it. */
-static int open_lib(const char *path, const char *package, const DynlibSymbol *symbols, size_t n, void *lib,
-                    bool *loaded) {
-        int r;
-
-        if (*loaded)
-                return 0;
-        r = dynlib_open(path, package, symbols, n, lib, NULL, error, sizeof error);
-        if (r < 0)
-                return r;
-        *loaded = true;
-        return 0;
-}
-
 int blkid_lib(const BlkidLib **ret) {
 #define SYMBOL(f) { "blkid_" #f, offsetof(BlkidLib, f) },
         static const DynlibSymbol symbols[] = { BLKID_FUNCTIONS(SYMBOL) };
@@ -47,7 +33,8 @@ int blkid_lib(const BlkidLib **ret) {
         static bool loaded;
 
         *ret = &lib;
-        return open_lib(HSOS_LIBBLKID, "libblkid1", symbols, ELEMENTSOF(symbols), &lib, &loaded);
+        return dynlib_open_once(&loaded, HSOS_LIBBLKID, "libblkid1", symbols, ELEMENTSOF(symbols), &lib, error,
+                                sizeof error);
 }
 
 int mount_lib(const MountLib **ret) {
@@ -58,5 +45,6 @@ int mount_lib(const MountLib **ret) {
         static bool loaded;
 
         *ret = &lib;
-        return open_lib(HSOS_LIBMOUNT, "libmount1", symbols, ELEMENTSOF(symbols), &lib, &loaded);
+        return dynlib_open_once(&loaded, HSOS_LIBMOUNT, "libmount1", symbols, ELEMENTSOF(symbols), &lib, error,
+                                sizeof error);
 }

@@ -35,3 +35,16 @@ void dynlib_close(void *handle) {
         if (handle)
                 dlclose(handle);
 }
+
+int dynlib_open_once(bool *loaded, const char *path, const char *package, const DynlibSymbol *symbols, size_t n,
+                     void *table, char *error, size_t size) {
+        int r;
+
+        if (*loaded)
+                return 0;
+        r = dynlib_open(path, package, symbols, n, table, NULL, error, size);
+        if (r < 0)
+                return r;
+        *loaded = true;
+        return 0;
+}

@@ -62,13 +62,10 @@ static int mhd_open(char **ret_error) {
         char error[256];
         int r;
 
-        if (loaded)
-                return 0;
-        r = dynlib_open(HSOS_LIBMICROHTTPD, "libmicrohttpd12", symbols, ELEMENTSOF(symbols), &mhd, NULL, error,
-                        sizeof error);
+        r = dynlib_open_once(&loaded, HSOS_LIBMICROHTTPD, "libmicrohttpd12", symbols, ELEMENTSOF(symbols), &mhd,
+                             error, sizeof error);
         if (r < 0)
                 return (*ret_error = strdup(error)) ? r : -ENOMEM;
-        loaded = true;
         return 0;
 }
 

@@ -7,6 +7,7 @@
  * helper (libmicrohttpd, libseccomp). Its functions land in a struct of
  * function pointers, each named by a DynlibSymbol. */
 
+#include <stdbool.h>
 #include <stddef.h>
 
 typedef struct DynlibSymbol {
@@ -23,3 +24,8 @@ int dynlib_open(const char *path, const char *package, const DynlibSymbol *symbo
                 void **ret_handle, char *error, size_t size);
 /* Unmaps it (the struct's pointers are then stale). */
 void dynlib_close(void *handle);
+/* dynlib_open for a library kept open for the process's life, opened on
+ * first use: *loaded remembers a success, so later calls return 0 at once
+ * (a failure is tried again). */
+int dynlib_open_once(bool *loaded, const char *path, const char *package, const DynlibSymbol *symbols, size_t n,
+                     void *table, char *error, size_t size);
