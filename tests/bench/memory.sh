@@ -154,10 +154,11 @@ scrapes=$(grep -c '^node_' "$T/scrape.txt")
 version=$("$exporter" --version 2>&1 | sed -n 's/^node_exporter, version \([^ ]*\).*/\1/p')
 # Which libcurl the helper has: built in (scripts/libcurl.sh, HTTP and HTTPS
 # alone) or Debian's libcurl4, with the 20 libraries it links.
-if ! ldd "$(dirname "$agent")/hsos-agent-net" | grep -q libcurl; then
+libcurl=$(ldd "$(dirname "$agent")/hsos-agent-net" | awk '/libcurl/ { print $1 }')
+if [ -z "$libcurl" ]; then
         libcurl="built in: $(sh "$TOP/scripts/libcurl.sh" --print), HTTP and HTTPS alone (scripts/libcurl.sh)"
 else
-        libcurl="Debian's $(ldd "$(dirname "$agent")/hsos-agent-net" | awk '/libcurl/ { print $1 }') with every library it links"
+        libcurl="Debian's $libcurl with every library it links"
 fi
 
 python3 - "$json" "$settle" "$seconds" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$reach" "$version" "$scrapes" "$every" "$libcurl" <<'PY' | tee -a "$results"
@@ -189,24 +190,22 @@ print("  the helper's libcurl: %s" % libcurl)
 print("  node_exporter: default collectors, on 127.0.0.1, scraped every 10 s (%s node_* samples a scrape)" % scrapes)
 print("  (PSS splits a page among the processes that map it: the Python test peers, and others on this machine, map libssl and libcrypto too)")
 a, ar = tree("agent", d["agent"])
-print("  agent's root process by mapping, KiB (RSS / PSS):")
+def by_mapping(title, maps, top):
+    print("  %s by mapping, KiB (RSS / PSS):" % title)
+    for n, r, p in maps[:top]:
+        print("    %-26s %6d / %6d" % (n, r, p))
+    rest = maps[top:]
+    print("    %-26s %6d / %6d" % ("the other %d" % len(rest), sum(m[1] for m in rest), sum(m[2] for m in rest)))
 maps = d["agent"]["maps"]
-for n, r, p in maps[:14]:
-    print("    %-26s %6d / %6d" % (n, r, p))
-rest = maps[14:]
-print("    %-26s %6d / %6d" % ("the other %d" % len(rest), sum(m[1] for m in rest), sum(m[2] for m in rest)))
+by_mapping("agent's root process", maps, 14)
 crypto = [m for m in maps if any(k in m[0] for k in ("libcrypto", "libssl", "libgnutls", "libnettle", "libhogweed", "libgmp", "libgcrypt", "libk5crypto"))]
 print("    of which the crypto libraries (%s): RSS %d, PSS %d" % (", ".join(m[0] for m in crypto), sum(m[1] for m in crypto), sum(m[2] for m in crypto)))
 # The same for each process that stays beside the root (the network helper):
 # the largest mappings, the rest summed, and what its heap and the libraries
 # pulled in by libcurl hold.
 for c in d["agent"].get("child_maps", []):
-    print("  agent's %s (pid %d) by mapping, KiB (RSS / PSS):" % (c["comm"], c["pid"]))
     cm = c["maps"]
-    for n, r, p in cm[:20]:
-        print("    %-26s %6d / %6d" % (n, r, p))
-    rest = cm[20:]
-    print("    %-26s %6d / %6d" % ("the other %d" % len(rest), sum(m[1] for m in rest), sum(m[2] for m in rest)))
+    by_mapping("agent's %s (pid %d)" % (c["comm"], c["pid"]), cm, 20)
     print("    all: RSS %d, PSS %d; files %d (RSS %d, PSS %d), anonymous (heap, stacks, arenas) RSS %d, PSS %d"
           % (sum(m[1] for m in cm), sum(m[2] for m in cm), len([m for m in cm if not m[0].startswith("[")]),
              sum(m[1] for m in cm if not m[0].startswith("[")), sum(m[2] for m in cm if not m[0].startswith("[")),
